@@ -1,0 +1,52 @@
+# Set-up is two commands on a fresh clone (Python 3.11, pip, Node/npm):
+#   make serve   install the pinned dependencies, build, serve on http://127.0.0.1:8000
+#   make test    the whole suite: unit tests, doctests, every doc fence, the strict
+#                build and the browser tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+KATEX := node_modules/katex/dist/katex.min.js
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: install serve build test browser lock clean
+
+install: $(INSTALLED) $(KATEX)
+
+# The lock pins every package with its hashes; mvc itself is installed editable.
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation --editable .
+	touch $@
+
+# KaTeX, served by the site itself (docs/hooks/katex.py), pinned by package-lock.json.
+$(KATEX): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: install
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: install
+	$(BIN)/mkdocs build --strict
+
+# The browser tests drive Debian's chromium (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+test: install browser
+	$(BIN)/python -m pytest
+
+# Re-pin after changing the dependencies in pyproject.toml.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --extra test --generate-hashes --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock pyproject.toml
+	rm -rf .venv-lock
+
+clean:
+	rm -rf site .pytest_cache .hypothesis test-artifacts

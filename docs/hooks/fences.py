@@ -1,0 +1,45 @@
+"""MkDocs hook: how ``python`` fences run at build time (markdown-exec), in one place.
+
+The same fences are run by pytest (pytest-markdown-docs, superfences syntax), so their
+options must mean the same thing to both tools:
+
+- ``continuation`` (``{.python exec="on" continuation}``) tells pytest to run the fence
+  after the ones before it. markdown-exec does not know the word, and would write it
+  into the page; here it is removed, and every executed fence of a page runs in one
+  markdown-exec session named after the page. That gives continuations the names the
+  fences before them defined, and keeps sessions apart between pages (markdown-exec's
+  session names are global to the whole build). pytest, which runs each fence in a
+  fresh namespace unless it is a continuation, is the strict check.
+- A fence with ``exec="on"`` and no ``html`` is code for the reader: it is shown with its
+  printed output below it (``source="above" result="text"``). A figure fence has
+  ``html="1"`` and shows only what it prints.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+_page = {"session": ""}
+
+
+def _validator(original, language, inputs, options, attrs, md):
+    inputs.pop("continuation", None)
+    if inputs.get("exec") in ("on", "1", "yes", "true"):
+        inputs.setdefault("session", _page["session"])
+        if inputs.get("html") not in ("1", "on", "yes", "true"):
+            inputs.setdefault("source", "above")
+            inputs.setdefault("result", "text")
+    return original(language, inputs, options, attrs, md)
+
+
+def on_config(config):
+    fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
+    for fence in fences:
+        if fence["name"] in ("python", "py") and not isinstance(fence["validator"], partial):
+            fence["validator"] = partial(_validator, fence["validator"])
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    _page["session"] = "page:" + page.file.src_uri
+    return markdown
