@@ -119,3 +119,161 @@ def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = 
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{what} must return finite values, got {_show(values)}.")
     return arr
+
+
+# --- points, vector-valued functions, seeds and ranges (derivatives, sandpit) ----------------
+
+
+def as_point(x: Any, name: str) -> np.ndarray:
+    """Return a point of R^n as a finite 1-D float64 array (a scalar gives shape ``(1,)``).
+
+    Rejects what `as_real_array` rejects, and arrays of two or more dimensions.
+    """
+    arr = as_real_array(x, name)
+    if arr.ndim > 1:
+        raise ValueError(
+            f"`{name}` must be a number or a 1-D array (one point), got shape {arr.shape}."
+        )
+    return np.atleast_1d(arr)
+
+
+def as_number(x: Any, name: str) -> float:
+    """Return `x` as a finite float: one real number, not an array of them."""
+    arr = as_real_array(x, name)
+    if arr.ndim != 0:
+        raise ValueError(f"`{name}` must be a single number, got shape {arr.shape}.")
+    return float(arr)
+
+
+def as_in_interval(x: Any, name: str, lo: float, hi: float) -> np.ndarray:
+    """Return `x` as a finite float64 array (any shape) whose every element lies in [lo, hi]."""
+    arr = as_real_array(x, name)
+    outside = (arr < lo) | (arr > hi)
+    if np.any(outside):
+        bad = float(arr[outside].flat[0])
+        raise ValueError(f"`{name}` must lie in [{lo:g}, {hi:g}], got {bad!r}.")
+    return arr
+
+
+def as_broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
+    """Broadcast the named arrays to one shape, or raise `ValueError` naming them."""
+    try:
+        return np.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"`{name}` {np.shape(a)}" for name, a in arrays.items())
+        raise ValueError(f"{shapes}: the shapes must be equal or broadcast together.") from None
+
+
+def as_int(n: Any, name: str, *, minimum: int) -> int:
+    """Return `n` as an int not below `minimum`; booleans and floats are refused."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {_show(n)}.")
+    if n < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {int(n)!r}.")
+    return int(n)
+
+
+def as_rng(rng: Any, name: str) -> np.random.Generator:
+    """Return a `numpy.random.Generator`: `rng` itself, or a new one seeded with `rng`.
+
+    ``None`` seeds it from the operating system (a different result each run); an
+    integer seed gives the same result every run. Global random state is never used.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    is_seed = isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_))
+    if rng is not None and not is_seed:
+        raise TypeError(
+            f"`{name}` must be a numpy.random.Generator, an integer seed or None, got {_show(rng)}."
+        )
+    if rng is not None and rng < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer seed, got {int(rng)!r}.")
+    return np.random.default_rng(rng)
+
+
+def check_vector_values(
+    values: Any, shape: tuple[int, ...] | None, what: str, *, kind: str = "f"
+) -> np.ndarray:
+    """Check what a function of a point returned: a number or a 1-D array.
+
+    With ``shape=None`` any number or 1-D array will do (the first call of a
+    Jacobian fixes the shape for the calls after it); ``shape=()`` asks for one
+    number. Otherwise as `check_values`.
+    """
+    got = np.shape(values)
+    if shape == () and got != ():
+        raise ValueError(f"{what} must return a single number, got shape {got}.")
+    if shape is None and len(got) > 1:
+        raise ValueError(f"{what} must return a number or a 1-D array, got shape {got}.")
+    return check_values(values, got if shape is None else shape, what, kind=kind)
+
+
+__all__ += [
+    "as_broadcast",
+    "as_in_interval",
+    "as_int",
+    "as_number",
+    "as_point",
+    "as_rng",
+    "check_vector_values",
+]
+
+
+# --- networks and their training (mvc.nn) ------------------------------------------------
+
+
+def as_positive_real(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """Return `value` as a positive (or, with `allow_zero`, non-negative) finite float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {_show(value)}.")
+    value = float(value)
+    if not (np.isfinite(value) and (value > 0 or (allow_zero and value == 0))):
+        sign = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"`{name}` must be {sign} and finite, got {value!r}.")
+    return value
+
+
+def as_layer_sizes(sizes: Any, name: str) -> tuple[int, ...]:
+    """Return the layer sizes of a network as a tuple of at least two positive ints."""
+    if not isinstance(sizes, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"`{name}` must be a sequence of layer sizes, got {_show(sizes)}.")
+    sizes = list(sizes)
+    if any(isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) for n in sizes):
+        raise TypeError(f"`{name}` must hold integers, got {_show(sizes)}.")
+    if len(sizes) < 2:
+        shown = [int(n) for n in sizes]
+        raise ValueError(f"`{name}` must list at least 2 layers (inputs and outputs), got {shown}.")
+    if min(sizes) < 1:
+        raise ValueError(f"`{name}` must hold positive integers, got {[int(n) for n in sizes]}.")
+    return tuple(int(n) for n in sizes)
+
+
+def as_matrix(x: Any, name: str, shape: tuple[int, int | None], why: str) -> np.ndarray:
+    """Return `x` as a finite float64 array of `shape`; None in `shape` is any length.
+
+    `why` ends the message, e.g. ``"for a network with 1 input"`` gives
+    ``"`x` must have shape (1, N) for a network with 1 input, got (100,)."``.
+    """
+    arr = as_real_array(x, name)
+    wrong = [want is not None and got != want for got, want in zip(arr.shape, shape)]
+    if arr.ndim != 2 or any(wrong):
+        shown = "(" + ", ".join("N" if n is None else str(n) for n in shape) + ")"
+        raise ValueError(f"`{name}` must have shape {shown} {why}, got {arr.shape}.")
+    return arr
+
+
+__all__ += [
+    "as_layer_sizes",
+    "as_matrix",
+    "as_positive_real",
+]
+
+
+def as_instance(value: Any, name: str, cls: type, hint: str = "") -> Any:
+    """Return `value` if it is an instance of `cls`, else raise `TypeError`."""
+    if not isinstance(value, cls):
+        raise TypeError(f"`{name}` must be a {cls.__name__}{hint}, got {type(value).__name__}.")
+    return value
+
+
+__all__ += ["as_instance"]

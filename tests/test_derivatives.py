@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mvc import derivative
-from mvc.derivatives import DEFAULT_STEP, METHODS
+from mvc.derivatives import DEFAULT_STEP, HESSIAN_STEP, METHODS, gradient, hessian, jacobian
 
 EPS = np.finfo(float).eps
 
@@ -169,6 +169,13 @@ def test_bad_input_names_the_argument(kwargs, error, match):
         derivative(args.pop("f"), args.pop("x"), **args)
 
 
+@pytest.mark.parametrize("method", ["forward", "backward", "central"])
+def test_step_lost_in_rounding_is_an_error_not_nan(method):
+    # 1 + 1e-17 == 1 in float64: the difference quotient would be 0/0.
+    with pytest.raises(ValueError, match="`h` must be large enough that x \\+ h differs from x"):
+        derivative(np.sin, np.array([0.0, 1.0]), h=1e-17, method=method)
+
+
 def test_function_returning_wrong_shape():
     with pytest.raises(ValueError, match=r"`f` near `x` must return shape \(3,\), got shape \(\)"):
         derivative(lambda x: float(np.sum(x)), np.ones(3))
@@ -203,3 +210,390 @@ def test_errors_raised_by_the_users_function_pass_through():
         derivative(f, 1.0)
     with pytest.raises(TypeError, match="complex"):
         derivative(math.sin, 1.0, method="complex")  # math.sin refuses complex numbers
+
+
+# === gradient, jacobian, hessian ==============================================================
+#
+# The course's examples, each as (f for numpy, the same for sympy, its symbols, points). f takes
+# one 1-D point; the sympy expression is a list for a vector function.
+
+x_, y_, z_, r_, h_, t_, rho_, theta_, phi_ = sp.symbols("x y z r h t rho theta phi")
+X10 = sp.symbols("x0:10")
+ROSENBROCK = sum(100 * (X10[i + 1] - X10[i] ** 2) ** 2 + (1 - X10[i]) ** 2 for i in range(9))
+SCALAR = {
+    "x^2y+3z": (lambda v: v[0] ** 2 * v[1] + 3 * v[2], x_**2 * y_ + 3 * z_, (x_, y_, z_),
+                [[1.0, 2.0, 3.0], [-0.5, 1.5, 2.0], [2.0, -1.0, 0.3]]),
+    "sin(x)e^(yz^2)": (lambda v: np.sin(v[0]) * np.exp(v[1] * v[2] ** 2),
+                       sp.sin(x_) * sp.exp(y_ * z_**2), (x_, y_, z_),
+                       [[0.5, 0.3, -0.7], [1.2, -0.4, 0.9], [-2.0, 1.0, 1.0]]),
+    "can": (lambda v: 2 * np.pi * v[0] ** 2 * v[2] * v[3] + 2 * np.pi * v[0] * v[1] * v[2] * v[3],
+            2 * sp.pi * r_**2 * t_ * rho_ + 2 * sp.pi * r_ * h_ * t_ * rho_, (r_, h_, t_, rho_),
+            [[0.04, 0.12, 0.001, 2700.0], [0.5, 2.0, 0.1, 7.8]]),
+    "x^2yz": (lambda v: v[0] ** 2 * v[1] * v[2], x_**2 * y_ * z_, (x_, y_, z_),
+              [[1.0, 2.0, 3.0], [-1.5, 0.5, 2.5]]),
+    "x^2+y^2": (lambda v: v[0] ** 2 + v[1] ** 2, x_**2 + y_**2, (x_, y_),
+                [[1.0, -2.0], [0.5, 0.5]]),
+    "x^2-y^2": (lambda v: v[0] ** 2 - v[1] ** 2, x_**2 - y_**2, (x_, y_),
+                [[1.0, -2.0], [0.5, 0.5]]),
+    "rosenbrock-10": (lambda v: np.sum(100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2),
+                      ROSENBROCK, X10, np.random.default_rng(3).uniform(-2, 2, (3, 10)).tolist()),
+}
+VECTOR = {
+    "polar": (lambda v: [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])],
+              [r_ * sp.cos(theta_), r_ * sp.sin(theta_)], (r_, theta_),
+              [[2.0, 0.3], [0.5, 2.5], [3.0, -1.0]]),
+    "u=x-2y,v=3y-2x": (lambda v: [v[0] - 2 * v[1], 3 * v[1] - 2 * v[0]],
+                       [x_ - 2 * y_, 3 * y_ - 2 * x_], (x_, y_), [[1.0, 2.0], [-3.0, 0.5]]),
+    "spherical": (lambda v: [v[0] * np.sin(v[1]) * np.cos(v[2]), v[0] * np.sin(v[1]) * np.sin(v[2]),
+                             v[0] * np.cos(v[1])],
+                  [r_ * sp.sin(theta_) * sp.cos(phi_), r_ * sp.sin(theta_) * sp.sin(phi_),
+                   r_ * sp.cos(theta_)], (r_, theta_, phi_), [[2.0, 0.7, 0.4], [0.8, 2.0, -2.5]]),
+}
+EXAMPLES = SCALAR | VECTOR
+
+# Worst error allowed, relative to the largest entry of the exact matrix: round-off is
+# ~eps|f|/h whatever the entry, so a single small entry is not held to its own size.
+# Central ~ h^2 + eps/h ~ eps^(2/3) ~ 1e-11, forward/backward ~ eps^(1/2) ~ 1e-8, complex ~ eps;
+# the bounds leave a factor ~100 for the sizes of f''' and f, and the Hessian's error is
+# ~ h^2 + eps/h^2 ~ eps^(1/2) ~ 1e-8 at h ~ eps^(1/4) (measured worst: 4e-8 on Rosenbrock).
+JACOBIAN_TOLERANCE = {"forward": 1e-6, "backward": 1e-6, "central": 1e-8, "complex": 1e-13}
+HESSIAN_TOLERANCE = 1e-6
+
+
+def exact_jacobian(expr, symbols, point):
+    exprs = sp.Matrix(expr if isinstance(expr, list) else [expr])
+    J = sp.lambdify([symbols], exprs.jacobian(symbols), "numpy")(point)
+    return np.array(J, dtype=float)
+
+
+def exact_hessian(expr, symbols, point):
+    return np.array(sp.lambdify([symbols], sp.hessian(expr, symbols), "numpy")(point), dtype=float)
+
+
+def assert_close_relative_to_largest(actual, desired, rtol):
+    np.testing.assert_allclose(actual, desired, rtol=rtol, atol=rtol * np.max(np.abs(desired)))
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_jacobian_matches_sympy(name, method):
+    f, expr, symbols, points = EXAMPLES[name]
+    for point in points:
+        assert_close_relative_to_largest(jacobian(f, point, method=method),
+                                         exact_jacobian(expr, symbols, point),
+                                         JACOBIAN_TOLERANCE[method])
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", sorted(SCALAR))
+def test_gradient_matches_sympy_and_is_the_row_of_the_jacobian(name, method):
+    f, expr, symbols, points = SCALAR[name]
+    for point in points:
+        g = gradient(f, point, method=method)
+        assert_close_relative_to_largest(g, exact_jacobian(expr, symbols, point)[0],
+                                         JACOBIAN_TOLERANCE[method])
+        np.testing.assert_array_equal(g, jacobian(f, point, method=method)[0])
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR))
+def test_hessian_matches_sympy(name):
+    f, expr, symbols, points = SCALAR[name]
+    for point in points:
+        assert_close_relative_to_largest(hessian(f, point), exact_hessian(expr, symbols, point),
+                                         HESSIAN_TOLERANCE)
+
+
+def test_course_jacobian_of_x2y_plus_3z_in_closed_form():
+    f = SCALAR["x^2y+3z"][0]
+    for x, y, z in [(1.0, 2.0, 3.0), (-0.5, 1.5, 2.0)]:
+        np.testing.assert_allclose(jacobian(f, [x, y, z]), [[2 * x * y, x**2, 3]], rtol=1e-9)
+
+
+def test_polar_jacobian_determinant_is_r():
+    f = VECTOR["polar"][0]
+    for r, theta in [(2.0, 0.3), (0.5, 2.5), (3.0, -1.0)]:
+        assert np.linalg.det(jacobian(f, [r, theta])) == pytest.approx(r, rel=1e-9)
+
+
+def test_spherical_jacobian_determinant_is_r2_sin_theta():
+    f = VECTOR["spherical"][0]
+    r, theta, phi = 2.0, 0.7, 0.4
+    det = np.linalg.det(jacobian(f, [r, theta, phi]))
+    assert det == pytest.approx(r**2 * np.sin(theta), rel=1e-9)
+
+
+def test_linear_map_has_the_same_jacobian_everywhere():
+    # u = x - 2y, v = 3y - 2x: no truncation error, only round-off.
+    f = VECTOR["u=x-2y,v=3y-2x"][0]
+    for point in [[0.0, 0.0], [1.0, 2.0], [-30.0, 7.0]]:
+        np.testing.assert_allclose(jacobian(f, point), [[1, -2], [-2, 3]], rtol=1e-9, atol=1e-9)
+
+
+def test_hessians_classify_the_course_stationary_points():
+    # At (0, 0): x^2 + y^2 has |H| > 0 and H11 > 0 (a minimum), x^2 - y^2 has |H| < 0 (a saddle).
+    bowl, saddle = hessian(SCALAR["x^2+y^2"][0], [0.0, 0.0]), hessian(SCALAR["x^2-y^2"][0], [0, 0])
+    np.testing.assert_allclose(bowl, [[2, 0], [0, 2]], atol=1e-6)
+    np.testing.assert_allclose(saddle, [[2, 0], [0, -2]], atol=1e-6)
+    assert np.linalg.det(bowl) > 0 and bowl[0, 0] > 0
+    assert np.linalg.det(saddle) < 0
+
+
+def test_hessian_error_falls_as_h_squared():
+    # Truncation error O(h^2): halving h quarters it (round-off negligible at these steps).
+    f = SCALAR["sin(x)e^(yz^2)"]
+    point = [0.5, 0.3, -0.7]
+    H = exact_hessian(f[1], f[2], point)
+    errors = [np.max(np.abs(hessian(f[0], point, h=h) - H)) for h in (1e-2, 5e-3)]
+    assert errors[0] / errors[1] == pytest.approx(4.0, rel=2e-2)
+
+
+def test_jacobian_forward_error_falls_as_h():
+    f = SCALAR["sin(x)e^(yz^2)"]
+    point = [0.5, 0.3, -0.7]
+    J = exact_jacobian(f[1], f[2], point)
+    errors = [np.max(np.abs(jacobian(f[0], point, h=h, method="forward") - J))
+              for h in (1e-3, 5e-4)]
+    assert errors[0] / errors[1] == pytest.approx(2.0, rel=1e-2)
+
+
+def test_hessian_default_step_balances_h2_against_eps_over_h2():
+    assert HESSIAN_STEP == pytest.approx(EPS**0.25)
+
+
+def test_default_steps_scale_with_each_coordinate():
+    # h_i = h0 max(1, |x_i|): at (1e8, 0.5) the first axis steps 1e8 times further than the second.
+    x = np.array([1e8, 0.5])
+    for fn, h0 in [(gradient, DEFAULT_STEP["central"]), (hessian, HESSIAN_STEP)]:
+        f = Recorder(lambda v: v[0] ** 2 / 1e16 + v[1] ** 2)
+        fn(f, x)
+        steps = np.array([np.abs(p - x) for p in f.points])
+        np.testing.assert_allclose(steps.max(axis=0), [h0 * 1e8, h0], rtol=1e-6)
+    # and each axis is then as accurate as alone: J of [x^2, y^2] at (1e8, 1) is diag(2e8, 2)
+    J = jacobian(lambda v: v**2, [1e8, 1.0])
+    np.testing.assert_allclose(J, np.diag([2e8, 2.0]), rtol=1e-8, atol=1e-8)
+
+
+def test_complex_step_has_no_round_off():
+    f, expr, symbols, points = SCALAR["sin(x)e^(yz^2)"]
+    exact = exact_jacobian(expr, symbols, points[0])[0]
+    g = gradient(f, points[0], h=1e-200, method="complex")
+    np.testing.assert_allclose(g, exact, rtol=4 * EPS)
+
+
+# --- what f sees, what comes back, and how often f is called ----------------------------------
+
+
+class Recorder:
+    """A function that records every point it is called with."""
+
+    def __init__(self, f):
+        self.f, self.points = f, []
+
+    def __call__(self, point):
+        self.points.append(point)
+        return self.f(point)
+
+
+COST = {"central": lambda n: 2 * n, "forward": lambda n: n + 1, "backward": lambda n: n + 1,
+        "complex": lambda n: n}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_gradient_and_jacobian_cost_in_function_evaluations(method):
+    for fn in (gradient, jacobian):
+        f = Recorder(SCALAR["rosenbrock-10"][0])
+        fn(f, np.linspace(-1, 1, 10), method=method)
+        assert len(f.points) == COST[method](10)
+    f = Recorder(VECTOR["spherical"][0])  # the cost does not depend on the number of outputs
+    jacobian(f, [2.0, 0.7, 0.4], method=method)
+    assert len(f.points) == COST[method](3)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10])
+def test_hessian_costs_n2_plus_n_plus_1_evaluations(n):
+    f = Recorder(lambda v: np.sum(np.cos(v)))
+    hessian(f, np.ones(n))
+    assert len(f.points) == n**2 + n + 1
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_f_gets_one_point_at_a_time_as_a_1d_float_array(fn):
+    f = Recorder(lambda v: np.sum(v**2))
+    fn(f, [1, 2, 3])
+    assert all(p.shape == (3,) and p.dtype == np.float64 for p in f.points)
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_scalar_x_gives_f_a_python_number_as_derivative_does(fn):
+    f = Recorder(math.exp)
+    result = fn(f, 1.0)
+    assert all(type(p) is float for p in f.points)
+    assert result.shape == {gradient: (1,), jacobian: (1, 1), hessian: (1, 1)}[fn]
+    assert result.ravel()[0] == pytest.approx(math.e, rel=1e-6)
+
+
+def test_shapes_and_dtypes_are_the_contract():
+    f, v = SCALAR["x^2y+3z"][0], [1, 2, 3]
+    assert gradient(f, v).shape == (3,)
+    assert jacobian(f, v).shape == (1, 3)  # the course's row vector
+    assert jacobian(VECTOR["polar"][0], [1, 2]).shape == (2, 2)
+    assert jacobian(lambda p: [p[0], p[1], p[0] * p[1]], [1, 2]).shape == (3, 2)
+    assert hessian(f, v).shape == (3, 3)
+    for result in (gradient(f, v), jacobian(f, v), hessian(f, v)):
+        assert result.dtype == np.float64
+
+
+def test_jacobian_of_a_length_one_vector_is_a_row_too():
+    assert jacobian(lambda p: np.array([p @ p]), [1.0, 2.0]).shape == (1, 2)
+
+
+def test_x_is_not_modified():
+    x = np.array([1.0, 2.0, 3.0])
+    for fn in (gradient, jacobian, hessian):
+        fn(SCALAR["x^2yz"][0], x)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+
+
+# --- properties -----------------------------------------------------------------------------
+
+coordinate = st.floats(-3, 3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(coordinate, min_size=3, max_size=3))
+def test_hessian_is_exactly_symmetric(x):
+    H = hessian(SCALAR["sin(x)e^(yz^2)"][0], x)
+    np.testing.assert_array_equal(H, H.T)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4).flatmap(
+    lambda n: st.tuples(st.lists(coordinate, min_size=n * n, max_size=n * n),
+                        st.lists(coordinate, min_size=n, max_size=n),
+                        st.lists(coordinate, min_size=n, max_size=n))))
+def test_quadratic_has_exact_gradient_and_hessian(args):
+    # f = x.A x / 2 + b.x with A symmetric: central differences have no truncation error,
+    # so only round-off is left: ~eps|f|/h for the gradient and ~eps|f|/h^2 for the Hessian.
+    a, b, x = (np.array(v) for v in args)
+    n = len(b)
+    A = a.reshape(n, n) + a.reshape(n, n).T
+    f = lambda v: v @ A @ v / 2 + b @ v
+    scale = 1 + np.max(np.abs(A)) * (1 + np.max(np.abs(x))) ** 2 + np.max(np.abs(b)) * 4
+    np.testing.assert_allclose(gradient(f, x), A @ x + b, atol=1e-8 * scale)
+    np.testing.assert_allclose(hessian(f, x), A, atol=1e-5 * scale)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4).flatmap(
+    lambda n: st.tuples(st.lists(coordinate, min_size=2 * n, max_size=2 * n),
+                        st.lists(coordinate, min_size=n, max_size=n))))
+def test_jacobian_of_a_linear_map_is_its_matrix(args):
+    M, x = np.array(args[0]).reshape(2, -1), np.array(args[1])
+    for method in METHODS:
+        J = jacobian(lambda v: M @ v, x, method=method)
+        np.testing.assert_allclose(J, M, atol=1e-6 * (1 + np.max(np.abs(M))))
+
+
+# --- bad input: one test per branch -------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"f": 3.0}, TypeError, "`f` must be a callable, got 3.0"),
+        ({"x": "1"}, TypeError, "`x` must be a real number"),
+        ({"x": True}, TypeError, "`x` must be a real number"),
+        ({"x": [1j, 2.0]}, TypeError, "`x` must be real, got complex"),
+        ({"x": [[1.0], [2.0, 3.0]]}, ValueError, "`x` must be a rectangular array"),
+        ({"x": []}, ValueError, "`x` must not be empty"),
+        ({"x": [[1.0, 2.0]]}, ValueError, r"`x` must be a number or a 1-D array .*shape \(1, 2\)"),
+        ({"x": [1.0, np.nan]}, ValueError, "`x` must be finite, got nan"),
+        ({"x": [np.inf, 1.0]}, ValueError, "`x` must be finite, got inf"),
+        ({"h": 0.0}, ValueError, "`h` must be positive and finite, got 0.0"),
+        ({"h": -1e-3}, ValueError, "`h` must be positive"),
+        ({"h": np.nan}, ValueError, "`h` must be positive and finite, got nan"),
+        ({"h": "small"}, TypeError, "`h` must be a positive real number or None"),
+        ({"x": [1e8, 1.0], "h": 1e-12}, ValueError, "`h` must be large enough that x \\+ h"),
+    ],
+)
+def test_bad_input_names_the_argument_multivariate(fn, kwargs, error, match):
+    args = {"f": lambda v: np.sum(v**2), "x": [1.0, 2.0]} | kwargs
+    with pytest.raises(error, match=match):
+        fn(args.pop("f"), args.pop("x"), **args)
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian])
+@pytest.mark.parametrize(
+    ("method", "error", "match"),
+    [("centre", ValueError, "`method` must be one of .*, got 'centre'"),
+     (None, TypeError, "`method` must be a string")],
+)
+def test_bad_method(fn, method, error, match):
+    with pytest.raises(error, match=match):
+        fn(np.sum, [1.0, 2.0], method=method)
+
+
+def test_validation_comes_before_any_call_of_f():
+    f = Recorder(np.sum)
+    with pytest.raises(ValueError):
+        gradient(f, [1.0, np.nan])
+    with pytest.raises(ValueError):
+        hessian(f, [1e8, 1.0], h=1e-12)
+    assert f.points == []
+
+
+@pytest.mark.parametrize("fn", [gradient, hessian])
+def test_gradient_and_hessian_need_a_scalar_function(fn):
+    with pytest.raises(ValueError, match=r"`f` near `x` must return a single number, got shape"):
+        fn(lambda v: v, [1.0, 2.0])
+
+
+def test_jacobian_refuses_a_2d_value():
+    with pytest.raises(ValueError, match=r"must return a number or a 1-D array, got shape \(2, 2"):
+        jacobian(lambda v: np.outer(v, v), [1.0, 2.0])
+
+
+def test_jacobian_refuses_a_value_whose_length_changes():
+    calls = []
+
+    def f(v):  # one more output at every call
+        calls.append(v)
+        return np.ones(len(calls))
+
+    with pytest.raises(ValueError, match=r"`f` near `x` must return shape \(1,\), got shape \(2,"):
+        jacobian(f, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_non_finite_value_is_an_error_not_a_warning(fn):
+    # log(0) warns inside numpy; the warning is silenced and the -inf reported instead.
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        fn(lambda v: np.log(v[0]) + v[1], [0.0, 1.0])
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_text_value(fn):
+    with pytest.raises(ValueError, match="`f` near `x` must return real numbers"):
+        fn(lambda v: "f", [1.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian])
+def test_complex_step_refuses_a_function_that_drops_the_imaginary_part_multivariate(fn):
+    with pytest.raises(ValueError, match="drops the imaginary part"):
+        fn(lambda v: np.sum(np.abs(v) ** 2), [1.0, 2.0], method="complex")
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_real_methods_refuse_complex_values(fn):
+    with pytest.raises(ValueError, match="must return real numbers"):
+        fn(lambda v: np.sum(v) + 1j, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian, hessian])
+def test_errors_raised_by_the_users_function_pass_through_multivariate(fn):
+    def f(v):
+        raise KeyError("from f")
+
+    with pytest.raises(KeyError, match="from f"):
+        fn(f, [1.0, 2.0])
