@@ -9,13 +9,23 @@ point, then keyword-only options. Figures live in `mvc.plotting`, which is the
 only part that needs matplotlib.
 """
 
-from mvc.derivatives import derivative
+from mvc.autodiff import Value
+from mvc.derivatives import derivative, gradient, hessian, jacobian
+from mvc.gradcheck import check_gradient, check_network
+from mvc.nn import Network
 from mvc.result import FitResult, SolverResult
 
 __all__ = [
     "FitResult",
+    "Network",
     "SolverResult",
+    "Value",
+    "check_gradient",
+    "check_network",
     "derivative",
+    "gradient",
+    "hessian",
+    "jacobian",
 ]
 
 __version__ = "0.1.0"

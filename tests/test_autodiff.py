@@ -1,0 +1,134 @@
+"""Tests of mvc.autodiff: each rule against calculus, then whole networks against backprop."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mvc import derivative
+from mvc.autodiff import Value
+from mvc.datasets import heart
+from mvc.nn import Network
+
+
+def grad_of(f, *xs):
+    """The gradient of f at the numbers xs, by the engine."""
+    values = [Value(x) for x in xs]
+    out = f(*values)
+    out.backward()
+    return out.data, [v.grad for v in values]
+
+
+# (function of Values, the same on floats, its partial derivatives by hand), at (1.3, 0.7).
+RULES = {
+    "u + w": (lambda u, w: u + w, lambda u, w: (1.0, 1.0)),
+    "u - w": (lambda u, w: u - w, lambda u, w: (1.0, -1.0)),
+    "u * w": (lambda u, w: u * w, lambda u, w: (w, u)),
+    "u / w": (lambda u, w: u / w, lambda u, w: (1 / w, -u / w**2)),
+    "u ** 3": (lambda u, w: u**3 + 0 * w, lambda u, w: (3 * u**2, 0.0)),
+    "u ** -0.5": (lambda u, w: u**-0.5 + 0 * w, lambda u, w: (-0.5 * u**-1.5, 0.0)),
+    "-u": (lambda u, w: -u + 0 * w, lambda u, w: (-1.0, 0.0)),
+    "2 + u, 2 - w": (lambda u, w: (2 + u) * (2 - w), lambda u, w: (2 - w, -(2 + u))),
+    "2 * u, 2 / w": (lambda u, w: 2 * u + 2 / w, lambda u, w: (2.0, -2 / w**2)),
+    "exp": (lambda u, w: (u * w).exp(), lambda u, w: (w * math.exp(u * w), u * math.exp(u * w))),
+    "log": (lambda u, w: (u * w).log(), lambda u, w: (1 / u, 1 / w)),
+    "tanh": (lambda u, w: u.tanh() * w, lambda u, w: ((1 - math.tanh(u) ** 2) * w, math.tanh(u))),
+    "sigmoid": (
+        lambda u, w: (u - w).sigmoid(),
+        lambda u, w: (s := 1 / (1 + math.exp(w - u))) * (1 - s) * np.array([1.0, -1.0]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_rule_gives_the_derivative_by_hand(name):
+    f, partials = RULES[name]
+    _, grads = grad_of(f, 1.3, 0.7)
+    np.testing.assert_allclose(grads, partials(1.3, 0.7), rtol=1e-14, atol=1e-16)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_value_and_rule_agree_with_central_differences(name):
+    # Central differences: error ~ eps^(2/3) ~ 1e-10 relative.
+    f, _ = RULES[name]
+    data, grads = grad_of(f, 1.3, 0.7)
+    along_u = derivative(lambda u: f(Value(u), Value(0.7)).data, 1.3)
+    along_w = derivative(lambda w: f(Value(1.3), Value(w)).data, 0.7)
+    np.testing.assert_allclose(grads, [along_u, along_w], rtol=1e-8, atol=1e-10)
+    assert isinstance(data, float)
+
+
+def test_a_value_used_twice_collects_both_contributions():
+    # y = x·x + x: dy/dx = 2x + 1, the sum over both paths of the chain rule.
+    _, (g,) = grad_of(lambda x: x * x + x, 3.0)
+    assert g == 7.0
+
+
+def test_backward_twice_gives_the_same_gradients():
+    x = Value(0.4)
+    y = (x * x).exp() * x
+    y.backward()
+    first = x.grad
+    y.backward()
+    assert x.grad == first == pytest.approx(math.exp(0.16) * (1 + 2 * 0.16), rel=1e-14)
+
+
+def test_a_long_chain_does_not_hit_the_recursion_limit():
+    x = Value(1.0)
+    y = x
+    for _ in range(5000):
+        y = y + x
+    y.backward()
+    assert x.grad == 5001.0
+
+
+def test_sigmoid_does_not_overflow():
+    for u, expected in [(-1000.0, 0.0), (1000.0, 1.0), (0.0, 0.5)]:
+        assert Value(u).sigmoid().data == expected
+
+
+def test_power_needs_a_number_exponent():
+    with pytest.raises(TypeError):
+        Value(2.0) ** Value(3.0)
+
+
+def test_repr_shows_data_and_grad():
+    assert repr(Value(2)) == "Value(data=2.0, grad=0.0)"
+
+
+# --- whole networks: the engine against hand-derived backpropagation ----------------------
+
+ACTIVATE = {"sigmoid": np.frompyfunc(Value.sigmoid, 1, 1), "tanh": np.frompyfunc(Value.tanh, 1, 1)}
+
+
+def autodiff_gradients(net, x, y):
+    """The network's cost built from Values, differentiated by the engine."""
+    wrap = np.frompyfunc(Value, 1, 1)
+    W, b = [wrap(w) for w in net.weights], [wrap(c) for c in net.biases]
+    a = x.astype(object)
+    for Wn, bn in zip(W, b):
+        a = ACTIVATE[net.activation](Wn @ a + bn)  # a⁽ⁿ⁾ = σ(W⁽ⁿ⁾a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾)
+    error = a - y
+    cost = (error * error).sum() / x.shape[1]
+    cost.backward()
+    grads = np.frompyfunc(lambda v: v.grad, 1, 1)
+    return cost.data, [grads(p).astype(float) for p in W + b]
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("sizes", [[1, 1], [2, 3, 2], [1, 6, 7, 2], [3, 2, 2, 1]], ids=str)
+def test_autodiff_equals_backpropagation(sizes, activation):
+    rng = np.random.default_rng(1)
+    net = Network(sizes, activation=activation, rng=2)
+    if sizes[0] == 1 and sizes[-1] == 2:
+        x, y = heart(12)
+    else:
+        x, y = rng.standard_normal((sizes[0], 7)), rng.uniform(size=(sizes[-1], 7))
+    cost, grads = autodiff_gradients(net, x, y)
+    dW, db = net.gradients(x, y)
+    # Both are exact up to rounding; only the order of the sums differs.
+    assert cost == pytest.approx(net.cost(x, y), rel=1e-13)
+    for got, want in zip(grads, dW + db):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)
