@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 KATEX := node_modules/katex/dist/katex.min.js
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install serve build test browser lock clean
 

@@ -7,7 +7,10 @@ Three things on top of the plugin's defaults:
 2. A fence's printed output is captured, not written over pytest's report (the
    plugin turns capture off while a fence runs, and figure fences print SVG). When a
    fence fails, its output is shown with any SVG cut out.
-3. The plugin would also search every ``.py`` file's docstrings for fences; the
+3. A fence that only includes source with the snippets syntax (``--8<-- "file:section"``)
+   shows a piece of the package; it is not run again, but the section must exist, be
+   non-empty and compile, so the page never shows stale or missing code.
+4. The plugin would also search every ``.py`` file's docstrings for fences; the
    package's examples are doctests instead, so those collectors are dropped.
 
 `tests/test_docs.py` checks that every ``python`` fence in the sources, by its own
@@ -20,16 +23,48 @@ import contextlib
 import io
 import os
 import re
+import textwrap
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
-from pytest_markdown_docs.plugin import MarkdownDocstringCodeModule  # noqa: E402
+from pytest_markdown_docs.plugin import (  # noqa: E402
+    MarkdownDocstringCodeModule,
+)
 
 _SVG = re.compile(r"<svg.*?</svg>", re.S)
+_INCLUDE = re.compile(r'^--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"$')
 _outputs: dict[str, str] = {}
+_ROOT = Path(__file__).parent
+
+
+def included_source(fence: str) -> str | None:
+    """The code a snippets-include fence shows, or None if `fence` is ordinary code."""
+    lines = [line.strip() for line in fence.strip().splitlines()]
+    matches = [_INCLUDE.match(line) for line in lines]
+    if not lines or not all(matches):
+        return None
+    pieces = []
+    for match in matches:
+        text = (_ROOT / match["file"]).read_text(encoding="utf8")
+        if match["section"]:
+            section = re.search(
+                rf"--8<-- \[start:{match['section']}\]\n(.*?)\n[^\n]*--8<-- \[end:{match['section']}\]",
+                text,
+                re.S,
+            )
+            if section is None:
+                raise LookupError(f"{match['file']} has no snippet section {match['section']!r}")
+            text = section[1]
+        pieces.append(textwrap.dedent(text))
+    source = "\n".join(pieces)
+    if not source.strip():
+        raise LookupError(f"the include {lines} is empty")
+    return source
 
 
 @register_runner(default=True)
@@ -37,6 +72,10 @@ class CapturingRunner(DefaultRunner):
     """The plugin's runner, with the fence's stdout and stderr kept for the report."""
 
     def runtest(self, test, args, *, asyncio_runner=None):
+        included = included_source(test.source)
+        if included is not None:
+            compile(included, filename=str(test.source_path), mode="exec", dont_inherit=True)
+            return
         buffer = io.StringIO()
         key = f"{test.source_path}:{test.start_line}"
         try:
@@ -66,3 +105,59 @@ def pytest_markdown_docs_markdown_it():
 def pytest_collect_file(file_path, parent):
     collectors = yield
     return [c for c in collectors if not isinstance(c, MarkdownDocstringCodeModule)]
+
+
+# --- every fence ran: the sources' own count against what passed ------------------------
+
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,})\s*(?P<info>.*)$")
+_PYTHON = re.compile(r"^\{?\s*\.?(python|py|python3)(\s|\}|$)")
+
+
+def python_fences(text: str) -> list[int]:
+    """Line numbers (1-based) of the ``python`` fences in markdown `text`, by a plain scan.
+
+    Fences nested in other fences (a markdown example showing a fence) are not counted;
+    fences in admonitions, details and tabs are, whatever their indentation.
+    """
+    found, closing = [], None
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _FENCE.match(line)
+        if closing is not None:
+            if match and match["mark"][0] == closing[0] and len(match["mark"]) >= len(closing) \
+                    and not match["info"].strip():
+                closing = None
+            continue
+        if match:
+            closing = match["mark"]
+            if _PYTHON.match(match["info"].strip()):
+                found.append(number)
+    return found
+
+
+_markdown_files: set[str] = set()
+_passed: Counter = Counter()
+
+
+def pytest_collectreport(report):
+    if report.nodeid.endswith(".md") and "::" not in report.nodeid:
+        _markdown_files.add(str(Path(report.fspath).resolve()))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and "markdown-docs" in report.keywords:
+        _passed[str(Path(report.fspath).resolve())] += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a markdown file collected here had a fence that did not pass."""
+    if session.config.option.keyword or session.config.option.markexpr or session.testsfailed:
+        return
+    missing = []
+    for path in sorted(_markdown_files):
+        expected = len(python_fences(Path(path).read_text(encoding="utf8")))
+        if _passed[path] != expected:
+            missing.append(f"{path}: {expected} python fences, {_passed[path]} passed")
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("Not every python fence ran:\n  " + "\n  ".join(missing), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
