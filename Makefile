@@ -9,6 +9,9 @@ INSTALLED := $(VENV)/.installed
 KATEX := node_modules/katex/dist/katex.min.js
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
+# Builds are reproducible: the only date in the site (the sitemap's lastmod) is the last
+# commit's, so two builds of one commit are byte-identical on any day.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
 .PHONY: install serve build test browser lock clean
 
@@ -32,11 +35,13 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --strict
 
-# The browser tests drive Debian's chromium (Playwright cannot download its own here).
+# The browser tests drive Debian's chromium (Playwright cannot download its own here),
+# or the browser named by $CHROMIUM (GitHub's runners use their Google Chrome).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@test -n "$$CHROMIUM" || command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 test: install browser
 	$(BIN)/python -m pytest

@@ -8,12 +8,15 @@ port. Chromium is Debian's (`make test` installs it); Playwright drives it throu
 from __future__ import annotations
 
 import functools
+import html.parser
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -83,9 +86,74 @@ def browser():
 
 
 def pages(folder: Path) -> list[str]:
-    """Every page of the built site, as a path relative to its root ("" for the home page)."""
+    """Every page of the built site as a path from its root ("" for the home page), and the 404."""
     found = sorted(p.parent.relative_to(folder).as_posix() for p in folder.rglob("index.html"))
-    return ["" if p == "." else p + "/" for p in found]
+    return ["" if p == "." else p + "/" for p in found] + ["404.html"]
+
+
+def test_two_clean_builds_are_byte_identical(site, tmp_path):
+    """Figures, search index and sitemap included (the sitemap's dates come from
+    SOURCE_DATE_EPOCH, which the Makefile sets to the last commit's time)."""
+    again = tmp_path / "again"
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(again)],
+                   cwd=ROOT, env=env, capture_output=True, check=True)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    differ = sorted(str(path) for path in first if first[path] != second[path])
+    assert not differ, f"differ between two builds: {differ}"
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    parsed = {}
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf8"))
+        parsed[page] = parser
+    broken = []
+    for page, parser in parsed.items():
+        for href in parser.hrefs:
+            split = urllib.parse.urlsplit(href)
+            if split.scheme or split.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            path = urllib.parse.unquote(split.path)
+            if path.startswith("/"):  # the 404 page links from the root of site_url
+                prefix = urllib.parse.urlsplit(os.environ.get("SITE_URL", "/")).path or "/"
+                target = (site / path.removeprefix(prefix.rstrip("/")).lstrip("/")).resolve()
+            else:
+                target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href} (no such file)")
+            elif split.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if urllib.parse.unquote(split.fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_page_has_a_description(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        match = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert match and len(match[1]) > 30, f"{page.relative_to(site)} has no description"
 
 
 def test_strict_build_is_clean(build):
@@ -138,8 +206,20 @@ PAGE_CHECK = """() => {
     katex: document.querySelectorAll(".katex").length,
     figures,
     background: getComputedStyle(document.body).backgroundColor,
+    headings: [...document.querySelectorAll("article h1, article h2, article h3, article h4, article h5, article h6")]
+      .map(h => Number(h.tagName[1])),
+    unnamedImages: [...document.querySelectorAll("article svg[role=img], article img")]
+      .filter(n => !(n.getAttribute("aria-label") || n.getAttribute("alt") || "").trim()).length,
     scheme: document.body.getAttribute("data-md-color-scheme"),
   };
+}"""
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
 }"""
 
 
@@ -159,6 +239,7 @@ def _visit(browser, server, path, scheme):
     page.on("request", lambda r: requests.append(r.url))
     response = page.goto(f"{server}/{path}", wait_until="networkidle")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    page.wait_for_selector("body[data-math-typeset]", state="attached")
     return context, page, problems, requests
 
 
@@ -168,8 +249,16 @@ def test_every_page_renders_cleanly(browser, server, site, scheme):
     for path in pages(site):
         context, page, problems, requests = _visit(browser, server, path, scheme)
         report = page.evaluate(PAGE_CHECK)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(AXE_RUN)
         context.close()
         where = f"{path or 'home'} ({scheme})"
+        assert not violations, f"{where}: accessibility: {violations}"
+        levels = report["headings"]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, f"{where}: headings {levels}"
+        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert not jumps, f"{where}: heading levels skip: {jumps}"
+        assert report["unnamedImages"] == 0, f"{where}: an image without a text alternative"
         assert not problems, f"{where}: {problems}"
         outside = [url for url in requests if not url.startswith(server + "/") and not url.startswith("data:")]
         assert not outside, f"{where} requested {outside}"

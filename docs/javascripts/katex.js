@@ -15,6 +15,7 @@ const katexOptions = {
 
 document$.subscribe(({ body }) => {
   renderMathInElement(body, katexOptions);
+  body.dataset.mathTypeset = "";  // tells the browser tests the page is ready
 });
 
 // Search previews quote the page's source text, math included: typeset them as
