@@ -320,3 +320,18 @@ def test_instant_navigation_typesets_the_new_page(browser, server):
     context.close()
     assert not problems
     assert report["unrendered"] == 0 and report["katex"] >= 50
+
+
+def test_every_chapter_links_its_notebook(site):
+    import json
+
+    chapters = ["derivatives"]  # at least; every chapter page with a download must have its file
+    linked = []
+    for page in site.glob("*/index.html"):
+        text = page.read_text(encoding="utf8")
+        match = re.search(r'<a (?=[^>]*download)[^>]*href="\.\./([\w-]+\.ipynb)"', text)
+        if match:
+            notebook = json.loads((site / match[1]).read_text(encoding="utf8"))
+            assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 3, match[1]
+            linked.append(page.parent.name)
+    assert set(chapters) <= set(linked), linked
