@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 # commit's, so two builds of one commit are byte-identical on any day.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: install serve build test browser lock clean
+.PHONY: install serve build pdf test browser lock clean
 
 install: $(INSTALLED) $(KATEX)
 
@@ -34,6 +34,10 @@ serve: install
 
 build: install
 	$(BIN)/mkdocs build --strict
+
+# The whole course as one PDF, site/course.pdf, printed by the headless Chromium.
+pdf: build browser
+	$(BIN)/python tools/print_pdf.py site site/course.pdf
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own here),
 # or the browser named by $CHROMIUM (GitHub's runners use their Google Chrome).
