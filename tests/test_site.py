@@ -355,3 +355,21 @@ def test_the_whole_course_prints_to_one_pdf(browser, server, site, tmp_path):
     for heading in ["What is calculus?", "The chain rule", "Summary", "Exercises", "Chapter map"]:
         assert heading in text, heading
     assert "\\(" not in text and "\\frac" not in text, "math left untypeset in the PDF"
+
+
+def test_pages_stay_within_their_size_budgets(site):
+    """Chapters under 500 KB of HTML, notebook pages (labs) under 1 MB; the sizes of every
+    page, as sent and gzip-compressed, are written to test-artifacts/page-sizes.txt."""
+    import gzip
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    rows, over = [], []
+    for page in sorted(site.rglob("*.html")):
+        raw = page.read_bytes()
+        path = page.relative_to(site).as_posix()
+        rows.append(f"{len(raw) / 1e3:9.1f} KB {len(gzip.compress(raw, mtime=0)) / 1e3:8.1f} KB gz  {path}")
+        budget = None if path.startswith("print_page/") else 1e6 if path.startswith("labs/") else 5e5
+        if budget and len(raw) > budget:
+            over.append(f"{path}: {len(raw) / 1e3:.0f} KB > {budget / 1e3:.0f} KB")
+    (ARTIFACTS / "page-sizes.txt").write_text("\n".join(rows) + "\n")
+    assert not over, over
