@@ -1,6 +1,6 @@
 """The Sandpit of chapter 2, played in headless Chromium: clicks, keys, winning and losing.
 
-Reuses the built site, the server and the browser of `tests/test_site.py`. The pits'
+Uses the session's built site, server and browser (`tests/conftest.py`). The pits'
 deepest points come from `mvc.sandpit` itself, not from the page, so a widget that drew
 the pit in the wrong place or read its data the wrong way round would fail.
 """
@@ -11,14 +11,15 @@ import re
 
 import pytest
 
+from mvc.plotting import contrast_ratio
 from mvc.sandpit import landscape
-from tests.test_site import ARTIFACTS, _visit, browser, build, server, site  # noqa: F401
+from tests.test_site import ARTIFACTS, _hex, _visit
 
 PAGE = "multivariate/"
 pytestmark = pytest.mark.browser
 
 
-def _open(browser, server, scheme="light"):  # noqa: F811
+def _open(browser, server, scheme="light"):
     context, page, problems, requests = _visit(browser, server, PAGE, scheme)
     page.wait_for_selector(".sandpit .sandpit-pit")
     return context, page, problems
@@ -54,7 +55,7 @@ def _depth(text: str) -> float:
     return float(re.match(r"(\S+) m", text)[1].replace("\u2212", "-"))
 
 
-def test_a_click_shows_the_depth_that_mvc_computes(browser, server):  # noqa: F811
+def test_a_click_shows_the_depth_that_mvc_computes(browser, server):
     context, page, problems = _open(browser, server)
     _click_at(page, 3.0, 2.0)
     state = _state(page)
@@ -69,7 +70,7 @@ def test_a_click_shows_the_depth_that_mvc_computes(browser, server):  # noqa: F8
     assert state["state"] == "playing" and state["phone"] == "hidden"
 
 
-def test_a_dip_at_the_deepest_point_wins_on_every_pit(browser, server):  # noqa: F811
+def test_a_dip_at_the_deepest_point_wins_on_every_pit(browser, server):
     context, page, problems = _open(browser, server)
     pits = _pits(page)
     assert len(pits) >= 5 and {p["name"] for p in pits} == {
@@ -92,7 +93,7 @@ def test_a_dip_at_the_deepest_point_wins_on_every_pit(browser, server):  # noqa:
     assert not problems
 
 
-def test_the_keyboard_moves_the_dip_stick_and_enter_dips(browser, server):  # noqa: F811
+def test_the_keyboard_moves_the_dip_stick_and_enter_dips(browser, server):
     context, page, problems = _open(browser, server)
     page.focus(".sandpit-pit")
     assert _state(page)["at"] == [3, 3]
@@ -115,7 +116,7 @@ def test_the_keyboard_moves_the_dip_stick_and_enter_dips(browser, server):  # no
     assert state["state"] == "won" and state["dips"] == 2, state
 
 
-def test_hurry_up_at_22_dips_and_game_over_after_25(browser, server):  # noqa: F811
+def test_hurry_up_at_22_dips_and_game_over_after_25(browser, server):
     context, page, problems = _open(browser, server)
     page.focus(".sandpit-pit")
     for n in range(1, 27):
@@ -137,7 +138,7 @@ def test_hurry_up_at_22_dips_and_game_over_after_25(browser, server):  # noqa: F
     assert state["state"] == "playing" and state["dips"] == 0 and state["depths"] == []
 
 
-def test_depth_only_mode_hides_the_arrows(browser, server):  # noqa: F811
+def test_depth_only_mode_hides_the_arrows(browser, server):
     context, page, problems = _open(browser, server)
     page.uncheck(".sandpit-arrows")
     _click_at(page, 4.0, 4.0)
@@ -147,7 +148,7 @@ def test_depth_only_mode_hides_the_arrows(browser, server):  # noqa: F811
     assert state["dips"] == 1 and state["arrows"] == 0 and "downhill" not in state["last"]
 
 
-def test_instant_navigation_starts_the_widget(browser, server):  # noqa: F811
+def test_instant_navigation_starts_the_widget(browser, server):
     context, page, problems, _ = _visit(browser, server, "", "light")
     page.click("article a[href$='multivariate/']")
     page.wait_for_url("**/multivariate/")
@@ -160,7 +161,7 @@ def test_instant_navigation_starts_the_widget(browser, server):  # noqa: F811
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_in_both_palettes(browser, server, scheme):  # noqa: F811
+def test_screenshots_in_both_palettes(browser, server, scheme):
     ARTIFACTS.mkdir(exist_ok=True)
     context, page, problems = _open(browser, server, scheme)
     for x, y in [(4.5, 1.0), (3.0, 2.5), (2.0, 3.5)]:
@@ -176,8 +177,5 @@ def test_screenshots_in_both_palettes(browser, server, scheme):  # noqa: F811
     }""")
     context.close()
     assert not problems
-    from mvc.plotting import contrast_ratio
-    from tests.test_site import _hex
-
     assert contrast_ratio(_hex(colours["label"]), _hex(colours["sand"])) >= 4.5, colours
     assert contrast_ratio(_hex(colours["text"]), _hex(colours["page"])) >= 4.5, colours
