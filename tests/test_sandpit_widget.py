@@ -12,7 +12,7 @@ import re
 import pytest
 
 from mvc.plotting import contrast_ratio
-from mvc.sandpit import landscape
+from mvc.sandpit import landscape, local_minima
 from tests.test_site import ARTIFACTS, _hex, _visit
 
 PAGE = "multivariate/"
@@ -91,6 +91,19 @@ def test_a_dip_at_the_deepest_point_wins_on_every_pit(browser, server):
         assert state["phone"] == "visible"
     context.close()
     assert not problems
+
+
+def test_a_dip_in_a_shallower_hollow_is_a_trap(browser, server):
+    context, page, problems = _open(browser, server)
+    embedded = next(p for p in _pits(page) if p["name"] == "multiple minima")
+    page.select_option(".sandpit select", "multiple minima")
+    hollow = local_minima(landscape("multiple minima", rng=embedded["seed"]))[1]  # not the deepest
+    _click_at(page, *hollow)
+    state = _state(page)
+    context.close()
+    assert not problems
+    assert state["status"].startswith("Oh no!") and state["state"] == "playing", state
+    assert state["dips"] == 1
 
 
 def test_the_keyboard_moves_the_dip_stick_and_enter_dips(browser, server):

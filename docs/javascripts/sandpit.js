@@ -6,7 +6,8 @@
 // interpolates between grid points with cubic convolution, draws each dip and (in the
 // first mode) its downhill arrow, and ends the game as the course does: a dip within
 // `radius` of the deepest point wins; at dip `hurry` the supervisor hurries you; after
-// `maxDips` dips the game is lost. No request leaves the page.
+// `maxDips` dips the game is lost; a dip at a local minimum that is not the deepest
+// (one of the pit's `traps`) is reported as stuck. No request leaves the page.
 (function () {
   "use strict";
 
@@ -253,11 +254,24 @@
         this.finish("lost", "Try again. You\u2019ve taken too many tries to find the phone. Press \u201cNew pit\u201d to try again.");
       } else if (found) {
         this.finish("won", `Congratulations! Well done, you found the phone in ${n} ${n === 1 ? "dip" : "dips"}.`);
+      } else if (this.trapped(x, y)) {
+        this.say("Oh no! You\u2019ve got stuck in a local optimum. Try somewhere else!");
       } else if (n >= this.hurry) {
         this.say("Hurry up! The supervisor has calls to make.");
       } else {
         this.say("Keep dipping: the phone is at the deepest point.");
       }
+    }
+
+    // A dip at the bottom of a hollow that is not the deepest: mark the empty hollow.
+    trapped(x, y) {
+      const trap = this.pit.traps.find(([tx, ty]) => Math.hypot(x - tx, y - ty) <= this.pit.radius);
+      if (!trap) return false;
+      const g = el("g", { class: "sandpit-trap" }, this.dips);
+      const [tx, ty] = [trap[0], sy(trap[1])];
+      el("circle", { cx: tx, cy: ty, r: this.pit.radius }, g);
+      el("path", { d: `M${tx - 0.1} ${ty - 0.1}L${tx + 0.1} ${ty + 0.1}M${tx - 0.1} ${ty + 0.1}L${tx + 0.1} ${ty - 0.1}` }, g);
+      return true;
     }
 
     draw(x, y, down, n) {
