@@ -18,6 +18,7 @@ from mvc._validation import (
     as_choice,
     as_point,
     as_real_array,
+    as_returned_array,
     as_step,
     check_values,
     check_vector_values,
@@ -150,7 +151,7 @@ def _evaluate(f: Callable, points: np.ndarray, shape: tuple[int, ...], *, kind: 
     """
     arg = points.item() if points.ndim == 0 else points
     with np.errstate(all="ignore"):
-        values = f(arg)
+        values = as_returned_array(f(arg), "`f` near `x`")
     return check_values(values, shape, "`f` near `x`", kind=kind)
 
 
@@ -371,7 +372,7 @@ def _evaluate_rows(
     values = []
     for point in points:
         with np.errstate(all="ignore"):
-            value = f(point)
+            value = as_returned_array(f(point), "`f` near `x`")
         values.append(check_vector_values(value, shape, "`f` near `x`", kind=kind))
         shape = values[-1].shape
     return np.array(values)
