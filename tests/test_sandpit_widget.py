@@ -1,6 +1,6 @@
 """The Sandpit of chapter 2, played in headless Chromium: clicks, keys, winning and losing.
 
-Uses the session's built site, server and browser (`tests/conftest.py`). The pits'
+Uses the session's built site, server and browser (`tests/site_fixtures.py`). The pits'
 deepest points come from `mvc.sandpit` itself, not from the page, so a widget that drew
 the pit in the wrong place or read its data the wrong way round would fail.
 """
@@ -14,6 +14,8 @@ import pytest
 from mvc.plotting import contrast_ratio
 from mvc.sandpit import landscape, local_minima
 from tests.test_site import ARTIFACTS, _hex, _visit
+
+pytest_plugins = ["tests.site_fixtures"]
 
 PAGE = "multivariate/"
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """The built site: a strict build, then every page in headless Chromium, in both palettes.
 
-The fixtures that build, serve and browse the site live in `tests/conftest.py`, so
+The fixtures that build, serve and browse the site live in `tests/site_fixtures.py`, so
 that every browser test of the session shares one build and one Chromium.
 """
 
@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from mvc.plotting import contrast_ratio
+
+pytest_plugins = ["tests.site_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -94,7 +96,14 @@ def _visit(browser, server, path, scheme):
     page.on("request", lambda r: requests.append(r.url))
     response = page.goto(f"{server}/{path}", wait_until="networkidle")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    # "networkidle" can come before the scripts subscribed to document$ have run (a
+    # loaded machine shows it): wait until KaTeX has had its turn, then check the page.
+    page.wait_for_function(TYPESET)
     return context, page, problems, requests
+
+
+TYPESET = """() => [...document.querySelectorAll('.arithmatex')]
+  .every(n => n.querySelector('.katex, .katex-error'))"""
 
 
 @pytest.mark.browser

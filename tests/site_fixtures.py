@@ -1,5 +1,11 @@
 """Fixtures shared by the tests of the built site (`test_site.py`, `test_sandpit_widget.py`).
 
+A test module loads them with ``pytest_plugins = ["tests.site_fixtures"]``: as a plugin
+they are registered once per session, however many modules ask. (Imported into each
+module instead, each would get its own build and its own Chromium, and Playwright's sync
+API cannot run two at once. A ``tests/conftest.py`` would shadow the root conftest that
+`test_docs.py` imports.)
+
 The site is built once per session into a temporary folder and served on a loopback
 port. Chromium is Debian's (`make test` installs it); Playwright drives it through
 `executable_path`, since Playwright's own browser download is not available here.
