@@ -277,3 +277,20 @@ def as_instance(value: Any, name: str, cls: type, hint: str = "") -> Any:
 
 
 __all__ += ["as_instance"]
+
+
+def as_returned_array(values: Any, what: str) -> np.ndarray:
+    """What a user's function returned, as an array; a ragged sequence is a `ValueError`.
+
+    `what` names the call, e.g. ``"`f` near `x`"``. Without this, numpy's own message
+    ("inhomogeneous shape") would not say which function returned what.
+    """
+    try:
+        return np.asarray(values)
+    except ValueError:
+        raise ValueError(
+            f"{what} must return a number or a rectangular array of numbers, got {_show(values)}."
+        ) from None
+
+
+__all__ += ["as_returned_array"]

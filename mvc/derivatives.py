@@ -18,6 +18,7 @@ from mvc._validation import (
     as_choice,
     as_point,
     as_real_array,
+    as_returned_array,
     as_step,
     check_values,
     check_vector_values,
@@ -150,7 +151,7 @@ def _evaluate(f: Callable, points: np.ndarray, shape: tuple[int, ...], *, kind: 
     """
     arg = points.item() if points.ndim == 0 else points
     with np.errstate(all="ignore"):
-        values = f(arg)
+        values = as_returned_array(f(arg), "`f` near `x`")
     return check_values(values, shape, "`f` near `x`", kind=kind)
 
 
@@ -317,6 +318,7 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     return _second_differences(g, point, step)
 
 
+# --8<-- [start:jacobian]
 def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> np.ndarray:
     """The body of `gradient` and `jacobian`: one column of J per axis, shape (m, n)."""
     f = as_callable(f, "f")
@@ -339,8 +341,10 @@ def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> 
     F_lo = _evaluate_rows(g, lo, shape)
     F_hi = _evaluate_rows(g, hi, F_lo.shape[1:])
     return ((F_hi - F_lo).reshape(point.size, -1) / divisor[:, None]).T
+# --8<-- [end:jacobian]
 
 
+# --8<-- [start:hessian]
 def _second_differences(f: Callable, x: np.ndarray, step: np.ndarray) -> np.ndarray:
     """The Hessian from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j)) for i < j."""
     E = np.diag(step)
@@ -353,6 +357,7 @@ def _second_differences(f: Callable, x: np.ndarray, step: np.ndarray) -> np.ndar
     mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm
     H[i, j] = H[j, i] = mixed / (2 * step[i] * step[j])
     return H
+# --8<-- [end:hessian]
 
 
 def _of_a_point(f: Callable, *, scalar: bool) -> Callable:
@@ -371,7 +376,7 @@ def _evaluate_rows(
     values = []
     for point in points:
         with np.errstate(all="ignore"):
-            value = f(point)
+            value = as_returned_array(f(point), "`f` near `x`")
         values.append(check_vector_values(value, shape, "`f` near `x`", kind=kind))
         shape = values[-1].shape
     return np.array(values)

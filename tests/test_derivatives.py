@@ -554,6 +554,13 @@ def test_jacobian_refuses_a_2d_value():
         jacobian(lambda v: np.outer(v, v), [1.0, 2.0])
 
 
+@pytest.mark.parametrize("fn", [derivative, gradient, jacobian, hessian])
+def test_a_ragged_value_is_an_error_that_names_f(fn):
+    # numpy alone would say "inhomogeneous shape" without naming the function
+    with pytest.raises(ValueError, match="`f` near `x` must return a number or a rectangular array"):
+        fn(lambda v: [1.0, [2.0, 3.0]], [1.0, 2.0] if fn is not derivative else 1.0)
+
+
 def test_jacobian_refuses_a_value_whose_length_changes():
     calls = []
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
-from mvc.sandpit import LANDSCAPES, RADIUS, STEP, Landscape, landscape, sample
+from mvc.sandpit import LANDSCAPES, RADIUS, STEP, Landscape, landscape, local_minima, sample
 
 SEED = 2024
 
@@ -326,3 +326,57 @@ def test_bad_sample_arguments(args, error, match):
     args = (args[0] if args[0] is not None else pit("intro"), *args[1:])
     with pytest.raises(error, match=match):
         sample(*args)
+
+
+# --- local minima: the traps of a downhill search ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", LANDSCAPES)
+def test_local_minima_are_lower_than_all_around_them(name):
+    p = pit(name)
+    points = local_minima(p, count=12)
+    assert points.shape[1] == 2 and 1 <= len(points) <= 12
+    assert np.all((points > 0) & (points < 6))  # inside: the wall is no trap
+    depths = p.depth(points[:, 0], points[:, 1])
+    assert np.all(np.diff(depths) >= 0)  # deepest first
+    ring = 0.005 * np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)])
+    for point, depth in zip(points, depths):
+        around = np.clip(point + ring, 0, 6)
+        assert np.all(p.depth(around[:, 0], around[:, 1]) > depth), (name, point)
+    pairwise = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    assert np.all(pairwise[np.triu_indices(len(points), 1)] > 1e-4)  # each minimum once
+
+
+@pytest.mark.parametrize("name", LANDSCAPES)
+def test_the_deepest_local_minimum_is_the_phone_when_it_is_inside(name):
+    p = pit(name)
+    if np.any((p.minimum < 1e-6) | (p.minimum > 6 - 1e-6)):
+        pytest.skip("minimum on the wall")
+    np.testing.assert_allclose(local_minima(p)[0], p.minimum, atol=1e-6)
+
+
+def test_intro_has_one_trap_free_well_and_multiple_minima_several():
+    assert len(local_minima(pit("intro"))) == 1
+    assert len(local_minima(pit("multiple minima"))) >= 2
+    assert len(local_minima(pit("rocks"), count=30)) == 30  # a rock is a trap
+
+
+def test_local_minima_slope_vanishes_and_hessian_is_positive():
+    p = pit("multiple minima")
+    for point in local_minima(p):
+        assert np.max(np.abs(p.jacobian(*point))) < 1e-3  # h^2 truncation of the course's h
+        assert np.all(np.linalg.eigvalsh(p.hessian(*point)) > 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("intro",), TypeError, "`pit` must be a Landscape from `landscape`, got str"),
+        ((None, 0), ValueError, "`count` must be at least 1, got 0"),
+        ((None, 1.0), TypeError, "`count` must be an integer, got 1.0"),
+    ],
+)
+def test_bad_local_minima_arguments(args, error, match):
+    args = (args[0] if args[0] is not None else pit("intro"), *args[1:])
+    with pytest.raises(error, match=match):
+        local_minima(*args)
