@@ -34,11 +34,13 @@ _EPS = np.finfo(np.float64).eps
 _TINY = np.finfo(np.float64).tiny
 #: The circles tried when no `radius` is given: 8, 4, 2, ..., 1/256.
 RADII = 2.0 ** np.arange(3, -9, -1)
-#: Points on each circle for orders up to 15; higher orders get 4(n + 1), rounded up to a power of 2.
+#: Points on each circle for orders up to 15; higher orders get 4(n + 1), up to a power of 2.
 MIN_POINTS = 64
 
 
-def taylor_coefficients(f: Callable, a: float, n: int, *, radius: float | None = None) -> np.ndarray:
+def taylor_coefficients(
+    f: Callable, a: float, n: int, *, radius: float | None = None
+) -> np.ndarray:
     r"""Taylor coefficients $c_k = f^{(k)}(a)/k!$, $k = 0, \ldots, n$, of an analytic function.
 
     Parameters
@@ -245,7 +247,7 @@ def taylor_polynomial(f: Callable, a: float, n: int, *, radius: float | None = N
 
 
 def linearise(f: Callable, x0: float | np.ndarray) -> Callable:
-    r"""The linearisation $L(x) = f(x_0) + J_f(x_0)\,(x - x_0)$ of $f: \mathbb{R}^n \to \mathbb{R}^m$.
+    r"""The linearisation $L(x) = f(x_0) + J_f(x_0)\,(x - x_0)$ of $f$ of several variables.
 
     Parameters
     ----------
@@ -371,7 +373,8 @@ def _displacement(x, x0: np.ndarray, scalar: bool) -> np.ndarray:
         return (x - x0[0])[..., None]
     if x.shape[-1:] != x0.shape:
         raise ValueError(
-            f"`x` must hold {x0.size} variables along its last axis, like `x0`, got shape {x.shape}."
+            f"`x` must hold {x0.size} variables along its last axis, like `x0`, "
+            f"got shape {x.shape}."
         )
     return x - x0
 

@@ -1,9 +1,11 @@
 """The "Visualising Taylor series" explorer of chapter 4, in headless Chromium.
 
-The site, its server and the browser are the session fixtures of `test_site.py`, imported
-so that the site is built once for both files. The explorer draws over data the build
-computed with `mvc.taylor`; these tests check that data against `mvc`, then move the
-sliders with the keyboard and the mouse and check that the drawing follows.
+The site, its server and the browser are the session's shared fixtures
+(`tests/site_fixtures.py`, loaded as a plugin, so the site is built and Chromium started
+once however many modules use them); `_visit` comes from `test_site.py`. The explorer
+draws over data the build computed with `mvc.taylor`; these tests check that data
+against `mvc`, then move the sliders with the keyboard and the mouse and check that the
+drawing follows.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import re
 
 import numpy as np
 import pytest
-from test_site import ARTIFACTS, _visit, browser, build, server, site  # noqa: F401  (fixtures)
 
 from mvc import taylor_coefficients
+from tests.test_site import ARTIFACTS, _visit
+
+pytest_plugins = ["tests.site_fixtures"]
 
 STATE = """() => {
   const root = document.querySelector(".taylor-explorer");
@@ -57,7 +61,7 @@ def test_the_explorer_data_is_small(site):
 
 
 @pytest.mark.browser
-def test_sliders_move_by_keyboard_and_mouse_and_the_drawing_follows(browser, server):  # noqa: F811
+def test_sliders_move_by_keyboard_and_mouse_and_the_drawing_follows(browser, server):
     context, page, problems, _ = _visit(browser, server, "taylor/", "light")
     page.wait_for_selector(".taylor-explorer svg")
     before = page.evaluate(STATE)
@@ -90,11 +94,12 @@ def test_sliders_move_by_keyboard_and_mouse_and_the_drawing_follows(browser, ser
 
 
 @pytest.mark.browser
-def test_every_control_has_a_label(browser, server):  # noqa: F811
+def test_every_control_has_a_label(browser, server):
     context, page, problems, _ = _visit(browser, server, "taylor/", "light")
     page.wait_for_selector(".taylor-explorer svg")
     unlabelled = page.evaluate("""() => [...document.querySelectorAll(
-        ".taylor-explorer input, .taylor-explorer select")].filter(c => c.labels.length === 0).length""")
+        ".taylor-explorer input, .taylor-explorer select")]
+        .filter(c => c.labels.length === 0).length""")
     assert unlabelled == 0
     page.keyboard.press("Tab")  # the controls are reachable with the keyboard
     context.close()
@@ -102,7 +107,7 @@ def test_every_control_has_a_label(browser, server):  # noqa: F811
 
 
 @pytest.mark.browser
-def test_instant_navigation_starts_the_explorer(browser, server):  # noqa: F811
+def test_instant_navigation_starts_the_explorer(browser, server):
     context, page, problems, _ = _visit(browser, server, "", "light")
     page.click("article a[href$='taylor/']")
     page.wait_for_url("**/taylor/")
@@ -114,7 +119,7 @@ def test_instant_navigation_starts_the_explorer(browser, server):  # noqa: F811
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshot_of_the_explorer_in_both_palettes(browser, server, scheme):  # noqa: F811
+def test_screenshot_of_the_explorer_in_both_palettes(browser, server, scheme):
     ARTIFACTS.mkdir(exist_ok=True)
     context, page, problems, _ = _visit(browser, server, "taylor/", scheme)
     explorer = page.locator(".taylor-explorer")
