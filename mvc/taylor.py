@@ -2,7 +2,8 @@ r"""Taylor series and linearisation: rebuild a function from what it does at one
 
 Two tools. For a function of one variable, `taylor_coefficients` finds
 $c_k = f^{(k)}(a)/k!$ to near machine precision by a contour integral in the complex
-plane (repeated finite differences lose about three digits per order, so they cannot),
+plane (repeated finite differences lose so many digits per order that by the third
+derivative none are left),
 and `taylor_polynomial` turns them into the polynomial
 $\sum_k c_k (x - a)^k$. For a function of several variables, `linearise` and
 `quadratic_approximation` build $f(x_0) + J\Delta x$ and
@@ -56,8 +57,8 @@ def taylor_coefficients(
     radius : float, optional
         The radius of the circle around `a` to integrate on. It must be smaller
         than the distance from `a` to the nearest singularity of `f`. By default
-        the circles of `RADII` are tried and the one with the least estimated
-        error is used (see Notes).
+        the circles of `RADII` are all tried, and each coefficient is taken from the
+        one where its estimated error is least (see Notes).
 
     Returns
     -------
