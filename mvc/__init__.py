@@ -14,6 +14,7 @@ from mvc.derivatives import derivative, gradient, hessian, jacobian
 from mvc.gradcheck import check_gradient, check_network
 from mvc.nn import Network
 from mvc.result import FitResult, SolverResult
+from mvc.taylor import linearise, quadratic_approximation, taylor_coefficients, taylor_polynomial
 
 __all__ = [
     "FitResult",
@@ -26,6 +27,10 @@ __all__ = [
     "gradient",
     "hessian",
     "jacobian",
+    "linearise",
+    "quadratic_approximation",
+    "taylor_coefficients",
+    "taylor_polynomial",
 ]
 
 __version__ = "0.1.0"

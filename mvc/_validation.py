@@ -294,3 +294,32 @@ def as_returned_array(values: Any, what: str) -> np.ndarray:
 
 
 __all__ += ["as_returned_array"]
+
+# --- Taylor coefficients by a contour integral (mvc.taylor) ------------------------------
+
+
+def check_complex_values(values: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Check what a function returned for complex input: complex numbers of `shape`.
+
+    Non-finite values are allowed (the caller decides what a singularity means); a
+    real dtype is refused, since it means the function dropped the imaginary part.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iuf":
+        raise ValueError(
+            f"{what} must return complex values for complex input, got dtype {arr.dtype}: "
+            "the function drops the imaginary part (abs, float, math.*, np.real, ...), so "
+            "the contour integral cannot see its derivatives; write it with numpy's "
+            "complex-aware functions (np.exp, np.log, np.sqrt, ...)."
+        )
+    if arr.dtype.kind != "c":
+        raise ValueError(f"{what} must return numbers, got {_show(values)}.")
+    if arr.shape != shape:
+        raise ValueError(
+            f"{what} must return shape {shape} (it is called with an array of points and "
+            f"must act element-wise, as numpy's functions do), got shape {arr.shape}."
+        )
+    return arr
+
+
+__all__ += ["check_complex_values"]

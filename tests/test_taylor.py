@@ -1,0 +1,363 @@
+"""Tests of mvc.taylor: sympy's series first, then closed forms, then error orders."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mvc import linearise, quadratic_approximation, taylor_coefficients, taylor_polynomial
+from mvc.taylor import RADII
+
+t = sp.Symbol("t")
+
+# (f for complex numpy input, f for sympy, expansion point): the chapter's functions.
+CASES = {
+    "exp about 0": (np.exp, sp.exp(t), 0.0),
+    "exp about 1": (np.exp, sp.exp(t), 1.0),
+    "cos about 0": (np.cos, sp.cos(t), 0.0),
+    "cos about 1": (np.cos, sp.cos(t), 1.0),
+    "sin about 2": (np.sin, sp.sin(t), 2.0),
+    "ln about 1": (np.log, sp.log(t), 1.0),
+    "ln about 3": (np.log, sp.log(t), 3.0),
+    "1/x about 1": (lambda z: 1 / z, 1 / t, 1.0),
+    "1/x about -0.5": (lambda z: 1 / z, 1 / t, -0.5),
+    "1/(1+x^2) about 0": (lambda z: 1 / (1 + z**2), 1 / (1 + t**2), 0.0),
+    "sqrt about 1": (np.sqrt, sp.sqrt(t), 1.0),
+}
+
+
+def sympy_coefficients(expr, a, n):
+    """c_k from sympy's own series of `expr` about `a`, to 30 digits."""
+    series = sp.series(expr, t, a, n + 1).removeO()
+    shifted = sp.expand(series.subs(t, t + a))
+    return np.array([float(sp.N(shifted.coeff(t, k), 30)) for k in range(n + 1)])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_coefficients_match_sympy_series_to_12_digits_through_order_10(name):
+    # The issue asks for 8 significant digits through order 6; the contour integral has
+    # no cancellation, so it reaches ~1e-14 (see the Notes): 1e-12 leaves a margin.
+    f, expr, a = CASES[name]
+    exact = sympy_coefficients(expr, a, 10)
+    got = taylor_coefficients(f, a, 10)
+    scale = np.abs(exact).max()  # zero coefficients (odd terms of cos) are compared absolutely
+    np.testing.assert_allclose(got, exact, rtol=1e-12, atol=1e-13 * scale)
+
+
+@pytest.mark.parametrize("name", ["exp about 1", "cos about 0", "ln about 1", "1/x about 1"])
+def test_issue_accuracy_8_significant_digits_through_order_6(name):
+    f, expr, a = CASES[name]
+    exact = sympy_coefficients(expr, a, 6)
+    got = taylor_coefficients(f, a, 6)
+    nonzero = exact != 0
+    assert np.all(np.abs(got[nonzero] / exact[nonzero] - 1) < 1e-8)
+    assert np.all(np.abs(got[~nonzero]) < 1e-8 * np.abs(exact).max())
+
+
+def test_closed_forms_of_the_course():
+    k = np.arange(9)
+    np.testing.assert_allclose(taylor_coefficients(np.exp, 0.0, 8),
+                               [1 / math.factorial(i) for i in k], rtol=1e-13)
+    np.testing.assert_allclose(taylor_coefficients(lambda z: 1 / z, 1.0, 8), (-1.0) ** k,
+                               rtol=1e-13)
+    ln = taylor_coefficients(np.log, 1.0, 8)
+    np.testing.assert_allclose(ln[1:], (-1.0) ** (k[1:] + 1) / k[1:], rtol=1e-12)
+    assert abs(ln[0]) < 1e-15
+
+
+def test_even_and_odd_functions_keep_only_their_terms():
+    cos, sin = taylor_coefficients(np.cos, 0.0, 9), taylor_coefficients(np.sin, 0.0, 9)
+    assert np.abs(cos[1::2]).max() < 1e-15 and np.abs(sin[0::2]).max() < 1e-15
+    assert np.all(cos[0::2] != 0) and np.all(sin[1::2] != 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-5, 5), min_size=1, max_size=8), st.floats(-3, 3))
+def test_a_polynomial_is_its_own_taylor_series(coefficients, a):
+    # Expanding a polynomial about a gives its coefficients in powers of (x - a),
+    # p^(k)(a)/k!: compare with numpy's exact polynomial differentiation.
+    P = np.polynomial.polynomial
+    n = len(coefficients) - 1
+    shifted = [P.polyval(a, P.polyder(coefficients, k)) / math.factorial(k) for k in range(n + 1)]
+    got = taylor_coefficients(lambda z: P.polyval(z, coefficients) + 0j, a, n)
+    scale = max(1.0, np.abs(shifted).max())
+    np.testing.assert_allclose(got, shifted, rtol=0, atol=1e-12 * scale)
+
+
+def test_high_order_uses_more_points_and_stays_accurate():
+    got = taylor_coefficients(np.exp, 0.0, 25)
+    exact = np.array([1 / math.factorial(i) for i in range(26)])
+    np.testing.assert_allclose(got, exact, rtol=1e-9)
+
+
+def test_an_explicit_radius_is_one_circle_of_64_points():
+    calls = []
+
+    def f(z):
+        calls.append(z.shape)
+        return np.exp(z)
+
+    got = taylor_coefficients(f, 0.0, 6, radius=1.0)
+    assert calls == [(64,)]
+    np.testing.assert_allclose(got, [1 / math.factorial(i) for i in range(7)], rtol=1e-13)
+    calls.clear()
+    taylor_coefficients(f, 0.0, 6)
+    assert calls == [(64,)] * len(RADII)
+
+
+def test_a_radius_past_the_singularity_is_refused():
+    with pytest.raises(ValueError, match="circle of radius 1.5"):
+        taylor_coefficients(lambda z: 1 / z, 1.0, 4, radius=1.5)
+
+
+def test_a_close_singularity_needs_a_smaller_radius_and_then_works():
+    f = lambda z: 1 / (z - 0.999)  # noqa: E731  radius of convergence 0.001 about 1
+    with pytest.raises(ValueError, match="smaller `radius`"):
+        taylor_coefficients(f, 1.0, 3)
+    got = taylor_coefficients(f, 1.0, 3, radius=5e-4)
+    np.testing.assert_allclose(got, [1e3, -1e6, 1e9, -1e12], rtol=1e-10)
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def test_f_must_be_callable():
+    with pytest.raises(TypeError, match="`f`"):
+        taylor_coefficients(3.0, 0.0, 2)
+
+
+@pytest.mark.parametrize("a", [np.nan, np.inf, -np.inf])
+def test_a_must_be_finite(a):
+    with pytest.raises(ValueError, match="`a` must be finite"):
+        taylor_coefficients(np.exp, a, 2)
+
+
+@pytest.mark.parametrize("a", [1j, "1", True])
+def test_a_must_be_real(a):
+    with pytest.raises(TypeError, match="`a`"):
+        taylor_coefficients(np.exp, a, 2)
+
+
+def test_a_must_be_one_number():
+    with pytest.raises(ValueError, match="`a` must be a single number"):
+        taylor_coefficients(np.exp, [0.0, 1.0], 2)
+
+
+def test_order_must_not_be_negative():
+    with pytest.raises(ValueError, match="`n` must be at least 0, got -1"):
+        taylor_coefficients(np.exp, 0.0, -1)
+
+
+@pytest.mark.parametrize("n", [2.0, 2.5, True, "3", None])
+def test_order_must_be_an_integer(n):
+    with pytest.raises(TypeError, match="`n` must be an integer"):
+        taylor_coefficients(np.exp, 0.0, n)
+
+
+@pytest.mark.parametrize("radius", [0.0, -1.0, np.nan, np.inf])
+def test_radius_must_be_positive_and_finite(radius):
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(np.exp, 0.0, 2, radius=radius)
+
+
+def test_radius_must_be_a_number():
+    with pytest.raises(TypeError, match="`radius`"):
+        taylor_coefficients(np.exp, 0.0, 2, radius="1")
+
+
+@pytest.mark.parametrize("f", [np.real, lambda z: np.abs(z), lambda z: 2.0])
+def test_a_function_dropping_the_imaginary_part_is_refused(f):
+    with pytest.raises(ValueError, match="drops the imaginary part"):
+        taylor_coefficients(f, 1.0, 3)
+
+
+@pytest.mark.parametrize("f", [lambda z: np.abs(z) + 0j, np.conj, lambda z: np.exp(z.real) + 0j])
+def test_a_function_that_is_not_complex_differentiable_is_refused(f):
+    with pytest.raises(ValueError, match="not analytic around `a`"):
+        taylor_coefficients(f, 1.0, 3)
+
+
+def test_one_over_x_cannot_be_expanded_about_zero():
+    with pytest.raises(ValueError, match="not analytic around `a` = 0.0"):
+        taylor_coefficients(lambda z: 1 / z, 0.0, 3)
+
+
+def test_a_function_complex_on_the_real_axis_is_refused():
+    with pytest.raises(ValueError, match="real on the real axis"):
+        taylor_coefficients(lambda z: np.exp(1j * z), 0.0, 3)
+
+
+def test_f_must_act_element_wise():
+    with pytest.raises(ValueError, match="shape \\(64,\\)"):
+        taylor_coefficients(lambda z: np.exp(z)[:3], 0.0, 3)
+
+
+def test_the_users_own_exception_passes_through():
+    def f(z):
+        raise KeyError("from f")
+
+    with pytest.raises(KeyError, match="from f"):
+        taylor_coefficients(f, 0.0, 2)
+
+
+def test_math_functions_fail_with_their_own_error():
+    with pytest.raises(TypeError):
+        taylor_coefficients(math.exp, 0.0, 2)
+
+
+# --- taylor_polynomial ----------------------------------------------------------------------
+
+
+def test_polynomial_matches_sympy_and_is_vectorised():
+    p = taylor_polynomial(np.log, 1.0, 5)
+    exact = sp.lambdify(t, sp.series(sp.log(t), t, 1, 6).removeO(), "numpy")
+    x = np.linspace(0.2, 1.8, 9).reshape(3, 3)
+    np.testing.assert_allclose(p(x), exact(x), rtol=1e-12, atol=1e-14)
+    assert p(x).shape == (3, 3) and type(p(1.5)) is float
+    assert p.a == 1.0 and p.coefficients.shape == (6,)
+
+
+def test_polynomial_error_grows_like_the_next_term():
+    # Taylor's theorem: e^x - p_n(x) = x^(n+1)/(n+1)! (1 + x/(n+2) + ...), so at x = 0.1 the
+    # next term alone is within 0.1/(n+2) < 4% of the error.
+    for n in (1, 3, 5):
+        p = taylor_polynomial(np.exp, 0.0, n)
+        x = 0.1
+        np.testing.assert_allclose(np.exp(x) - p(x), x ** (n + 1) / math.factorial(n + 1),
+                                   rtol=0.04)
+
+
+def test_one_over_x_partial_sums_converge_only_inside_0_to_2():
+    x = np.array([0.5, 1.5, 2.5])
+    errors = [np.abs(taylor_polynomial(lambda z: 1 / z, 1.0, n)(x) - 1 / x) for n in (10, 20, 40)]
+    assert errors[2][0] < errors[1][0] < errors[0][0] and errors[2][1] < 1e-6
+    assert errors[2][2] > errors[1][2] > errors[0][2] > 1  # diverges at x = 2.5
+
+
+def test_polynomial_rejects_bad_points():
+    p = taylor_polynomial(np.exp, 0.0, 3)
+    with pytest.raises(ValueError, match="`x` must be finite"):
+        p(np.nan)
+    with pytest.raises(TypeError, match="`x`"):
+        p("1")
+
+
+def test_polynomial_validates_like_the_coefficients():
+    with pytest.raises(ValueError, match="`n`"):
+        taylor_polynomial(np.exp, 0.0, -2)
+
+
+# --- linearise and quadratic_approximation ---------------------------------------------------
+
+
+def gaussian(v):
+    return np.exp(-(v[0] ** 2 + v[1] ** 2))
+
+
+X0 = np.array([0.5, -0.3])
+
+
+def test_linearisation_is_f_plus_j_dx_from_the_closed_form():
+    L = linearise(gaussian, X0)
+    J = -2 * X0 * gaussian(X0)
+    dx = np.array([0.1, 0.2])
+    np.testing.assert_allclose(L.J, [J], rtol=1e-9)
+    np.testing.assert_allclose(L(X0 + dx), gaussian(X0) + J @ dx, rtol=1e-10)
+    assert type(L(X0)) is float and L(X0) == gaussian(X0)
+
+
+def test_quadratic_approximation_from_the_closed_form_hessian():
+    Q = quadratic_approximation(gaussian, X0)
+    x, y = X0
+    H = gaussian(X0) * np.array([[4 * x**2 - 2, 4 * x * y], [4 * x * y, 4 * y**2 - 2]])
+    np.testing.assert_allclose(Q.H, H, rtol=1e-6, atol=1e-8)
+    dx = np.array([0.1, 0.2])
+    expected = gaussian(X0) + Q.J[0] @ dx + 0.5 * dx @ H @ dx
+    np.testing.assert_allclose(Q(X0 + dx), expected, rtol=1e-8)
+
+
+def test_errors_shrink_like_dx_squared_and_cubed():
+    # Halving the step divides the error of L by 4 and that of Q by 8 (Taylor's theorem).
+    L, Q = linearise(gaussian, X0), quadratic_approximation(gaussian, X0)
+    direction = np.array([0.6, 0.8])
+    steps = np.array([0.02, 0.01])
+    points = X0 + steps[:, None] * direction
+    exact = np.array([gaussian(p) for p in points])
+    ratio_L = np.abs(exact - L(points))[0] / np.abs(exact - L(points))[1]
+    ratio_Q = np.abs(exact - Q(points))[0] / np.abs(exact - Q(points))[1]
+    assert 3.8 < ratio_L < 4.2 and 7.5 < ratio_Q < 8.5
+
+
+def test_a_quadratic_is_its_own_quadratic_approximation():
+    f = lambda v: 3 * v[0] ** 2 - 2 * v[0] * v[1] + v[1] + 5  # noqa: E731
+    Q = quadratic_approximation(f, [1.0, 2.0])
+    grid = np.stack(np.meshgrid(np.linspace(-3, 3, 5), np.linspace(-3, 3, 5)), axis=-1)
+    np.testing.assert_allclose(Q(grid), f(np.moveaxis(grid, -1, 0)), rtol=1e-7, atol=1e-6)
+
+
+def test_batches_of_points_on_the_last_axis():
+    L, Q = linearise(gaussian, X0), quadratic_approximation(gaussian, X0)
+    batch = X0 + np.zeros((4, 3, 2))
+    assert L(batch).shape == (4, 3) and Q(batch).shape == (4, 3)
+    np.testing.assert_allclose(L(batch), gaussian(X0))
+
+
+def test_linearise_a_vector_function_polar_to_cartesian():
+    polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])  # noqa: E731
+    L = linearise(polar, [2.0, np.pi / 6])
+    J = np.array([[np.cos(np.pi / 6), -2 * np.sin(np.pi / 6)],
+                  [np.sin(np.pi / 6), 2 * np.cos(np.pi / 6)]])
+    np.testing.assert_allclose(L.J, J, rtol=1e-9, atol=1e-12)
+    assert L([2.0, 0.5]).shape == (2,) and L(np.zeros((5, 2))).shape == (5, 2)
+
+
+def test_one_variable_x0_as_a_number():
+    L, Q = linearise(np.sin, 0.5), quadratic_approximation(np.sin, 0.5)
+    x = np.array([0.5, 0.6])
+    np.testing.assert_allclose(L(x), np.sin(0.5) + np.cos(0.5) * (x - 0.5), rtol=1e-10)
+    np.testing.assert_allclose(Q(x), np.sin(0.5) + np.cos(0.5) * (x - 0.5)
+                               - np.sin(0.5) * (x - 0.5) ** 2 / 2, rtol=1e-8)
+    assert type(L(0.7)) is float
+
+
+@pytest.mark.parametrize("build", [linearise, quadratic_approximation])
+def test_x0_must_be_finite(build):
+    with pytest.raises(ValueError, match="`x0` must be finite"):
+        build(gaussian, [0.0, np.nan])
+
+
+@pytest.mark.parametrize("build", [linearise, quadratic_approximation])
+def test_x0_must_be_one_point(build):
+    with pytest.raises(ValueError, match="`x0` must be a number or a 1-D array"):
+        build(gaussian, [[0.0, 1.0]])
+
+
+@pytest.mark.parametrize("build", [linearise, quadratic_approximation])
+def test_f_must_be_callable_for_approximations(build):
+    with pytest.raises(TypeError, match="`f`"):
+        build("gaussian", [0.0, 1.0])
+
+
+@pytest.mark.parametrize("build", [linearise, quadratic_approximation])
+def test_f_must_be_finite_at_x0(build):
+    with pytest.raises(ValueError, match="`f` at `x0` must return finite values"):
+        build(lambda v: 1 / v[0], [0.0, 1.0])
+
+
+def test_quadratic_approximation_needs_a_scalar_function():
+    with pytest.raises(ValueError, match="`f` at `x0` must return a single number"):
+        quadratic_approximation(lambda v: v, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("build", [linearise, quadratic_approximation])
+def test_points_must_have_n_variables(build):
+    approximation = build(gaussian, X0)
+    with pytest.raises(ValueError, match="`x` must hold 2 variables"):
+        approximation([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="`x` must be finite"):
+        approximation([1.0, np.inf])
