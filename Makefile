@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 # commit's, so two builds of one commit are byte-identical on any day.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: install serve build pdf test browser lock clean
+.PHONY: install serve build pdf test bench browser lock clean
 
 install: $(INSTALLED) $(KATEX)
 
@@ -51,11 +51,26 @@ test: install browser
 	$(BIN)/python -m pytest
 
 # Re-pin after changing the dependencies in pyproject.toml.
+# The benchmarks (not part of make test) run in their own environment with the peers
+# (JAX, numdifftools) from requirements-bench.lock, and write docs/benchmarks.json.
+BENCH := .venv-bench
+$(BENCH)/.installed: requirements-bench.lock pyproject.toml
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip --quiet --disable-pip-version-check install --require-hashes --no-deps -r requirements-bench.lock
+	$(BENCH)/bin/python -m pip --quiet --disable-pip-version-check install --no-deps --no-build-isolation --editable .
+	touch $@
+
+bench: $(BENCH)/.installed $(KATEX) browser
+	$(BENCH)/bin/python tools/bench.py
+
+COMPILE := .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --strip-extras
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet pip-tools
-	.venv-lock/bin/pip-compile --quiet --extra test --generate-hashes --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock pyproject.toml
+	$(COMPILE) --extra test -o requirements.lock pyproject.toml
+	cp requirements.lock requirements-bench.lock
+	$(COMPILE) --extra test --extra bench -o requirements-bench.lock pyproject.toml
 	rm -rf .venv-lock
 
 clean:

@@ -1,0 +1,320 @@
+"""`make bench`: mvc measured against the libraries a reader would use instead.
+
+    python tools/bench.py [--quick] [--output docs/benchmarks.json]
+
+Every section compares mvc with a peer on the same problem, in one run, and reports
+ratios. Accuracy and evaluation counts are exact; timings are medians of repeated runs.
+Exact values come from JAX in float64 (automatic differentiation, exact to rounding).
+The results, with the machine, the versions and the date, go to a JSON file that the
+site's benchmarks page turns into tables and a chart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class Counted:
+    """Wrap `f` and count the points it is evaluated at (calls; numdifftools and mvc
+    evaluate one point per call for these functions)."""
+
+    def __init__(self, f):
+        self.f, self.calls = f, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return self.f(x)
+
+
+def relative_error(approx, exact) -> float:
+    """Worst entry error over the largest exact entry (norm-wise relative error)."""
+    approx, exact = np.asarray(approx, dtype=float), np.asarray(exact, dtype=float)
+    return float(np.max(np.abs(approx - exact)) / max(np.max(np.abs(exact)), 1e-300))
+
+
+def median_time(call, *, repeat: int = 7, number: int | None = None) -> float:
+    """Median seconds per call of `call` over `repeat` runs."""
+    if number is None:
+        number, elapsed = 1, 0.0
+        while elapsed < 0.05:  # enough calls per run to time reliably
+            elapsed = timeit.timeit(call, number=number)
+            if elapsed < 0.05:
+                number *= 4
+    runs = timeit.repeat(call, number=number, repeat=repeat)
+    return float(np.median(runs) / number)
+
+
+# --- derivatives -----------------------------------------------------------------------
+
+
+def _problems(xp):
+    """The test functions, written once for numpy (real and complex) and jax.numpy."""
+
+    def scalar(x):
+        return xp.exp(x) * xp.sin(3 * x) / (1 + x**2)
+
+    def smooth10(x):
+        return xp.sum(xp.sin(x) * xp.exp(x / 4)) + xp.sum(x) ** 2 / 20 + xp.prod(xp.cos(x / 3))
+
+    def field5(x):
+        return x * xp.exp(xp.roll(x, -1) / 3) + xp.sin(xp.roll(x, 1)) + x[0] * x[-1]
+
+    def rosenbrock(x):
+        return xp.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+    return {
+        "scalar": (scalar, np.array(0.7)),
+        "R^10 -> R": (smooth10, np.linspace(-1.2, 1.5, 10)),
+        "R^5 -> R^5": (field5, np.array([0.3, -0.8, 1.1, 0.5, -0.2])),
+        "Rosenbrock 10-D": (rosenbrock, np.linspace(-0.9, 1.2, 10)),
+    }
+
+
+def bench_derivatives() -> list[dict]:
+    import jax
+    import jax.numpy as jnp
+    import numdifftools as nd
+
+    import mvc
+
+    jax.config.update("jax_enable_x64", True)
+    rows = []
+
+    def measure(problem, f, operation, library, method, compute, exact):
+        counted = Counted(f)
+        value = compute(counted)
+        calls = counted.calls
+        seconds = median_time(lambda: compute(f), repeat=5)
+        rows.append({"problem": problem, "operation": operation, "library": library,
+                     "method": method, "relative_error": relative_error(value, exact),
+                     "evaluations": calls, "seconds": seconds})
+
+    numpy_problems, jax_problems = _problems(np), _problems(jnp)
+    for name, (f, x0) in numpy_problems.items():
+        fj = jax_problems[name][0]
+        if name == "scalar":
+            exact = float(jax.grad(fj)(jnp.asarray(x0)))
+            for method in ("central", "complex"):
+                measure(name, f, "derivative", "mvc", method,
+                        lambda g, m=method: mvc.derivative(g, float(x0), method=m), exact)
+                measure(name, f, "derivative", "numdifftools", method,
+                        lambda g, m=method: nd.Derivative(g, method=m)(float(x0)), exact)
+            continue
+        if name == "R^5 -> R^5":
+            exact = np.asarray(jax.jacfwd(fj)(jnp.asarray(x0)))
+            for method in ("central", "complex"):
+                measure(name, f, "jacobian", "mvc", method,
+                        lambda g, m=method: mvc.jacobian(g, x0, method=m), exact)
+                measure(name, f, "jacobian", "numdifftools", method,
+                        lambda g, m=method: nd.Jacobian(g, method=m)(x0), exact)
+            continue
+        exact = np.asarray(jax.grad(fj)(jnp.asarray(x0)))
+        for method in ("central", "complex"):
+            measure(name, f, "gradient", "mvc", method,
+                    lambda g, m=method: mvc.gradient(g, x0, method=m), exact)
+            measure(name, f, "gradient", "numdifftools", method,
+                    lambda g, m=method: nd.Gradient(g, method=m)(x0), exact)
+        exact = np.asarray(jax.hessian(fj)(jnp.asarray(x0)))
+        measure(name, f, "hessian", "mvc", "central", lambda g: mvc.hessian(g, x0), exact)
+        measure(name, f, "hessian", "numdifftools", "central", lambda g: nd.Hessian(g)(x0), exact)
+    return rows
+
+
+# --- backpropagation and training ---------------------------------------------------------
+
+
+def _jax_cost(sizes):
+    import jax.numpy as jnp
+
+    def cost(params, x, y):
+        a = x
+        for W, b in params:
+            a = 1 / (1 + jnp.exp(-(W @ a + b)))
+        return jnp.sum((a - y) ** 2) / x.shape[1]
+
+    return cost
+
+
+def bench_backprop() -> list[dict]:
+    import jax
+    import jax.numpy as jnp
+
+    from mvc import Network
+    from mvc.datasets import heart
+
+    jax.config.update("jax_enable_x64", True)
+    rows = []
+    x, y = heart(100)
+    for label, sizes in [("course network [1, 6, 7, 2]", [1, 6, 7, 2]),
+                         ("wider network [1, 64, 64, 2]", [1, 64, 64, 2])]:
+        net = Network(sizes, rng=1)
+        params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in zip(net.weights, net.biases)]
+        grad = jax.jit(jax.grad(_jax_cost(sizes)))
+        xj, yj = jnp.asarray(x), jnp.asarray(y)
+        dW, db = net.gradients(x, y)
+        reference = grad(params, xj, yj)
+        error = max(max(relative_error(a, np.asarray(r[0])), relative_error(b, np.asarray(r[1])))
+                    for a, b, r in zip(dW, db, reference))
+        mvc_seconds = median_time(lambda: net.gradients(x, y))
+        jax_seconds = median_time(lambda: jax.block_until_ready(grad(params, xj, yj)))
+        rows.append({"network": label, "samples": int(x.shape[1]), "relative_error": error,
+                     "mvc_seconds": mvc_seconds, "jax_seconds": jax_seconds,
+                     "ratio": mvc_seconds / jax_seconds})
+    return rows
+
+
+def _plain_training(weights, biases, x, y, lr, iterations):
+    """The course's training loop written out in plain numpy: the baseline for `train`."""
+    weights = [W.copy() for W in weights]
+    biases = [b.copy() for b in biases]
+    n = x.shape[1]
+    for _ in range(iterations):
+        a = [x]
+        for W, b in zip(weights, biases):
+            a.append(1 / (1 + np.exp(-(W @ a[-1] + b))))
+        delta = 2 * (a[-1] - y) / n * a[-1] * (1 - a[-1])
+        for layer in range(len(weights) - 1, -1, -1):
+            dW, db = delta @ a[layer].T, delta.sum(axis=1, keepdims=True)
+            if layer:
+                delta = (weights[layer].T @ delta) * a[layer] * (1 - a[layer])
+            weights[layer] -= lr * dW
+            biases[layer] -= lr * db
+    return weights, biases
+
+
+def bench_training(iterations: int) -> dict:
+    from mvc import Network
+    from mvc.datasets import heart
+
+    x, y = heart(100)
+    start = Network([1, 6, 7, 2], rng=1)
+    weights, biases = [W.copy() for W in start.weights], [b.copy() for b in start.biases]
+
+    def run_mvc():
+        net = Network([1, 6, 7, 2], rng=1)
+        net.train(x, y, lr=2.0, iterations=iterations)
+        return net
+
+    def run_plain():
+        return _plain_training(weights, biases, x, y, 2.0, iterations)
+
+    trained, (plain_w, plain_b) = run_mvc(), run_plain()
+    difference = max(relative_error(a, b) for a, b in zip(trained.weights + trained.biases,
+                                                          plain_w + plain_b))
+    mvc_seconds = median_time(run_mvc, repeat=3, number=1)
+    plain_seconds = median_time(run_plain, repeat=3, number=1)
+    return {"network": "[1, 6, 7, 2]", "iterations": iterations, "lr": 2.0,
+            "weights_relative_difference": difference, "mvc_seconds": mvc_seconds,
+            "plain_numpy_seconds": plain_seconds, "ratio": mvc_seconds / plain_seconds}
+
+
+# --- the site --------------------------------------------------------------------------
+
+
+def bench_site(tmp: Path, *, suite: bool) -> dict:
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                    "--site-dir", str(tmp / "site")], cwd=ROOT, env=env, check=True)
+    build = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = {"clean_build_seconds": build, "build_peak_memory_mb": max(peak, before) / 1024}
+    if suite:
+        start = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+        result["test_suite_seconds"] = time.perf_counter() - start
+        result["test_suite_passed"] = run.returncode == 0
+        result["test_suite_summary"] = run.stdout.strip().splitlines()[-1] if run.stdout else ""
+    return result
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def versions() -> dict:
+    names = ["mvc", "numpy", "scipy", "jax", "jaxlib", "numdifftools", "mkdocs", "mkdocs-material"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    found["python"] = platform.python_version()
+    return found
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "system": f"{platform.system()} {platform.release()}",
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.json")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer training iterations and no test-suite timing (for a try-out)")
+    args = parser.parse_args(argv)
+
+    import tempfile
+
+    sections = {}
+    started = time.perf_counter()
+    for name, run in [
+        ("derivatives", bench_derivatives),
+        ("backprop", bench_backprop),
+        ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
+        *[(name, run) for name, run in EXTRA_SECTIONS],
+    ]:
+        t = time.perf_counter()
+        sections[name] = run()
+        print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sections["site"] = bench_site(Path(tmp), suite=not args.quick)
+    print(f"site: done; total {time.perf_counter() - started:.0f} s", flush=True)
+    results = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "make bench",
+        "machine": machine(),
+        "versions": versions(),
+        "quick": args.quick,
+        **sections,
+    }
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0
+
+
+#: Sections for the algorithms of chapters 5 and 6 (roots, descent, fitting).
+EXTRA_SECTIONS: list = []
+
+
+if __name__ == "__main__":
+    sys.exit(main())
