@@ -213,7 +213,8 @@ def test_search_works_offline(browser, server):
     page.click("input.md-search__input")
     page.keyboard.type("complex step", delay=20)
     link = page.wait_for_selector(".md-search-result__item a[href*='derivatives']")
-    page.wait_for_selector(".md-search-result .katex")  # previews are typeset too
+    # Previews are typeset too (the first may sit in a folded "more results" group).
+    page.wait_for_selector(".md-search-result .katex >> visible=true")
     raw = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__article')]
         .some(a => a.textContent.includes('\\\\('))""")
     assert link is not None and not raw
@@ -231,3 +232,25 @@ def test_instant_navigation_typesets_the_new_page(browser, server):
     context.close()
     assert not problems
     assert report["unrendered"] == 0 and report["katex"] >= 50
+
+
+# --- the labs: notebook pages and their downloads (docs/hooks/labs.py) ---------------------
+
+
+@pytest.mark.parametrize("lab", sorted(p.stem for p in (ROOT / "docs" / "labs").glob("*.py")))
+def test_lab_page_offers_its_executed_notebook(site, lab):
+    import nbformat
+
+    page = site / "labs" / lab / "index.html"
+    html = page.read_text(encoding="utf8")
+    assert page.stat().st_size < 1_000_000, f"{lab}: {page.stat().st_size} bytes"
+    assert f'href="{lab}.ipynb" download' in html
+    for foreign in ("x-mathjax-config", "mermaid.esm", "require.min.js", '<script src="">'):
+        assert foreign not in html, f"{lab} page still holds {foreign!r}"
+    notebook = nbformat.read(site / "labs" / lab / f"{lab}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code), "not executed"
+    kinds = {key for cell in code for out in cell.outputs for key in out.get("data", {})}
+    assert "text/html" in kinds  # the figures
+    assert not (site / "labs" / lab / f"{lab}.py").exists()  # not the source as a "download"
