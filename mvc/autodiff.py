@@ -59,6 +59,7 @@ class Value:
         self._prev = _children
         self._op = _op  # the operation that made this value, for reading the graph
 
+    # --8<-- [start:rules]
     def __add__(self, other):  # v = u + w:  ∂v/∂u = 1, ∂v/∂w = 1
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
@@ -88,6 +89,8 @@ class Value:
             self.grad += k * self.data ** (k - 1) * out.grad
         out._backward = _backward
         return out
+
+    # --8<-- [end:rules]
 
     def _unary(self, data: float, slope: float, op: str) -> Value:
         """v = g(u) with g'(u) = `slope`:  u.grad += g'(u) · v.grad."""
@@ -136,12 +139,14 @@ class Value:
         >>> x.grad
         7.0
         """
-        order = _topological_order(self)
+        # --8<-- [start:backward]
+        order = _topological_order(self)  # every value after the values it was computed from
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
             node._backward()
+        # --8<-- [end:backward]
 
     # The rest are the operations above, rearranged: their rules come with them.
     def __neg__(self):  # -u
