@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from mvc._validation import as_number
+
 __all__ = ["Value"]
 
 
@@ -33,6 +35,13 @@ class Value:
         The number.
     grad : float
         $\partial C / \partial$ this value, once ``C.backward()`` has run; 0 before.
+
+    Raises
+    ------
+    TypeError
+        If `data` is not a real number.
+    ValueError
+        If `data` is not finite.
 
     Notes
     -----
@@ -53,7 +62,8 @@ class Value:
     """
 
     def __init__(self, data: float, _children: tuple = (), _op: str = "") -> None:
-        self.data = float(data)
+        # A number given by the user is checked; the results of operations are floats.
+        self.data = float(data) if _children else as_number(data, "data")
         self.grad = 0.0
         self._backward = lambda: None  # passes self.grad on to the children
         self._prev = _children
@@ -83,6 +93,8 @@ class Value:
     def __pow__(self, k: float):  # v = u^k:  ∂v/∂u = k u^(k−1)
         if not isinstance(k, numbers.Real):
             return NotImplemented
+        if self.data < 0 and not float(k).is_integer():
+            raise ValueError(f"u ** {k!r} is not real for u = {self.data!r} < 0.")
         out = Value(self.data**k, (self,), f"**{k}")
 
         def _backward():
