@@ -162,12 +162,25 @@ def _visit(browser, server, path, scheme):
     return context, page, problems, requests
 
 
+def _typeset_report(page):
+    """PAGE_CHECK, once KaTeX has typeset the page (on a loaded machine it can lag behind
+    "networkidle"); after 10 s the report is taken as it stands, and fails if TeX is left."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    done = f"() => {{ const r = ({PAGE_CHECK})(); return !r.rawTex.length && !r.unrendered; }}"
+    try:
+        page.wait_for_function(done, timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate(PAGE_CHECK)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_renders_cleanly(browser, server, site, scheme):
     for path in pages(site):
         context, page, problems, requests = _visit(browser, server, path, scheme)
-        report = page.evaluate(PAGE_CHECK)
+        report = _typeset_report(page)
         context.close()
         where = f"{path or 'home'} ({scheme})"
         assert not problems, f"{where}: {problems}"
@@ -189,7 +202,7 @@ def test_chapter_one_has_math_and_figures_in_both_palettes(browser, server):
     ARTIFACTS.mkdir(exist_ok=True)
     for scheme in ("light", "dark"):
         context, page, problems, _ = _visit(browser, server, "derivatives/", scheme)
-        report = page.evaluate(PAGE_CHECK)
+        report = _typeset_report(page)
         page.screenshot(path=str(ARTIFACTS / f"derivatives-{scheme}.png"), full_page=True)
         context.close()
         assert not problems

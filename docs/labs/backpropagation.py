@@ -317,10 +317,11 @@ print("∂C/∂b1[0] by backprop:            ", J_b1(x, y)[0, 0])
 print("∂C/∂b1[0] by central differences: ", gradient(cost_of_b1_first, [b1[0, 0]])[0])
 
 # %% [markdown]
-# And `mvc.check_network` checks all 85 weights and biases of the network at once:
+# And `mvc.check_network` checks every weight and bias of the network at once:
 
 # %%
-print(f"all of backpropagation against finite differences: {check_network(net, x, y):.1e}")
+count = sum(p.size for p in net.weights + net.biases)
+print(f"all {count} parameters against finite differences: {check_network(net, x, y):.1e}")
 
 
 # %% [markdown]
