@@ -115,10 +115,21 @@ def on_pre_build(config) -> None:
     _notebooks.clear()
 
 
+_started: dict[str, float] = {}  # lab source path -> when its page began to render
+
+
+def on_pre_page(page, config, files):
+    if is_lab(page):
+        _started[page.file.abs_src_path] = time.perf_counter()
+    return page
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if not is_lab(page):
         _executed.clear()
         return html
+    seconds = time.perf_counter() - _started.pop(page.file.abs_src_path, time.perf_counter())
+    log.info("labs: %s executed and rendered in %.1f s", page.file.src_uri, seconds)
     if _executed and has_outputs(_executed[-1]):
         _notebooks[page.file.abs_src_path] = _executed[-1]
     _executed.clear()
