@@ -73,7 +73,9 @@ def _keeping_executed(preprocess):
 
 
 # nbconvert's notebook styles, inlined in the page; figures' own small styles stay inline.
-_NOTEBOOK_STYLE = re.compile(r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S)
+_NOTEBOOK_STYLE = re.compile(
+    r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S
+)
 
 
 def is_lab(page) -> bool:

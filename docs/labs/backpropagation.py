@@ -60,7 +60,8 @@ def d_sigma(z):
 
 
 z = np.linspace(-5, 5, 11)
-print("σ'(z) = σ(1 - σ):", np.allclose(d_sigma(z), sigma(z) * (1 - sigma(z)), rtol=1e-14))
+same = np.allclose(d_sigma(z), sigma(z) * (1 - sigma(z)), rtol=1e-14)
+print("σ'(z) = σ(1 - σ):", same)
 
 # %% [markdown]
 # The training data are $N = 100$ points $t = 0, 0.01, \dots, 0.99$ and, for each, the
@@ -131,10 +132,10 @@ def network_function(a0):
 # %%
 *_, a3 = network_function(x)
 zs, activations = net.layers(x)
-mine = network_function(x)
+by_hand = network_function(x)
 assert np.allclose(a3, net.forward(x), rtol=1e-13)
-assert all(np.allclose(m, z, rtol=1e-13) for m, z in zip(mine[1::2], zs))
-print("a3:", a3.shape, " largest difference from mvc:", np.abs(a3 - net.forward(x)).max())
+assert all(np.allclose(m, z, rtol=1e-13) for m, z in zip(by_hand[1::2], zs))
+print("a3:", a3.shape, "  largest difference from mvc:", np.abs(a3 - net.forward(x)).max())
 
 
 # %% [markdown]
