@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from mvc._validation import as_number
+
 __all__ = ["Value"]
 
 
@@ -33,6 +35,13 @@ class Value:
         The number.
     grad : float
         $\partial C / \partial$ this value, once ``C.backward()`` has run; 0 before.
+
+    Raises
+    ------
+    TypeError
+        If `data` is not a real number.
+    ValueError
+        If `data` is not finite.
 
     Notes
     -----
@@ -53,12 +62,14 @@ class Value:
     """
 
     def __init__(self, data: float, _children: tuple = (), _op: str = "") -> None:
-        self.data = float(data)
+        # A number given by the user is checked; the results of operations are floats.
+        self.data = float(data) if _children else as_number(data, "data")
         self.grad = 0.0
         self._backward = lambda: None  # passes self.grad on to the children
         self._prev = _children
         self._op = _op  # the operation that made this value, for reading the graph
 
+    # --8<-- [start:rules]
     def __add__(self, other):  # v = u + w:  ∂v/∂u = 1, ∂v/∂w = 1
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
@@ -82,12 +93,16 @@ class Value:
     def __pow__(self, k: float):  # v = u^k:  ∂v/∂u = k u^(k−1)
         if not isinstance(k, numbers.Real):
             return NotImplemented
+        if self.data < 0 and not float(k).is_integer():
+            raise ValueError(f"u ** {k!r} is not real for u = {self.data!r} < 0.")
         out = Value(self.data**k, (self,), f"**{k}")
 
         def _backward():
             self.grad += k * self.data ** (k - 1) * out.grad
         out._backward = _backward
         return out
+
+    # --8<-- [end:rules]
 
     def _unary(self, data: float, slope: float, op: str) -> Value:
         """v = g(u) with g'(u) = `slope`:  u.grad += g'(u) · v.grad."""
@@ -136,12 +151,14 @@ class Value:
         >>> x.grad
         7.0
         """
-        order = _topological_order(self)
+        # --8<-- [start:backward]
+        order = _topological_order(self)  # every value after the values it was computed from
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
             node._backward()
+        # --8<-- [end:backward]
 
     # The rest are the operations above, rearranged: their rules come with them.
     def __neg__(self):  # -u

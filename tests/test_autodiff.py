@@ -94,6 +94,37 @@ def test_power_needs_a_number_exponent():
         Value(2.0) ** Value(3.0)
 
 
+@pytest.mark.parametrize(
+    ("data", "error", "match"),
+    [
+        ("2.0", TypeError, "`data` must be a real number or an array of them, got '2.0'"),
+        (None, TypeError, "`data` must be a real number"),
+        (True, TypeError, "`data` must be a real number"),
+        (1 + 2j, TypeError, "`data` must be real, got complex"),
+        (float("nan"), ValueError, "`data` must be finite, got nan"),
+        ([1.0, 2.0], ValueError, r"`data` must be a single number, got shape \(2,\)"),
+    ],
+)
+def test_bad_data_names_the_argument(data, error, match):
+    with pytest.raises(error, match=match):
+        Value(data)
+
+
+def test_a_plain_operand_is_checked_too():
+    with pytest.raises(TypeError, match="`data` must be a real number"):
+        Value(1.0) + "2"
+
+
+def test_numpy_scalars_are_accepted():
+    assert Value(np.float32(0.5)).data == 0.5 and Value(np.int64(3)).data == 3.0
+
+
+def test_a_fractional_power_of_a_negative_value_is_refused():
+    with pytest.raises(ValueError, match=r"u \*\* 0.5 is not real for u = -4.0"):
+        Value(-4.0) ** 0.5
+    assert (Value(-2.0) ** 3).data == -8.0
+
+
 def test_repr_shows_data_and_grad():
     assert repr(Value(2)) == "Value(data=2.0, grad=0.0)"
 

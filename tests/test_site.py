@@ -184,12 +184,25 @@ def _visit(browser, server, path, scheme):
     return context, page, problems, requests
 
 
+def _typeset_report(page):
+    """PAGE_CHECK, once KaTeX has typeset the page (on a loaded machine it can lag behind
+    "networkidle"); after 10 s the report is taken as it stands, and fails if TeX is left."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    done = f"() => {{ const r = ({PAGE_CHECK})(); return !r.rawTex.length && !r.unrendered; }}"
+    try:
+        page.wait_for_function(done, timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate(PAGE_CHECK)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_renders_cleanly(browser, server, site, scheme):
     for path in pages(site):
         context, page, problems, requests = _visit(browser, server, path, scheme)
-        report = page.evaluate(PAGE_CHECK)
+        report = _typeset_report(page)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(AXE_RUN)
         context.close()
@@ -220,7 +233,7 @@ def test_chapter_one_has_math_and_figures_in_both_palettes(browser, server):
     ARTIFACTS.mkdir(exist_ok=True)
     for scheme in ("light", "dark"):
         context, page, problems, _ = _visit(browser, server, "derivatives/", scheme)
-        report = page.evaluate(PAGE_CHECK)
+        report = _typeset_report(page)
         page.screenshot(path=str(ARTIFACTS / f"derivatives-{scheme}.png"), full_page=True)
         context.close()
         assert not problems
@@ -244,7 +257,8 @@ def test_search_works_offline(browser, server):
     page.click("input.md-search__input")
     page.keyboard.type("complex step", delay=20)
     link = page.wait_for_selector(".md-search-result__item a[href*='derivatives']")
-    page.wait_for_selector(".md-search-result .katex")  # previews are typeset too
+    # Previews are typeset too (the first may sit in a folded "more results" group).
+    page.wait_for_selector(".md-search-result .katex >> visible=true")
     raw = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__article')]
         .some(a => a.textContent.includes('\\\\('))""")
     assert link is not None and not raw
@@ -314,3 +328,25 @@ def test_pages_stay_within_their_size_budgets(site):
             over.append(f"{path}: {len(raw) / 1e3:.0f} KB > {budget / 1e3:.0f} KB")
     (ARTIFACTS / "page-sizes.txt").write_text("\n".join(rows) + "\n")
     assert not over, over
+
+
+# --- the labs: notebook pages and their downloads (docs/hooks/labs.py) ---------------------
+
+
+@pytest.mark.parametrize("lab", sorted(p.stem for p in (ROOT / "docs" / "labs").glob("*.py")))
+def test_lab_page_offers_its_executed_notebook(site, lab):
+    import nbformat
+
+    page = site / "labs" / lab / "index.html"
+    html = page.read_text(encoding="utf8")
+    assert page.stat().st_size < 1_000_000, f"{lab}: {page.stat().st_size} bytes"
+    assert f'href="{lab}.ipynb" download' in html
+    for foreign in ("x-mathjax-config", "mermaid.esm", "require.min.js", '<script src="">'):
+        assert foreign not in html, f"{lab} page still holds {foreign!r}"
+    notebook = nbformat.read(site / "labs" / lab / f"{lab}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code), "not executed"
+    kinds = {key for cell in code for out in cell.outputs for key in out.get("data", {})}
+    assert "text/html" in kinds  # the figures
+    assert not (site / "labs" / lab / f"{lab}.py").exists()  # not the source as a "download"

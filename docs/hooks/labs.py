@@ -1,0 +1,179 @@
+"""MkDocs hook: the labs, `docs/labs/*.py`, as pages and as real notebooks to download.
+
+A lab is a jupytext percent-format notebook. mkdocs-jupyter (configured in
+`mkdocs.yml`) executes it and renders it as a page; this hook does the rest:
+
+- **A real notebook.** mkdocs-jupyter's own "download" would copy the `.py`. Here the
+  notebook mkdocs-jupyter has just executed for the page is kept and written next to the
+  page as `<name>.ipynb`, outputs and figures included, so it opens in Jupyter exactly
+  as the page shows it, and the lab runs once per build. (nbconvert runs mkdocs-jupyter's
+  own `SubCell` preprocessor after executing, so a wrapper around it sees the executed
+  notebook. Should that ever see nothing, say with `execute: false`, the lab is
+  executed here instead, with jupytext and nbclient in a fresh kernel.) A lab that fails
+  to run fails the build.
+- **A visible download link** under the page's title.
+- **One stylesheet for all labs.** nbconvert inlines about 600 KB of notebook CSS into
+  every notebook page; it is written once to `assets/notebook/<hash>.css` and linked,
+  which keeps a lab page small and lets the browser cache the styles.
+- **Nothing from a CDN.** nbconvert's template writes a MathJax loader (with an empty
+  address, since mkdocs.yml sets none), its configuration and a Mermaid loader into
+  every notebook page. The site typesets math with its own KaTeX (which renders the
+  notebook's `$...$` too), so these scripts are removed.
+
+`tests/test_labs.py` runs every lab the same way, and `tests/test_site.py` checks the
+built pages and notebooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+from nbclient import NotebookClient
+from mkdocs_jupyter.preprocessors import SubCell
+from nbclient.exceptions import CellExecutionError
+
+LABS = "labs/"
+TIMEOUT = 300  # seconds per cell; a lab's cells run in seconds
+log = logging.getLogger("mkdocs.hooks.labs")
+
+# Scripts that nbconvert's templates put into a notebook page and that would load code
+# from elsewhere: the MathJax loader and its configuration, the Mermaid loader,
+# RequireJS.
+_FOREIGN_SCRIPTS = re.compile(
+    r"<script\b[^>]*\bsrc=\"(?:https?:)?//[^\"]*\"[^>]*>\s*</script>"  # any outside script
+    r"|<script\b[^>]*\bsrc=\"\"[^>]*>\s*</script>"  # MathJax, with an empty address
+    r"|<script type=\"text/x-mathjax-config\">.*?</script>"
+    r"|<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>",
+    re.S,
+)
+
+
+_executed: list[nbformat.NotebookNode] = []  # what mkdocs-jupyter executed, page by page
+_notebooks: dict[str, nbformat.NotebookNode] = {}  # lab source path -> executed notebook
+
+
+def _keeping_executed(preprocess):
+    """`SubCell.preprocess`, also keeping the notebook it returns (executed by then)."""
+
+    def wrapper(self, nb, resources):
+        nb, resources = preprocess(self, nb, resources)
+        _executed.append(nb)
+        return nb, resources
+
+    wrapper.original = preprocess
+    return wrapper
+
+
+# nbconvert's notebook styles, inlined in the page; figures' own small styles stay inline.
+_NOTEBOOK_STYLE = re.compile(
+    r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S
+)
+
+
+def is_lab(page) -> bool:
+    """Whether `page` is a lab notebook page."""
+    uri = page.file.src_uri
+    return uri.startswith(LABS) and uri.endswith(".py")
+
+
+def notebook_name(page) -> str:
+    """The file name of a lab's downloadable notebook: `backpropagation.ipynb`."""
+    return Path(page.file.src_uri).with_suffix(".ipynb").name
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """The lab at `path` (jupytext percent format), executed in a fresh kernel."""
+    notebook = jupytext.read(path)
+    client = NotebookClient(
+        notebook, timeout=TIMEOUT, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    return notebook
+
+
+def has_outputs(notebook: nbformat.NotebookNode) -> bool:
+    """Whether every code cell of `notebook` has been executed."""
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return bool(code) and all(cell.get("execution_count") for cell in code)
+
+
+def on_config(config):
+    original = getattr(SubCell.preprocess, "original", SubCell.preprocess)  # once, on reloads
+    SubCell.preprocess = _keeping_executed(original)
+    return config
+
+
+def on_pre_build(config) -> None:
+    _executed.clear()
+    _notebooks.clear()
+
+
+_started: dict[str, float] = {}  # lab source path -> when its page began to render
+
+
+def on_pre_page(page, config, files):
+    if is_lab(page):
+        _started[page.file.abs_src_path] = time.perf_counter()
+    return page
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if not is_lab(page):
+        _executed.clear()
+        return html
+    seconds = time.perf_counter() - _started.pop(page.file.abs_src_path, time.perf_counter())
+    log.info("labs: %s executed and rendered in %.1f s", page.file.src_uri, seconds)
+    if _executed and has_outputs(_executed[-1]):
+        _notebooks[page.file.abs_src_path] = _executed[-1]
+    _executed.clear()
+    name = notebook_name(page)
+    link = (
+        f'<p class="mvc-lab-download"><a class="md-button md-button--primary" '
+        f'href="{name}" download>Download this lab as a notebook ({name})</a> '
+        "with every output, to run and change in Jupyter.</p>"
+    )
+    end = html.find("</h1>")
+    cut = html.find(">", end) + 1 if end >= 0 else 0
+    return html[:cut] + link + html[cut:]
+
+
+def on_post_page(output: str, page, config) -> str:
+    if not is_lab(page):
+        return output
+    output = _FOREIGN_SCRIPTS.sub("", output)
+    styles = _NOTEBOOK_STYLE.findall(output)
+    if not styles:
+        return output
+    css = "\n".join(styles)
+    uri = f"assets/notebook/{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(config.site_dir) / uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(css, encoding="utf8")
+    link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
+    first = _NOTEBOOK_STYLE.search(output)
+    rest = _NOTEBOOK_STYLE.sub("", output[first.end():])
+    return output[: first.start()] + link + rest
+
+
+def on_post_build(config) -> None:
+    for path in sorted((Path(config.docs_dir) / LABS).glob("*.py")):
+        notebook = _notebooks.get(str(path))
+        if notebook is None:
+            start = time.perf_counter()
+            try:
+                notebook = execute(path)
+            except CellExecutionError as error:
+                raise PluginError(f"The lab {path.name} failed to run:\n{error}") from None
+            log.info("labs: executed %s in %.1f s", path.name, time.perf_counter() - start)
+        target = Path(config.site_dir) / LABS / path.stem / f"{path.stem}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)

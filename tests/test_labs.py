@@ -1,0 +1,81 @@
+"""The labs: every `docs/labs/*.py` runs as a notebook, in a fresh kernel, without an error.
+
+pytest does not import the labs (`--ignore=docs/labs` in pyproject.toml: collecting a
+`.py` would run it at import). Here each is read with jupytext and executed by nbclient
+the way mkdocs-jupyter executes it for the site. The built pages and their downloadable
+notebooks are checked in `tests/test_site.py`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
+
+
+def load_hook():
+    """docs/hooks/labs.py, the build's hook for the labs, as a module."""
+    spec = importlib.util.spec_from_file_location("labs_hook", ROOT / "docs" / "hooks" / "labs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_there_are_labs():
+    assert LABS, "no lab in docs/labs"
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
+def test_lab_runs_in_a_fresh_kernel_without_error(path):
+    notebook = jupytext.read(path)
+    # Raises CellExecutionError, with the cell and its traceback, on the first failure.
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code)
+    outputs = [output for cell in code for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    figures = [o for o in outputs if "<svg" in o.get("data", {}).get("text/html", "")]
+    assert figures, f"{path.name} draws no figure"
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
+def test_lab_is_a_percent_notebook_with_a_title_and_a_python_kernel(path):
+    text = path.read_text(encoding="utf8")
+    assert "format_name: percent" in text
+    notebook = jupytext.reads(text, fmt="py:percent")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+
+
+def test_every_lab_is_in_the_nav():
+    # mkdocs.yml uses !ENV tags, which a safe loader does not know: read the nav only.
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf8")
+    nav = yaml.safe_load(text[text.index("nav:"): text.index("\ntheme:")])["nav"]
+    labs = next(item["Labs"] for item in nav if "Labs" in item)
+    listed = {page for entry in labs for page in entry.values()}
+    assert listed == {f"labs/{path.name}" for path in LABS}
+
+
+def test_hook_removes_the_scripts_nbconvert_would_load_from_elsewhere():
+    hook = load_hook()
+    page = """<p>kept</p>
+    <script src=""> </script>
+    <script type="text/x-mathjax-config">init_mathjax = function() {}</script>
+    <script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>
+    <script type="module">const m = (await import("https://cdn/mermaid.esm.min.mjs"));</script>
+    <script src="../../assets/katex/katex.min.js"></script>
+    <script>document.addEventListener('clipboard-copy', () => {})</script>"""
+    cleaned = hook._FOREIGN_SCRIPTS.sub("", page)
+    for gone in ('src=""', "mathjax", "require.min.js", "mermaid"):
+        assert gone not in cleaned
+    for kept in ("<p>kept</p>", "katex.min.js", "clipboard-copy"):
+        assert kept in cleaned
