@@ -298,10 +298,10 @@ class _Problem:
             return f(self.x, *p)
 
     def residuals(self, p: np.ndarray) -> np.ndarray | None:
-        """$r(a)$, or None where the model is not finite."""
+        """r(a), or None where the model or chi^2 is not finite."""
         values = np.asarray(self._call(self.model, p), dtype=np.float64)
         r = (self.y - values) / self.sigma
-        return r if np.all(np.isfinite(r)) else None
+        return r if np.isfinite(r @ r) else None  # chi^2 itself must not overflow
 
     def weighted_jacobian(self, p: np.ndarray) -> np.ndarray | None:
         """$A(a)$, shape ``(N, n)``, or None where it is not finite."""
@@ -371,8 +371,10 @@ def _small_step(step: np.ndarray, p: np.ndarray, tol: float) -> bool:
 
 def _orthogonal(A: np.ndarray, r: np.ndarray, tol: float) -> bool:
     """The stopping rule on the gradient: r is orthogonal to every column of A, to within tol."""
-    norms = np.linalg.norm(A, axis=0) * np.linalg.norm(r)
-    return bool(np.all(np.abs(A.T @ r) <= tol * norms))
+    columns, length = np.linalg.norm(A, axis=0), np.linalg.norm(r)
+    if not (np.all(np.isfinite(columns)) and np.isfinite(length) and np.all(columns > 0) and length > 0):
+        return False
+    return bool(np.all(np.abs((A / columns).T @ (r / length)) <= tol))
 
 
 # --8<-- [start:lm-step]
