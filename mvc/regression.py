@@ -449,7 +449,8 @@ def _gauss_newton(problem: _Problem, p: np.ndarray, tol: float, max_iter: int) -
                            f"Diverged: the model is not finite after step {k - 1}.")
         step, _, rank, _ = np.linalg.lstsq(A, r, rcond=None)  # the minimum of the linearised model
         if rank < p.size:
-            return _finish(problem, p, False, k - 1, history, "The Jacobian is singular: Gauss–Newton has no unique step.")
+            return _finish(problem, p, False, k - 1, history, "The Jacobian is singular: Gauss–Newton has no unique step, and the"
+                           " uncertainties are infinite.")
         if _small_step(step, p, tol) or _orthogonal(A, r, tol):
             return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
         p = p + step
@@ -495,6 +496,10 @@ def _line_search(problem: _Problem, p, r, A, grad) -> float:
 
 # --- the result --------------------------------------------------------------------------
 
+SINGULAR = (" The Jacobian is singular here: chi^2 does not depend on some combination of the"
+            " parameters (one may be running off to infinity), so they are not determined and"
+            " their uncertainties are infinite.")
+
 
 def _finish(problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, history: list, message: str) -> FitResult:
     """The FitResult at `p`: chi^2, and the covariance (A^T A)^-1, scaled if sigma was not given."""
@@ -506,9 +511,8 @@ def _finish(problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, hist
         covariance = np.full((p.size, p.size), np.inf)
         if converged:
             converged, message = False, "Stalled: " + message[len("Converged: "):]
-        message += (" The Jacobian is singular here: chi^2 does not depend on some combination of"
-                    " the parameters (one may be running off to infinity), so they are not"
-                    " determined and their uncertainties are infinite.")
+        if "singular" not in message:
+            message += SINGULAR
     else:
         covariance = (Vt.T / s**2) @ Vt
         if not problem.sigma_given:
