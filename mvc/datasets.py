@@ -114,7 +114,8 @@ def _exp3(x, b1, b2, b3, b4, b5, b6):
 
 
 def _gauss(x, b1, b2, b3, b4, b5, b6, b7, b8):
-    return b1 * np.exp(-b2 * x) + b3 * np.exp(-(x - b4) ** 2 / b5**2) + b6 * np.exp(-(x - b7) ** 2 / b8**2)
+    return (b1 * np.exp(-b2 * x) + b3 * np.exp(-((x - b4) ** 2) / b5**2)
+            + b6 * np.exp(-((x - b7) ** 2) / b8**2))
 
 
 def _cubic_over_cubic(x, b1, b2, b3, b4, b5, b6, b7):
@@ -127,7 +128,8 @@ def _chwirut(x, b1, b2, b3):
 
 def _enso(x, b1, b2, b3, b4, b5, b6, b7, b8, b9):
     w = 2 * np.pi * x
-    return (b1 + b2 * np.cos(w / 12) + b3 * np.sin(w / 12) + b5 * np.cos(w / b4) + b6 * np.sin(w / b4)
+    return (b1 + b2 * np.cos(w / 12) + b3 * np.sin(w / 12)
+            + b5 * np.cos(w / b4) + b6 * np.sin(w / b4)
             + b8 * np.cos(w / b7) + b9 * np.sin(w / b7))
 
 
@@ -165,6 +167,8 @@ _MODELS: dict[str, Callable] = {
     "Roszman1": lambda x, b1, b2, b3, b4: b1 - b2 * x - np.arctan(b3 / (x - b4)) / np.pi,
     "Thurber": _cubic_over_cubic,
 }
+
+_FORMULA = re.compile(r"\n\s*(?:log\[)?y\]?\s*=\s*(.*?)\s*\+\s*e\s*\n", re.S)
 
 #: The names of the 27 problems, in alphabetical order as NIST lists them.
 NIST_NAMES: tuple[str, ...] = tuple(sorted(_MODELS, key=str.lower))
@@ -248,8 +252,9 @@ def nist(name: str) -> NistProblem:
     [238.94212918, 0.00055015643181]
     """
     name = as_choice(name, "name", NIST_NAMES)
-    text = resources.files("mvc").joinpath("data", "nist", f"{name}.dat").read_text(encoding="ascii")
-    rows = [line.split("=")[1].split() for line in text.splitlines() if re.match(r"\s*b\d+\s*=", line)]
+    text = resources.files("mvc").joinpath("data", "nist", f"{name}.dat").read_text("ascii")
+    rows = [line.split("=")[1].split() for line in text.splitlines()
+            if re.match(r"\s*b\d+\s*=", line)]
     numbers = np.array(rows, dtype=np.float64)  # start 1, start 2, certified, its std
     header, data = re.split(r"\nData:\s+y[^\n]*\n", text)
     columns = np.array([line.split() for line in data.strip().splitlines()], dtype=np.float64).T
@@ -259,7 +264,7 @@ def nist(name: str) -> NistProblem:
     return NistProblem(
         name=name,
         difficulty=re.search(r"(\w+) Level of Difficulty", header)[1].lower(),
-        formula=" ".join(re.search(r"\n\s*(?:log\[)?y\]?\s*=\s*(.*?)\s*\+\s*e\s*\n", header, re.S)[1].split()),
+        formula=" ".join(_FORMULA.search(header)[1].split()),
         model=_MODELS[name],
         x=x,
         y=y,

@@ -129,7 +129,9 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     x = as_data(x, "x")
     y = as_same_length("y", as_data(y, "y"), "x", x.size)
     if x.size < 3:
-        raise ValueError(f"`x` must hold at least 3 points to fit a line with uncertainties, got {x.size}.")
+        raise ValueError(
+            f"`x` must hold at least 3 points to fit a line with uncertainties, got {x.size}."
+        )
     w = 1 / as_sigma(sigma, "sigma", x.size) ** 2
     x_mean, y_mean = np.average(x, weights=w), np.average(y, weights=w)
     spread = np.sum(w * (x - x_mean) ** 2)
@@ -138,7 +140,10 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     m = np.sum(w * (x - x_mean) * (y - y_mean)) / spread
     c = y_mean - m * x_mean
     var_m = 1 / spread
-    covariance = np.array([[var_m, -x_mean * var_m], [-x_mean * var_m, 1 / np.sum(w) + x_mean**2 * var_m]])
+    covariance = np.array([
+        [var_m, -x_mean * var_m],
+        [-x_mean * var_m, 1 / np.sum(w) + x_mean**2 * var_m],
+    ])
     chi2 = float(np.sum(w * (y - m * x - c) ** 2))
     dof = x.size - 2
     if sigma is None:
@@ -252,12 +257,16 @@ def fit(
     method = as_choice(method, "method", METHODS)
     lr = as_step(lr, "lr")
     if lr is not None and method != "steepest-descent":
-        raise ValueError(f"`lr` is for method='steepest-descent' only, got lr={lr!r} with method={method!r}.")
+        raise ValueError(
+            f"`lr` is for method='steepest-descent' only, got lr={lr!r} with method={method!r}."
+        )
     jac = None if jac is None else as_callable(jac, "jac")
     tol = as_positive_real(tol, "tol")
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     if y.size <= p0.size:
-        raise ValueError(f"`y` must hold more points than `p0` has parameters ({p0.size}), got {y.size}.")
+        raise ValueError(
+            f"`y` must hold more points than `p0` has parameters ({p0.size}), got {y.size}."
+        )
     _check_takes(model, x, p0)
     problem = _Problem(model, x, y, sigma, jac, sigma_given)
     problem.check_start(p0)
@@ -372,7 +381,8 @@ def _small_step(step: np.ndarray, p: np.ndarray, tol: float) -> bool:
 def _orthogonal(A: np.ndarray, r: np.ndarray, tol: float) -> bool:
     """The stopping rule on the gradient: r is orthogonal to every column of A, to within tol."""
     columns, length = np.linalg.norm(A, axis=0), np.linalg.norm(r)
-    if not (np.all(np.isfinite(columns)) and np.isfinite(length) and np.all(columns > 0) and length > 0):
+    finite = np.all(np.isfinite(columns)) and np.isfinite(length)
+    if not (finite and np.all(columns > 0) and length > 0):
         return False
     return bool(np.all(np.abs((A / columns).T @ (r / length)) <= tol))
 
@@ -400,7 +410,7 @@ def _levenberg_marquardt(problem: _Problem, p: np.ndarray, tol: float, max_iter:
             p, r = trial, r_trial
             A = problem.weighted_jacobian(p)
             if A is None:
-                return _finish(problem, p, False, k, history + [p], "The Jacobian is not finite at the last step.")
+                return _finish(problem, p, False, k, history + [p], NOT_FINITE)
             D = _column_norms(A, D)
             lam, nu = lam * max(1 / 3, 1 - (2 * gain - 1) ** 3), 2.0
         else:
@@ -412,11 +422,11 @@ def _levenberg_marquardt(problem: _Problem, p: np.ndarray, tol: float, max_iter:
         if lam > 1e20:
             return _finish(problem, p, False, k, history,
                            "The damping grew past 1e20 with no step reducing chi^2: stuck.")
-    return _finish(problem, p, False, max_iter, history, f"Reached max_iter = {max_iter} iterations.")
+    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
 
 
 def _gain_ratio(r: np.ndarray, r_trial: np.ndarray | None, A_step: np.ndarray) -> float:
-    """Actual over predicted reduction of chi^2; -1 if the trial is not finite or no gain was predicted."""
+    """Actual over predicted fall of chi^2; -1 if the trial is not finite or none was predicted."""
     predicted = r @ r - (r - A_step) @ (r - A_step)
     if r_trial is None or not predicted > 0:
         return -1.0
@@ -436,37 +446,40 @@ def _converged(A: np.ndarray, r: np.ndarray, step: np.ndarray, p: np.ndarray, to
     if _small_step(step, p, tol):
         return f"Converged: the last step moved no parameter by more than tol = {tol:g} (relative)."
     if _orthogonal(A, r, tol):
-        return f"Converged: the gradient of chi^2 vanishes (residuals orthogonal to the Jacobian within tol = {tol:g})."
+        return ("Converged: the gradient of chi^2 vanishes (residuals orthogonal to the Jacobian"
+                f" within tol = {tol:g}).")
     return ""
 
 
 def _gauss_newton(problem: _Problem, p: np.ndarray, tol: float, max_iter: int) -> FitResult:
     history = [p]
+    r, A = problem.residuals(p), problem.weighted_jacobian(p)
     for k in range(1, max_iter + 1):
-        r, A = problem.residuals(p), problem.weighted_jacobian(p)
-        if r is None or A is None:
-            return _finish(problem, history[-2], False, k - 1, history[:-1],
-                           f"Diverged: the model is not finite after step {k - 1}.")
         step, _, rank, _ = np.linalg.lstsq(A, r, rcond=None)  # the minimum of the linearised model
         if rank < p.size:
-            return _finish(problem, p, False, k - 1, history, "The Jacobian is singular: Gauss–Newton has no unique step, and the"
+            return _finish(problem, p, False, k - 1, history,
+                           "The Jacobian is singular: Gauss–Newton has no unique step, and the"
                            " uncertainties are infinite.")
         if _small_step(step, p, tol) or _orthogonal(A, r, tol):
             return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
-        p = p + step
+        r_next = problem.residuals(p + step)
+        A_next = None if r_next is None else problem.weighted_jacobian(p + step)
+        if A_next is None:
+            return _finish(problem, p, False, k - 1, history,
+                           f"Diverged: the model or its Jacobian is not finite after step {k}.")
+        p, r, A = p + step, r_next, A_next
         history.append(p)
-    if problem.residuals(p) is None:
-        return _finish(problem, history[-2], False, max_iter - 1, history[:-1],
-                       f"Diverged: the model is not finite after step {max_iter}.")
-    return _finish(problem, p, False, max_iter, history, f"Reached max_iter = {max_iter} iterations.")
+    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
 
 
-def _steepest_descent(problem: _Problem, p: np.ndarray, lr: float | None, tol: float, max_iter: int) -> FitResult:
+def _steepest_descent(
+    problem: _Problem, p: np.ndarray, lr: float | None, tol: float, max_iter: int
+) -> FitResult:
     history, r = [p], problem.residuals(p)
     for k in range(1, max_iter + 1):
         A = problem.weighted_jacobian(p)
         if A is None:
-            return _finish(problem, p, False, k - 1, history, "The Jacobian is not finite at the last step.")
+            return _finish(problem, p, False, k - 1, history, NOT_FINITE)
         # --8<-- [start:steepest]
         grad = -2 * A.T @ r  # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
         step = -(lr if lr is not None else _line_search(problem, p, r, A, grad)) * grad
@@ -479,11 +492,11 @@ def _steepest_descent(problem: _Problem, p: np.ndarray, lr: float | None, tol: f
                            f"Diverged: the model is not finite after step {k}; try a smaller `lr`.")
         p, r = p + step, r_next
         history.append(p)
-    return _finish(problem, p, False, max_iter, history, f"Reached max_iter = {max_iter} iterations.")
+    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
 
 
 def _line_search(problem: _Problem, p, r, A, grad) -> float:
-    """A step factor that lowers chi^2: the linear model's exact minimiser along -grad, halved as needed."""
+    """A step factor that lowers chi^2: the linear model's best along -grad, halved as needed."""
     g = A.T @ r
     lr = (g @ g) / (2 * np.sum((A @ g) ** 2))  # minimises |r - A (lr grad)|^2 over lr
     for _ in range(60):
@@ -496,12 +509,19 @@ def _line_search(problem: _Problem, p, r, A, grad) -> float:
 
 # --- the result --------------------------------------------------------------------------
 
+NOT_FINITE = "The Jacobian is not finite at the last step."
 SINGULAR = (" The Jacobian is singular here: chi^2 does not depend on some combination of the"
             " parameters (one may be running off to infinity), so they are not determined and"
             " their uncertainties are infinite.")
 
 
-def _finish(problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, history: list, message: str) -> FitResult:
+def _max_iter_reached(max_iter: int) -> str:
+    return f"Reached max_iter = {max_iter} iterations."
+
+
+def _finish(
+    problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, history: list, message: str
+) -> FitResult:
     """The FitResult at `p`: chi^2, and the covariance (A^T A)^-1, scaled if sigma was not given."""
     r, A = problem.residuals(p), problem.weighted_jacobian(p)
     chi2 = float(r @ r)
@@ -517,5 +537,6 @@ def _finish(problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, hist
         covariance = (Vt.T / s**2) @ Vt
         if not problem.sigma_given:
             covariance *= chi2 / dof
-    return FitResult(p.copy(), np.sqrt(np.diag(covariance)), covariance, chi2, dof, converged, n_iter,
+    uncertainties = np.sqrt(np.diag(covariance))
+    return FitResult(p.copy(), uncertainties, covariance, chi2, dof, converged, n_iter,
                      np.array(history), message)

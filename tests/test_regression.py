@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import curve_fit
 from scipy.stats import linregress
@@ -197,6 +197,27 @@ def test_fit_takes_several_predictors_untouched():
     np.testing.assert_allclose(result.params, [2.6, 5e-3, 0.02], rtol=1e-8)
 
 
+def test_x_that_is_not_numbers_reaches_the_model_as_it_is():
+    data = {"t": X, "offset": 4.0}
+    seen = []
+
+    def model(x, m):
+        seen.append(x)
+        return m * x["t"] - x["offset"]
+
+    result = fit(model, data, Y, [1.0])
+    assert all(x is data for x in seen)
+    np.testing.assert_allclose(result.params, [np.sum(X * (Y + 4)) / np.sum(X**2)], rtol=1e-9)
+
+
+@given(st.lists(st.tuples(st.floats(-100, 100), st.floats(-100, 100)), min_size=3, max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_linear_fit_equals_polyfit(points):
+    x, y = np.array(points).T
+    assume(np.ptp(x) >= 1)  # x spread out: a well-conditioned line (polyfit's QR vs our centred sums)
+    np.testing.assert_allclose(linear_fit(x, y).params, np.polyfit(x, y, 1), rtol=1e-8, atol=1e-9 * (1 + np.abs(y).max()))
+
+
 def test_a_supplied_jacobian_is_used_and_agrees():
     calls = []
 
@@ -243,6 +264,26 @@ def test_gauss_newton_divergence_is_reported():
     assert not result.converged
     assert "Diverged" in result.message or "singular" in result.message
     assert np.all(np.isfinite(result.params)) and np.isfinite(result.chi2)
+
+
+def test_gauss_newton_leap_to_overflow_is_reported_at_the_last_finite_point():
+    # From k = 3 the first step makes k negative, and exp(-k x) overflows out at x = 300.
+    x = np.linspace(0, 300, 30)
+    result = fit(lambda x, a, k: a * np.exp(-k * x), x, 3 * np.exp(-0.05 * x), [10.0, 3.0],
+                 method="gauss-newton")
+    assert not result.converged and "Diverged" in result.message
+    np.testing.assert_array_equal(result.params, [10.0, 3.0])
+    assert result.n_iter == 0 and result.history.shape == (1, 2)
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+@pytest.mark.parametrize("max_iter", [1, 3, 1000])
+def test_history_has_a_row_per_iteration_and_starts_at_p0(method, max_iter):
+    result = fit(decay, XD, YD, [3.0, 1.0, 0.3], method=method, max_iter=max_iter)
+    assert result.history.shape == (result.n_iter + 1, 3)
+    np.testing.assert_array_equal(result.history[0], [3.0, 1.0, 0.3])
+    np.testing.assert_array_equal(result.history[-1], result.params)
+    assert result.n_iter <= max_iter and result.message
 
 
 def test_steepest_descent_with_too_large_a_step_diverges_and_says_so():
