@@ -170,8 +170,8 @@ _MODELS: dict[str, Callable] = {
 
 _FORMULA = re.compile(r"\n\s*(?:log\[)?y\]?\s*=\s*(.*?)\s*\+\s*e\s*\n", re.S)
 
-#: The names of the 27 problems, in alphabetical order as NIST lists them.
 NIST_NAMES: tuple[str, ...] = tuple(sorted(_MODELS, key=str.lower))
+"""The names of the 27 problems, in alphabetical order as NIST lists them."""
 
 
 @dataclass(frozen=True, eq=False)
