@@ -396,9 +396,7 @@ def _damped_step(A: np.ndarray, r: np.ndarray, D: np.ndarray, lam: float) -> np.
 
 
 def _levenberg_marquardt(problem: _Problem, p: np.ndarray, tol: float, max_iter: int) -> FitResult:
-    r, A = problem.residuals(p), problem.weighted_jacobian(p)
-    if A is None:
-        return _finish(problem, p, False, 0, [p], "The Jacobian is not finite at `p0`.")
+    r, A = problem.residuals(p), problem.weighted_jacobian(p)  # finite: fit() checked p0
     D = _column_norms(A, np.zeros(p.size))
     lam, nu, history = LAMBDA0, 2.0, [p]
     for k in range(1, max_iter + 1):
@@ -480,11 +478,14 @@ def _steepest_descent(
         A = problem.weighted_jacobian(p)
         if A is None:
             return _finish(problem, p, False, k - 1, history, NOT_FINITE)
+        why = _converged(A, r, np.full(p.size, np.inf), p, tol)  # at a minimum already?
+        if why:
+            return _finish(problem, p, True, k - 1, history, why)
         # --8<-- [start:steepest]
         grad = -2 * A.T @ r  # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
         step = -(lr if lr is not None else _line_search(problem, p, r, A, grad)) * grad
         # --8<-- [end:steepest]
-        if _small_step(step, p, tol) or _orthogonal(A, r, tol):
+        if _small_step(step, p, tol):
             return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
         r_next = problem.residuals(p + step)
         if r_next is None:
@@ -526,7 +527,11 @@ def _finish(
     r, A = problem.residuals(p), problem.weighted_jacobian(p)
     chi2 = float(r @ r)
     dof = problem.y.size - p.size
-    _, s, Vt = np.linalg.svd(A, full_matrices=False) if A is not None else (None, np.zeros(1), None)
+    if A is None:  # the message already says the Jacobian is not finite
+        covariance = np.full((p.size, p.size), np.inf)
+        return FitResult(p.copy(), np.diag(covariance).copy(), covariance, chi2, dof, False, n_iter,
+                         np.array(history), message + " The uncertainties are infinite.")
+    _, s, Vt = np.linalg.svd(A, full_matrices=False)
     if s.min() <= np.finfo(float).eps * s.max() * max(problem.y.size, p.size):
         covariance = np.full((p.size, p.size), np.inf)
         if converged:

@@ -351,3 +351,22 @@ def line(x, m, c):
 def test_fit_bad_input_names_the_argument(args, options, error, match):
     with pytest.raises(error, match=match):
         fit(*args, **options)
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+def test_starting_at_an_exact_fit_stops_at_once(method):
+    result = fit(line, [0.0, 1.0, 2.0], [1.0, 3.0, 5.0], [2.0, 1.0], method=method)
+    assert result.converged and result.chi2 == 0, result.message
+    assert np.all(np.isfinite(result.params))
+
+
+@pytest.mark.parametrize("method", ["lm", "steepest-descent"])
+def test_a_jacobian_that_stops_being_finite_is_reported(method):
+    def jac(x, a):  # finite at the start, a = 3, not once a step takes a below 2
+        return np.where(a >= 2, 1.0, np.nan) * x[:, None]
+
+    x = np.linspace(1, 2, 5)
+    result = fit(lambda x, a: a * x, x, 0 * x, [3.0], method=method, jac=jac)
+    assert not result.converged and "Jacobian is not finite" in result.message
+    assert result.params[0] < 2 and np.isinf(result.uncertainties[0])
+    assert result.history.shape == (result.n_iter + 1, 1)
