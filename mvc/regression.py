@@ -36,7 +36,7 @@ from mvc.result import FitResult
 __all__ = ["chi_squared", "fit", "linear_fit"]
 
 METHODS = ("lm", "gauss-newton", "steepest-descent")
-LAMBDA0 = 1e-3  # Levenberg–Marquardt's first damping, relative to Marquardt's scaling D^2
+LAMBDA0 = 1e3  # the first damping, relative to Marquardt's scaling D^2: a short, cautious first step
 ACCEPT = 1e-4  # the least gain ratio (actual/predicted fall of chi^2) for a step to be taken
 
 
@@ -228,9 +228,11 @@ def fit(
     problem $[A;\ \sqrt\lambda D]\,\delta = [r;\ 0]$, which keeps digits),
     where $D$ holds the largest column norms of $A$ seen so far: this parameter
     scaling makes the method blind to the parameters' units. Small $\lambda$ is
-    Gauss–Newton; large $\lambda$ is a short steepest-descent step. $\lambda$ shrinks
-    after a step that reduces $\chi^2$ as well as the linear model predicted and grows
-    after one that does not (Nielsen's rule).
+    Gauss–Newton; large $\lambda$ is a short steepest-descent step. $\lambda$ starts at
+    1000, a cautious first step, shrinks (by up to 3 times) after a step that reduces
+    $\chi^2$ as well as the linear model predicted, and grows after one that does not
+    (Nielsen's rule). On the NIST problems any start from 300 to $10^5$ does as well;
+    $10^{-3}$, a Gauss–Newton first step, loses BoxBOD from its far start.
 
     The default Jacobian is `mvc.jacobian` of the model in scaled parameters
     $u_k = a_k / |a_k|$, so parameter $k$ gets the relative step
