@@ -159,7 +159,14 @@ def _visit(browser, server, path, scheme):
     page.on("request", lambda r: requests.append(r.url))
     response = page.goto(f"{server}/{path}", wait_until="networkidle")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    # "networkidle" can come before the scripts subscribed to document$ have run (a
+    # loaded machine shows it): wait until KaTeX has had its turn, then check the page.
+    page.wait_for_function(TYPESET)
     return context, page, problems, requests
+
+
+TYPESET = """() => [...document.querySelectorAll('.arithmatex')]
+  .every(n => n.querySelector('.katex, .katex-error'))"""
 
 
 @pytest.mark.browser

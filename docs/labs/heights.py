@@ -143,7 +143,8 @@ ax.set(xlabel="$\\mu$ (cm)", ylabel="$\\sigma$ (cm)")
 ax.legend(loc="upper right", fontsize=8)
 HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard deviation: 50 steps of "
                        "steepest descent with aggression 2000 from (155, 6) creep to the minimum; "
-                       "Levenberg–Marquardt jumps about and lands on the same point."))
+                       "Levenberg–Marquardt starts with short steps, then strides to the same "
+                       "point and pins it down to every digit."))
 
 # %% [markdown]
 # ## Levenberg–Marquardt, and scipy
