@@ -13,6 +13,7 @@ from mvc.autodiff import Value
 from mvc.derivatives import derivative, gradient, hessian, jacobian
 from mvc.gradcheck import check_gradient, check_network
 from mvc.nn import Network
+from mvc.regression import chi_squared, fit, linear_fit
 from mvc.result import FitResult, SolverResult
 from mvc.taylor import linearise, quadratic_approximation, taylor_coefficients, taylor_polynomial
 
@@ -23,10 +24,13 @@ __all__ = [
     "Value",
     "check_gradient",
     "check_network",
+    "chi_squared",
     "derivative",
+    "fit",
     "gradient",
     "hessian",
     "jacobian",
+    "linear_fit",
     "linearise",
     "quadratic_approximation",
     "taylor_coefficients",

@@ -323,3 +323,42 @@ def check_complex_values(values: Any, shape: tuple[int, ...], what: str) -> np.n
 
 
 __all__ += ["check_complex_values"]
+
+
+# --- data for least-squares fits (mvc.regression) ---------------------------------------
+
+
+def as_data(y: Any, name: str) -> np.ndarray:
+    """Return observations as a finite 1-D float64 array (a single number is refused)."""
+    arr = as_real_array(y, name)
+    if arr.ndim != 1:
+        raise ValueError(f"`{name}` must be a 1-D array of observations, got shape {arr.shape}.")
+    return arr
+
+
+def as_sigma(sigma: Any, name: str, n: int) -> np.ndarray:
+    """Return standard uncertainties: one positive number or `n` of them, as shape ``(n,)``.
+
+    ``None`` gives ones (every point weighted alike).
+    """
+    if sigma is None:
+        return np.ones(n)
+    arr = as_real_array(sigma, name)
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.size != n):
+        raise ValueError(f"`{name}` must be a number or hold {n} numbers, got shape {arr.shape}.")
+    if np.any(arr <= 0):
+        raise ValueError(f"`{name}` must be positive, got {_show(float(arr[arr <= 0].flat[0]))}.")
+    return np.broadcast_to(arr, (n,)).copy()
+
+
+def as_same_length(name: str, arr: np.ndarray, other: str, n: int) -> np.ndarray:
+    """Return `arr` if its last axis has length `n` (the length of `other`), else raise."""
+    if arr.ndim == 0 or arr.shape[-1] != n:
+        raise ValueError(
+            f"`{name}` must have {n} values along its last axis, one per value of `{other}`, "
+            f"got shape {arr.shape}."
+        )
+    return arr
+
+
+__all__ += ["as_data", "as_same_length", "as_sigma"]

@@ -60,6 +60,9 @@ class FitResult:
         $\chi^2 = \sum_i r_i^2 / \sigma_i^2$ at `params`.
     dof : int
         Degrees of freedom: data points less parameters.
+    reduced_chi2 : float
+        $\chi^2 / \nu$ with $\nu$ = `dof` (a property): near 1 for a good model with
+        honest uncertainties.
     converged : bool
         Whether the stopping rule was met. When it is False, `message` says why not.
     n_iter : int
@@ -79,3 +82,8 @@ class FitResult:
     n_iter: int
     history: np.ndarray
     message: str
+
+    @property
+    def reduced_chi2(self) -> float:
+        r"""$\chi^2$ per degree of freedom, $\chi^2 / \nu$: near 1 for a good model with honest $\sigma$."""
+        return self.chi2 / self.dof if self.dof > 0 else float("inf")

@@ -61,3 +61,17 @@ def test_heart_is_symmetric_and_starts_at_its_notch():
 def test_bad_n_names_the_argument(n, error, match):
     with pytest.raises(error, match=match):
         heart(n)
+
+
+def test_heights_is_the_courses_histogram():
+    from mvc.datasets import heights
+
+    x, y = heights()
+    assert x.shape == y.shape == (100,)
+    np.testing.assert_allclose(x, np.arange(50, 300, 2.5) + 1.25, rtol=0, atol=0)
+    assert x[44] == 161.25 and x[59] == 198.75
+    counts = [0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113, 0.091,
+              0.105, 0.050, 0.018, 0.018, 0.018, 0.001]
+    np.testing.assert_allclose(y[44:60], np.array(counts) / (sum(counts) * 2.5), rtol=1e-15)
+    assert np.count_nonzero(y) == 16
+    np.testing.assert_allclose(np.sum(y) * 2.5, 1.0, rtol=1e-15)
