@@ -11,9 +11,12 @@ only part that needs matplotlib.
 
 from mvc.autodiff import Value
 from mvc.derivatives import derivative, gradient, hessian, jacobian
+from mvc.descent import gradient_descent
 from mvc.gradcheck import check_gradient, check_network
+from mvc.lagrange import lagrange_multipliers
 from mvc.nn import Network
 from mvc.result import FitResult, SolverResult
+from mvc.roots import newton_raphson
 
 __all__ = [
     "FitResult",
@@ -24,8 +27,11 @@ __all__ = [
     "check_network",
     "derivative",
     "gradient",
+    "gradient_descent",
     "hessian",
     "jacobian",
+    "lagrange_multipliers",
+    "newton_raphson",
 ]
 
 __version__ = "0.1.0"
