@@ -171,6 +171,7 @@ def _no_decrease(x, g) -> str:
             f"{np.linalg.norm(g):.3g} (is the gradient right, or tol below what rounding allows?)")
 
 
+# --8<-- [start:armijo]
 def _armijo(F, x, fx, g, t) -> float:
     """The first length t, halving, with f(x - t g) <= f(x) - c t |g|^2; 0 if none is found."""
     slope = g @ g
@@ -180,6 +181,7 @@ def _armijo(F, x, fx, g, t) -> float:
             return t
         t /= 2
     return 0.0
+# --8<-- [end:armijo]
 
 
 def _trouble(x, fx, fx_old, g, lr) -> str:
@@ -352,7 +354,7 @@ def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverRe
             return done(fx, False, f"the strategy gave no usable step at x = {_show(x)}: {step!r}")
         moved = np.linalg.norm(new - x)
         if moved <= tol * max(1.0, np.linalg.norm(x)):
-            stuck = moved < np.linalg.norm(step)
+            stuck = not np.array_equal(new, x + step)  # the bounds clipped the step
             if stuck:
                 return done(fx, False, f"stuck against the bounds at x = {_show(x)}")
             return done(fx, True, "converged: the step vanished")

@@ -112,11 +112,12 @@ def _solve(F, G, x, lam, tol, max_iter) -> SolverResult:
     """Newton–Raphson on ∇L = 0 in (x, λ), then the check that the constraints hold."""
     n = x.size
 
-    def grad_L(z):  # ∇L = [∇f - J_gᵀ λ, -g]
-        # --8<-- [start:lagrangian]
+    # --8<-- [start:lagrangian]
+    def grad_L(z):  # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
         x, lam = z[:n], z[n:]
         return np.concatenate([gradient(F, x) - jacobian(G, x).T @ lam, -G(x)])
-        # --8<-- [end:lagrangian]
+
+    # --8<-- [end:lagrangian]
 
     def hess_L(z):
         x, lam = z[:n], z[n:]

@@ -34,6 +34,9 @@ _EPS = np.finfo(np.float64).eps
 VANISHING = 1 / np.sqrt(_EPS)
 #: An iterate or a value this large has left any problem worth solving: divergence.
 DIVERGED = 1e100
+#: Cycles up to this period are detected (each step compares the newest iterate with
+#: this many before it).
+LONGEST_CYCLE = 8
 #: So many steps in a row that move away from the origin and raise |f|: divergence.
 GROWING = 10
 
@@ -96,7 +99,7 @@ def newton_raphson(
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
     does from $0$: $0 \to 1 \to 0$. A cycle is reported when an iterate returns
-    within the step tolerance of an earlier one. A derivative is "vanishing" when
+    within the step tolerance of one of the 8 before it. A derivative is "vanishing" when
     the step it implies is longer than $\epsilon^{-1/2} \max(1, |x|) \approx 6.7
     \times 10^7 \max(1, |x|)$; a Jacobian is singular when its condition number
     exceeds $1/\epsilon$ or its step is that long.
@@ -187,19 +190,21 @@ def _newton_step(J, x, fx, scalar) -> tuple[np.ndarray | None, str]:
     return step, ""
 
 
-_norm = np.linalg.norm
+def _norm(v: np.ndarray) -> float:
+    """The Euclidean length of a 1-D array (np.linalg.norm's checks cost more than the sum)."""
+    return float(np.sqrt(v @ v))
 
 
 def _period(history: list[np.ndarray], tol: float) -> int:
-    """How many steps back the newest iterate repeats an earlier one (0: it does not).
+    """How many steps back (2 to `LONGEST_CYCLE`) the newest iterate repeats an earlier one.
 
-    A repeat counts only if the last step was long, a thousand times the distance
-    to the earlier iterate: iterates that creep to a limit are converging, not cycling.
+    0 if it does not. A repeat counts only if the last step was long, a thousand times
+    the distance to the earlier iterate: iterates creeping to a limit are converging.
     """
     x = history[-1]
-    close = min(tol * max(1.0, np.linalg.norm(x)), 1e-3 * np.linalg.norm(x - history[-2]))
-    for back in range(2, len(history)):
-        if np.linalg.norm(x - history[-1 - back]) <= close:
+    close = min(tol * max(1.0, _norm(x)), 1e-3 * _norm(x - history[-2]))
+    for back in range(2, min(len(history), LONGEST_CYCLE + 1)):
+        if _norm(x - history[-1 - back]) <= close:
             return back
     return 0
 
