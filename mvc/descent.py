@@ -42,6 +42,9 @@ __all__ = [
 _EPS = np.finfo(np.float64).eps
 #: The sufficient decrease a line-search step must give: c in f(x + tp) <= f(x) + c t J p.
 ARMIJO = 1e-4
+#: Values of f closer than this (relative) are lost in rounding: the line search then
+#: tests the slope instead (Hager and Zhang's approximate Wolfe condition).
+ROUNDING = 100 * np.finfo(np.float64).eps
 
 
 def gradient_descent(
@@ -102,10 +105,12 @@ def gradient_descent(
     twice the last accepted length (1 at the start) until
     $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$, $c = 10^{-4}$ (Armijo's
     condition), so $f$ falls at every step; a non-finite trial value counts as no
-    decrease. If $t \|p\|$ falls below rounding of $x$ the search has failed. As
-    it compares values of $f$, it cannot resolve a gradient much below
-    $\sqrt{\epsilon |f|}$ (about $10^{-8}$ when $|f| \approx 1$ at the minimum): for
-    a minimum value far from 0, subtract it or loosen `tol`.
+    decrease. Near a minimum whose value is far from 0 the decrease is lost in the
+    rounding of $f$; when $f(x + tp)$ and $f(x)$ agree to $100\epsilon$, the step is
+    accepted instead if the slope along $p$ has flattened,
+    $-0.9\,|\nabla f|^2 \le \nabla f(x + tp) \cdot p \le 0.8\,|\nabla f|^2$ (Hager and
+    Zhang's approximate Wolfe condition), at the cost of one gradient. If $t \|p\|$
+    falls below rounding of $x$ the search has failed.
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
     `f`; the line search adds one evaluation of `f` per halving.
@@ -146,7 +151,7 @@ def _descent_loop(F, G, x, fx, g, lr, tol, max_iter, scalar) -> SolverResult:
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
             # --8<-- [end:step]
         else:
-            t = _armijo(F, x, fx, g, 2 * t)
+            t = _armijo(F, G, x, fx, g, 2 * t)
             if t == 0:
                 return done(fx, False, _no_decrease(x, g))
             step = -t * g
@@ -172,13 +177,17 @@ def _no_decrease(x, g) -> str:
 
 
 # --8<-- [start:armijo]
-def _armijo(F, x, fx, g, t) -> float:
+def _armijo(F, G, x, fx, g, t) -> float:
     """The first length t, halving, with f(x - t g) <= f(x) - c t |g|^2; 0 if none is found."""
     slope = g @ g
     while t * np.sqrt(slope) > _EPS * max(1.0, np.linalg.norm(x)):
         trial = F(x - t * g)
         if np.isfinite(trial) and trial <= fx - ARMIJO * t * slope:
             return t
+        if abs(trial - fx) <= ROUNDING * abs(fx):  # f cannot tell: ask the slope along -g
+            along = -G(x - t * g) @ g
+            if -0.9 * slope <= along <= 0.8 * slope:
+                return t
         t /= 2
     return 0.0
 # --8<-- [end:armijo]

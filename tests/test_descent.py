@@ -59,6 +59,7 @@ def test_scalar_start_gives_scalar_results():
 
 
 ROSENBROCK = scipy.optimize.rosen
+A, B = np.array([[2.0, 1.0], [1.0, 20.0]]), np.array([5.0, 3.0])  # MML Example 7.1
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,16 @@ def test_line_search_reaches_the_minimum_scipy_finds(f, grad, x0):
     reference = scipy.optimize.minimize(f, x0, method="BFGS", options={"gtol": 1e-10})
     assert result.converged
     np.testing.assert_allclose(result.x, reference.x, atol=1e-8)
+
+
+@pytest.mark.parametrize("grad", [lambda v: A @ v - B, None])
+def test_line_search_past_the_rounding_of_f(grad):
+    # f = -6.26 at the minimum, so near it the decrease of f is below rounding: the
+    # slope test (approximate Wolfe) must carry the search on to |∇f| <= 1e-10.
+    f = lambda v: v @ A @ v / 2 - B @ v  # noqa: E731
+    result = gradient_descent(f, [-3.0, -1.0], grad=grad, tol=1e-10)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, B), atol=1e-10)  # |Δx| <= |∇f| / λmin
 
 
 def test_line_search_lowers_f_at_every_step():
