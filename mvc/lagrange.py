@@ -126,7 +126,9 @@ def _solve(F, G, x, lam, tol, max_iter) -> SolverResult:
     z0 = np.concatenate([x, lam])
     run = newton_raphson(grad_L, z0, fprime=hess_L, tol=tol, max_iter=max_iter)
     point, lam = run.history[-1, :n], run.history[-1, n:]
-    converged, message = run.converged, run.message
+    converged = run.converged
+    message = run.message.replace("|f(x)|", "|∇L|")
+    message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
     if converged and not np.linalg.norm(G(point)) <= FEASIBLE * max(1.0, np.linalg.norm(G(x))):
         miss = np.linalg.norm(G(point))
         message = (f"infeasible: |g(x)| = {miss:.3g} at the end "

@@ -85,7 +85,8 @@ def test_line_search_past_the_rounding_of_f(grad):
     f = lambda v: v @ A @ v / 2 - B @ v  # noqa: E731
     result = gradient_descent(f, [-3.0, -1.0], grad=grad, tol=1e-10)
     assert result.converged, result.message
-    np.testing.assert_allclose(result.x, np.linalg.solve(A, B), atol=1e-10)  # |Δx| <= |∇f| / λmin
+    # |Δx| <= |∇f| / λmin ~ 5e-11
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, B), atol=1e-10)
 
 
 def test_line_search_lowers_f_at_every_step():
@@ -231,3 +232,13 @@ def test_descend_bad_input():
     with pytest.raises(ValueError, match="`bounds`"):
         descend(BOWL, [0.0, 0.0], bounds=(6, 0))
     assert set(STRATEGIES) == {"fixed step", "steepest descent", "newton", "hybrid"}
+
+
+def test_users_exceptions_pass_through():
+    def f(v):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        gradient_descent(f, [1.0, 1.0])
+    with pytest.raises(KeyError, match="mine"):
+        descend(f, [1.0, 1.0])

@@ -106,9 +106,19 @@ def test_no_real_solution_reaches_max_iter_or_singularity():
 
 
 def test_divergence_to_a_non_finite_value_is_a_result():
-    f = lambda v: v[0] if abs(v[0]) < 1e3 else np.inf  # noqa: E731  no extreme on the line y = 0
-    result = lagrange_multipliers(lambda v: f(v) + v[0] ** 3, lambda v: v[1], [1.0, 0.0])
+    # x + x^3 has no stationary point; from x = 0.01 Newton's first step is about -17,
+    # where this f is inf.
+    f = lambda v: v[0] + v[0] ** 3 if abs(v[0]) < 2 else np.inf  # noqa: E731
+    result = lagrange_multipliers(f, lambda v: v[1], [0.01, 0.0])
     assert result.converged is False
+    assert "diverged" in result.message and "∇L or its Jacobian is not finite" in result.message
+    assert np.isnan(result.fun)
+
+
+def test_no_stationary_point_reaches_max_iter():
+    result = lagrange_multipliers(lambda v: v[0] + v[0] ** 3, lambda v: v[1], [1.0, 0.0])
+    assert result.converged is False
+    assert "max_iter = 50" in result.message and "|∇L|" in result.message
 
 
 # --- bad input ----------------------------------------------------------------------
@@ -136,3 +146,11 @@ def test_bad_input(args, error, name):
 def test_bad_options(kwargs, name):
     with pytest.raises(ValueError, match=name):
         lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.0], **kwargs)
+
+
+def test_users_exceptions_pass_through():
+    def g(v):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        lagrange_multipliers(X2Y, g, [1.0, 1.0])
