@@ -182,12 +182,12 @@ def _armijo(F, G, x, fx, g, t) -> float:
     slope = g @ g
     while t * np.sqrt(slope) > _EPS * max(1.0, np.linalg.norm(x)):
         trial = F(x - t * g)
-        if np.isfinite(trial) and trial <= fx - ARMIJO * t * slope:
-            return t
         if abs(trial - fx) <= ROUNDING * abs(fx):  # f cannot tell: ask the slope along -g
             along = -G(x - t * g) @ g
             if -0.9 * slope <= along <= 0.8 * slope:
                 return t
+        elif np.isfinite(trial) and trial <= fx - ARMIJO * t * slope:
+            return t
         t /= 2
     return 0.0
 # --8<-- [end:armijo]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.optimize
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mvc import gradient_descent
 from mvc.descent import (
@@ -242,3 +244,17 @@ def test_users_exceptions_pass_through():
         gradient_descent(f, [1.0, 1.0])
     with pytest.raises(KeyError, match="mine"):
         descend(f, [1.0, 1.0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_line_search_solves_random_positive_definite_quadratics(seed):
+    # The minimum of x^T A x / 2 - b^T x is A^{-1} b: an exact oracle.
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(3, 3))
+    A, b = M @ M.T + np.eye(3), rng.normal(size=3)
+    result = gradient_descent(lambda v: v @ A @ v / 2 - b @ v, np.zeros(3),
+                              grad=lambda v: A @ v - b, tol=1e-10)
+    assert result.converged, result.message
+    # |x - x*| <= |∇f| / λmin(A), and λmin >= 1.
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-10)
