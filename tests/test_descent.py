@@ -1,0 +1,260 @@
+"""Tests of mvc.descent: the course's update, the line search, the Sandpit strategies, failures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mvc import gradient_descent
+from mvc.descent import (
+    STRATEGIES,
+    descend,
+    fixed_step,
+    hybrid_step,
+    newton_step,
+    steepest_descent_step,
+)
+from mvc.sandpit import landscape
+
+BOWL = lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2  # noqa: E731  Hessian diag(2, 8)
+BOWL_GRAD = lambda v: np.array([2 * (v[0] - 1), 8 * v[1]])  # noqa: E731
+X2Y = lambda v: v[0] ** 2 * v[1]  # noqa: E731  the course's x^2 y
+X2Y_GRAD = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2])  # noqa: E731
+
+
+# --- the fixed step --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.1, 0.2])
+def test_first_step_is_exactly_the_course_update(lr):
+    x0 = np.array([0.3, -0.7])
+    result = gradient_descent(X2Y, x0, grad=X2Y_GRAD, lr=lr, max_iter=1)
+    np.testing.assert_array_equal(result.history[1], x0 - lr * X2Y_GRAD(x0))
+
+
+def test_fixed_step_follows_the_closed_form_on_a_quadratic():
+    # On the bowl each coordinate's error shrinks by (1 - lr * curvature) per step.
+    lr = 0.1
+    result = gradient_descent(BOWL, [0.0, 1.0], grad=BOWL_GRAD, lr=lr)
+    k = np.arange(result.n_iter + 1)
+    expected = np.column_stack([1 - (1 - 2 * lr) ** k, (1 - 8 * lr) ** k])
+    np.testing.assert_allclose(result.history, expected, atol=1e-15)
+    assert result.converged and np.linalg.norm(BOWL_GRAD(result.x)) <= 1e-8
+
+
+def test_numerical_gradient_gives_the_same_path():
+    exact = gradient_descent(BOWL, [0.0, 1.0], grad=BOWL_GRAD, lr=0.1)
+    numeric = gradient_descent(BOWL, [0.0, 1.0], lr=0.1)
+    np.testing.assert_allclose(numeric.history[:20], exact.history[:20], atol=1e-9)
+
+
+def test_scalar_start_gives_scalar_results():
+    result = gradient_descent(lambda x: (x - 2) ** 2, 0.0, lr=0.25)
+    assert isinstance(result.x, float) and result.history.shape == (result.n_iter + 1,)
+    np.testing.assert_allclose(result.x, 2.0, atol=1e-8)
+
+
+# --- the line search ---------------------------------------------------------------------------
+
+
+ROSENBROCK = scipy.optimize.rosen
+A, B = np.array([[2.0, 1.0], [1.0, 20.0]]), np.array([5.0, 3.0])  # MML Example 7.1
+
+
+@pytest.mark.parametrize(
+    ("f", "grad", "x0"),
+    [
+        (BOWL, BOWL_GRAD, [0.0, 1.0]),
+        (lambda v: np.log1p((v[0] - 0.5) ** 2) + (v[1] - v[0]) ** 2, None, [2.0, -1.0]),
+        (lambda v: (v - [1, 0.1, 0.01]) @ np.diag([1.0, 10.0, 100.0]) @ (v - [1, 0.1, 0.01]) / 2,
+         None, [0.0, 0.0, 0.0]),
+    ],
+)
+def test_line_search_reaches_the_minimum_scipy_finds(f, grad, x0):
+    result = gradient_descent(f, x0, grad=grad, tol=1e-9)
+    reference = scipy.optimize.minimize(f, x0, method="BFGS", options={"gtol": 1e-10})
+    assert result.converged
+    np.testing.assert_allclose(result.x, reference.x, atol=1e-8)
+
+
+@pytest.mark.parametrize("grad", [lambda v: A @ v - B, None])
+def test_line_search_past_the_rounding_of_f(grad):
+    # f = -6.26 at the minimum, so near it the decrease of f is below rounding: the
+    # slope test (approximate Wolfe) must carry the search on to |∇f| <= 1e-10.
+    f = lambda v: v @ A @ v / 2 - B @ v  # noqa: E731
+    result = gradient_descent(f, [-3.0, -1.0], grad=grad, tol=1e-10)
+    assert result.converged, result.message
+    # |Δx| <= |∇f| / λmin ~ 5e-11
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, B), atol=1e-10)
+
+
+def test_line_search_lowers_f_at_every_step():
+    result = gradient_descent(ROSENBROCK, [-1.2, 1.0], grad=scipy.optimize.rosen_der, max_iter=300)
+    values = [ROSENBROCK(x) for x in result.history]
+    assert np.all(np.diff(values) < 0)
+    assert "max_iter = 300" in result.message and result.converged is False
+
+
+def test_line_search_is_armijo():
+    x0 = np.array([0.0, 1.0])
+    result = gradient_descent(BOWL, x0, grad=BOWL_GRAD, max_iter=1)
+    g, step = BOWL_GRAD(x0), result.history[1] - x0
+    t = -step[1] / g[1]
+    assert t in (2.0 ** -np.arange(0, 30))
+    assert BOWL(result.history[1]) <= BOWL(x0) - 1e-4 * t * g @ g  # sufficient decrease
+    assert BOWL(x0 - 2 * t * g) > BOWL(x0) - 1e-4 * 2 * t * g @ g or t == 2.0  # the first that did
+
+
+# --- failures ------------------------------------------------------------------------------------
+
+
+def test_too_large_a_rate_diverges():
+    result = gradient_descent(BOWL, [0.0, 1.0], grad=BOWL_GRAD, lr=0.3)  # 1 - 0.3 * 8 = -1.4
+    assert result.converged is False
+    assert result.message.startswith("diverged: f rose") and "lr = 0.3" in result.message
+
+
+def test_overflow_is_divergence_not_a_warning():
+    with np.errstate(all="raise"):
+        result = gradient_descent(lambda x: x**4, 10.0, lr=1.0)
+    assert result.converged is False and result.message.startswith("diverged")
+    assert "not finite" in result.message or "1e+100" in result.message
+
+
+def test_rate_at_the_stability_limit_cycles():
+    result = gradient_descent(lambda x: x**2, 1.0, lr=1.0)  # x -> -x
+    assert result.converged is False and result.message.startswith("cycle")
+
+
+@pytest.mark.parametrize("lr", [0.1, None])
+def test_x2y_is_unbounded_below(lr):
+    result = gradient_descent(X2Y, [1.0, -1.0], grad=X2Y_GRAD, lr=lr)
+    assert result.converged is False and result.message.startswith("unbounded")
+    assert np.isfinite(result.fun) and result.fun < -1e100
+
+
+def test_line_search_failure_with_a_wrong_gradient():
+    result = gradient_descent(BOWL, [0.0, 1.0], grad=lambda v: -BOWL_GRAD(v))  # uphill
+    assert result.converged is False and result.message.startswith("line search failed")
+
+
+def test_max_iter():
+    result = gradient_descent(BOWL, [0.0, 1.0], lr=0.001, max_iter=5)
+    assert result.converged is False and result.message.startswith("max_iter = 5")
+    assert result.n_iter == 5
+
+
+def test_nan_mid_run_is_reported():
+    f = lambda x: np.sqrt(x) + (x - 1) ** 2  # noqa: E731  nan for x < 0
+    result = gradient_descent(f, 0.2, grad=lambda x: 0.5 / np.sqrt(x) + 2 * (x - 1), lr=2.0)
+    assert result.converged is False and "not finite" in result.message
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"f": None}, TypeError, "`f`"),
+        ({"grad": 1}, TypeError, "`grad`"),
+        ({"x0": [np.inf, 0]}, ValueError, "`x0`"),
+        ({"lr": -0.1}, ValueError, "`lr`"),
+        ({"lr": "big"}, TypeError, "`lr`"),
+        ({"tol": -1.0}, ValueError, "`tol`"),
+        ({"max_iter": 0}, ValueError, "`max_iter`"),
+    ],
+)
+def test_bad_input(kwargs, error, name):
+    args = {"f": BOWL, "x0": [0.0, 1.0], **kwargs}
+    with pytest.raises(error, match=name):
+        gradient_descent(args.pop("f"), args.pop("x0"), **args)
+
+
+def test_wrong_shapes_and_a_bad_start():
+    with pytest.raises(ValueError, match="`grad`"):
+        gradient_descent(BOWL, [0.0, 1.0], grad=lambda v: np.zeros(3))
+    with pytest.raises(ValueError, match="`f`"):
+        gradient_descent(lambda v: v, [0.0, 1.0])
+    with pytest.raises(ValueError, match="finite"):
+        gradient_descent(np.log, -1.0)
+
+
+# --- the Sandpit strategies ------------------------------------------------------------
+
+
+def test_strategies_are_the_course_formulas():
+    J, H = np.array([2.0, -1.0]), np.array([[2.0, 0.5], [0.5, 4.0]])
+    np.testing.assert_array_equal(fixed_step(0.0, J, H), [1.0, 0.0])
+    np.testing.assert_array_equal(steepest_descent_step(0.0, J, H), -0.5 * J)
+    np.testing.assert_allclose(newton_step(0.0, J, H), -np.linalg.inv(H) @ J, rtol=1e-15)
+    np.testing.assert_allclose(hybrid_step(0.0, J, H), -np.linalg.inv(H) @ J, rtol=1e-15)
+    uphill = np.array([[-2.0, 0.0], [0.0, 4.0]])
+    np.testing.assert_array_equal(hybrid_step(0.0, J, uphill), -0.5 * J)
+    np.testing.assert_array_equal(hybrid_step(0.0, J, H / 10), -0.5 * J)  # Newton step > 2
+
+
+def test_newton_finds_a_maximum_as_readily():
+    result = descend(lambda v: -BOWL(v), [3.0, 2.0], "newton")
+    assert result.converged and result.n_iter <= 2
+    np.testing.assert_allclose(result.x, [1.0, 0.0], atol=1e-8)
+
+
+def test_hybrid_finds_the_intro_pit_minimum():
+    pit = landscape("intro")
+    depth = lambda p: pit._depth(*p)  # noqa: E731
+    result = descend(depth, [2.0, 3.0], "hybrid", bounds=(0, 6))
+    assert result.converged
+    np.testing.assert_allclose(result.x, pit.minimum, atol=1e-6)
+    assert pit.is_found(*result.x)
+
+
+def test_descend_failures():
+    singular = descend(lambda v: v[0] ** 2, [1.0, 1.0], "newton")  # H = diag(2, 0)
+    assert singular.converged is False and singular.message.startswith("singular Hessian")
+    stuck = descend(lambda v: v[0], [1.0, 1.0], "steepest descent", bounds=(0, 6))
+    assert stuck.converged is False and stuck.message.startswith("stuck")
+    walk = descend(BOWL, [3.0, 2.0], "fixed step", max_iter=4)
+    assert walk.converged is False and walk.message.startswith("max_iter = 4")
+    np.testing.assert_array_equal(walk.history[:, 0], [3, 4, 5, 6, 7])
+    wild = descend(BOWL, [3.0, 2.0], "steepest descent", max_iter=1000)  # y -> -3y
+    assert wild.converged is False and wild.message.startswith("diverged")
+    ping = descend(lambda v: v @ v, [1.0, 1.0], lambda f, J, H: -J)  # x -> -x
+    assert ping.converged is False and ping.message.startswith("cycle")
+
+
+def test_descend_bad_input():
+    with pytest.raises(ValueError, match="`strategy`"):
+        descend(BOWL, [0.0, 0.0], "newtonian")
+    with pytest.raises(TypeError, match="`strategy`"):
+        descend(BOWL, [0.0, 0.0], 3)
+    with pytest.raises(ValueError, match="`bounds`"):
+        descend(BOWL, [0.0, 0.0], bounds=(6, 0))
+    assert set(STRATEGIES) == {"fixed step", "steepest descent", "newton", "hybrid"}
+
+
+def test_users_exceptions_pass_through():
+    def f(v):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        gradient_descent(f, [1.0, 1.0])
+    with pytest.raises(KeyError, match="mine"):
+        descend(f, [1.0, 1.0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_line_search_solves_random_positive_definite_quadratics(seed):
+    # The minimum of x^T A x / 2 - b^T x is A^{-1} b: an exact oracle.
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(3, 3))
+    A, b = M @ M.T + np.eye(3), rng.normal(size=3)
+    result = gradient_descent(lambda v: v @ A @ v / 2 - b @ v, np.zeros(3),
+                              grad=lambda v: A @ v - b, tol=1e-10)
+    assert result.converged, result.message
+    # |x - x*| <= |∇f| / λmin(A), and λmin >= 1.
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-10)

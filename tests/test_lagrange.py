@@ -1,0 +1,156 @@
+"""Tests of mvc.lagrange: the course's x^2 y on a circle, its practice problem, scipy, failures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+
+from mvc import lagrange_multipliers
+from mvc.lagrange import bordered_hessian, classify
+
+A = 2.0  # the circle's radius
+X2Y = lambda v: v[0] ** 2 * v[1]  # noqa: E731
+CIRCLE = lambda v: v[0] ** 2 + v[1] ** 2 - A**2  # noqa: E731
+# The course's practice: f = exp(-(2x^2 + y^2 - xy)/2) on x^2 + 3(y + 1)^2 = 1.
+PRACTICE_F = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)  # noqa: E731
+PRACTICE_G = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1  # noqa: E731
+
+
+@pytest.mark.parametrize(("sx", "sy"), [(1, 1), (-1, 1), (1, -1), (-1, -1)])
+def test_the_four_points_of_x2y_on_a_circle(sx, sy):
+    result = lagrange_multipliers(X2Y, CIRCLE, [sx * 1.0, sy * 1.5])
+    expected = A / np.sqrt(3) * np.array([sx * np.sqrt(2), sy * 1.0])  # (a/√3)(±√2, ±1)
+    assert result.converged
+    # ∇L comes from central differences, relative error ~ eps^(2/3) ~ 4e-11.
+    np.testing.assert_allclose(result.x, expected, rtol=1e-10)
+    # ∇f = λ∇g: 2xy = λ 2x gives λ = y; the sign convention L = f - λ g.
+    np.testing.assert_allclose(result.multipliers, [expected[1]], rtol=1e-9)
+    assert result.fun == X2Y(result.x)
+    kind = classify(X2Y, CIRCLE, result.x, result.multipliers)
+    assert kind == ("maximum" if sy > 0 else "minimum")
+
+
+def test_multiplier_is_the_rate_of_change_of_the_optimum():
+    # The maximum of x^2 y on x^2 + y^2 = c is 2 (c/3)^{3/2}; d/dc of it is λ.
+    c = A**2
+    result = lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.5])
+    np.testing.assert_allclose(result.multipliers[0], np.sqrt(c / 3), rtol=1e-10)
+    np.testing.assert_allclose(result.fun, 2 * (c / 3) ** 1.5, rtol=1e-10)
+
+
+@pytest.mark.parametrize("x0", [[1.0, -1.0], [-1.0, -1.0], [0.0, -0.5], [0.0, -1.5]])
+def test_practice_problem_agrees_with_scipy_slsqp(x0):
+    result = lagrange_multipliers(PRACTICE_F, PRACTICE_G, x0)
+    assert result.converged
+    kind = classify(PRACTICE_F, PRACTICE_G, result.x, result.multipliers)
+    sign = -1 if kind == "maximum" else 1
+    reference = scipy.optimize.minimize(
+        lambda v: sign * PRACTICE_F(v), result.x + 0.01, method="SLSQP",
+        constraints={"type": "eq", "fun": PRACTICE_G}, options={"ftol": 1e-14},
+    )
+    np.testing.assert_allclose(result.x, reference.x, atol=1e-6)  # SLSQP's own accuracy
+    np.testing.assert_allclose(PRACTICE_G(result.x), 0, atol=1e-12)
+    grad_f = np.array([(-2 * result.x[0] + result.x[1] / 2), (-result.x[1] + result.x[0] / 2)])
+    grad_g = np.array([2 * result.x[0], 6 * (result.x[1] + 1)])
+    np.testing.assert_allclose(result.fun * grad_f, result.multipliers[0] * grad_g, atol=1e-9)
+
+
+def test_two_constraints():
+    # Extremes of x + y + z on the unit sphere and the plane x = y.
+    g = lambda v: np.array([v @ v - 1, v[0] - v[1]])  # noqa: E731
+    result = lagrange_multipliers(lambda v: v.sum(), g, [1.0, 1.0, 1.0])
+    assert result.converged and result.multipliers.shape == (2,)
+    np.testing.assert_allclose(result.x, np.full(3, 1 / np.sqrt(3)), rtol=1e-10)
+    np.testing.assert_allclose(result.multipliers, [np.sqrt(3) / 2, 0], atol=1e-10)
+    assert classify(lambda v: v.sum(), g, result.x, result.multipliers) == "maximum"
+
+
+def test_bordered_hessian_closed_form():
+    B = bordered_hessian(X2Y, CIRCLE, [1.0, 2.0], [0.5])
+    # H_L = [[2y - 2λ, 2x], [2x, -2λ]], border -∇g = -[2x, 2y].
+    expected = np.array([[3.0, 2.0, -2.0], [2.0, -1.0, -4.0], [-2.0, -4.0, 0.0]])
+    np.testing.assert_allclose(B, expected, atol=1e-7)  # hessian's error ~ eps^(1/2)
+
+
+def test_classify_saddle_and_degenerate():
+    # x^2 - y^2 - z^2 on the plane z = 0 at the origin: a saddle within the plane.
+    f = lambda v: v[0] ** 2 - v[1] ** 2 - v[2] ** 2  # noqa: E731
+    assert classify(f, lambda v: v[2], [0.0, 0.0, 0.0], [0.0]) == "saddle"
+    assert classify(lambda v: v[0] + v[1], lambda v: v[0] - v[1], [0.0, 0.0], [1.0]) == "degenerate"
+
+
+# --- failures ----------------------------------------------------------------------
+
+
+def test_singular_where_the_constraint_gradient_vanishes():
+    result = lagrange_multipliers(X2Y, CIRCLE, [0.0, 0.0])  # ∇g = 0 at the centre
+    assert result.converged is False and "singular Jacobian" in result.message
+
+
+def test_inconsistent_constraints():
+    g = lambda v: np.array([v @ v - 1, v @ v - 4])  # noqa: E731  two spheres that never meet
+    result = lagrange_multipliers(lambda v: v.sum(), g, [1.0, 1.0, 1.0])
+    assert result.converged is False and "singular Jacobian" in result.message
+
+
+def test_infeasible_when_newton_stops_short():
+    result = lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.5], tol=0.5)
+    assert result.converged is False and "infeasible" in result.message
+
+
+def test_no_real_solution_reaches_max_iter_or_singularity():
+    result = lagrange_multipliers(X2Y, lambda v: v @ v + 1, [1.0, 1.0], max_iter=20)
+    assert result.converged is False
+    assert any(word in result.message for word in ("max_iter", "singular", "diverged", "cycle"))
+
+
+def test_divergence_to_a_non_finite_value_is_a_result():
+    # x + x^3 has no stationary point; from x = 0.01 Newton's first step is about -17,
+    # where this f is inf.
+    f = lambda v: v[0] + v[0] ** 3 if abs(v[0]) < 2 else np.inf  # noqa: E731
+    result = lagrange_multipliers(f, lambda v: v[1], [0.01, 0.0])
+    assert result.converged is False
+    assert "diverged" in result.message and "∇L or its Jacobian is not finite" in result.message
+    assert np.isnan(result.fun)
+
+
+def test_no_stationary_point_reaches_max_iter():
+    result = lagrange_multipliers(lambda v: v[0] + v[0] ** 3, lambda v: v[1], [1.0, 0.0])
+    assert result.converged is False
+    assert "max_iter = 50" in result.message and "|∇L|" in result.message
+
+
+# --- bad input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "name"),
+    [
+        ((None, CIRCLE, [1.0, 1.0]), TypeError, "`f`"),
+        ((X2Y, "g", [1.0, 1.0]), TypeError, "`g`"),
+        ((X2Y, CIRCLE, [1.0]), ValueError, "`x0`"),
+        ((X2Y, CIRCLE, [np.nan, 1.0]), ValueError, "`x0`"),
+        ((X2Y, lambda v: v, [1.0, 1.0]), ValueError, "`g`"),
+        ((lambda v: v, CIRCLE, [1.0, 1.0]), ValueError, "`f`"),
+    ],
+)
+def test_bad_input(args, error, name):
+    with pytest.raises(error, match=name):
+        lagrange_multipliers(*args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"), [({"tol": 0}, "`tol`"), ({"max_iter": 0}, "`max_iter`")]
+)
+def test_bad_options(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.0], **kwargs)
+
+
+def test_users_exceptions_pass_through():
+    def g(v):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        lagrange_multipliers(X2Y, g, [1.0, 1.0])

@@ -1,0 +1,215 @@
+"""Tests of mvc.roots: the course's cubic and sextic, systems, scipy, and every failure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mvc import newton_raphson
+
+CUBIC = lambda x: x**3 - 2 * x + 2  # noqa: E731  the lecture's cubic
+CUBIC_PRIME = lambda x: 3 * x**2 - 2  # noqa: E731
+SEXTIC = lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30  # noqa: E731
+SEXTIC_PRIME = lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18  # noqa: E731
+
+
+def real_roots(coefficients):
+    x = sp.Symbol("x")
+    roots = sp.Poly(coefficients(x), x).nroots(n=30)
+    return sorted(float(r) for r in roots if abs(sp.im(r)) < 1e-20)
+
+
+def counted(f):
+    def wrapper(x):
+        wrapper.calls += 1
+        return f(x)
+
+    wrapper.calls = 0
+    return wrapper
+
+
+# --- convergence ---------------------------------------------------------------------------
+
+
+def test_first_step_is_the_tangent_line_crossing():
+    result = newton_raphson(CUBIC, -2.0, fprime=CUBIC_PRIME)
+    assert result.history[1] == -2.0 - CUBIC(-2.0) / CUBIC_PRIME(-2.0)  # exactly -1.8
+
+
+@pytest.mark.parametrize("fprime", [CUBIC_PRIME, None])
+def test_cubic_from_minus_two_converges_to_its_real_root(fprime):
+    result = newton_raphson(CUBIC, -2.0, fprime=fprime)
+    (root,) = real_roots(lambda x: x**3 - 2 * x + 2)
+    assert result.converged and isinstance(result.x, float)
+    np.testing.assert_allclose(result.x, root, rtol=1e-15)  # quadratic: the last step squares 1e-10
+    assert result.fun == CUBIC(result.x)
+    assert result.history.shape == (result.n_iter + 1,) and result.history[0] == -2.0
+
+
+def test_convergence_is_quadratic():
+    result = newton_raphson(CUBIC, -2.0, fprime=CUBIC_PRIME)
+    e = np.abs(result.history - result.x)[:4]  # before rounding takes over
+    limit = abs(6 * result.x / (2 * CUBIC_PRIME(result.x)))  # e_{i+1} / e_i^2 -> |f'' / 2f'|
+    np.testing.assert_allclose(e[3] / e[2] ** 2, limit, rtol=1e-3)
+
+
+@pytest.mark.parametrize("x0", [-4.0, -2.0, 0.0, 1.99, 3.1, 4.0])
+def test_sextic_reaches_a_root_that_sympy_confirms(x0):
+    roots = real_roots(lambda x: sp.Rational(1, 6) * x**6 - 3 * x**4 - sp.Rational(2, 3) * x**3
+                       + sp.Rational(27, 2) * x**2 + 18 * x - 30)
+    result = newton_raphson(SEXTIC, x0, fprime=SEXTIC_PRIME)
+    assert result.converged
+    assert min(abs(result.x - r) for r in roots) < 1e-12
+
+
+@pytest.mark.parametrize("x0", [-3.5, 0.5, 1.5, 4.0])
+def test_same_root_as_scipy_newton_with_fprime_and_no_more_evaluations(x0):
+    f, fp = counted(SEXTIC), counted(SEXTIC_PRIME)
+    ours = newton_raphson(f, x0, fprime=fp, tol=1.48e-8)
+    ref_f, ref_fp = counted(SEXTIC), counted(SEXTIC_PRIME)
+    theirs = scipy.optimize.newton(ref_f, x0, fprime=ref_fp, tol=1.48e-8)
+    np.testing.assert_allclose(ours.x, theirs, rtol=1e-12)
+    assert fp.calls <= ref_fp.calls and f.calls <= ref_f.calls + 1  # +1: we report f at the root
+
+
+def test_system_matches_scipy_root():
+    def f(v):
+        return np.array([v[0] ** 2 + v[1] ** 2 - 4, np.exp(v[0]) + v[1] - 1])
+
+    def J(v):
+        return np.array([[2 * v[0], 2 * v[1]], [np.exp(v[0]), 1.0]])
+
+    ours = newton_raphson(f, [1.0, -1.0], fprime=J)
+    numeric = newton_raphson(f, [1.0, -1.0])
+    theirs = scipy.optimize.root(f, [1.0, -1.0], jac=J, tol=1e-12)
+    assert ours.converged and numeric.converged and theirs.success
+    np.testing.assert_allclose(ours.x, theirs.x, rtol=1e-12)
+    np.testing.assert_allclose(numeric.x, theirs.x, rtol=1e-12)
+    assert ours.history.shape == (ours.n_iter + 1, 2)
+    np.testing.assert_array_equal(ours.fun, f(ours.x))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.1, 100), st.floats(0.5, 10))
+def test_square_roots(a, x0):
+    result = newton_raphson(lambda x: x**2 - a, x0, fprime=lambda x: 2 * x)
+    assert result.converged
+    np.testing.assert_allclose(result.x, np.sqrt(a), rtol=1e-14)
+
+
+def test_exact_zero_at_the_start_costs_no_step():
+    result = newton_raphson(lambda x: x - 3.0, 3.0)
+    assert result.converged and result.n_iter == 0 and "exactly" in result.message
+
+
+# --- every failure is a result with a message ----------------------------------------------
+
+
+@pytest.mark.parametrize("fprime", [CUBIC_PRIME, None])
+def test_the_course_cycle_0_1_0(fprime):
+    result = newton_raphson(CUBIC, 0.0, fprime=fprime)
+    assert result.converged is False
+    assert "cycle of period 2" in result.message
+    np.testing.assert_allclose(result.history[:3], [0.0, 1.0, 0.0], atol=1e-9)
+
+
+def test_zero_derivative_at_a_stationary_point_of_the_sextic():
+    result = newton_raphson(SEXTIC, -1.0, fprime=SEXTIC_PRIME)  # f'(-1) = 0
+    assert result.converged is False and result.message.startswith("zero derivative")
+
+
+def test_zero_derivative():
+    result = newton_raphson(lambda x: x**2 + 1, 0.0, fprime=lambda x: 2 * x)
+    assert result.converged is False
+    assert result.message.startswith("zero derivative") and "x = 0" in result.message
+
+
+def test_vanishing_derivative():
+    result = newton_raphson(np.arctan, 2.0, fprime=lambda x: 1 / (1 + x**2))
+    assert result.converged is False
+    assert result.message.startswith("vanishing derivative")
+
+
+def test_singular_jacobian():
+    result = newton_raphson(lambda v: np.array([v[0] + v[1], 2 * v[0] + 2 * v[1] - 1]), [1.0, 0.5])
+    assert result.converged is False
+    assert result.message.startswith("singular Jacobian")
+    assert result.n_iter == 0
+
+
+def test_divergence_by_growth():
+    result = newton_raphson(np.cbrt, 1.0)  # each step doubles |x|: x -> -2x
+    assert result.converged is False
+    assert result.message.startswith("diverged") and "grew" in result.message
+
+
+def test_divergence_beyond_1e100():
+    result = newton_raphson(lambda x: 1 / x, 1.0, fprime=lambda x: -1 / x**2, max_iter=500)
+    assert result.converged is False  # x doubles while f shrinks, until |x| > 1e100
+    assert result.message.startswith("diverged") and "1e+100" in result.message
+    assert np.isfinite(result.x)
+
+
+def test_overflow_to_a_non_finite_value():
+    result = newton_raphson(np.log, 3.0, fprime=lambda x: 1 / x)  # 3 - 3 ln 3 < 0: log is nan
+    assert result.converged is False
+    assert result.message.startswith("diverged") and "not finite" in result.message
+    assert result.x < 0
+
+
+def test_max_iter():
+    result = newton_raphson(lambda x: x**2 + 1, 0.5, max_iter=7)  # no real root: wanders
+    assert result.converged is False
+    assert result.message.startswith("max_iter = 7") and result.n_iter == 7
+
+
+def test_no_warnings_escape():
+    with np.errstate(all="raise"):  # log of a negative iterate: nan, reported, not warned
+        assert not newton_raphson(np.log, 3.0).converged
+
+
+# --- bad input raises, naming the argument -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"f": 3.0}, TypeError, "`f`"),
+        ({"fprime": "no"}, TypeError, "`fprime`"),
+        ({"x0": np.nan}, ValueError, "`x0`"),
+        ({"x0": [[1.0]]}, ValueError, "`x0`"),
+        ({"x0": "1"}, TypeError, "`x0`"),
+        ({"tol": 0.0}, ValueError, "`tol`"),
+        ({"tol": "small"}, TypeError, "`tol`"),
+        ({"max_iter": 0}, ValueError, "`max_iter`"),
+        ({"max_iter": 2.5}, TypeError, "`max_iter`"),
+    ],
+)
+def test_bad_input(kwargs, error, name):
+    args = {"f": CUBIC, "x0": 1.0, **kwargs}
+    with pytest.raises(error, match=name):
+        newton_raphson(args.pop("f"), args.pop("x0"), **args)
+
+
+def test_non_square_system_and_wrong_fprime_shape():
+    with pytest.raises(ValueError, match="`f`.*shape \\(2,\\)"):
+        newton_raphson(lambda v: np.array([v[0], v[1], 1.0]), [1.0, 2.0])
+    with pytest.raises(ValueError, match="`fprime`"):
+        newton_raphson(lambda v: v, [1.0, 2.0], fprime=lambda v: np.eye(3))
+
+
+def test_non_finite_start_is_bad_input():
+    with pytest.raises(ValueError, match="`f` must return finite values at `x0`"):
+        newton_raphson(np.log, -1.0)
+
+
+def test_users_exceptions_pass_through():
+    def f(x):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        newton_raphson(f, 1.0)
