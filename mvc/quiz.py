@@ -82,7 +82,7 @@ def which(options: Sequence[Any], is_right: Callable[[Any], bool]) -> int:
 
 
 def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: Sequence[str | None],
-           solution: str) -> str:
+           solution: str, shuffle: bool = True) -> str:
     r"""A multiple-choice question: radio buttons, a reason for each wrong option.
 
     Parameters
@@ -101,6 +101,10 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
         (``None`` by convention).
     solution : str
         The worked solution.
+    shuffle : bool
+        Show the options in an order drawn from a generator seeded by the key (the same
+        at every build), so the right one is not always where the author wrote it. Pass
+        ``False`` when the options are labelled (figures captioned A, B, ...).
 
     Returns
     -------
@@ -116,7 +120,8 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     Examples
     --------
     >>> page = choice("sign", "Is $-x^2$ ever positive?", ["yes", "no"], 1,
-    ...               why=["Squares are not negative.", None], solution="Squares are not negative.")
+    ...               why=["Squares are not negative.", None], solution="Squares are not negative.",
+    ...               shuffle=False)
     >>> keys(page)["sign"]["answer"], page.count('type="radio"')
     (1, 2)
     """
@@ -133,6 +138,10 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
         if i != answer and not (isinstance(reason, str) and reason.strip()):
             raise ValueError(f"`why` must say why option {i} is wrong, got {reason!r}.")
         feedback.append("" if i == answer else _text(reason))
+    order = np.random.default_rng(zlib.crc32(key.encode())).permutation(len(options)) if shuffle \
+        else np.arange(len(options))
+    options, feedback = [options[i] for i in order], [feedback[i] for i in order]
+    answer = int(np.flatnonzero(order == answer)[0])
     figures = any(str(option).startswith(_FIGURE) for option in options)
     items = []
     for i, option in enumerate(options):

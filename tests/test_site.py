@@ -36,15 +36,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Other browser tests import these fixtures (`from test_site import browser, ...`), which
+# makes a second copy of each: they share one build and one browser (Playwright's sync
+# API allows one instance per process).
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory):
     """Build the site with `mkdocs build --strict`; return (site folder, build log)."""
+    if "build" in _SHARED:
+        return _SHARED["build"]
     site = tmp_path_factory.mktemp("site")
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
+    _SHARED["build"] = site, run
     return site, run
 
 
@@ -74,6 +83,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def browser():
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("CHROMIUM") or shutil.which("chromium")
@@ -81,7 +93,9 @@ def browser():
         pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        _SHARED["browser"] = chromium
         yield chromium
+        del _SHARED["browser"]
         chromium.close()
 
 
