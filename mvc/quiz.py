@@ -126,8 +126,8 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     (1, 2)
     """
     key = _check_key(key)
-    if len(options) < 2:
-        raise ValueError(f"`options` must hold at least two options, got {len(options)}.")
+    if not 2 <= len(options) <= 10:
+        raise ValueError(f"`options` must hold two to ten options, got {len(options)}.")
     if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool) \
             or not 0 <= answer < len(options):
         raise ValueError(f"`answer` must be an index into the {len(options)} options, got {answer!r}.")
@@ -137,7 +137,7 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     for i, reason in enumerate(why):
         if i != answer and not (isinstance(reason, str) and reason.strip()):
             raise ValueError(f"`why` must say why option {i} is wrong, got {reason!r}.")
-        feedback.append("" if i == answer else _text(reason))
+        feedback.append("" if i == answer else " ".join(reason.split()))  # shown as text
     order = np.random.default_rng(zlib.crc32(key.encode())).permutation(len(options)) if shuffle \
         else np.arange(len(options))
     options, feedback = [options[i] for i in order], [feedback[i] for i in order]
@@ -146,9 +146,10 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     items = []
     for i, option in enumerate(options):
         body = option if str(option).startswith(_FIGURE) else f"<span>{_text(option)}</span>"
+        # The letter names the option for a screen reader even when its text is all math.
         items.append(
             f'<li><label class="mvc-quiz-option"><input type="radio" name="quiz-{key}" value="{i}"> '
-            f"{body}</label></li>")
+            f'<span class="mvc-quiz-letter">{"ABCDEFGHIJ"[i]}</span> {body}</label></li>')
     grid = " mvc-quiz-grid" if figures else ""
     body = (f'<fieldset><legend class="mvc-quiz-prompt">{_text(prompt)}</legend>\n'
             f'<ul class="mvc-quiz-options{grid}">\n' + "\n".join(items) + "\n</ul></fieldset>")
@@ -187,7 +188,7 @@ def numeric(key: str, prompt: str, answer: float, *, tol: float, solution: str) 
     answer, tol = _finite(answer, "answer"), _finite(tol, "tol")
     if tol <= 0:
         raise ValueError(f"`tol` must be positive, got {tol!r}.")
-    body = _input(key, prompt, f"a number, within ±{tol:g}", "decimal")
+    body = _input(key, prompt, f"a number, within ±{np.format_float_positional(tol, trim='-')}", "decimal")
     return _question(key, "numeric", {"answer": answer, "tol": tol}, body, solution)
 
 
@@ -311,11 +312,11 @@ def _finite(value: Any, name: str) -> float:
 
 
 def _text(text: Any) -> str:
-    """Plain text (with $math$) as HTML: escaped, blank lines between paragraphs."""
+    """Plain text (with $math$ and `code`) as HTML: escaped, blank lines between paragraphs."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"a question's text must be a non-empty string, got {text!r}.")
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip())]
-    escaped = [html.escape(p, quote=False) for p in paragraphs]
+    escaped = [re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(p, quote=False)) for p in paragraphs]
     return escaped[0] if len(escaped) == 1 else "".join(f"<p>{p}</p>" for p in escaped)
 
 

@@ -32,6 +32,9 @@ def test_choice_key_feedback_and_markup():
                        why=["Not one.", None, "Not three."], solution="Two.\n\nBecause.", shuffle=False)
     key = quiz.keys(page)["k"]
     assert key == {"answer": 1, "why": ["Not one.", "", "Not three."], "kind": "choice"}
+    assert quiz.keys(quiz.choice("k", "?", ["a", "b"], 0, why=[None, "$a < b$ fails"], solution=".",
+                                  shuffle=False))["k"][
+        "why"][1] == "$a < b$ fails"  # feedback is text for the browser to show, not HTML
     assert "Pick $a &lt; b$." in page and "two &amp; more" in page
     assert page.count('type="radio" name="quiz-k"') == 3
     assert "<legend" in page and "<details" in page and "<p>Two.</p><p>Because.</p>" in page
@@ -44,6 +47,7 @@ def test_shuffle_moves_the_answer_and_its_feedback_together():
     page = quiz.choice("shuffled", "Which?", options, 4, why=why, solution="4.")
     key = quiz.keys(page)["shuffled"]
     shown = re.findall(r"<span>(option \d)</span>", page)
+    assert re.findall(r'mvc-quiz-letter">(\w)<', page) == list("ABCDEF")
     assert shown != sorted(shown)  # the seeded order differs from the written one
     assert shown[key["answer"]] == "option 4"
     for label, reason in zip(shown, key["why"]):
@@ -52,6 +56,8 @@ def test_shuffle_moves_the_answer_and_its_feedback_together():
 
 
 def test_numeric_key():
+    page = quiz.numeric("n", "Pi, `np.pi`?", np.pi, tol=1e-6, solution="3.14159")
+    assert "within ±0.000001" in page and "Pi, <code>np.pi</code>?" in page
     key = quiz.keys(quiz.numeric("n", "Pi?", np.pi, tol=1e-3, solution="3.14159"))["n"]
     assert key == {"answer": np.pi, "tol": 1e-3, "kind": "numeric"}
 
@@ -86,7 +92,7 @@ def test_which_needs_exactly_one():
     (lambda: quiz.numeric("k", "?", float("nan"), tol=1, solution="."), "`answer` must be finite"),
     (lambda: quiz.numeric("k", "?", 1, tol=0, solution="."), "`tol` must be positive"),
     (lambda: quiz.numeric("k", "", 1, tol=1, solution="."), "non-empty string"),
-    (lambda: quiz.choice("k", "?", ["a"], 0, why=[None], solution="."), "at least two"),
+    (lambda: quiz.choice("k", "?", ["a"], 0, why=[None], solution="."), "two to ten"),
     (lambda: quiz.choice("k", "?", ["a", "b"], 2, why=[None, "x"], solution="."), "`answer` must be an index"),
     (lambda: quiz.choice("k", "?", ["a", "b"], True, why=[None, "x"], solution="."), "`answer` must be an index"),
     (lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None], solution="."), "one entry per option"),

@@ -20,8 +20,9 @@ def _score(page):
 
 
 def _solution_open(page, key):
-    return page.evaluate(f"""() => {{ const d = document.querySelector('#quiz-{key} details');
-        return !d.hidden && d.open; }}""")
+    """The worked solution is on screen and open (hidden until the first attempt)."""
+    visible = page.is_visible(f"#quiz-{key} details summary")
+    return visible and page.evaluate(f"() => document.querySelector('#quiz-{key} details').open")
 
 
 def _feedback(page, key):
