@@ -41,7 +41,8 @@ def test_chapter_notebook_runs_in_a_fresh_kernel(chapter):
     assert not errors
     figures = [o for c in nb.cells if c.cell_type == "code" and c.source.startswith("%%figure")
                for o in c.outputs if o.output_type == "display_data"]
-    assert all("<svg" in o.data["text/html"] for o in figures)
+    # A figure cell shows an SVG; a self-check question cell (mvc.quiz) shows the question.
+    assert all("<svg" in o.data["text/html"] or 'class="mvc-quiz"' in o.data["text/html"] for o in figures)
     assert len(figures) == sum(1 for c in nb.cells if c.cell_type == "code" and c.source.startswith("%%figure"))
 
 
@@ -52,6 +53,12 @@ def test_include_fences_become_markdown_that_shows_the_source():
                        title="T", url="u")
     assert "fz.imag / step" in text
     assert [c.cell_type for c in nb.cells][-1] == "markdown"
+
+
+def test_an_included_markdown_file_becomes_cells():
+    nb = HOOK.notebook('# T\n\n--8<-- "docs/quizzes/taylor.md"\n', title="T", url="u")
+    assert any(c.cell_type == "code" and "quiz.numeric" in c.source for c in nb.cells)
+    assert not any("--8<--" in c.source for c in nb.cells)
 
 
 def test_admonitions_are_dedented_and_their_code_stays_code():
