@@ -239,7 +239,7 @@ ORACLES = {
     "ch1-power": formula(lambda x: derivative(lambda t: 2 * t**5 - 1 / t + 3 * np.sqrt(t), x, method="complex")),
     "ch1-product": formula(lambda x: derivative(lambda t: t**3 * np.sin(t), x, method="complex")),
     "ch1-chain": formula(lambda x: derivative(lambda t: np.cos(3 * t**2 + 1), x, method="complex")),
-    "ch1-reciprocal": text_answer(r"$- \frac{1}{x^{2}}$"),
+    "ch1-reciprocal": text_answer(r"$\displaystyle - \frac{1}{x^{2}}$"),
     "ch1-beast": number(lambda: derivative(lambda x: np.sin(2 * x**5 + 3 * x) * np.exp(-7 * x), 0.1)),
     "ch1-forward": number((1.1**2 - 1**2) / 0.1),
     "ch2-can": formula(partial(lambda r, h, t, rho: 2 * np.pi * r**2 * t * rho + 2 * np.pi * r * h * t * rho, 0)),
@@ -279,7 +279,7 @@ ORACLES = {
     "ch6-gauss": formula(partial(
         lambda x, mu, s: np.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * np.sqrt(2 * np.pi)), 1)),
     "ch6-gradient": text_answer(
-        r"$\frac{\left(2 a e^{b x_{i}} - 2 y_{i}\right) e^{b x_{i}}}{\sigma_{i}^{2}}$"),
+        r"$\displaystyle \frac{\left(2 a e^{b x_{i}} - 2 y_{i}\right) e^{b x_{i}}}{\sigma_{i}^{2}}$"),
     "ch6-weights": text_answer("the first two points"),
 }
 

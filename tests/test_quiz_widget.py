@@ -127,3 +127,15 @@ def test_the_parser_reads_common_forms_and_refuses_the_rest(browser, server):  #
     assert all(errors), errors
     context.close()
     assert not problems, problems
+
+
+def test_questions_start_after_instant_navigation(browser, server):  # noqa: F811
+    context, page, problems, _ = _visit(browser, server, "", "light")
+    page.click("article a[href$='derivatives/']")
+    page.wait_for_url("**/derivatives/")
+    page.wait_for_selector(".mvc-quiz-score output")
+    assert page.locator(".mvc-quiz-score").count() == 1
+    page.check("#quiz-ch1-reciprocal input[value='1']")
+    assert _feedback(page, "ch1-reciprocal").startswith("Not quite.")
+    context.close()
+    assert not problems, problems
