@@ -54,6 +54,12 @@ def test_include_fences_become_markdown_that_shows_the_source():
     assert [c.cell_type for c in nb.cells][-1] == "markdown"
 
 
+def test_an_included_markdown_file_becomes_cells():
+    nb = HOOK.notebook('# T\n\n--8<-- "docs/quizzes/taylor.md"\n', title="T", url="u")
+    assert any(c.cell_type == "code" and "quiz.numeric" in c.source for c in nb.cells)
+    assert not any("--8<--" in c.source for c in nb.cells)
+
+
 def test_admonitions_are_dedented_and_their_code_stays_code():
     source = '# T\n\n??? success "Solution"\n\n    Because.\n\n    ```python\n    print(1)\n    ```\n\nAfter.\n'
     nb = HOOK.notebook(source, title="T", url="u")

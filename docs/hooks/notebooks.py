@@ -9,7 +9,11 @@ order, through jupytext, so the notebook is the chapter, not a copy that can dri
   ``%%figure`` magic that the notebook's first cell defines, which shows that SVG as a
   picture instead of as text;
 - a fence that includes package source (``--8<-- "mvc/module.py:section"``) is shown as
-  that source in a markdown code block, since the excerpt is not runnable on its own.
+  that source in a markdown code block, since the excerpt is not runnable on its own;
+- a line that includes a markdown file (``--8<-- "docs/quizzes/taylor.md"``, a chapter's
+  self-check questions) is replaced by that file, so its fences become cells too. A
+  question cell shows the question and its solution as static HTML (no checking
+  without the site's JavaScript).
 
 The chapters are the pages of the nav's "Chapters" section. Each gets
 ``<chapter>.ipynb`` beside its page and a download button under its title.
@@ -32,6 +36,8 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,})\s*(?P<info>.*)$")
 _PYTHON = re.compile(r"^\{?\s*\.?(python|py|python3)(\s|\}|$)")
 _ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
 _INCLUDE = re.compile(r'^--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"$')
+# A whole markdown file included into a chapter (its self-check questions, docs/quizzes/).
+_MD_INCLUDE = re.compile(r'^--8<-- "([^":]+\.md)"$', re.M)
 
 SETUP = '''\
 # Figure cells print an SVG (that is how the site embeds them); this magic shows it.
@@ -80,6 +86,7 @@ def _included(code: str) -> str | None:
 
 def to_markdown(source: str, *, title: str, url: str) -> str:
     """A chapter's markdown rewritten in jupytext's markdown notebook format."""
+    source = _MD_INCLUDE.sub(lambda m: (ROOT / m[1]).read_text(encoding="utf8"), source)
     lines = source.splitlines()
     if lines and lines[0].strip() == "---":  # front matter
         end = lines.index("---", 1)

@@ -1,0 +1,301 @@
+"""Tests of mvc.quiz, and of every self-check question on the site.
+
+The questions' answers are computed by their fences with sympy; here each answer key is
+recomputed independently: numerically with `mvc`'s finite differences, numpy and scipy,
+or, for a multiple choice, from the option the key points at (its text, or the curve
+drawn in its figure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from mvc import derivative, gradient, hessian, jacobian, quiz
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "docs" / "derivatives.md", *sorted((ROOT / "docs" / "quizzes").glob("*.md"))]
+_FIGURE_FENCE = re.compile(r'^```python exec="on" html="1"\n(.*?)^```', re.S | re.M)
+
+
+# --- the functions ---------------------------------------------------------------------------
+
+def test_choice_key_feedback_and_markup():
+    page = quiz.choice("k", "Pick $a < b$.", ["one", "two & more", "three"], 1,
+                       why=["Not one.", None, "Not three."], solution="Two.\n\nBecause.", shuffle=False)
+    key = quiz.keys(page)["k"]
+    assert key == {"answer": 1, "why": ["Not one.", "", "Not three."], "kind": "choice"}
+    assert quiz.keys(quiz.choice("k", "?", ["a", "b"], 0, why=[None, "$a < b$ fails"], solution=".",
+                                  shuffle=False))["k"][
+        "why"][1] == "$a < b$ fails"  # feedback is text for the browser to show, not HTML
+    assert "Pick $a &lt; b$." in page and "two &amp; more" in page
+    assert page.count('type="radio" name="quiz-k"') == 3
+    assert "<legend" in page and "<details" in page and "<p>Two.</p><p>Because.</p>" in page
+
+
+def test_shuffle_moves_the_answer_and_its_feedback_together():
+    options = [f"option {i}" for i in range(6)]
+    why = [f"why {i}" for i in range(6)]
+    why[4] = None
+    page = quiz.choice("shuffled", "Which?", options, 4, why=why, solution="4.")
+    key = quiz.keys(page)["shuffled"]
+    shown = re.findall(r"<span>(option \d)</span>", page)
+    assert re.findall(r'mvc-quiz-letter">(\w)<', page) == list("ABCDEF")
+    assert shown != sorted(shown)  # the seeded order differs from the written one
+    assert shown[key["answer"]] == "option 4"
+    for label, reason in zip(shown, key["why"]):
+        assert reason == ("" if label == "option 4" else "why " + label[-1])
+    assert page == quiz.choice("shuffled", "Which?", options, 4, why=why, solution="4.")
+
+
+def test_numeric_key():
+    page = quiz.numeric("n", "Pi, `np.pi`?", np.pi, tol=1e-6, solution="3.14159")
+    assert "within ±0.000001" in page and "Pi, <code>np.pi</code>?" in page
+    key = quiz.keys(quiz.numeric("n", "Pi?", np.pi, tol=1e-3, solution="3.14159"))["n"]
+    assert key == {"answer": np.pi, "tol": 1e-3, "kind": "numeric"}
+
+
+def test_symbolic_key_holds_exact_values_at_seeded_points():
+    x, y = sp.symbols("x y")
+    page = quiz.symbolic("s", "?", sp.sqrt(x) * sp.log(y), [x, y], solution=".", n_points=5)
+    key = quiz.keys(page)["s"]
+    assert key["variables"] == ["x", "y"] and len(key["points"]) == 5
+    for (px, py), value in zip(key["points"], key["values"]):
+        assert 0.3 <= px <= 1.7 and 0.3 <= py <= 1.7
+        assert value == pytest.approx(math.sqrt(px) * math.log(py), rel=1e-15)
+    assert quiz.symbolic("s", "?", sp.sqrt(x) * sp.log(y), [x, y], solution=".", n_points=5) == page
+
+
+def test_symbolic_skips_points_where_the_answer_is_not_finite():
+    x = sp.Symbol("x")
+    key = quiz.keys(quiz.symbolic("r", "?", sp.sqrt(x), [x], solution=".", domain=(-1, 1)))["r"]
+    assert len(key["points"]) == 6 and all(p[0] >= 0 for p in key["points"])
+
+
+def test_which_needs_exactly_one():
+    assert quiz.which([1, 2, 3], lambda v: v == 2) == 1
+    with pytest.raises(ValueError, match="`options` must have exactly one right option, got 2"):
+        quiz.which([1, 2, 2], lambda v: v == 2)
+    with pytest.raises(ValueError, match="got 0"):
+        quiz.which([1, 2], lambda v: v == 5)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: quiz.numeric("Bad Key", "?", 1, tol=1, solution="."), "`key`"),
+    (lambda: quiz.numeric("k", "?", float("nan"), tol=1, solution="."), "`answer` must be finite"),
+    (lambda: quiz.numeric("k", "?", 1, tol=0, solution="."), "`tol` must be positive"),
+    (lambda: quiz.numeric("k", "", 1, tol=1, solution="."), "non-empty string"),
+    (lambda: quiz.choice("k", "?", ["a"], 0, why=[None], solution="."), "two to ten"),
+    (lambda: quiz.choice("k", "?", ["a", "b"], 2, why=[None, "x"], solution="."), "`answer` must be an index"),
+    (lambda: quiz.choice("k", "?", ["a", "b"], True, why=[None, "x"], solution="."), "`answer` must be an index"),
+    (lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None], solution="."), "one entry per option"),
+    (lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None, " "], solution="."), "why option 1 is wrong"),
+    (lambda: quiz.symbolic("k", "?", sp.Symbol("x"), [], solution="."), "`variables`"),
+    (lambda: quiz.symbolic("k", "?", sp.Symbol("e"), [sp.Symbol("e")], solution="."), "plain names"),
+    (lambda: quiz.symbolic("k", "?", sp.gamma(sp.Symbol("x")), [sp.Symbol("x")], solution="."), "gamma"),
+    (lambda: quiz.symbolic("k", "?", sp.Symbol("x") * sp.Symbol("y"), [sp.Symbol("x")], solution="."),
+     "not `variables`"),
+    (lambda: quiz.symbolic("k", "?", sp.log(sp.Symbol("x")), [sp.Symbol("x")], solution=".",
+                           domain=(-2, -1)), "finite at three points"),
+])
+def test_bad_input_is_refused_naming_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_a_non_number_answer_is_a_type_error():
+    with pytest.raises(TypeError, match="`answer` must be a real number"):
+        quiz.numeric("k", "?", "one", tol=1, solution=".")
+
+
+def test_quiz_is_not_exported_from_mvc():
+    import mvc
+
+    assert "quiz" not in mvc.__all__
+
+
+# --- every question on the site -----------------------------------------------------------------
+
+def _render(path: Path) -> str:
+    """What the page's question fences print, run as the build runs them."""
+    printed = io.StringIO()
+    for code in _FIGURE_FENCE.findall(path.read_text(encoding="utf8")):
+        if "quiz." in code:
+            with contextlib.redirect_stdout(printed):
+                exec(compile(code, str(path), "exec"), {"__name__": "__quiz__"})
+    return printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return {path.stem: _render(path) for path in PAGES}
+
+
+def _options(page: str, key: str) -> list[str]:
+    block = page[page.index(f'id="quiz-{key}"'):]
+    block = block[: block.index("</ul>")]
+    return re.findall(r"<li>(.*?)</li>", block, re.S)
+
+
+def _curve(option: str) -> np.ndarray:
+    """The vertices (SVG units, y downwards) of the longest line drawn in a figure option."""
+    paths = re.findall(r'<path d="M ([^"]+)"', option)
+    longest = max(paths, key=lambda d: d.count("L"))
+    return np.array([float(v) for v in re.findall(r"-?\d+\.?\d*", longest)]).reshape(-1, 2)
+
+
+def _correlation(option, function, lo, hi):
+    """How well the drawn curve matches `function` on [lo, hi]: -1 for an exact plot."""
+    points = _curve(option)
+    x = lo + (points[:, 0] - points[0, 0]) / (points[-1, 0] - points[0, 0]) * (hi - lo)
+    return np.corrcoef(points[:, 1], function(x))[0, 1]
+
+
+def graph_answer(function, lo, hi):
+    def oracle(page, key, data):
+        correlations = [_correlation(option, function, lo, hi) for option in _options(page, key)]
+        # SVG y runs downwards: the plot of `function` is an affine image of it, r = -1
+        # (up to matplotlib clipping the line at the axes' edge); every other curve is far off.
+        assert correlations[data["answer"]] < -0.999, correlations
+        assert sum(r < -0.9 for r in correlations) == 1, correlations
+    return oracle
+
+
+def text_answer(expected):
+    def oracle(page, key, data):
+        shown = re.search(r"<span>(.*?)</span>", _options(page, key)[data["answer"]], re.S)[1]
+        assert shown == expected, shown
+    return oracle
+
+
+def number(value):
+    def oracle(page, key, data):
+        computed = value() if callable(value) else value
+        assert abs(data["answer"] - computed) <= data["tol"] / 10, (data["answer"], computed)
+    return oracle
+
+
+def formula(function):
+    def oracle(page, key, data):
+        for point, value in zip(data["points"], data["values"]):
+            np.testing.assert_allclose(value, function(*point), rtol=1e-7, atol=1e-9)
+    return oracle
+
+
+def partial(f, i):
+    """∂f/∂x_i at a point, by mvc's central differences (independent of sympy)."""
+    return lambda *p: gradient(lambda v: f(*v), np.array(p, dtype=float))[i]
+
+
+def newton(f, fprime, x, steps):
+    for _ in range(steps):
+        x = x - f(x) / fprime(x)
+    return x
+
+
+sextic = np.poly1d([1 / 6, 0, -3, -2 / 3, 27 / 2, 18, -30])
+heights_x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+heights_y = np.array([2.1, 3.9, 6.2, 7.8, 10.1])
+line = np.polyfit(heights_x, heights_y, 1)
+neuron = dict(w=1.3, b=-0.3, a0=0.8, y=0.2)
+
+
+def _lagrange_max():
+    from scipy.optimize import minimize_scalar
+
+    best = minimize_scalar(lambda t: -np.cos(t) ** 2 * np.sin(t), bounds=(0, np.pi), method="bounded",
+                           options={"xatol": 1e-10})
+    return -best.fun
+
+
+def _taylor_2d():
+    f = lambda v: np.exp(-(v[0] ** 2 + v[0] * v[1] + 2 * v[1] ** 2))
+    p, d = np.array([1.0, 0.0]), np.array([-0.1, 0.2])
+    return f(p) + gradient(f, p) @ d + d @ hessian(f, p) @ d / 2
+
+
+def _saddle():
+    H = hessian(lambda v: v[0] ** 2 - 3 * v[0] * v[1] + v[1] ** 2, np.zeros(2))
+    low, high = np.linalg.eigvalsh(H)
+    return "a saddle point" if low < 0 < high else "not a saddle"
+
+
+def _cycle():
+    f, fp = lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2
+    return "it cycles between 0 and 1 for ever" if newton(f, fp, 0.0, 2) == 0.0 != newton(f, fp, 0.0, 1) \
+        else "no cycle"
+
+
+ORACLES = {
+    "ch1-graph": graph_answer(lambda x: x * np.exp(-x), -1, 4),
+    "ch1-derivative-graph": graph_answer(lambda x: 3 * x**2 - 3, -2.2, 2.2),
+    "ch1-power": formula(lambda x: derivative(lambda t: 2 * t**5 - 1 / t + 3 * np.sqrt(t), x, method="complex")),
+    "ch1-product": formula(lambda x: derivative(lambda t: t**3 * np.sin(t), x, method="complex")),
+    "ch1-chain": formula(lambda x: derivative(lambda t: np.cos(3 * t**2 + 1), x, method="complex")),
+    "ch1-reciprocal": text_answer(r"$\displaystyle - \frac{1}{x^{2}}$"),
+    "ch1-beast": number(lambda: derivative(lambda x: np.sin(2 * x**5 + 3 * x) * np.exp(-7 * x), 0.1)),
+    "ch1-forward": number((1.1**2 - 1**2) / 0.1),
+    "ch2-can": formula(partial(lambda r, h, t, rho: 2 * np.pi * r**2 * t * rho + 2 * np.pi * r * h * t * rho, 0)),
+    "ch2-partial-z": formula(partial(lambda x, y, z: np.sin(x) * np.exp(y * z**2), 2)),
+    "ch2-total": number(lambda: derivative(lambda t: np.sin(t - 1) * np.exp(t**2 / t**2), 2.0)),
+    "ch2-det": number(lambda: np.linalg.det(jacobian(
+        lambda v: np.array([v[0] ** 2 + v[1] * v[2], np.sin(v[0]) + v[2], v[0] * v[1] * v[2]]),
+        np.array([1.0, 2.0, 3.0])))),
+    "ch2-hessian": formula(lambda x, y, z: hessian(lambda v: v[0] ** 2 * v[1] * v[2], np.array([x, y, z]))[0, 1]),
+    "ch2-classify": text_answer(_saddle()),
+    "ch2-polar": formula(lambda r, t: np.linalg.det(jacobian(
+        lambda v: np.array([v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]), np.array([r, t])))),
+    "ch3-links": formula(lambda t: derivative(lambda s: 5 * (1 - s**2), t)),
+    "ch3-path": number(lambda: derivative(
+        lambda t: np.cos(t) ** 2 * np.sin(t) + np.exp(np.sin(t)), np.pi / 3)),
+    "ch3-neuron": number(math.tanh(neuron["w"] * neuron["a0"] + neuron["b"])),
+    "ch3-cost": number((math.tanh(neuron["w"] * neuron["a0"] + neuron["b"]) - neuron["y"]) ** 2),
+    "ch3-dcdw": number(lambda: derivative(
+        lambda w: (np.tanh(w * neuron["a0"] + neuron["b"]) - neuron["y"]) ** 2, neuron["w"])),
+    "ch3-dcdb": formula(partial(lambda w, b, a0, y: (np.tanh(w * a0 + b) - y) ** 2, 1)),
+    "ch3-layer": text_answer(r"$2 \times 3$"),
+    "ch4-cos": number(1 / math.factorial(4)),
+    "ch4-exp": formula(lambda x: 1 + 2 * x + (2 * x) ** 2 / 2),
+    "ch4-even": text_answer(r"$\cos{\left(x \right)}$"),
+    "ch4-reciprocal": text_answer("$0 &lt; x &lt; 2$"),
+    "ch4-linear": number(lambda: 2 + 0.1 * derivative(np.sqrt, 4.0)),
+    "ch4-2d": number(_taylor_2d),
+    "ch5-step": number(lambda: newton(lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2, -2.0, 1)),
+    "ch5-cycle": text_answer(_cycle()),
+    "ch5-sextic": number(lambda: newton(sextic, sextic.deriv(), 1.99, 60)),
+    "ch5-descent": number(lambda: 1 - 0.1 * gradient(lambda v: v[0] ** 2 * v[1], np.array([1.0, 2.0]))[0]),
+    "ch5-lagrange": number(_lagrange_max),
+    "ch5-scenario": text_answer("the maximum at $x = 1$"),
+    "ch6-slope": number(line[0]),
+    "ch6-intercept": number(line[1]),
+    "ch6-chi2": number(float(np.sum((heights_y - np.polyval(line, heights_x)) ** 2))),
+    "ch6-gauss": formula(partial(
+        lambda x, mu, s: np.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * np.sqrt(2 * np.pi)), 1)),
+    "ch6-gradient": text_answer(
+        r"$\displaystyle \frac{\left(2 a e^{b x_{i}} - 2 y_{i}\right) e^{b x_{i}}}{\sigma_{i}^{2}}$"),
+    "ch6-weights": text_answer("the first two points"),
+}
+
+
+def test_every_chapter_has_at_least_six_questions_with_unique_keys(rendered):
+    seen = []
+    for page, html in rendered.items():
+        found = quiz.keys(html)
+        assert len(found) >= 6, (page, len(found))
+        seen += list(found)
+    assert len(seen) == len(set(seen)), "question keys must be unique across the site (the print page)"
+    assert set(seen) == set(ORACLES), set(seen) ^ set(ORACLES)
+
+
+@pytest.mark.parametrize("key", sorted(ORACLES))
+def test_answer_key_agrees_with_an_independent_computation(rendered, key):
+    page = next(html for html in rendered.values() if f'id="quiz-{key}"' in html)
+    data = quiz.keys(page)[key]
+    ORACLES[key](page, key, data)
