@@ -226,6 +226,162 @@ def bench_training(iterations: int) -> dict:
             "plain_numpy_seconds": plain_seconds, "ratio": mvc_seconds / plain_seconds}
 
 
+# --- roots and descent ------------------------------------------------------------------
+
+SCALAR = {
+    "cubic x^3 - 2x + 2 from -2": (lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2, -2.0),
+    "sextic from 1": (
+        lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30,
+        lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18,
+        1.0,
+    ),
+    "sextic from -4": (
+        lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30,
+        lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18,
+        -4.0,
+    ),
+    "x^2 - 612 from 10": (lambda x: x**2 - 612, lambda x: 2 * x, 10.0),
+    "cos x - x from 1": (lambda x: np.cos(x) - x, lambda x: -np.sin(x) - 1, 1.0),
+    "e^x - 3x from 0": (lambda x: np.exp(x) - 3 * x, lambda x: np.exp(x) - 3, 0.0),
+}
+
+SYSTEMS = {
+    "circle and exponential": (
+        lambda v: np.array([v[0] ** 2 + v[1] ** 2 - 4, np.exp(v[0]) + v[1] - 1]),
+        lambda v: np.array([[2 * v[0], 2 * v[1]], [np.exp(v[0]), 1.0]]),
+        [1.0, -1.0],
+    ),
+    "two quadrics": (
+        lambda v: np.array([v[0] ** 2 - v[1] - 1, v[0] - v[1] ** 2 + 1]),
+        lambda v: np.array([[2 * v[0], -1.0], [1.0, -2 * v[1]]]),
+        [1.5, 1.5],
+    ),
+}
+
+A, B = np.array([[2.0, 1.0], [1.0, 20.0]]), np.array([5.0, 3.0])
+MINIMA = {
+    "MML bowl (Example 7.1)": (lambda v: v @ A @ v / 2 - B @ v, lambda v: A @ v - B,
+                               [-3.0, -1.0], np.linalg.solve(A, B)),
+    "(x - 1)^2 + 4 y^2": (lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2,
+                          lambda v: np.array([2 * (v[0] - 1), 8 * v[1]]), [0.0, 1.0],
+                          np.array([1.0, 0.0])),
+    "log(1 + (x - 1/2)^2) + (y - x)^2": (
+        lambda v: np.log1p((v[0] - 0.5) ** 2) + (v[1] - v[0]) ** 2,
+        lambda v: np.array([2 * (v[0] - 0.5) / (1 + (v[0] - 0.5) ** 2) - 2 * (v[1] - v[0]),
+                            2 * (v[1] - v[0])]),
+        [2.0, -1.0], np.array([0.5, 0.5]),
+    ),
+}
+
+
+
+def bench_optimisation() -> dict:
+    import scipy.optimize
+
+    from mvc import gradient_descent, newton_raphson
+
+    scalar = []
+    for name, (f, fp, x0) in SCALAR.items():
+        ours_f, ours_fp = Counted(f), Counted(fp)
+        ours = newton_raphson(ours_f, x0, fprime=ours_fp, tol=1.48e-8)
+        ref_f, ref_fp = Counted(f), Counted(fp)
+        ref = scipy.optimize.newton(ref_f, x0, fprime=ref_fp, tol=1.48e-8)  # scipy's default tol
+        scalar.append({"problem": name, "difference": abs(float(ours.x) - float(ref)),
+                       "mvc_f": ours_f.calls, "mvc_fprime": ours_fp.calls,
+                       "scipy_f": ref_f.calls, "scipy_fprime": ref_fp.calls})
+    systems = []
+    for name, (f, J, x0) in SYSTEMS.items():
+        ours_f, ours_J = Counted(f), Counted(J)
+        ours = newton_raphson(ours_f, x0, fprime=ours_J, tol=1e-10)
+        ref = scipy.optimize.root(f, x0, jac=J, tol=1e-10)
+        systems.append({"problem": name, "difference": float(np.max(np.abs(ours.x - ref.x))),
+                        "mvc_f": ours_f.calls, "mvc_jacobian": ours_J.calls,
+                        "scipy_f": int(ref.nfev), "scipy_jacobian": int(ref.njev)})
+    descent = []
+    for name, (f, grad, x0, exact) in MINIMA.items():
+        ours_f, ours_g = Counted(f), Counted(grad)
+        ours = gradient_descent(ours_f, x0, grad=ours_g, tol=1e-8)
+        ref = scipy.optimize.minimize(f, x0, jac=grad, method="BFGS", tol=1e-8)
+        descent.append({"problem": name, "converged": bool(ours.converged),
+                        "mvc_error": float(np.linalg.norm(ours.x - exact)),
+                        "scipy_error": float(np.linalg.norm(ref.x - exact)),
+                        "mvc_steps": int(ours.n_iter), "mvc_f": ours_f.calls, "mvc_grad": ours_g.calls,
+                        "scipy_steps": int(ref.nit), "scipy_f": int(ref.nfev), "scipy_grad": int(ref.njev)})
+    return {"scalar": scalar, "systems": systems, "descent": descent}
+
+
+# --- fitting: the NIST StRD nonlinear problems ------------------------------------------------
+
+
+def _lre(fitted, certified) -> float:
+    """The worst parameter's log relative error against NIST's certified value, capped at 15;
+    0 for a fit that failed."""
+    fitted = np.asarray(fitted, dtype=float)
+    if fitted.shape != np.shape(certified) or not np.all(np.isfinite(fitted)):
+        return 0.0
+    with np.errstate(divide="ignore"):
+        errors = -np.log10(np.abs(fitted - certified) / np.abs(certified))
+    return float(np.clip(np.min(errors), 0, 15))
+
+
+def bench_fitting() -> dict:
+    import warnings
+
+    from scipy.optimize import OptimizeWarning, curve_fit
+
+    from mvc import fit
+    from mvc.datasets import NIST_NAMES, nist
+
+    cases = []
+    for name in NIST_NAMES:
+        problem = nist(name)
+        for start, p0 in enumerate(problem.starts, 1):
+            mine = fit(problem.model, problem.x, problem.y, p0)
+
+            def theirs(p0=p0, problem=problem):
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore", OptimizeWarning)
+                    return curve_fit(problem.model, problem.x, problem.y, p0=p0)[0]
+
+            try:
+                scipy_params = theirs()
+            except (RuntimeError, ValueError, FloatingPointError):
+                scipy_params = np.full(len(p0), np.nan)
+            cases.append({
+                "problem": name, "start": start, "difficulty": problem.difficulty,
+                "mvc_lre": _lre(mine.params, problem.certified) if mine.converged else 0.0,
+                "scipy_lre": _lre(scipy_params, problem.certified),
+                "mvc_seconds": median_time(lambda p0=p0, problem=problem: fit(
+                    problem.model, problem.x, problem.y, p0), repeat=3, number=1),
+                "scipy_seconds": median_time(lambda t=theirs: _quiet(t), repeat=3, number=1),
+            })
+    mvc_lre = np.array([c["mvc_lre"] for c in cases])
+    scipy_lre = np.array([c["scipy_lre"] for c in cases])
+    mvc_time = sum(c["mvc_seconds"] for c in cases)
+    scipy_time = sum(c["scipy_seconds"] for c in cases)
+    return {
+        "cases": cases,
+        "summary": {
+            "cases": len(cases),
+            "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
+            "scipy_lre_at_least_6": int(np.sum(scipy_lre >= 6)),
+            "mvc_lre_at_least_4": int(np.sum(mvc_lre >= 4)),
+            "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
+            "mvc_median_lre": float(np.median(mvc_lre)),
+            "scipy_median_lre": float(np.median(scipy_lre)),
+            "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
+            "time_ratio": mvc_time / scipy_time,
+        },
+    }
+
+
+def _quiet(call):
+    try:
+        return call()
+    except (RuntimeError, ValueError, FloatingPointError):
+        return None
+
+
 # --- the site --------------------------------------------------------------------------
 
 
@@ -233,8 +389,9 @@ def bench_site(tmp: Path, *, suite: bool) -> dict:
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                    "--site-dir", str(tmp / "site")], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                    "--site-dir", str(tmp / "site")], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
     build = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = {"clean_build_seconds": build, "build_peak_memory_mb": max(peak, before) / 1024}
@@ -291,7 +448,8 @@ def main(argv=None) -> int:
         ("derivatives", bench_derivatives),
         ("backprop", bench_backprop),
         ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
-        *[(name, run) for name, run in EXTRA_SECTIONS],
+        ("optimisation", bench_optimisation),
+        ("fitting", bench_fitting),
     ]:
         t = time.perf_counter()
         sections[name] = run()
@@ -310,10 +468,6 @@ def main(argv=None) -> int:
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
     return 0
-
-
-#: Sections for the algorithms of chapters 5 and 6 (roots, descent, fitting).
-EXTRA_SECTIONS: list = []
 
 
 if __name__ == "__main__":
