@@ -65,6 +65,7 @@ def _keeping_executed(preprocess):
 
     def wrapper(self, nb, resources):
         nb, resources = preprocess(self, nb, resources)
+        settle(nb)
         _executed.append(nb)
         return nb, resources
 
@@ -76,6 +77,15 @@ def _keeping_executed(preprocess):
 _NOTEBOOK_STYLE = re.compile(
     r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S
 )
+
+
+def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Make an executed notebook the same on every build: numbered cell ids instead of
+    jupytext's random ones, and no execution timestamps in the cells' metadata."""
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number}"
+        cell.metadata.pop("execution", None)
+    return notebook
 
 
 def is_lab(page) -> bool:
@@ -97,7 +107,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    return notebook
+    return settle(notebook)
 
 
 def has_outputs(notebook: nbformat.NotebookNode) -> bool:

@@ -13,7 +13,7 @@
 # %% [markdown]
 # # Lab: fitting the distribution of height data
 #
-# The course's graded assignment for chapter 6, [Regression](../regression.md), done with
+# The course's graded assignment for chapter 6, [Regression](../../regression/), done with
 # `mvc`. We have a histogram of people's heights and fit a Gaussian to it by steepest
 # descent on $\chi^2$, writing the derivatives ourselves — then let Levenberg–Marquardt do
 # the same in a few iterations, and compare with `scipy.optimize.curve_fit`.

@@ -23,9 +23,9 @@
 # method; here we run it.
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 import scipy.optimize
+from IPython.display import HTML, display
 
 from mvc import newton_raphson, plotting
 
@@ -46,14 +46,15 @@ def fprime(x):
 
 # %%
 x = np.linspace(-4.5, 4.5, 400)
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plotting.figure(width=7, height=3.5)
 ax.plot(x, f(x), color=plotting.COLORS["function"], label="$f(x)$")
 ax.axhline(0, color=plotting.COLORS["muted"], lw=0.8)
 for s in (-3, -1, 2, 3):
     ax.axvline(s, color=plotting.COLORS["muted"], ls=":", lw=0.8)
 ax.set(ylim=(-80, 80), xlabel="$x$", title="the sextic; dotted: where $f'(x) = 0$")
 ax.legend()
-plt.show()
+display(HTML(plotting.svg(fig, "The sextic and the four points where its derivative is zero, "
+                          "near which Newton-Raphson's steps become huge.")))
 
 # %% [markdown]
 # ## Iterate tables
@@ -115,7 +116,7 @@ for x0 in (-4.0, -2.0, -1.5, 0.0, 1.0, 2.25, 3.1, 4.0):
 # %%
 starts = np.linspace(-5, 5, 201)
 ends = [newton_raphson(f, x0, fprime=fprime, max_iter=60) for x0 in starts]
-fig, ax = plt.subplots(figsize=(7, 2.5))
+fig, ax = plotting.figure(width=7, height=2.5)
 for (name, root), color in zip(roots.items(), ("derivative", "tangent")):
     hits = [r.converged and abs(r.x - root) < 1e-6 for r in ends]
     ax.scatter(starts[hits], [r.n_iter for r, h in zip(ends, hits) if h], s=8,
@@ -125,6 +126,7 @@ ax.scatter(starts[failed], [r.n_iter for r, h in zip(ends, failed) if h], s=8,
            color=plotting.COLORS["muted"], label="fails")
 ax.set(xlabel="start $x_0$", ylabel="steps")
 ax.legend(fontsize=8)
-plt.show()
+display(HTML(plotting.svg(fig, "Basins of attraction: each start in [-5, 5] coloured by the root "
+                          "Newton-Raphson reaches from it, at the height of the steps it takes.")))
 print({name: sum(r.converged and abs(r.x - root) < 1e-6 for r in ends)
        for name, root in roots.items()}, "starts; failures:", sum(failed))

@@ -31,8 +31,8 @@
 # We run each over many seeded random pits and count how often it finds the phone.
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import HTML, display
 
 from mvc import plotting
 from mvc.descent import STRATEGIES, descend
@@ -53,7 +53,7 @@ def depth(p):
 
 grid = np.linspace(0, 6, 61)
 X, Y = np.meshgrid(grid, grid)
-fig, ax = plt.subplots(figsize=(5.5, 5))
+fig, ax = plotting.figure(width=5.5, height=5)
 ax.contourf(X, Y, pit.depth(X, Y), levels=20, cmap="YlOrBr_r")
 colors = dict(zip(STRATEGIES, ["extra", "function", "derivative", "secant"]))
 for name in STRATEGIES:
@@ -62,7 +62,8 @@ for name in STRATEGIES:
 ax.plot(*pit.minimum, "*", ms=14, color=plotting.COLORS["error"], label="the phone")
 ax.set(aspect="equal", xlim=(0, 6), ylim=(0, 6), title="a click at (1, 1) and 5 more tries")
 ax.legend(fontsize=8, loc="upper right")
-plt.show()
+display(HTML(plotting.svg(fig, "One pit's floor with the paths of the four step strategies from "
+                          "a click at (1, 1), five tries each; the star is the deepest point.")))
 
 # %% [markdown]
 # ## Many pits
