@@ -155,7 +155,8 @@ PAGE_CHECK = """() => {
     headings: [...document.querySelectorAll("article h1, article h2, article h3, article h4, article h5, article h6")]
       .map(h => Number(h.tagName[1])),
     unnamedImages: [...document.querySelectorAll("article svg[role=img], article img")]
-      .filter(n => !(n.getAttribute("aria-label") || n.getAttribute("alt") || "").trim()).length,
+      .filter(n => !(n.getAttribute("aria-label") || n.getAttribute("alt")
+                     || (n.querySelector(":scope > title") || {}).textContent || "").trim()).length,
     scheme: document.body.getAttribute("data-md-color-scheme"),
   };
 }"""

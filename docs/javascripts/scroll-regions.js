@@ -1,19 +1,27 @@
-// A table or a displayed formula wider than the page scrolls sideways; keyboard users must
-// be able to reach it to scroll it (WCAG 2.1.1, axe's scrollable-region-focusable). Those
-// that do scroll become focusable regions, named for what they hold. Runs after KaTeX
-// (docs/javascripts/katex.js subscribes first), so formulas have their final width.
-document$.subscribe(({ body }) => {
-  const kinds = [
-    [".md-typeset__scrollwrap", "Table, scrolls sideways"],
-    [".katex-display", "Formula, scrolls sideways"],
-  ];
-  for (const [selector, label] of kinds) {
+// A table, displayed formula or code cell wider than the page scrolls sideways; keyboard
+// users must be able to reach it to scroll it (WCAG 2.1.1, axe's
+// scrollable-region-focusable). Those that do scroll become focusable regions, named for
+// what they hold. Checked once the page is typeset and again once the fonts have loaded,
+// since KaTeX's fonts widen formulas when they arrive.
+const scrollRegions = [
+  [".md-typeset__scrollwrap", "Table, scrolls sideways"],
+  [".katex-display", "Formula, scrolls sideways"],
+  [".highlight-ipynb, .jp-OutputArea-output, pre > code", "Code, scrolls sideways"],
+];
+
+function markScrollRegions(body) {
+  for (const [selector, label] of scrollRegions) {
     for (const node of body.querySelectorAll(selector)) {
-      if (node.scrollWidth > node.clientWidth + 1) {
+      if (node.scrollWidth > node.clientWidth + 1 && node.tabIndex < 0) {
         node.tabIndex = 0;
-        node.setAttribute("role", "region");
-        node.setAttribute("aria-label", label);
+        if (!node.hasAttribute("role")) node.setAttribute("role", "region");
+        if (!node.hasAttribute("aria-label")) node.setAttribute("aria-label", label);
       }
     }
   }
+}
+
+document$.subscribe(({ body }) => {
+  markScrollRegions(body);
+  document.fonts.ready.then(() => markScrollRegions(body));
 });
