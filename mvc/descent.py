@@ -41,7 +41,10 @@ __all__ = [
 
 _EPS = np.finfo(np.float64).eps
 #: The sufficient decrease a line-search step must give: c in f(x + tp) <= f(x) + c t J p.
-ARMIJO = 1e-4
+#: Armijo's own 1/2: on a quadratic no accepted step passes the minimum along the line, so
+#: steepest descent cannot lock into a bounce across a valley at t = 2/lambda_max, which a
+#: tiny c (the 1e-4 usual for quasi-Newton directions) allows with halved steps.
+ARMIJO = 0.5
 #: Values of f closer than this (relative) are lost in rounding: the line search then
 #: tests the slope instead (Hager and Zhang's approximate Wolfe condition).
 ROUNDING = 100 * np.finfo(np.float64).eps
@@ -103,8 +106,10 @@ def gradient_descent(
 
     Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$ and $t$ halved from
     twice the last accepted length (1 at the start) until
-    $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$, $c = 10^{-4}$ (Armijo's
-    condition), so $f$ falls at every step; a non-finite trial value counts as no
+    $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
+    $f$ falls at every step and, on a quadratic, no step passes the minimum along
+    the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
+    valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); a non-finite trial value counts as no
     decrease. Near a minimum whose value is far from 0 the decrease is lost in the
     rounding of $f$; when $f(x + tp)$ and $f(x)$ agree to $100\epsilon$, the step is
     accepted instead if the slope along $p$ has flattened,

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mvc import gradient_descent
 from mvc.descent import (
+    ARMIJO,
     STRATEGIES,
     descend,
     fixed_step,
@@ -104,8 +105,21 @@ def test_line_search_is_armijo():
     g, step = BOWL_GRAD(x0), result.history[1] - x0
     t = -step[1] / g[1]
     assert t in (2.0 ** -np.arange(0, 30))
-    assert BOWL(result.history[1]) <= BOWL(x0) - 1e-4 * t * g @ g  # sufficient decrease
-    assert BOWL(x0 - 2 * t * g) > BOWL(x0) - 1e-4 * 2 * t * g @ g or t == 2.0  # the first that did
+    assert BOWL(result.history[1]) <= BOWL(x0) - ARMIJO * t * g @ g  # sufficient decrease
+    assert BOWL(x0 - 2 * t * g) > BOWL(x0) - ARMIJO * 2 * t * g @ g or t == 2.0  # the first that did
+
+
+def test_line_search_does_not_lock_into_a_bounce_across_the_valley():
+    # Found by hypothesis in CI: lambda_max of A is 7.998, so t = 1/4 = 2/lambda_max sat on
+    # the edge of stability; with c = 1e-4 it was accepted at every step, the iterates
+    # bounced across the valley and 10 000 steps left |grad f| = 0.024.
+    rng = np.random.default_rng(4301803)
+    M = rng.normal(size=(3, 3))
+    A, b = M @ M.T + np.eye(3), rng.normal(size=3)
+    result = gradient_descent(lambda v: v @ A @ v / 2 - b @ v, np.zeros(3),
+                              grad=lambda v: A @ v - b, tol=1e-10)
+    assert result.converged, result.message
+    assert result.n_iter < 200  # cond(A) = 7.7: steepest descent needs about 100
 
 
 # --- failures ------------------------------------------------------------------------------------
