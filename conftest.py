@@ -24,6 +24,7 @@ import io
 import os
 import re
 import textwrap
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -148,8 +149,35 @@ def pytest_runtest_logreport(report):
         _passed[str(Path(report.fspath).resolve())] += 1
 
 
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.perf_counter()
+
+
+_STARTED = pytest.StashKey[float]()
+
+
+def _record_full_run(session, exitstatus) -> None:
+    """Write how long a whole-suite run took to test-artifacts/test-run.json, which
+    `make bench` reports (timing the suite inside the benchmark would double its length)."""
+    import datetime as dt
+    import json
+
+    config = session.config
+    if config.option.keyword or config.option.markexpr or config.args != list(config.getini("testpaths")):
+        return
+    folder = Path(__file__).parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    (folder / "test-run.json").write_text(json.dumps({
+        "seconds": time.perf_counter() - config.stash[_STARTED],
+        "tests": session.testscollected, "failed": session.testsfailed,
+        "exitstatus": int(exitstatus),
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }) + "\n")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a markdown file collected here had a fence that did not pass."""
+    _record_full_run(session, exitstatus)
     if session.config.option.keyword or session.config.option.markexpr or session.testsfailed:
         return
     missing = []
