@@ -12,6 +12,9 @@ Three things on top of the plugin's defaults:
    non-empty and compile, so the page never shows stale or missing code.
 4. The plugin would also search every ``.py`` file's docstrings for fences; the
    package's examples are doctests instead, so those collectors are dropped.
+5. Property tests (hypothesis) draw the same examples on every run, so `make test` on
+   a fresh clone or in CI gives the result it gave here; ``pytest
+   --hypothesis-profile=explore`` draws new ones on each run, to hunt for bugs.
 
 `tests/test_docs.py` checks that every ``python`` fence in the sources, by its own
 scan, was collected and passed.
@@ -29,8 +32,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")  # --hypothesis-profile=explore overrides it
 
 from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
 from pytest_markdown_docs.plugin import (  # noqa: E402
