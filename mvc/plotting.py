@@ -57,6 +57,10 @@ STYLE = {
     "axes.titlesize": 11,
     "axes.labelsize": 10,
     "font.family": "sans-serif",
+    # Text stays text in the SVG (svg.fonttype "none") and names this list on every label:
+    # matplotlib's default is ten names long. DejaVu Sans (bundled with matplotlib) sets
+    # the metrics; a reader without it gets a near match.
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
     "font.size": 10,
     "grid.alpha": 0.35,
     "grid.color": COLORS["muted"],
