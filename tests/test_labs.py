@@ -79,3 +79,19 @@ def test_hook_removes_the_scripts_nbconvert_would_load_from_elsewhere():
         assert gone not in cleaned
     for kept in ("<p>kept</p>", "katex.min.js", "clipboard-copy"):
         assert kept in cleaned
+
+
+def test_settle_joins_printed_text_the_kernel_flushed_in_pieces():
+    """A cell's printed lines may reach the notebook as one stream output or as two (the
+    kernel flushes stdout on a timer); the build keeps one, so two builds are identical."""
+    import nbformat
+
+    hook = load_hook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text=["2\n"]),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="3\n")]
+    hook.settle(nbformat.v4.new_notebook(cells=[cell]))
+    assert [(o.name, o.text) for o in cell.outputs] == [
+        ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n")]

@@ -81,11 +81,32 @@ _NOTEBOOK_STYLE = re.compile(
 
 def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Make an executed notebook the same on every build: numbered cell ids instead of
-    jupytext's random ones, and no execution timestamps in the cells' metadata."""
+    jupytext's random ones, no execution timestamps in the cells' metadata, and each run of
+    printed text as one output (the kernel flushes stdout on a timer, so a cell that prints
+    several lines may arrive in one piece or in two, depending on how fast it ran)."""
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     return notebook
+
+
+def merge_streams(outputs: list) -> list:
+    """`outputs` with each run of consecutive stream outputs of one name joined into one."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text = _text(previous.text) + _text(output.text)
+        else:
+            merged.append(output)
+    return merged
+
+
+def _text(text) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def is_lab(page) -> bool:
