@@ -89,7 +89,7 @@ def test_settle_joins_printed_text_the_kernel_flushed_in_pieces():
     hook = load_hook()
     cell = nbformat.v4.new_code_cell("print(1); print(2)")
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
-                    nbformat.v4.new_output("stream", name="stdout", text=["2\n"]),
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
                     nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
                     nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     hook.settle(nbformat.v4.new_notebook(cells=[cell]))

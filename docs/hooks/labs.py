@@ -37,6 +37,7 @@ import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
 from nbclient.exceptions import CellExecutionError
 
@@ -87,26 +88,13 @@ def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"
         cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            cell.outputs = merge_streams(cell.outputs)
+        _coalesce.preprocess_cell(cell, {}, number)
     return notebook
 
 
-def merge_streams(outputs: list) -> list:
-    """`outputs` with each run of consecutive stream outputs of one name joined into one."""
-    merged = []
-    for output in outputs:
-        previous = merged[-1] if merged else None
-        if (output.output_type == "stream" and previous is not None
-                and previous.output_type == "stream" and previous.name == output.name):
-            previous.text = _text(previous.text) + _text(output.text)
-        else:
-            merged.append(output)
-    return merged
-
-
-def _text(text) -> str:
-    return text if isinstance(text, str) else "".join(text)
+# nbconvert's own merger of consecutive stream outputs. Its exporters list it before the
+# ExecutePreprocessor, so it never sees the outputs; settle applies it after execution.
+_coalesce = CoalesceStreamsPreprocessor()
 
 
 def is_lab(page) -> bool:
