@@ -3,19 +3,25 @@
 `conftest.py` checks at the end of a run that every fence found by `python_fences` in
 each markdown file passed; these tests check the scan itself and that the collector sees
 what the scan sees, so a fence hidden where pytest-markdown-docs cannot look (a content
-tab, a ``notest`` option) fails here at once.
+tab, a ``notest`` option) fails here at once. The python fences a page shows as examples
+inside a ``markdown`` fence (how to write a chapter, in contributing.md) are not run by the
+plugin; they run here, so the examples a contributor copies work too.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import included_source, pytest_markdown_docs_markdown_it, python_fences
+from conftest import _FENCE, _PYTHON, included_source, pytest_markdown_docs_markdown_it, python_fences
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted(ROOT.glob("docs/*.md")) + [ROOT / "README.md"]
+SOURCES = sorted(ROOT.glob("docs/**/*.md")) + [ROOT / "README.md"]
 
 SAMPLE = '''
 ```python
@@ -67,7 +73,7 @@ def test_collector_misses_a_fence_in_a_tab_and_the_scan_notices():
     assert collected(SAMPLE, Path("sample.md")) == len(python_fences(SAMPLE)) - 1
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_collector_sees_every_fence_of_the_sources(path):
     text = path.read_text(encoding="utf8")
     assert collected(text, path) == len(python_fences(text))
@@ -94,3 +100,61 @@ def test_an_include_fence_resolves_to_the_package_source():
 def test_an_include_of_a_missing_section_fails_loudly():
     with pytest.raises(LookupError, match="no-such-section"):
         included_source('--8<-- "mvc/derivatives.py:no-such-section"\n')
+
+
+# --- python fences shown as examples inside other fences -------------------------------
+
+
+def example_fences(text: str) -> list[tuple[str, bool]]:
+    """The python fences nested in other fences of markdown `text`, as (code, continuation)."""
+    found, outer, inner, lines = [], None, None, []
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if outer is None:
+            if match:
+                outer = match["mark"]
+        elif inner is not None:
+            if match and match["mark"] == inner and not match["info"].strip():
+                found.append((textwrap.dedent("\n".join(lines)), "continuation" in info))
+                inner = None
+            else:
+                lines.append(line)
+        elif match and not match["info"].strip() and match["mark"][0] == outer[0] \
+                and len(match["mark"]) >= len(outer):
+            outer = None
+        elif match and _PYTHON.match(match["info"].strip()):
+            inner, info, lines = match["mark"], match["info"], []
+    return found
+
+
+def _joined(examples: list[tuple[str, bool]]) -> list[str]:
+    """Each example's code, a continuation with the examples before it in front."""
+    codes = []
+    for code, continuation in examples:
+        codes.append(codes[-1] + "\n" + code if continuation and codes else code)
+    return codes
+
+
+def test_the_example_scan_finds_the_fences_a_page_shows_but_does_not_run():
+    assert example_fences(SAMPLE) == [("shown, not run", False)]
+
+
+def test_every_python_fence_of_the_sources_is_run_or_an_example_that_runs_here():
+    opening = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?(python|py|python3)(\s|\}|$)")
+    for path in SOURCES:
+        text = path.read_text(encoding="utf8")
+        every = sum(bool(opening.match(line)) for line in text.splitlines())
+        assert every == len(python_fences(text)) + len(example_fences(text)), path.name
+
+
+EXAMPLES = [(path, number, code) for path in SOURCES
+            for number, code in enumerate(
+                # A continuation example runs after the examples before it, as on a page.
+                _joined(example_fences(path.read_text(encoding="utf8"))), 1)]
+
+
+@pytest.mark.parametrize(("path", "number", "code"), EXAMPLES,
+                         ids=[f"{p.relative_to(ROOT).as_posix()}-example-{n}" for p, n, _ in EXAMPLES])
+def test_an_example_fence_runs_in_a_fresh_interpreter(path, number, code):
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, f"{path.name}, example {number}:\n{code}\n{done.stderr}"
