@@ -1,0 +1,268 @@
+r"""The numerical core of `mvc.fit`: scaled residuals and one factorisation per iteration.
+
+`fit` minimises $\chi^2 = \lVert r \rVert^2$ with $r_i = (y_i - y(x_i; a))/\sigma_i$.
+Everything here works in *scaled* units, so that no magnitude of the data, of
+`sigma` or of the parameters can overflow, underflow or change a verdict:
+
+- the residuals are $\tilde r = r / 2^k$ for one power of two $2^k$ taken from the
+  sizes of $y$ and $\sigma$ (exact: dividing by a power of two rounds nothing), so
+  $\chi^2 = 4^k \lVert \tilde r \rVert^2$ is formed only when the result is reported;
+- the Jacobian $\tilde A$ of $\tilde r$ is used with its columns divided by $D$, the
+  largest norms they have had (Moré's scaling), which makes the steps blind to the
+  parameters' units;
+- norms are taken by scaling first, as LAPACK's ``dnrm2`` does, never by summing
+  squares that may overflow.
+
+At each point the scaled Jacobian is factorised once, $[\tilde A D^{-1} \mid \hat r]
+= QR$ and $R_{11} = U S V^\mathsf{T}$; every trial step, whatever its damping, is
+then solved from $S$, $V$ and $c = U^\mathsf{T} Q^\mathsf{T} \hat r$ in $O(n^2)$.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mvc._validation import check_values
+
+__all__ = [
+    "Linearisation",
+    "Problem",
+    "factorise",
+    "gauss_newton_step",
+    "linearise",
+    "norm",
+    "trust_region_step",
+]
+
+EPS = np.finfo(np.float64).eps
+#: Relative central-difference step of the Jacobian: error ~ h^2 + eps/h, least at eps^(1/3).
+STEP = EPS ** (1 / 3)
+#: How many roundings of the model's values the residuals may carry: the floor below
+#: which the fall of chi^2 that the linearised model promises is rounding, not a slope.
+ROUNDING = 10.0
+#: Rows per block of the factorisation of a tall Jacobian (a tall-skinny QR).
+BLOCK = 8192
+
+
+def norm(v: np.ndarray) -> np.float64:
+    """The Euclidean norm of `v`, free of overflow and underflow (a numpy float: inf, not
+    OverflowError, if it is beyond the range of floats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> print(f"{norm(np.array([3e200, 4e200])):.6g} {norm(np.array([3e-200, 4e-200])):.6g}")
+    5e+200 5e-200
+    """
+    with np.errstate(all="ignore"):
+        fast = np.sqrt(v @ v)
+        if 1e-150 < fast < 1e150:
+            return fast
+        big = np.max(np.abs(v)) if v.size else np.float64(0.0)
+        if not (np.isfinite(big) and big > 0):
+            return big
+        e = exponent(big)  # divide by a power of two: exact
+        return np.ldexp(np.sqrt(np.sum(np.ldexp(v, -e) ** 2)), e)
+
+
+def column_norms(A: np.ndarray) -> np.ndarray:
+    """The norm of every column of `A`, free of overflow and underflow."""
+    with np.errstate(all="ignore"):
+        fast = np.sqrt(np.einsum("ij,ij->j", A, A))
+    if np.all((fast > 1e-150) & (fast < 1e150)):
+        return fast
+    return np.array([norm(A[:, k]) for k in range(A.shape[1])])
+
+
+def exponent(value: float) -> int:
+    """The power of two nearest in size to a positive `value`: 2^e <= value < 2^(e+1)."""
+    return int(np.frexp(value)[1]) - 1
+
+
+def scaled_square(value: float, k: int) -> float:
+    """$(2^k \\cdot value)^2$ for a non-negative `value`: inf or 0 only if the result is."""
+    mantissa, e = np.frexp(value)
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.ldexp(mantissa * mantissa, 2 * (int(e) + k)))
+
+
+def decimal(value: float, k: int) -> str:
+    """$(2^k \\cdot value)^2$ written in decimal, even beyond the range of a float."""
+    exponent10 = 2 * (np.log10(value) + k * np.log10(2.0))
+    whole = int(np.floor(exponent10))
+    return f"{10 ** (exponent10 - whole):.3g}e{whole:+d}"
+
+
+# --- the problem: residuals and Jacobian in scaled units --------------------------------------
+
+
+class Problem:
+    r"""The scaled residuals $\tilde r = 2^{-k}(y - y(x; a))/\sigma$ and their Jacobian.
+
+    ``k = log2_scale`` comes from the sizes of `y` (or of the model at `p0`, if `y`
+    is all zeros) and of `sigma`; `w` holds $2^{e_\sigma} / \sigma_i$, near 1.
+    """
+
+    def __init__(self, model, x, y, sigma, jac, f0, sigma_given):
+        self.model, self.x, self.y, self.jac = model, x, y, jac
+        self.sigma_given = sigma_given
+        e_sigma = (exponent(np.min(sigma)) + exponent(np.max(sigma))) // 2
+        self.w = np.ldexp(1.0, e_sigma) / sigma
+        size = np.max(np.abs(y)) if np.any(y) else np.max(np.abs(f0))  # f0: the model at p0
+        e_data = exponent(size) if size > 0 else 0
+        self.data_scale = np.ldexp(1.0, e_data)
+        self.log2_scale = e_data - e_sigma  # r = 2**log2_scale * r_scaled
+
+    def call(self, f: Callable, p: np.ndarray):
+        with np.errstate(all="ignore"):
+            return f(self.x, *p)
+
+    def values(self, p: np.ndarray) -> np.ndarray:
+        """The model at `p` as a float array of the shape of `y`."""
+        values = np.asarray(self.call(self.model, p), dtype=np.float64)
+        if values.shape != self.y.shape:
+            check_values(values, self.y.shape, f"`model` at a = {p!r}")
+        return values
+
+    def residuals(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(r_scaled, model values) at `p`, or None where they are not finite."""
+        f = self.values(p)
+        with np.errstate(all="ignore"):
+            r = (self.y - f) / self.data_scale * self.w
+        return (r, f) if np.all(np.isfinite(r)) else None
+
+    def jacobian(self, p: np.ndarray) -> np.ndarray | None:
+        r"""$\tilde A = \partial \tilde y / \partial a$ at `p`, shape ``(N, n)``, or None if not finite."""
+        if self.jac is not None:
+            J = np.asarray(self.call(self.jac, p), dtype=np.float64)
+            if J.shape != (self.y.size, p.size):
+                check_values(J, (self.y.size, p.size), f"`jac` at a = {p!r}")
+            with np.errstate(all="ignore"):
+                A = J / self.data_scale * self.w[:, None]
+        else:
+            A = self.central_differences(p)
+        return A if A is not None and np.all(np.isfinite(A)) else None
+
+    def central_differences(self, p: np.ndarray) -> np.ndarray | None:
+        r"""The Jacobian by central differences, a relative step $\epsilon^{1/3} |a_k|$ each."""
+        A = np.empty((self.y.size, p.size))
+        for k in range(p.size):
+            up, down = p.copy(), p.copy()
+            h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
+            up[k], down[k] = p[k] + h, p[k] - h
+            f_up, f_down = self.values(up), self.values(down)
+            with np.errstate(all="ignore"):
+                A[:, k] = (f_up - f_down) / self.data_scale * self.w / (up[k] - down[k])
+        return A if np.all(np.isfinite(A)) else None
+
+    def rounding(self, f: np.ndarray) -> np.ndarray:
+        """The size of the residuals' rounding, point by point, in scaled units."""
+        return ROUNDING * EPS * (np.abs(self.y) + np.abs(f)) / self.data_scale * self.w
+
+
+# --- the linearisation at a point: one factorisation, reused by every trial step ------------
+
+
+@dataclass(frozen=True, eq=False)
+class Linearisation:
+    r"""The model linearised at `p`: residuals, Jacobian and their factorisation.
+
+    `s`, `Vt` are the SVD of the triangular factor of $\tilde A D^{-1}$; `c` holds the
+    unit residual's components along the left singular vectors, so that $\lVert c
+    \rVert$ is the cosine between $\tilde r$ and the span of the Jacobian's columns.
+    """
+
+    p: np.ndarray
+    r: np.ndarray
+    f: np.ndarray
+    A: np.ndarray
+    D: np.ndarray
+    r_norm: float
+    s: np.ndarray
+    Vt: np.ndarray
+    c: np.ndarray
+    noise: float
+
+    @property
+    def decrement(self) -> float:
+        r"""$\sqrt{\text{the fall of } \chi^2 \text{ the linear model promises} / \chi^2}$, in [0, 1]."""
+        return float(norm(self.c))
+
+    @property
+    def singular(self) -> bool:
+        """Whether some combination of the parameters leaves chi^2 unchanged (to rounding)."""
+        return bool(self.s[-1] <= EPS * self.s[0] * max(self.r.size, self.p.size))
+
+    def at_minimum(self, tol: float) -> bool:
+        r"""The convergence test: the linear model promises a fall of $\chi^2$ of at most
+        ``tol`` times $\chi^2$, or one that rounding cannot tell from zero."""
+        return self.r_norm == 0 or self.decrement <= np.sqrt(tol) + self.noise
+
+
+def linearise(problem: Problem, p, residuals, D_before) -> Linearisation | None:
+    """The linearisation at `p`, whose `residuals` are known; None if the Jacobian is not finite."""
+    A = problem.jacobian(p)
+    return None if A is None else factorise(problem, p, residuals, A, D_before)
+
+
+def factorise(problem: Problem, p, residuals, A, D_before) -> Linearisation:
+    """The linearisation at `p` with Jacobian `A`: its one factorisation."""
+    r, f = residuals
+    D = np.maximum(D_before, column_norms(A))
+    D = np.where(D > 0, D, 1.0)
+    r_norm = norm(r)
+    unit = r / r_norm if r_norm > 0 else r
+    R = triangular_factor(np.column_stack([A / D, unit]))
+    U, s, Vt = np.linalg.svd(R[:-1, :-1])
+    noise = norm(problem.rounding(f)) / r_norm if r_norm > 0 else 0.0
+    return Linearisation(p, r, f, A, D, r_norm, s, Vt, U.T @ R[:-1, -1], noise)
+
+
+def triangular_factor(M: np.ndarray) -> np.ndarray:
+    """R of ``M = QR`` (Householder), by blocks of rows when `M` is tall: Q is never formed."""
+    n = M.shape[1]
+    if M.shape[0] > 2 * BLOCK:
+        M = np.vstack([np.linalg.qr(M[i:i + BLOCK], mode="r") for i in range(0, M.shape[0], BLOCK)])
+    R = np.linalg.qr(M, mode="r")
+    return np.vstack([R, np.zeros((n - R.shape[0], n))]) if R.shape[0] < n else R
+
+
+def gauss_newton_step(lin: Linearisation) -> np.ndarray:
+    r"""The minimum of the linear model: $\delta = \tilde A^+ \tilde r$ (pseudo-inverse)."""
+    keep = lin.s > EPS * lin.s[0] * max(lin.r.size, lin.p.size)
+    z = np.where(keep, lin.c / np.where(keep, lin.s, 1.0), 0.0) * lin.r_norm
+    return (lin.Vt.T @ z) / lin.D
+
+
+def trust_region_step(lin: Linearisation, radius: float) -> tuple[np.ndarray, float, float]:
+    r"""The step of least linearised $\chi^2$ with $\lVert D\delta \rVert \le$ `radius` (Moré).
+
+    Returns the step, its damping $\lambda$ (0 for the Gauss–Newton step) and the fall
+    of $\chi^2$ the linear model predicts for it, as a fraction of $\chi^2$.
+    """
+    s, c, lam = lin.s, lin.c, 0.0  # in units of |r|: c is the unit residual's share
+    radius = radius / lin.r_norm
+    z = _damped(s, c, 0.0)
+    if not norm(z) <= 1.1 * radius:  # too long: find the damping that makes |z| = radius
+        low, high = 0.0, norm(s * c) / radius  # |z(high)| <= radius
+        for _ in range(60):
+            length = norm(z)
+            if lam > 0 and abs(length - radius) <= 0.1 * radius:
+                break
+            low, high = (max(low, lam), high) if length > radius else (low, min(high, lam))
+            slope = np.sum(z**2 / (s**2 + lam), where=s > 0)  # -d|z|^2/dlam / 2
+            lam += (length / radius - 1) * length**2 / slope  # Newton on 1/|z| (Hebden)
+            if not low < lam < high:  # safeguard, as MINPACK's lmpar does
+                lam = max(1e-3 * high, np.sqrt(low * high))
+            z = _damped(s, c, lam)
+    predicted = np.sum(c**2 * (1 - (lam / (s**2 + lam)) ** 2)) if lam > 0 else norm(c[s > 0]) ** 2
+    return (lin.Vt.T @ z) * lin.r_norm / lin.D, float(lam), float(predicted)
+
+
+def _damped(s: np.ndarray, c: np.ndarray, lam: float) -> np.ndarray:
+    """$V^T z$ for $(S^2 + \\lambda) V^T z = S c$; zero along a zero singular value."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        return np.where(s > 0, c / (s + lam / s), 0.0)
