@@ -32,6 +32,7 @@ from mvc._validation import (
 )
 from mvc._least_squares import (
     EPS,
+    exponent,
     Linearisation,
     Problem,
     column_norms,
@@ -85,7 +86,8 @@ def chi_squared(y: Any, y_model: Any, sigma: Any = None) -> float:
     y = as_data(y, "y")
     y_model = as_same_length("y_model", as_data(y_model, "y_model"), "y", y.size)
     sigma = as_sigma(sigma, "sigma", y.size)
-    return float(np.sum(((y - y_model) / sigma) ** 2))
+    with np.errstate(over="ignore", under="ignore"):  # beyond the range of a float: inf or 0
+        return float(np.sum(((y - y_model) / sigma) ** 2))
 
 
 def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
@@ -104,7 +106,8 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     -------
     FitResult
         ``params = [m, c]``, their uncertainties and covariance, $\chi^2$ and
-        ``dof = len(x) - 2``; ``n_iter = 0``, as nothing is iterated.
+        ``dof = len(x) - 2``; ``n_iter = 0``, as nothing is iterated; ``converged``
+        is False only if the line is beyond the range of a float.
 
     Raises
     ------
@@ -132,6 +135,13 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     of the points. $m$ and $c$ are uncorrelated exactly when $\bar x = 0$: centre
     $x$ to decorrelate them.
 
+    The sums are taken in scaled variables: $x - \bar x$, $y - \bar y$ and
+    $\sigma$ are divided by powers of two near their sizes (which rounds nothing),
+    so any magnitude of the data whose line is a float gives the right line, from
+    `sigma` of $10^{-160}$ to $10^{200}$ and $x$ of $10^{-200}$ to $10^{200}$. A line
+    beyond the range of a float is reported with ``converged=False``; a $\chi^2$
+    beyond it as ``inf`` or 0, with its value in the message.
+
     Examples
     --------
     >>> from mvc import linear_fit
@@ -145,25 +155,54 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
         raise ValueError(
             f"`x` must hold at least 3 points to fit a line with uncertainties, got {x.size}."
         )
-    w = 1 / as_sigma(sigma, "sigma", x.size) ** 2
-    x_mean, y_mean = np.average(x, weights=w), np.average(y, weights=w)
-    spread = np.sum(w * (x - x_mean) ** 2)
-    if spread == 0:
-        raise ValueError(f"`x` must not be all equal, got {x_mean!r} throughout.")
-    m = np.sum(w * (x - x_mean) * (y - y_mean)) / spread
-    c = y_mean - m * x_mean
-    var_m = 1 / spread
-    covariance = np.array([
-        [var_m, -x_mean * var_m],
-        [-x_mean * var_m, 1 / np.sum(w) + x_mean**2 * var_m],
-    ])
-    chi2 = float(np.sum(w * (y - m * x - c) ** 2))
+    if np.all(x == x[0]):
+        raise ValueError(f"`x` must not be all equal, got {float(x[0])!r} throughout.")
+    sigma_ = as_sigma(sigma, "sigma", x.size)
+    with np.errstate(all="ignore"):  # what overflows is reported in the result
+        return _line(x, y, sigma_, sigma is not None)
+
+
+def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) -> FitResult:
+    """`linear_fit` in scaled variables: powers of two keep every sum in range, exactly."""
+    e_sigma = exponent(np.min(sigma))
+    w = (np.ldexp(1.0, e_sigma) / sigma) ** 2  # 1 / sigma^2, times 4^e_sigma: in (0, 4]
+    x_mean, y_mean = _mean(x, w), _mean(y, w)
+    dx, e_x = _scaled(x - x_mean)
+    dy, e_y = _scaled(y - y_mean)
+    spread = np.sum(w * dx**2)
+    slope = np.sum(w * dx * dy) / spread  # m, in units of 2^(e_y - e_x)
+    m = np.ldexp(slope, e_y - e_x)
+    c = y_mean - np.ldexp(slope * np.ldexp(x_mean, -e_x), e_y)
+    misfit = np.sqrt(np.sum(w * (dy - slope * dx) ** 2))  # sqrt(chi^2), in units of 2^(e_y - e_sigma)
     dof = x.size - 2
-    if sigma is None:
-        covariance *= chi2 / dof
+    scale, e = (1.0, e_sigma) if sigma_given else (misfit / np.sqrt(dof), e_y)  # sigma of a point
+    lever = np.ldexp(x_mean, -e_x) / np.sqrt(spread)  # x_mean / sqrt(sum w (x - x_mean)^2)
+    u_m = np.ldexp(scale / np.sqrt(spread), e - e_x)
+    u_c = np.ldexp(scale * np.hypot(1 / np.sqrt(np.sum(w)), lever), e)
+    correlation = -lever / np.hypot(1 / np.sqrt(np.sum(w)), lever)
+    covariance = np.array([[u_m**2, correlation * u_m * u_c], [correlation * u_m * u_c, u_c**2]])
     params = np.array([m, c])
-    return FitResult(params, np.sqrt(np.diag(covariance)), covariance, chi2, dof, True, 0,
-                     params[None].copy(), "Closed form: the minimum of chi^2 solved exactly.")
+    chi2 = scaled_square(misfit, e_y - e_sigma)
+    message = "Closed form: the minimum of chi^2 solved exactly."
+    if not np.all(np.isfinite(params)):
+        message = ("The line is beyond the range of a float: |m| is about 10^"
+                   f"{np.log10(abs(slope)) + (e_y - e_x) * np.log10(2):.0f}, so it is reported as inf.")
+    elif misfit > 0 and not np.finfo(float).tiny <= chi2 < np.inf:
+        message += f" chi^2 = {decimal(misfit, e_y - e_sigma)} is beyond the range of a float."
+    return FitResult(params, np.array([u_m, u_c]), covariance, chi2, dof,
+                     bool(np.all(np.isfinite(params))), 0, params[None].copy(), message)
+
+
+def _mean(v: np.ndarray, w: np.ndarray) -> float:
+    """The weighted mean of `v`, in range whatever the size of `v`."""
+    e = exponent(np.max(np.abs(v))) if np.any(v) else 0
+    return float(np.ldexp(np.sum(w * np.ldexp(v, -e)) / np.sum(w), e))
+
+
+def _scaled(v: np.ndarray) -> tuple[np.ndarray, int]:
+    """`v` divided by the power of two 2^e nearest its largest size, and e."""
+    e = exponent(np.max(np.abs(v))) if np.any(v) else 0
+    return np.ldexp(v, -e), e
 
 
 def fit(

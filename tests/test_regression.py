@@ -375,3 +375,64 @@ def test_a_jacobian_that_stops_being_finite_is_reported(method):
     assert not result.converged and "Jacobian is not finite" in result.message
     assert result.params[0] < 2 and np.isinf(result.uncertainties[0])
     assert result.history.shape == (result.n_iter + 1, 1)
+
+
+# --- issue 14: extreme magnitudes (item 11) -------------------------------------------------
+# Every case is an exactly representable problem: the right line, never NaN, never a false
+# "all equal", never a ZeroDivisionError; a chi^2 beyond the range of a float is said so.
+
+XL = np.linspace(0, 10, 12)
+YL = 2 * XL + 1 + np.random.default_rng(14).normal(0, 0.1, XL.size)
+
+
+@pytest.mark.parametrize("sigma", [1e-160, 1e200])
+def test_issue14_item11_linear_fit_with_extreme_sigma(sigma):
+    reference, result = linear_fit(XL, YL, sigma=1.0), linear_fit(XL, YL, sigma=sigma)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params, rtol=1e-13)
+    np.testing.assert_allclose(result.uncertainties, sigma * reference.uncertainties, rtol=1e-13)
+    assert result.chi2 == (np.inf if sigma < 1 else 0.0)  # 4.7e+318 and 4.7e-402
+    assert "beyond the range of a float" in result.message
+    mantissa, exponent = result.message.split("chi^2 = ")[1].split()[0].split("e")
+    np.testing.assert_allclose(np.log10(float(mantissa)) + int(exponent),
+                               np.log10(reference.chi2) - 2 * np.log10(sigma), atol=1e-3)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_issue14_item11_linear_fit_with_extreme_x(scale):
+    reference, result = linear_fit(XL, YL), linear_fit(XL * scale, YL)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params / [scale, 1], rtol=1e-12)
+    np.testing.assert_allclose(result.uncertainties, reference.uncertainties / [scale, 1], rtol=1e-12)
+    np.testing.assert_allclose(result.chi2, reference.chi2, rtol=1e-12)
+
+
+def test_issue14_item11_a_line_beyond_the_range_of_floats_is_not_converged():
+    result = linear_fit(XL * 1e-200, YL * 1e200)  # slope about 2e400
+    assert not result.converged and "beyond the range of a float" in result.message
+    assert "10^400" in result.message and not np.any(np.isnan(result.params))
+
+
+def test_issue14_item11_x_values_that_differ_are_not_all_equal_however_small():
+    x = np.array([1e-300, 2e-300, 3e-300])
+    np.testing.assert_allclose(linear_fit(x, [1.0, 2.0, 3.0]).params, [1e300, 0], atol=1e-3, rtol=1e-12)
+
+
+def test_issue14_item11_chi_squared_beyond_the_range_of_floats_is_inf_or_zero_without_warnings():
+    assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e-200) == np.inf
+    assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e200) == 0.0
+
+
+@given(st.sampled_from([1e-8, 1e8, 3e-8, 7e8]), st.sampled_from([1e-8, 1e8, 0.3]),
+       st.integers(0, 2**32 - 1))
+@settings(max_examples=25, deadline=None)
+def test_linear_fit_is_unchanged_by_the_units_of_x_y_and_sigma(sx, sy, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-5, 5, 15)
+    y = rng.normal(0, 1, 15) + 3 * x
+    sigma = rng.uniform(0.5, 2, 15)
+    base, scaled = linear_fit(x, y, sigma), linear_fit(x * sx, y * sy, sigma * sy)
+    np.testing.assert_allclose(scaled.params, base.params * [sy / sx, sy], rtol=1e-10, atol=1e-12 * sy)
+    np.testing.assert_allclose(scaled.uncertainties, base.uncertainties * [sy / sx, sy], rtol=1e-10)
+    np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-10)
+    assert scaled.converged == base.converged
