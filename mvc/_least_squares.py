@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,11 +41,16 @@ __all__ = [
 EPS = np.finfo(np.float64).eps
 #: Relative central-difference step of the Jacobian: error ~ h^2 + eps/h, least at eps^(1/3).
 STEP = EPS ** (1 / 3)
+#: The smallest singular value, relative to the largest, that a Jacobian by central
+#: differences resolves: its rounding error is about eps / STEP = 4e-11 of each column.
+DIFFERENCES_RESOLVE = 100 * EPS / STEP
 #: How many roundings of the model's values the residuals may carry: the floor below
 #: which the fall of chi^2 that the linearised model promises is rounding, not a slope.
 ROUNDING = 10.0
 #: Rows per block of the factorisation of a tall Jacobian (a tall-skinny QR).
-BLOCK = 8192
+BLOCK = 1024
+#: numpy factorises a stack of matrices in one call from version 2.0.
+BATCHED_QR = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
 
 def norm(v: np.ndarray) -> np.float64:
@@ -58,7 +64,7 @@ def norm(v: np.ndarray) -> np.float64:
     5e+200 5e-200
     """
     with np.errstate(all="ignore"):
-        fast = np.sqrt(v @ v)
+        fast = np.sqrt(np.einsum("i,i->", v, v))
         if 1e-150 < fast < 1e150:
             return fast
         big = np.max(np.abs(v)) if v.size else np.float64(0.0)
@@ -71,7 +77,7 @@ def norm(v: np.ndarray) -> np.float64:
 def column_norms(A: np.ndarray) -> np.ndarray:
     """The norm of every column of `A`, free of overflow and underflow."""
     with np.errstate(all="ignore"):
-        fast = np.sqrt(np.einsum("ij,ij->j", A, A))
+        fast = np.sqrt(np.einsum("ij,ij->j", A, A))  # einsum: no BLAS threads for a small sum
     if np.all((fast > 1e-150) & (fast < 1e150)):
         return fast
     return np.array([norm(A[:, k]) for k in range(A.shape[1])])
@@ -99,6 +105,14 @@ def decimal(value: float, k: int) -> str:
 # --- the problem: residuals and Jacobian in scaled units --------------------------------------
 
 
+class Residuals(NamedTuple):
+    """The scaled residuals at a point, the model's values there, and their norm."""
+
+    r: np.ndarray
+    f: np.ndarray
+    norm: float
+
+
 class Problem:
     r"""The scaled residuals $\tilde r = 2^{-k}(y - y(x; a))/\sigma$ and their Jacobian.
 
@@ -110,11 +124,23 @@ class Problem:
         self.model, self.x, self.y, self.jac = model, x, y, jac
         self.sigma_given = sigma_given
         e_sigma = (exponent(np.min(sigma)) + exponent(np.max(sigma))) // 2
-        self.w = np.ldexp(1.0, e_sigma) / sigma
         size = np.max(np.abs(y)) if np.any(y) else np.max(np.abs(f0))  # f0: the model at p0
         e_data = exponent(size) if size > 0 else 0
-        self.data_scale = np.ldexp(1.0, e_data)
         self.log2_scale = e_data - e_sigma  # r = 2**log2_scale * r_scaled
+        self.w, self.e_data = np.ldexp(1.0, e_sigma) / sigma, e_data
+        with np.errstate(under="ignore"):
+            weight = np.ldexp(self.w, -e_data)  # one multiplication, if that rounds nothing
+        self.weight = weight if np.all(weight >= np.finfo(float).tiny * 2**53) else None
+        self.y_norm = norm(self.scale(np.abs(y)))  # |y / sigma|, scaled: for the rounding floor
+
+    def scale(self, v: np.ndarray) -> np.ndarray:
+        """`v` (model units, one value per point) in scaled units, in place: v 2^-e / sigma."""
+        if self.weight is not None:
+            v *= self.weight
+        else:
+            v *= np.ldexp(1.0, -self.e_data)
+            v *= self.w
+        return v
 
     def call(self, f: Callable, p: np.ndarray):
         with np.errstate(all="ignore"):
@@ -127,40 +153,37 @@ class Problem:
             check_values(values, self.y.shape, f"`model` at a = {p!r}")
         return values
 
-    def residuals(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """(r_scaled, model values) at `p`, or None where they are not finite."""
+    def residuals(self, p: np.ndarray) -> Residuals | None:
+        """The residuals at `p`, or None where they are not finite."""
         f = self.values(p)
         with np.errstate(all="ignore"):
-            r = (self.y - f) / self.data_scale * self.w
-        return (r, f) if np.all(np.isfinite(r)) else None
+            r = self.scale(self.y - f)
+        size = norm(r)
+        return Residuals(r, f, size) if np.isfinite(size) else None
 
-    def jacobian(self, p: np.ndarray) -> np.ndarray | None:
-        r"""$\tilde A = \partial \tilde y / \partial a$ at `p`, shape ``(N, n)``, or None if not finite."""
-        if self.jac is not None:
-            J = np.asarray(self.call(self.jac, p), dtype=np.float64)
-            if J.shape != (self.y.size, p.size):
-                check_values(J, (self.y.size, p.size), f"`jac` at a = {p!r}")
-            with np.errstate(all="ignore"):
-                A = J / self.data_scale * self.w[:, None]
-        else:
-            A = self.central_differences(p)
-        return A if A is not None and np.all(np.isfinite(A)) else None
+    def jacobian(self, p: np.ndarray, out: np.ndarray) -> None:
+        r"""$\tilde A = \partial \tilde y / \partial a$ at `p` into `out`, ``(N, n)``; may be inf."""
+        if self.jac is None:
+            return self.central_differences(p, out)
+        J = np.asarray(self.call(self.jac, p), dtype=np.float64)
+        if J.shape != out.shape:
+            check_values(J, out.shape, f"`jac` at a = {p!r}")
+        out[...] = J
+        with np.errstate(all="ignore"):
+            for k in range(p.size):
+                self.scale(out[:, k])
 
-    def central_differences(self, p: np.ndarray) -> np.ndarray | None:
-        r"""The Jacobian by central differences, a relative step $\epsilon^{1/3} |a_k|$ each."""
-        A = np.empty((self.y.size, p.size))
+    def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
+        r"""The Jacobian into `out` by central differences, the relative step $\epsilon^{1/3} |a_k|$."""
         for k in range(p.size):
             up, down = p.copy(), p.copy()
             h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
             up[k], down[k] = p[k] + h, p[k] - h
-            f_up, f_down = self.values(up), self.values(down)
             with np.errstate(all="ignore"):
-                A[:, k] = (f_up - f_down) / self.data_scale * self.w / (up[k] - down[k])
-        return A if np.all(np.isfinite(A)) else None
-
-    def rounding(self, f: np.ndarray) -> np.ndarray:
-        """The size of the residuals' rounding, point by point, in scaled units."""
-        return ROUNDING * EPS * (np.abs(self.y) + np.abs(f)) / self.data_scale * self.w
+                column = self.values(up) - self.values(down)
+                self.scale(column)
+                column /= up[k] - down[k]
+            out[:, k] = column
 
 
 # --- the linearisation at a point: one factorisation, reused by every trial step ------------
@@ -173,6 +196,8 @@ class Linearisation:
     `s`, `Vt` are the SVD of the triangular factor of $\tilde A D^{-1}$; `c` holds the
     unit residual's components along the left singular vectors, so that $\lVert c
     \rVert$ is the cosine between $\tilde r$ and the span of the Jacobian's columns.
+    `noise` is the residuals' rounding relative to their norm; `resolution` the least
+    singular value, relative to the largest, that the Jacobian resolves.
     """
 
     p: np.ndarray
@@ -185,6 +210,7 @@ class Linearisation:
     Vt: np.ndarray
     c: np.ndarray
     noise: float
+    resolution: float
 
     @property
     def decrement(self) -> float:
@@ -193,8 +219,9 @@ class Linearisation:
 
     @property
     def singular(self) -> bool:
-        """Whether some combination of the parameters leaves chi^2 unchanged (to rounding)."""
-        return bool(self.s[-1] <= EPS * self.s[0] * max(self.r.size, self.p.size))
+        """Whether some combination of the parameters leaves chi^2 unchanged, as far as the
+        Jacobian can tell (central differences resolve about 4e-9 of its largest direction)."""
+        return bool(self.s[-1] <= self.resolution * self.s[0])
 
     def at_minimum(self, tol: float) -> bool:
         r"""The convergence test: the linear model promises a fall of $\chi^2$ of at most
@@ -202,37 +229,47 @@ class Linearisation:
         return self.r_norm == 0 or self.decrement <= np.sqrt(tol) + self.noise
 
 
-def linearise(problem: Problem, p, residuals, D_before) -> Linearisation | None:
+def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisation | None:
     """The linearisation at `p`, whose `residuals` are known; None if the Jacobian is not finite."""
-    A = problem.jacobian(p)
-    return None if A is None else factorise(problem, p, residuals, A, D_before)
+    M = np.empty((residuals.r.size, p.size + 1))  # [A | r]: the Jacobian, then the residuals
+    problem.jacobian(p, M[:, :-1])
+    return factorise(problem, p, residuals, M, D_before, problem.jac is None)
 
 
-def factorise(problem: Problem, p, residuals, A, D_before) -> Linearisation:
-    """The linearisation at `p` with Jacobian `A`: its one factorisation."""
-    r, f = residuals
-    D = np.maximum(D_before, column_norms(A))
+def factorise(problem: Problem, p, residuals: Residuals, M, D_before, by_differences: bool
+              ) -> Linearisation | None:
+    """The linearisation at `p` whose Jacobian (`by_differences` or exact) fills all but the
+    last column of `M`: one factorisation. None if the Jacobian is not finite."""
+    A = M[:, :-1]
+    lengths = column_norms(A)
+    if not np.all(np.isfinite(lengths)):
+        return None
+    D = np.maximum(D_before, lengths)
     D = np.where(D > 0, D, 1.0)
-    r_norm = norm(r)
-    unit = r / r_norm if r_norm > 0 else r
-    R = triangular_factor(np.column_stack([A / D, unit]))
-    U, s, Vt = np.linalg.svd(R[:-1, :-1])
-    noise = norm(problem.rounding(f)) / r_norm if r_norm > 0 else 0.0
-    return Linearisation(p, r, f, A, D, r_norm, s, Vt, U.T @ R[:-1, -1], noise)
+    r, f, r_norm = residuals
+    M[:, -1] = r
+    R = triangular_factor(M)  # of [A | r]; scaling the columns scales R's columns alike
+    U, s, Vt = np.linalg.svd(R[:-1, :-1] / D)
+    c = U.T @ R[:-1, -1] / (r_norm if r_norm > 0 else 1.0)
+    noise = ROUNDING * EPS * (2 * problem.y_norm / r_norm + 1) if r_norm > 0 else 0.0
+    resolution = max(EPS * max(A.shape), DIFFERENCES_RESOLVE if by_differences else 0.0)
+    return Linearisation(p, r, f, A, D, r_norm, s, Vt, c, noise, resolution)
 
 
 def triangular_factor(M: np.ndarray) -> np.ndarray:
     """R of ``M = QR`` (Householder), by blocks of rows when `M` is tall: Q is never formed."""
     n = M.shape[1]
-    if M.shape[0] > 2 * BLOCK:
-        M = np.vstack([np.linalg.qr(M[i:i + BLOCK], mode="r") for i in range(0, M.shape[0], BLOCK)])
+    whole = M.shape[0] // BLOCK * BLOCK
+    if whole > 4 * BLOCK and BATCHED_QR:  # factorise the blocks, then their stacked R's
+        blocks = np.linalg.qr(M[:whole].reshape(-1, BLOCK, n), mode="r")
+        M = np.vstack([blocks.reshape(-1, n), M[whole:]])
     R = np.linalg.qr(M, mode="r")
     return np.vstack([R, np.zeros((n - R.shape[0], n))]) if R.shape[0] < n else R
 
 
 def gauss_newton_step(lin: Linearisation) -> np.ndarray:
     r"""The minimum of the linear model: $\delta = \tilde A^+ \tilde r$ (pseudo-inverse)."""
-    keep = lin.s > EPS * lin.s[0] * max(lin.r.size, lin.p.size)
+    keep = lin.s > lin.resolution * lin.s[0]
     z = np.where(keep, lin.c / np.where(keep, lin.s, 1.0), 0.0) * lin.r_norm
     return (lin.Vt.T @ z) / lin.D
 

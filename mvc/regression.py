@@ -35,6 +35,7 @@ from mvc._least_squares import (
     exponent,
     Linearisation,
     Problem,
+    Residuals,
     column_norms,
     decimal,
     factorise,
@@ -301,7 +302,8 @@ def fit(
     equals $\tfrac14 \nabla\chi^{2\,\mathsf{T}} (A^\mathsf{T} A)^{-1} \nabla\chi^2$ and is
     compared with $\chi^2$, so it does not change when the data, `sigma` or the
     parameters are multiplied by any factor. The rounding floor is
-    $10\,\epsilon \lVert (|y| + |y(x; a)|)/\sigma \rVert$. A step that shrank because
+    $10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$, a bound on the
+    rounding of the residuals $r$. A step that shrank because
     trial steps were rejected is never taken for convergence by itself.
 
     Everything is computed in scaled units: the residuals and the Jacobian are
@@ -409,8 +411,9 @@ def _small_step(step: np.ndarray, p: np.ndarray, tol: float) -> bool:
 
 
 def _flat(lin: Linearisation, tol: float) -> bool:
-    """The strict stopping rule: the linear model promises chi^2 no fall above tol^2 chi^2."""
-    return lin.r_norm == 0 or lin.decrement <= tol + lin.noise
+    """The stopping rule on chi^2: its linearisation promises a fall below tol^2 chi^2, or one
+    too small to measure (below eps chi^2, or below the residuals' rounding)."""
+    return lin.r_norm == 0 or lin.decrement <= max(tol, np.sqrt(EPS)) + lin.noise
 
 
 def _levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_iter: int) -> FitResult:
@@ -443,9 +446,9 @@ def _levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_i
 
 def _actual_fall(lin: Linearisation, residuals) -> float:
     """The fall of chi^2 at the trial, as a fraction of chi^2: at most 1; -1 if it rose tenfold."""
-    if residuals is None or not 0.1 * norm(residuals[0]) < lin.r_norm:
+    if residuals is None or not 0.1 * residuals.norm < lin.r_norm:
         return -1.0
-    return 1 - (norm(residuals[0]) / lin.r_norm) ** 2
+    return 1 - (residuals.norm / lin.r_norm) ** 2
 
 
 def _new_radius(radius, length, gain, actual, lam, lin) -> float:
@@ -530,7 +533,7 @@ def _line_search(problem: Problem, lin: Linearisation) -> np.ndarray:
     step = g * (lin.r_norm * (norm(g) / norm(lin.A @ g)) ** 2)  # minimises |r - A step| along g
     for _ in range(60):
         residuals = problem.residuals(lin.p + step)
-        if residuals is not None and norm(residuals[0]) < lin.r_norm:
+        if residuals is not None and residuals.norm < lin.r_norm:
             return step
         step = step / 2
     return np.zeros_like(step)  # no decrease along the gradient: the verdict says why
@@ -582,11 +585,12 @@ def _verdict(problem: Problem, lin: Linearisation, n_iter: int, history: list, t
 
 def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | None, str]:
     """The linearisation by central differences, and a note if `jac` disagrees with it."""
-    A = problem.central_differences(lin.p)
-    if A is None:
+    M = np.empty((lin.r.size, lin.p.size + 1))
+    problem.central_differences(lin.p, M[:, :-1])
+    own = factorise(problem, lin.p, Residuals(lin.r, lin.f, lin.r_norm), M, lin.D, True)
+    if own is None:
         return None, " The model's slope by central differences is not finite, so `jac` is unchecked."
-    differences = column_norms(A - lin.A) / np.maximum(column_norms(A), np.finfo(float).tiny)
-    own = factorise(problem, lin.p, (lin.r, lin.f), A, lin.D)
+    differences = column_norms(own.A - lin.A) / np.maximum(column_norms(own.A), np.finfo(float).tiny)
     worst = int(np.argmax(differences))
     if differences[worst] <= JAC_AGREEMENT:
         return own, ""
@@ -596,7 +600,7 @@ def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | No
 
 def _not_finite(problem: Problem, p: np.ndarray, residuals, n_iter: int, history: list) -> FitResult:
     """The result at `p`, where the model is finite but its Jacobian is not."""
-    r_norm = norm(residuals[0])
+    r_norm = residuals.norm
     chi2 = scaled_square(r_norm, problem.log2_scale)
     covariance = np.full((p.size, p.size), np.inf)
     return FitResult(p.copy(), np.diag(covariance).copy(), covariance, chi2, problem.y.size - p.size,
