@@ -513,8 +513,8 @@ def _steepest_descent(
             return _finish(problem, lin, False, k - 1, history,
                            f"Diverged: step {k} is not finite; try a smaller `lr`.")
         if _small_step(step, p, tol):
-            why, hint = (small_step(tol, ""), CRAWLING) if np.any(step) else (NO_DESCENT, "")
-            return _verdict(problem, lin, k - 1, history, tol, why, hint)
+            why = small_step(tol, "") if np.any(step) else NO_DESCENT
+            return _verdict(problem, lin, k - 1, history, tol, why, CRAWLING)
         residuals = problem.residuals(p + step)
         if residuals is None:
             return _finish(problem, lin, False, k - 1, history,
@@ -544,10 +544,11 @@ def _line_search(problem: Problem, lin: Linearisation) -> np.ndarray:
 FLAT = "the linearised model promises no further fall of chi^2"
 NO_STEP = "no step, however short, lowers chi^2 any further"
 NO_DESCENT = "no step down the gradient lowers chi^2"
-CRAWLING = (" Steepest descent is crawling: its steps have become too short to make progress"
-            " (parameters of very different scales make a narrow valley); try method='lm'.")
+CRAWLING = (" Steepest descent is crawling: down the gradient, chi^2 no longer falls by steps"
+            " it can resolve (parameters of very different scales make a narrow valley); try"
+            " method='lm'.")
 NOT_DOWNHILL = (" The search cannot go downhill: the Jacobian does not describe the model here"
-                " (check `jac`), or chi^2 is not smooth here.")
+                " (is the model smooth?).")
 NOT_FINITE = "The Jacobian is not finite at the last step."
 SINGULAR = (" The Jacobian is singular here: chi^2 does not depend on some combination of the"
             " parameters (one may be running off to infinity), so they are not determined and"
@@ -578,6 +579,7 @@ def _verdict(problem: Problem, lin: Linearisation, n_iter: int, history: list, t
                        f"Converged: {why}, and chi^2 is at a minimum (the fall its linearisation "
                        f"promises is below tol = {tol:g} of chi^2).{note}")
     promised = 100 * (lin.decrement if checked is None else checked.decrement) ** 2
+    hint = "" if note else hint  # the note on `jac` says what is wrong
     return _finish(problem, lin, False, n_iter, history,
                    f"Not converged: {why}, yet chi^2 is not at a minimum: its linearisation "
                    f"promises a fall of {promised:.2g}% of chi^2.{note}{hint}")
