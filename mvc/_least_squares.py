@@ -225,8 +225,9 @@ class Linearisation:
 
     def at_minimum(self, tol: float) -> bool:
         r"""The convergence test: the linear model promises a fall of $\chi^2$ of at most
-        ``tol`` times $\chi^2$, or one that rounding cannot tell from zero."""
-        return self.r_norm == 0 or self.decrement <= np.sqrt(tol) + self.noise
+        ``tol`` times $\chi^2$, up to what the rounding of the residuals (`noise`) hides:
+        $\lVert P r \rVert \le \sqrt{tol} \lVert r \rVert + \lVert e \rVert$."""
+        return self.r_norm == 0 or self.decrement <= np.sqrt(max(tol, EPS)) + self.noise
 
 
 def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisation | None:

@@ -301,9 +301,12 @@ def fit(
     fall $\lVert P r \rVert^2$, where $P$ projects onto the span of $A$'s columns,
     equals $\tfrac14 \nabla\chi^{2\,\mathsf{T}} (A^\mathsf{T} A)^{-1} \nabla\chi^2$ and is
     compared with $\chi^2$, so it does not change when the data, `sigma` or the
-    parameters are multiplied by any factor. The rounding floor is
-    $10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$, a bound on the
-    rounding of the residuals $r$. A step that shrank because
+    parameters are multiplied by any factor. "Below rounding" means
+    $\lVert P r \rVert \le \sqrt{\text{tol}}\,\lVert r \rVert + \lVert e \rVert$, where
+    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$
+    bounds the rounding of the residuals. A Gauss–Newton step whose predicted fall of
+    $\chi^2$ is below the rounding of $\chi^2$ ($2 \lVert e \rVert \lVert r \rVert$) is
+    taken unless $\chi^2$ rises by more than that. A step that shrank because
     trial steps were rejected is never taken for convergence by itself.
 
     Everything is computed in scaled units: the residuals and the Jacobian are
@@ -431,7 +434,7 @@ def _levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_i
             return _verdict(problem, lin, k - 1, history, tol, NO_STEP)
         residuals = problem.residuals(p + step)
         actual = _actual_fall(lin, residuals)
-        gain = actual / predicted if predicted > 0 else 0.0
+        gain = _gain(actual, predicted, 2 * lin.noise if lam == 0 else 0.0)
         radius = _new_radius(radius, length, gain, actual, lam, lin)
         if gain >= ACCEPT:  # chi^2 fell by a fair share of what the linear model promised
             new = linearise(problem, p + step, residuals, lin.D)
@@ -442,6 +445,14 @@ def _levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_i
                 return _verdict(problem, lin, k, history + [p], tol, small_step(tol, "Gauss–Newton "))
         history.append(p)
     return _finish(problem, lin, False, max_iter, history, _max_iter_reached(max_iter))
+
+
+def _gain(actual: float, predicted: float, rounding: float) -> float:
+    """Actual over predicted fall of chi^2. For a Gauss–Newton step (`rounding` > 0), a fall
+    too small to measure counts as predicted unless chi^2 rose by more than rounding."""
+    if predicted <= rounding and actual >= -rounding:
+        return 1.0
+    return actual / predicted if predicted > 0 else 0.0
 
 
 def _actual_fall(lin: Linearisation, residuals) -> float:
@@ -480,8 +491,6 @@ def _gauss_newton(problem: Problem, lin: Linearisation, tol: float, max_iter: in
         if _flat(lin, tol):
             return _verdict(problem, lin, k - 1, history, tol, FLAT)
         step = gauss_newton_step(lin)  # the minimum of the linearised model
-        if _small_step(step, p, tol):
-            return _verdict(problem, lin, k - 1, history, tol, small_step(tol, "Gauss–Newton "))
         residuals = problem.residuals(p + step)
         new = None if residuals is None else linearise(problem, p + step, residuals, lin.D)
         if new is None:
@@ -489,6 +498,8 @@ def _gauss_newton(problem: Problem, lin: Linearisation, tol: float, max_iter: in
                            f"Diverged: the model or its Jacobian is not finite after step {k}.")
         lin, p = new, p + step
         history.append(p)
+        if _small_step(step, p, tol):
+            return _verdict(problem, lin, k, history, tol, small_step(tol, "Gauss–Newton "))
     return _finish(problem, lin, False, max_iter, history, _max_iter_reached(max_iter))
 
 
