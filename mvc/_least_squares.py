@@ -13,6 +13,9 @@ Everything here works in *scaled* units, so that no magnitude of the data, of
 - norms are taken by scaling first, as LAPACK's ``dnrm2`` does, never by summing
   squares that may overflow.
 
+Everything here runs inside `fit`'s ``np.errstate(all="ignore")``: an overflow is a
+value to test (a rejected step, a result beyond the range of floats), not a warning.
+
 At each point the scaled Jacobian is factorised once, $[\tilde A D^{-1} \mid \hat r]
 = QR$ and $R_{11} = U S V^\mathsf{T}$; every trial step, whatever its damping, is
 then solved from $S$, $V$ and $c = U^\mathsf{T} Q^\mathsf{T} \hat r$ in $O(n^2)$.
@@ -60,24 +63,23 @@ def norm(v: np.ndarray) -> np.float64:
     Examples
     --------
     >>> import numpy as np
-    >>> print(f"{norm(np.array([3e200, 4e200])):.6g} {norm(np.array([3e-200, 4e-200])):.6g}")
+    >>> with np.errstate(all="ignore"):  # as `fit` calls it: an overflow is no warning
+    ...     print(f"{norm(np.array([3e200, 4e200])):.6g} {norm(np.array([3e-200, 4e-200])):.6g}")
     5e+200 5e-200
     """
-    with np.errstate(all="ignore"):
-        fast = np.sqrt(np.einsum("i,i->", v, v))
-        if 1e-150 < fast < 1e150:
-            return fast
-        big = np.max(np.abs(v)) if v.size else np.float64(0.0)
-        if not (np.isfinite(big) and big > 0):
-            return big
-        e = exponent(big)  # divide by a power of two: exact
-        return np.ldexp(np.sqrt(np.sum(np.ldexp(v, -e) ** 2)), e)
+    fast = np.sqrt(np.einsum("i,i->", v, v))
+    if 1e-150 < fast < 1e150:
+        return fast
+    big = np.max(np.abs(v)) if v.size else np.float64(0.0)
+    if not (np.isfinite(big) and big > 0):
+        return big
+    e = exponent(big)  # divide by a power of two: exact
+    return np.ldexp(np.sqrt(np.sum(np.ldexp(v, -e) ** 2)), e)
 
 
 def column_norms(A: np.ndarray) -> np.ndarray:
     """The norm of every column of `A`, free of overflow and underflow."""
-    with np.errstate(all="ignore"):
-        fast = np.sqrt(np.einsum("ij,ij->j", A, A))  # einsum: no BLAS threads for a small sum
+    fast = np.sqrt(np.einsum("ij,ij->j", A, A))  # einsum: no BLAS threads for a small sum
     if np.all((fast > 1e-150) & (fast < 1e150)):
         return fast
     return np.array([norm(A[:, k]) for k in range(A.shape[1])])
@@ -143,8 +145,7 @@ class Problem:
         return v
 
     def call(self, f: Callable, p: np.ndarray):
-        with np.errstate(all="ignore"):
-            return f(self.x, *p)
+        return f(self.x, *p)
 
     def values(self, p: np.ndarray) -> np.ndarray:
         """The model at `p` as a float array of the shape of `y`."""
@@ -156,8 +157,7 @@ class Problem:
     def residuals(self, p: np.ndarray) -> Residuals | None:
         """The residuals at `p`, or None where they are not finite."""
         f = self.values(p)
-        with np.errstate(all="ignore"):
-            r = self.scale(self.y - f)
+        r = self.scale(self.y - f)
         size = norm(r)
         return Residuals(r, f, size) if np.isfinite(size) else None
 
@@ -169,9 +169,8 @@ class Problem:
         if J.shape != out.shape:
             check_values(J, out.shape, f"`jac` at a = {p!r}")
         out[...] = J
-        with np.errstate(all="ignore"):
-            for k in range(p.size):
-                self.scale(out[:, k])
+        for k in range(p.size):
+            self.scale(out[:, k])
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
         r"""The Jacobian into `out` by central differences, the relative step $\epsilon^{1/3} |a_k|$."""
@@ -179,10 +178,9 @@ class Problem:
             up, down = p.copy(), p.copy()
             h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
             up[k], down[k] = p[k] + h, p[k] - h
-            with np.errstate(all="ignore"):
-                column = self.values(up) - self.values(down)
-                self.scale(column)
-                column /= up[k] - down[k]
+            column = self.values(up) - self.values(down)
+            self.scale(column)
+            column /= up[k] - down[k]
             out[:, k] = column
 
 
@@ -302,5 +300,4 @@ def trust_region_step(lin: Linearisation, radius: float) -> tuple[np.ndarray, fl
 
 def _damped(s: np.ndarray, c: np.ndarray, lam: float) -> np.ndarray:
     """$V^T z$ for $(S^2 + \\lambda) V^T z = S c$; zero along a zero singular value."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        return np.where(s > 0, c / (s + lam / s), 0.0)
+    return np.where(s > 0, c / (s + lam / s), 0.0)

@@ -351,10 +351,9 @@ def fit(
             f"`y` must hold more points than `p0` has parameters ({p0.size}), got {y.size}."
         )
     _check_takes(model, x, p0)
-    with np.errstate(all="ignore"):
-        f0 = check_values(model(x, *p0), y.shape, "`model` at `p0`")
-    problem = Problem(model, x, y, sigma, jac, f0, sigma_given)
     with np.errstate(all="ignore"):  # overflow is a rejected step or a divergence, reported
+        f0 = check_values(model(x, *p0), y.shape, "`model` at `p0`")
+        problem = Problem(model, x, y, sigma, jac, f0, sigma_given)
         start = _linearise_start(problem, p0)
         if method == "lm":
             return _levenberg_marquardt(problem, start, tol, max_iter)
@@ -477,8 +476,7 @@ def _new_radius(radius, length, gain, actual, lam, lin) -> float:
 
 def _damped_share(lin: Linearisation, lam: float) -> np.ndarray:
     s2 = lin.s**2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(s2 > 0, lin.c**2 * s2 / (s2 + lam), 0.0)
+    return np.where(s2 > 0, lin.c**2 * s2 / (s2 + lam), 0.0)
 
 
 def _gauss_newton(problem: Problem, lin: Linearisation, tol: float, max_iter: int) -> FitResult:
