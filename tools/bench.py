@@ -360,6 +360,8 @@ def bench_fitting() -> dict:
     mvc_time = sum(c["mvc_seconds"] for c in cases)
     scipy_time = sum(c["scipy_seconds"] for c in cases)
     return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
         "cases": cases,
         "summary": {
             "cases": len(cases),
@@ -372,7 +374,38 @@ def bench_fitting() -> dict:
             "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
             "time_ratio": mvc_time / scipy_time,
         },
+        "scale": [_fit_at_scale(n) for n in (10**4, 10**5, 10**6)],
     }
+
+
+def _fit_at_scale(n: int) -> dict:
+    """`fit` and `curve_fit` on one decay a e^(-kx) + c with noise, at `n` points: time,
+    model calls and agreement (both from the same start, with their defaults)."""
+    from scipy.optimize import curve_fit
+
+    from mvc import fit
+
+    rng = np.random.default_rng(1)
+    x = np.linspace(0, 5, n)
+    y = 4.0 * np.exp(-1.3 * x) + 0.5 + rng.normal(0, 0.05, n)
+    calls = [0]
+
+    def model(x, a, k, c):
+        calls[0] += 1
+        return a * np.exp(-k * x) + c
+
+    p0 = [1.0, 1.0, 0.0]
+    mine = fit(model, x, y, p0)
+    mvc_calls, calls[0] = calls[0], 0
+    theirs = curve_fit(model, x, y, p0=p0)[0]
+    scipy_calls = calls[0]
+    mvc_seconds = median_time(lambda: fit(model, x, y, p0), repeat=3, number=1)
+    scipy_seconds = median_time(lambda: curve_fit(model, x, y, p0=p0), repeat=3, number=1)
+    return {"points": n, "converged": bool(mine.converged), "mvc_iterations": int(mine.n_iter),
+            "mvc_model_calls": mvc_calls, "scipy_model_calls": scipy_calls,
+            "relative_difference": relative_error(mine.params, theirs),
+            "mvc_seconds": mvc_seconds, "scipy_seconds": scipy_seconds,
+            "time_ratio": mvc_seconds / scipy_seconds}
 
 
 def _quiet(call):
@@ -448,19 +481,25 @@ def main(argv=None) -> int:
     parser.add_argument("--suite", action="store_true",
                         help="time the whole test suite here (several minutes) instead of "
                              "reporting the last make test")
+    parser.add_argument("--only", metavar="SECTION",
+                        help="run one section (its name, or the start of it: --only fit) and "
+                             "update only its key in the output")
     args = parser.parse_args(argv)
 
     import tempfile
 
-    sections = {}
-    started = time.perf_counter()
-    for name, run in [
+    runs = [
         ("derivatives", bench_derivatives),
         ("backprop", bench_backprop),
         ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
         ("optimisation", bench_optimisation),
         ("fitting", bench_fitting),
-    ]:
+    ]
+    if args.only:
+        return run_one(parser, args, runs)
+    sections = {}
+    started = time.perf_counter()
+    for name, run in runs:
         t = time.perf_counter()
         sections[name] = run()
         print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
@@ -477,6 +516,21 @@ def main(argv=None) -> int:
     }
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0
+
+
+def run_one(parser: argparse.ArgumentParser, args: argparse.Namespace, runs: list) -> int:
+    """``--only SECTION``: run that section and replace only its key in the output."""
+    named = [(name, run) for name, run in runs if name.startswith(args.only)]
+    if len(named) != 1:
+        parser.error(f"--only must name one of {[name for name, _ in runs]}, got {args.only!r}")
+    [(name, run)] = named
+    results = json.loads(args.output.read_text()) if args.output.is_file() else {}
+    t = time.perf_counter()
+    results[name] = run()
+    print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"updated {name!r} in {args.output}")
     return 0
 
 
