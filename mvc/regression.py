@@ -425,16 +425,14 @@ def _levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_i
         if _flat(lin, tol):
             return _verdict(problem, lin, k - 1, history, tol, FLAT)
         # --8<-- [start:lm-step]
-        step, lam, predicted = trust_region_step(lin, radius)  # (AᵀA + λD²) δ = Aᵀr, |Dδ| ≤ radius
+        step, lam, predicted = trust_region_step(lin, radius)  # (AᵀA + λD²)δ = Aᵀr, |Dδ| ≤ radius
+        residuals = problem.residuals(p + step)  # the model at the trial point a + δ
+        actual = _actual_fall(lin, residuals)  # how far chi^2 fell, as a fraction of chi^2
+        gain = _gain(actual, predicted, 2 * lin.noise if lam == 0 else 0.0)  # actual / predicted
+        radius = _new_radius(radius, norm(lin.D * step), gain, actual, lam, lin, first=k == 1)
         # --8<-- [end:lm-step]
-        length = norm(lin.D * step)
-        radius = min(radius, length) if k == 1 else radius
         if np.all(np.abs(step) <= EPS * np.abs(p)):  # no step changes the parameters any more
             return _verdict(problem, lin, k - 1, history, tol, NO_STEP)
-        residuals = problem.residuals(p + step)
-        actual = _actual_fall(lin, residuals)
-        gain = _gain(actual, predicted, 2 * lin.noise if lam == 0 else 0.0)
-        radius = _new_radius(radius, length, gain, actual, lam, lin)
         if gain >= ACCEPT:  # chi^2 fell by a fair share of what the linear model promised
             new = linearise(problem, p + step, residuals, lin.D)
             if new is None:
@@ -461,8 +459,10 @@ def _actual_fall(lin: Linearisation, residuals) -> float:
     return 1 - (residuals.norm / lin.r_norm) ** 2
 
 
-def _new_radius(radius, length, gain, actual, lam, lin) -> float:
-    """MINPACK's update of the trust radius: shrink after a poor prediction, grow after a good one."""
+def _new_radius(radius, length, gain, actual, lam, lin, first: bool) -> float:
+    """MINPACK's update of the trust radius: shrink after a poor prediction, grow after a good
+    one. The first radius is at most the first step's length."""
+    radius = min(radius, length) if first else radius
     if gain <= 0.25:
         slope = -np.sum(_damped_share(lin, lam))  # d(chi^2)/dt / chi^2 along the step, at t = 0
         shrink = 0.5 if actual >= 0 else 0.5 * slope / (slope + 0.5 * actual)
@@ -584,9 +584,10 @@ def _verdict(problem: Problem, lin: Linearisation, n_iter: int, history: list, t
     if lin.singular:
         return _finish(problem, lin, False, n_iter, history, f"Stalled: {why}.{SINGULAR}")
     if checked is not None and checked.at_minimum(tol):
+        how = "" if why == FLAT else f"; {why}"
         return _finish(problem, lin, True, n_iter, history,
-                       f"Converged: {why}, and chi^2 is at a minimum (the fall its linearisation "
-                       f"promises is below tol = {tol:g} of chi^2).{note}")
+                       f"Converged: chi^2 is at a minimum (its linearisation promises a fall below "
+                       f"tol = {tol:g} of chi^2, or below rounding){how}.{note}")
     promised = 100 * (lin.decrement if checked is None else checked.decrement) ** 2
     hint = "" if note else hint  # the note on `jac` says what is wrong
     return _finish(problem, lin, False, n_iter, history,
