@@ -78,9 +78,9 @@ def test_tiny_changes_of_the_start_change_nothing(name, start):
 def test_any_first_trust_radius_from_a_tenth_to_ten_times_reaches_every_value(factor, monkeypatch):
     # The first radius is |D p0| times RADIUS = 1: the validation page says any factor from
     # 0.1 to 10 does as well, so the default is no knife edge.
-    import mvc.regression
+    import mvc._fitting
 
-    monkeypatch.setattr(mvc.regression, "RADIUS", factor)
+    monkeypatch.setattr(mvc._fitting, "RADIUS", factor)
     for name, start in CASES:
         problem = nist(name)
         result = fit(problem.model, problem.x, problem.y, problem.starts[start - 1])
@@ -90,9 +90,9 @@ def test_any_first_trust_radius_from_a_tenth_to_ten_times_reaches_every_value(fa
 @pytest.mark.parametrize(("factor", "name"), [(100.0, "BoxBOD"), (0.03, "MGH10")])
 def test_a_first_trust_radius_far_outside_that_range_loses_a_case(factor, name, monkeypatch):
     # What the validation page says of MINPACK's factor 100 and of 0.03, from start 1.
-    import mvc.regression
+    import mvc._fitting
 
-    monkeypatch.setattr(mvc.regression, "RADIUS", factor)
+    monkeypatch.setattr(mvc._fitting, "RADIUS", factor)
     problem = nist(name)
     result = fit(problem.model, problem.x, problem.y, problem.starts[0])
     assert not (result.converged and lre(result.params, problem.certified) >= GOOD)

@@ -1,6 +1,6 @@
 """`make bench`: mvc measured against the libraries a reader would use instead.
 
-    python tools/bench.py [--quick] [--output docs/benchmarks.json]
+    python tools/bench.py [--quick] [--only SECTION] [--output docs/benchmarks.json]
 
 Every section compares mvc with a peer on the same problem, in one run, and reports
 ratios. Accuracy and evaluation counts are exact; timings are medians of repeated runs.
@@ -355,26 +355,30 @@ def bench_fitting() -> dict:
                     problem.model, problem.x, problem.y, p0), repeat=3, number=1),
                 "scipy_seconds": median_time(lambda t=theirs: _quiet(t), repeat=3, number=1),
             })
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "cases": cases,
+        "summary": _nist_summary(cases),
+        "scale": [_fit_at_scale(n) for n in (10**4, 10**5, 10**6)],
+    }
+
+
+def _nist_summary(cases: list[dict]) -> dict:
     mvc_lre = np.array([c["mvc_lre"] for c in cases])
     scipy_lre = np.array([c["scipy_lre"] for c in cases])
     mvc_time = sum(c["mvc_seconds"] for c in cases)
     scipy_time = sum(c["scipy_seconds"] for c in cases)
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
-        "cases": cases,
-        "summary": {
-            "cases": len(cases),
-            "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
-            "scipy_lre_at_least_6": int(np.sum(scipy_lre >= 6)),
-            "mvc_lre_at_least_4": int(np.sum(mvc_lre >= 4)),
-            "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
-            "mvc_median_lre": float(np.median(mvc_lre)),
-            "scipy_median_lre": float(np.median(scipy_lre)),
-            "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
-            "time_ratio": mvc_time / scipy_time,
-        },
-        "scale": [_fit_at_scale(n) for n in (10**4, 10**5, 10**6)],
+        "cases": len(cases),
+        "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
+        "scipy_lre_at_least_6": int(np.sum(scipy_lre >= 6)),
+        "mvc_lre_at_least_4": int(np.sum(mvc_lre >= 4)),
+        "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
+        "mvc_median_lre": float(np.median(mvc_lre)),
+        "scipy_median_lre": float(np.median(scipy_lre)),
+        "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
+        "time_ratio": mvc_time / scipy_time,
     }
 
 
@@ -473,6 +477,17 @@ def machine() -> dict:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
+def sections_to_run(args: argparse.Namespace) -> list:
+    """Each section's key in the results, and the function that measures it."""
+    return [
+        ("derivatives", bench_derivatives),
+        ("backprop", bench_backprop),
+        ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
+        ("optimisation", bench_optimisation),
+        ("fitting", bench_fitting),
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.json")
@@ -488,13 +503,7 @@ def main(argv=None) -> int:
 
     import tempfile
 
-    runs = [
-        ("derivatives", bench_derivatives),
-        ("backprop", bench_backprop),
-        ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
-        ("optimisation", bench_optimisation),
-        ("fitting", bench_fitting),
-    ]
+    runs = sections_to_run(args)
     if args.only:
         return run_one(parser, args, runs)
     sections = {}
