@@ -78,7 +78,7 @@ def levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_it
 def _gain(actual: float, predicted: float, rounding: float) -> float:
     """Actual over predicted fall of chi^2. For a Gauss–Newton step (`rounding` > 0), a fall
     too small to measure counts as predicted unless chi^2 rose by more than rounding."""
-    if predicted <= rounding and actual >= -rounding:
+    if rounding > 0 and predicted <= rounding and actual >= -rounding:
         return 1.0
     return actual / predicted if predicted > 0 else 0.0
 

@@ -16,9 +16,11 @@ Everything here works in *scaled* units, so that no magnitude of the data, of
 Everything here runs inside `fit`'s ``np.errstate(all="ignore")``: an overflow is a
 value to test (a rejected step, a result beyond the range of floats), not a warning.
 
-At each point the scaled Jacobian is factorised once, $[\tilde A D^{-1} \mid \hat r]
-= QR$ and $R_{11} = U S V^\mathsf{T}$; every trial step, whatever its damping, is
-then solved from $S$, $V$ and $c = U^\mathsf{T} Q^\mathsf{T} \hat r$ in $O(n^2)$.
+At each point the scaled Jacobian is factorised once: $[\tilde A \mid \tilde r] = QR$
+(Householder, by blocks of rows; $Q$ is never formed), then $R_{11} D^{-1} = U S
+V^\mathsf{T}$, as scaling columns scales the columns of $R$ alike. Every trial step,
+whatever its damping, is solved from $S$, $V$ and $c = U^\mathsf{T} R_{12} /
+\lVert \tilde r \rVert$ in $O(n^2)$.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def column_norms(A: np.ndarray) -> np.ndarray:
 
 
 def exponent(value: float) -> int:
-    """The power of two nearest in size to a positive `value`: 2^e <= value < 2^(e+1)."""
+    """The exponent `e` of a positive `value`: 2^e <= value < 2^(e+1)."""
     return int(np.frexp(value)[1]) - 1
 
 
@@ -130,8 +132,7 @@ class Problem:
         e_data = exponent(size) if size > 0 else 0
         self.log2_scale = e_data - e_sigma  # r = 2**log2_scale * r_scaled
         self.w, self.e_data = np.ldexp(1.0, e_sigma) / sigma, e_data
-        with np.errstate(under="ignore"):
-            weight = np.ldexp(self.w, -e_data)  # one multiplication, if that rounds nothing
+        weight = np.ldexp(self.w, -e_data)  # one multiplication, if that rounds nothing
         self.weight = weight if np.all(weight >= np.finfo(float).tiny * 2**53) else None
         self.y_norm = norm(self.scale(np.abs(y)))  # |y / sigma|, scaled: for the rounding floor
 
