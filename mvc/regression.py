@@ -30,14 +30,20 @@ from mvc._validation import (
     as_step,
     check_values,
 )
-from mvc.derivatives import jacobian
+from mvc._fitting import gauss_newton, levenberg_marquardt, steepest_descent
+from mvc._least_squares import (
+    Linearisation,
+    Problem,
+    decimal,
+    exponent,
+    linearise,
+    scaled_square,
+)
 from mvc.result import FitResult
 
 __all__ = ["chi_squared", "fit", "linear_fit"]
 
 METHODS = ("lm", "gauss-newton", "steepest-descent")
-LAMBDA0 = 1e3  # the first damping, relative to Marquardt's scaling D^2: a short, cautious first step
-ACCEPT = 1e-4  # the least gain ratio (actual/predicted fall of chi^2) for a step to be taken
 
 
 def chi_squared(y: Any, y_model: Any, sigma: Any = None) -> float:
@@ -72,7 +78,8 @@ def chi_squared(y: Any, y_model: Any, sigma: Any = None) -> float:
     y = as_data(y, "y")
     y_model = as_same_length("y_model", as_data(y_model, "y_model"), "y", y.size)
     sigma = as_sigma(sigma, "sigma", y.size)
-    return float(np.sum(((y - y_model) / sigma) ** 2))
+    with np.errstate(over="ignore", under="ignore"):  # beyond the range of a float: inf or 0
+        return float(np.sum(((y - y_model) / sigma) ** 2))
 
 
 def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
@@ -91,7 +98,8 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     -------
     FitResult
         ``params = [m, c]``, their uncertainties and covariance, $\chi^2$ and
-        ``dof = len(x) - 2``; ``n_iter = 0``, as nothing is iterated.
+        ``dof = len(x) - 2``; ``n_iter = 0``, as nothing is iterated; ``converged``
+        is False only if the line is beyond the range of a float.
 
     Raises
     ------
@@ -119,6 +127,13 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
     of the points. $m$ and $c$ are uncorrelated exactly when $\bar x = 0$: centre
     $x$ to decorrelate them.
 
+    The sums are taken in scaled variables: $x - \bar x$, $y - \bar y$ and
+    $\sigma$ are divided by powers of two near their sizes (which rounds nothing),
+    so any magnitude of the data whose line is a float gives the right line, from
+    `sigma` of $10^{-160}$ to $10^{200}$ and $x$ of $10^{-200}$ to $10^{200}$. A line
+    beyond the range of a float is reported with ``converged=False``; a $\chi^2$
+    beyond it as ``inf`` or 0, with its value in the message.
+
     Examples
     --------
     >>> from mvc import linear_fit
@@ -132,25 +147,54 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
         raise ValueError(
             f"`x` must hold at least 3 points to fit a line with uncertainties, got {x.size}."
         )
-    w = 1 / as_sigma(sigma, "sigma", x.size) ** 2
-    x_mean, y_mean = np.average(x, weights=w), np.average(y, weights=w)
-    spread = np.sum(w * (x - x_mean) ** 2)
-    if spread == 0:
-        raise ValueError(f"`x` must not be all equal, got {x_mean!r} throughout.")
-    m = np.sum(w * (x - x_mean) * (y - y_mean)) / spread
-    c = y_mean - m * x_mean
-    var_m = 1 / spread
-    covariance = np.array([
-        [var_m, -x_mean * var_m],
-        [-x_mean * var_m, 1 / np.sum(w) + x_mean**2 * var_m],
-    ])
-    chi2 = float(np.sum(w * (y - m * x - c) ** 2))
+    if np.all(x == x[0]):
+        raise ValueError(f"`x` must not be all equal, got {float(x[0])!r} throughout.")
+    sigma_ = as_sigma(sigma, "sigma", x.size)
+    with np.errstate(all="ignore"):  # what overflows is reported in the result
+        return _line(x, y, sigma_, sigma is not None)
+
+
+def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) -> FitResult:
+    """`linear_fit` in scaled variables: powers of two keep every sum in range, exactly."""
+    e_sigma = exponent(np.min(sigma))
+    w = (np.ldexp(1.0, e_sigma) / sigma) ** 2  # 1 / sigma^2, times 4^e_sigma: in (0, 4]
+    x_mean, y_mean = _mean(x, w), _mean(y, w)
+    dx, e_x = _scaled(x - x_mean)
+    dy, e_y = _scaled(y - y_mean)
+    spread = np.sum(w * dx**2)
+    slope = np.sum(w * dx * dy) / spread  # m, in units of 2^(e_y - e_x)
+    m = np.ldexp(slope, e_y - e_x)
+    c = y_mean - np.ldexp(slope * np.ldexp(x_mean, -e_x), e_y)
+    misfit = np.sqrt(np.sum(w * (dy - slope * dx) ** 2))  # sqrt(chi^2), in units of 2^(e_y - e_sigma)
     dof = x.size - 2
-    if sigma is None:
-        covariance *= chi2 / dof
+    scale, e = (1.0, e_sigma) if sigma_given else (misfit / np.sqrt(dof), e_y)  # sigma of a point
+    lever = np.ldexp(x_mean, -e_x) / np.sqrt(spread)  # x_mean / sqrt(sum w (x - x_mean)^2)
+    u_m = np.ldexp(scale / np.sqrt(spread), e - e_x)
+    u_c = np.ldexp(scale * np.hypot(1 / np.sqrt(np.sum(w)), lever), e)
+    correlation = -lever / np.hypot(1 / np.sqrt(np.sum(w)), lever)
+    covariance = np.array([[u_m**2, correlation * u_m * u_c], [correlation * u_m * u_c, u_c**2]])
     params = np.array([m, c])
-    return FitResult(params, np.sqrt(np.diag(covariance)), covariance, chi2, dof, True, 0,
-                     params[None].copy(), "Closed form: the minimum of chi^2 solved exactly.")
+    chi2 = scaled_square(misfit, e_y - e_sigma)
+    message = "Closed form: the minimum of chi^2 solved exactly."
+    if not np.all(np.isfinite(params)):
+        message = ("The line is beyond the range of a float: |m| is about 10^"
+                   f"{np.log10(abs(slope)) + (e_y - e_x) * np.log10(2):.0f}, so it is reported as inf.")
+    elif misfit > 0 and not np.finfo(float).tiny <= chi2 < np.inf:
+        message += f" chi^2 = {decimal(misfit, e_y - e_sigma)} is beyond the range of a float."
+    return FitResult(params, np.array([u_m, u_c]), covariance, chi2, dof,
+                     bool(np.all(np.isfinite(params))), 0, params[None].copy(), message)
+
+
+def _mean(v: np.ndarray, w: np.ndarray) -> float:
+    """The weighted mean of `v`, in range whatever the size of `v`."""
+    e = exponent(np.max(np.abs(v))) if np.any(v) else 0
+    return float(np.ldexp(np.sum(w * np.ldexp(v, -e)) / np.sum(w), e))
+
+
+def _scaled(v: np.ndarray) -> tuple[np.ndarray, int]:
+    """`v` divided by the power of two 2^e nearest its largest size, and e."""
+    e = exponent(np.max(np.abs(v))) if np.any(v) else 0
+    return np.ldexp(v, -e), e
 
 
 def fit(
@@ -164,7 +208,7 @@ def fit(
     lr: float | None = None,
     jac: Callable | None = None,
     tol: float = 1e-10,
-    max_iter: int = 1000,
+    max_iter: int = 2000,
 ) -> FitResult:
     r"""Fit `model` to data by least squares: the parameters of least $\chi^2$.
 
@@ -192,19 +236,27 @@ def fit(
         step is chosen by a line search. Only for ``method="steepest-descent"``.
     jac : callable, optional
         ``jac(x, *params) -> array`` of shape ``(N, n)``: $\partial y_i / \partial a_k$.
-        By default `mvc.jacobian` computes it by central differences.
+        By default the Jacobian is taken by central differences. A `jac` that
+        disagrees with the model's own slope is reported in the message.
     tol : float
-        Stop when no parameter moves by more than ``tol * (|a_k| + tol)`` in a step,
-        or when the residuals are orthogonal to the Jacobian's columns to within `tol`
-        (cosine), or $\chi^2 = 0$.
+        The convergence test (one line): **converged means $\chi^2$ is at a minimum —
+        the fall its linearisation still promises is at most ``tol`` times $\chi^2$,
+        or below rounding.** The fit stops when a Gauss–Newton step (or, for steepest
+        descent, a step) moves no parameter by more than ``tol * |a_k|``, when no step
+        can lower $\chi^2$ any further, or when the promised fall is below
+        ``tol**2`` of $\chi^2$; the test above then decides whether it converged.
     max_iter : int
-        The most iterations (model Jacobians) to take.
+        The most iterations to take (for Levenberg–Marquardt, trial steps).
 
     Returns
     -------
     FitResult
         ``history`` has a row per iteration (row 0 is `p0`); a rejected trial step of
-        Levenberg–Marquardt repeats the row before it.
+        Levenberg–Marquardt repeats the row before it. ``converged`` is True only if
+        the test on $\chi^2$ above holds at the result (and, with `jac`, holds with the
+        model's slope by central differences too); otherwise the message says why not.
+        A $\chi^2$ beyond the range of a float is reported as ``inf`` or 0, and the
+        message gives its value.
 
     Raises
     ------
@@ -224,23 +276,43 @@ def fit(
     $\nabla\chi^2 = -2 A^\mathsf{T} r$. Gauss–Newton replaces the model by its
     linearisation and jumps to that model's minimum: the least-squares solution of
     $A\,\delta = r$. Levenberg–Marquardt solves the damped problem
-    $(A^\mathsf{T} A + \lambda D^2)\,\delta = A^\mathsf{T} r$ (as the least-squares
-    problem $[A;\ \sqrt\lambda D]\,\delta = [r;\ 0]$, which keeps digits),
-    where $D$ holds the largest column norms of $A$ seen so far: this parameter
-    scaling makes the method blind to the parameters' units. Small $\lambda$ is
-    Gauss–Newton; large $\lambda$ is a short steepest-descent step. $\lambda$ starts at
-    1000, a cautious first step, shrinks (by up to 3 times) after a step that reduces
-    $\chi^2$ as well as the linear model predicted, and grows after one that does not
-    (Nielsen's rule). On the NIST problems any start from 300 to $10^5$ does as well;
-    $10^{-3}$, a Gauss–Newton first step, loses BoxBOD from its far start.
+    $(A^\mathsf{T} A + \lambda D^2)\,\delta = A^\mathsf{T} r$, where $D$ holds the
+    largest column norms of $A$ seen so far: this scaling makes the method blind to
+    the parameters' units. Small $\lambda$ is Gauss–Newton; large $\lambda$ a short
+    step down the gradient. $\lambda$ is chosen as MINPACK chooses it (Moré, 1978):
+    the step must stay within a trust radius $\lVert D\delta \rVert \le \Delta$, which
+    doubles after a step whose fall of $\chi^2$ the linear model predicted well and
+    shrinks after one it predicted badly; a step is taken if $\chi^2$ falls by at
+    least $10^{-4}$ of the predicted fall. The first radius is $\lVert D a_0 \rVert$,
+    a first step no longer than the starting parameters themselves: on the 54 NIST
+    cases any multiple from 0.1 to 10 of it reaches every certified value; MINPACK's
+    100 loses BoxBOD from its far start.
 
-    The default Jacobian is `mvc.jacobian` of the model in scaled parameters
-    $u_k = a_k / |a_k|$, so parameter $k$ gets the relative step
-    $\epsilon^{1/3} |a_k|$ whatever its size (an absolute step would swamp a
-    parameter of $10^{-7}$).
+    The test for a minimum is a gradient test in the metric of the linearisation: the
+    fall $\lVert P r \rVert^2$, where $P$ projects onto the span of $A$'s columns,
+    equals $\tfrac14 \nabla\chi^{2\,\mathsf{T}} (A^\mathsf{T} A)^{-1} \nabla\chi^2$ and is
+    compared with $\chi^2$, so it does not change when the data, `sigma` or the
+    parameters are multiplied by any factor. "Below rounding" means
+    $\lVert P r \rVert \le \sqrt{\text{tol}}\,\lVert r \rVert + \lVert e \rVert$, where
+    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$
+    bounds the rounding of the residuals. A Gauss–Newton step whose predicted fall of
+    $\chi^2$ is below the rounding of $\chi^2$ ($2 \lVert e \rVert \lVert r \rVert$) is
+    taken unless $\chi^2$ rises by more than that. A step that shrank because
+    trial steps were rejected is never taken for convergence by itself.
+
+    Everything is computed in scaled units: the residuals and the Jacobian are
+    divided by one power of two chosen from the sizes of $y$ and `sigma` (exact), and
+    norms are taken without squaring large or small numbers, so no magnitude of the
+    data overflows. At each point the scaled Jacobian is factorised once
+    ($QR$, then the SVD of $R$); every trial step is then solved in $O(n^2)$.
+
+    The default Jacobian takes central differences with the relative step
+    $\epsilon^{1/3} |a_k|$ (or $\epsilon^{1/3}$ for $a_k = 0$), whatever the size of
+    the parameter (an absolute step would swamp a parameter of $10^{-7}$).
 
     Cost per iteration: one model evaluation for the trial step and, after an
-    accepted step, $2n$ for the Jacobian ($n$ parameters), or one call of `jac`.
+    accepted step, $2n$ for the Jacobian ($n$ parameters), or one call of `jac`;
+    with `jac`, $2n$ more at the end to check it.
 
     Examples
     --------
@@ -270,80 +342,31 @@ def fit(
             f"`y` must hold more points than `p0` has parameters ({p0.size}), got {y.size}."
         )
     _check_takes(model, x, p0)
-    problem = _Problem(model, x, y, sigma, jac, sigma_given)
-    problem.check_start(p0)
     with np.errstate(all="ignore"):  # overflow is a rejected step or a divergence, reported
+        f0 = check_values(model(x, *p0), y.shape, "`model` at `p0`")
+        problem = Problem(model, x, y, sigma, jac, f0, sigma_given)
+        start = _linearise_start(problem, p0)
         if method == "lm":
-            return _levenberg_marquardt(problem, p0, tol, max_iter)
+            return levenberg_marquardt(problem, start, tol, max_iter)
         if method == "gauss-newton":
-            return _gauss_newton(problem, p0, tol, max_iter)
-        return _steepest_descent(problem, p0, lr, tol, max_iter)
+            return gauss_newton(problem, start, tol, max_iter)
+        return steepest_descent(problem, start, lr, tol, max_iter)
 
 
-# --- the problem: residuals and Jacobian, weighted by sigma ----------------------------------
-
-
-class _NotFinite(Exception):
-    """The model gave a non-finite value away from `p0`: the step is bad, not the input."""
-
-
-class _Problem:
-    """The weighted residuals $r = (y - y(x; a))/\\sigma$ and Jacobian $A = J/\\sigma$."""
-
-    def __init__(self, model, x, y, sigma, jac, sigma_given):
-        self.model, self.x, self.y, self.sigma, self.jac = model, x, y, sigma, jac
-        self.sigma_given = sigma_given
-        self._cache = (None, None)  # the last Jacobian: the result reuses the fit's own
-
-    def check_start(self, p0: np.ndarray) -> None:
-        """Raise `ValueError` unless model (and `jac`) give finite values of the right shape."""
-        check_values(self._call(self.model, p0), self.y.shape, "`model` at `p0`")
-        if self.jac is not None:
-            check_values(self._call(self.jac, p0), (self.y.size, p0.size), "`jac` at `p0`")
-        elif self.weighted_jacobian(p0) is None:
-            raise ValueError("`model` must be finite near `p0`, where its Jacobian is taken by "
-                             "central differences; it is not.")
-
-    def _call(self, f: Callable, p: np.ndarray):
-        with np.errstate(all="ignore"):
-            return f(self.x, *p)
-
-    def residuals(self, p: np.ndarray) -> np.ndarray | None:
-        """r(a), or None where the model or chi^2 is not finite."""
-        values = np.asarray(self._call(self.model, p), dtype=np.float64)
-        r = (self.y - values) / self.sigma
-        return r if np.isfinite(r @ r) else None  # chi^2 itself must not overflow
-
-    def weighted_jacobian(self, p: np.ndarray) -> np.ndarray | None:
-        """$A(a)$, shape ``(N, n)``, or None where it is not finite."""
-        if self._cache[0] is not None and np.array_equal(self._cache[0], p):
-            return self._cache[1]
-        A = self._weighted_jacobian(p)
-        self._cache = (p.copy(), A)
-        return A
-
-    def _weighted_jacobian(self, p: np.ndarray) -> np.ndarray | None:
-        if self.jac is not None:
-            J = np.asarray(self._call(self.jac, p), dtype=np.float64).reshape(self.y.size, p.size)
-        else:
-            J = self._finite_differences(p)
-        if J is None or not np.all(np.isfinite(J)):
-            return None
-        return J / self.sigma[:, None]
-
-    def _finite_differences(self, p: np.ndarray) -> np.ndarray | None:
-        scale = np.where(p != 0, np.abs(p), 1.0)  # u = a / |a|: relative steps
-
-        def of_u(u):
-            values = np.asarray(self._call(self.model, u * scale), dtype=np.float64)
-            if not np.all(np.isfinite(values)):
-                raise _NotFinite
-            return values
-
-        try:
-            return jacobian(of_u, p / scale).reshape(self.y.size, p.size) / scale
-        except _NotFinite:
-            return None
+def _linearise_start(problem: Problem, p0: np.ndarray) -> Linearisation:
+    """The linearisation at `p0`, or `ValueError` if `jac` or the model's slope is not finite there."""
+    if problem.jac is not None:
+        check_values(problem.call(problem.jac, p0), (problem.y.size, p0.size), "`jac` at `p0`")
+    residuals = problem.residuals(p0)
+    if residuals is None:
+        raise ValueError("`y` and `model` at `p0` must differ by less than the largest float, "
+                         "but their difference overflows.")
+    start = linearise(problem, p0, residuals, np.zeros(p0.size))
+    if start is None:
+        raise ValueError("`model` must be finite near `p0`, where its Jacobian is taken by "
+                         "central differences; it is not." if problem.jac is None else
+                         "`jac` at `p0` must be finite once divided by `sigma`; it overflows.")
+    return start
 
 
 def _as_predictors(x: Any, n: int) -> Any:
@@ -370,180 +393,3 @@ def _check_takes(model: Callable, x: Any, p0: np.ndarray) -> None:
             f"`p0` must hold as many parameters as `model` takes after `x`; `model{signature}` "
             f"cannot take {p0.size}: {error}."
         ) from None
-
-
-# --- the three methods ------------------------------------------------------------------
-
-
-def _small_step(step: np.ndarray, p: np.ndarray, tol: float) -> bool:
-    """The stopping rule on the parameters: no parameter moved by more than tol (|a_k| + tol)."""
-    return bool(np.all(np.abs(step) <= tol * (np.abs(p) + tol)))
-
-
-def _orthogonal(A: np.ndarray, r: np.ndarray, tol: float) -> bool:
-    """The stopping rule on the gradient: r is orthogonal to every column of A, to within tol."""
-    columns, length = np.linalg.norm(A, axis=0), np.linalg.norm(r)
-    finite = np.all(np.isfinite(columns)) and np.isfinite(length)
-    if not (finite and np.all(columns > 0) and length > 0):
-        return False
-    return bool(np.all(np.abs((A / columns).T @ (r / length)) <= tol))
-
-
-# --8<-- [start:lm-step]
-def _damped_step(A: np.ndarray, r: np.ndarray, D: np.ndarray, lam: float) -> np.ndarray:
-    """Solve (AᵀA + λD²) δ = Aᵀr as the least-squares problem [A; √λ D] δ = [r; 0]."""
-    stacked = np.vstack([A, np.sqrt(lam) * np.diag(D)])
-    return np.linalg.lstsq(stacked, np.concatenate([r, np.zeros(D.size)]), rcond=None)[0]
-# --8<-- [end:lm-step]
-
-
-def _levenberg_marquardt(problem: _Problem, p: np.ndarray, tol: float, max_iter: int) -> FitResult:
-    r, A = problem.residuals(p), problem.weighted_jacobian(p)  # finite: fit() checked p0
-    D = _column_norms(A, np.zeros(p.size))
-    lam, nu, history = LAMBDA0, 2.0, [p]
-    for k in range(1, max_iter + 1):
-        step = _damped_step(A, r, D, lam)
-        trial = p + step
-        r_trial = problem.residuals(trial)
-        gain = _gain_ratio(r, r_trial, A @ step)
-        if gain > ACCEPT:  # chi^2 fell by a fair share of what the linear model promised
-            p, r = trial, r_trial
-            A = problem.weighted_jacobian(p)
-            if A is None:
-                return _finish(problem, p, False, k, history + [p], NOT_FINITE)
-            D = _column_norms(A, D)
-            lam, nu = lam * max(1 / 3, 1 - (2 * gain - 1) ** 3), 2.0
-        else:
-            lam, nu = lam * nu, 2 * nu
-        history.append(p)
-        why = _converged(A, r, step, p, tol)
-        if why:
-            return _finish(problem, p, True, k, history, why)
-        if lam > 1e20:
-            return _finish(problem, p, False, k, history,
-                           "The damping grew past 1e20 with no step reducing chi^2: stuck.")
-    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
-
-
-def _gain_ratio(r: np.ndarray, r_trial: np.ndarray | None, A_step: np.ndarray) -> float:
-    """Actual over predicted fall of chi^2; -1 if the trial is not finite or none was predicted."""
-    predicted = r @ r - (r - A_step) @ (r - A_step)
-    if r_trial is None or not predicted > 0:
-        return -1.0
-    return float((r @ r - r_trial @ r_trial) / predicted)
-
-
-def _column_norms(A: np.ndarray, D: np.ndarray) -> np.ndarray:
-    """Marquardt's scaling: the largest norm each column of A has had (1 for a zero column)."""
-    D = np.maximum(D, np.linalg.norm(A, axis=0))
-    return np.where(D > 0, D, 1.0)
-
-
-def _converged(A: np.ndarray, r: np.ndarray, step: np.ndarray, p: np.ndarray, tol: float) -> str:
-    """Why the fit has converged, or an empty string."""
-    if r @ r == 0:
-        return "Converged: chi^2 = 0, the model passes through every point."
-    if _small_step(step, p, tol):
-        return f"Converged: the last step moved no parameter by more than tol = {tol:g} (relative)."
-    if _orthogonal(A, r, tol):
-        return ("Converged: the gradient of chi^2 vanishes (residuals orthogonal to the Jacobian"
-                f" within tol = {tol:g}).")
-    return ""
-
-
-def _gauss_newton(problem: _Problem, p: np.ndarray, tol: float, max_iter: int) -> FitResult:
-    history = [p]
-    r, A = problem.residuals(p), problem.weighted_jacobian(p)
-    for k in range(1, max_iter + 1):
-        step, _, rank, _ = np.linalg.lstsq(A, r, rcond=None)  # the minimum of the linearised model
-        if rank < p.size:
-            return _finish(problem, p, False, k - 1, history,
-                           "The Jacobian is singular: Gauss–Newton has no unique step, and the"
-                           " uncertainties are infinite.")
-        if _small_step(step, p, tol) or _orthogonal(A, r, tol):
-            return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
-        r_next = problem.residuals(p + step)
-        A_next = None if r_next is None else problem.weighted_jacobian(p + step)
-        if A_next is None:
-            return _finish(problem, p, False, k - 1, history,
-                           f"Diverged: the model or its Jacobian is not finite after step {k}.")
-        p, r, A = p + step, r_next, A_next
-        history.append(p)
-    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
-
-
-def _steepest_descent(
-    problem: _Problem, p: np.ndarray, lr: float | None, tol: float, max_iter: int
-) -> FitResult:
-    history, r = [p], problem.residuals(p)
-    for k in range(1, max_iter + 1):
-        A = problem.weighted_jacobian(p)
-        if A is None:
-            return _finish(problem, p, False, k - 1, history, NOT_FINITE)
-        why = _converged(A, r, np.full(p.size, np.inf), p, tol)  # at a minimum already?
-        if why:
-            return _finish(problem, p, True, k - 1, history, why)
-        # --8<-- [start:steepest]
-        grad = -2 * A.T @ r  # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
-        step = -(lr if lr is not None else _line_search(problem, p, r, A, grad)) * grad
-        # --8<-- [end:steepest]
-        if _small_step(step, p, tol):
-            return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
-        r_next = problem.residuals(p + step)
-        if r_next is None:
-            return _finish(problem, p, False, k - 1, history,
-                           f"Diverged: the model is not finite after step {k}; try a smaller `lr`.")
-        p, r = p + step, r_next
-        history.append(p)
-    return _finish(problem, p, False, max_iter, history, _max_iter_reached(max_iter))
-
-
-def _line_search(problem: _Problem, p, r, A, grad) -> float:
-    """A step factor that lowers chi^2: the linear model's best along -grad, halved as needed."""
-    g = A.T @ r
-    lr = (g @ g) / (2 * np.sum((A @ g) ** 2))  # minimises |r - A (lr grad)|^2 over lr
-    for _ in range(60):
-        r_next = problem.residuals(p - lr * grad)
-        if r_next is not None and r_next @ r_next < r @ r:
-            return lr
-        lr /= 2
-    return 0.0  # no decrease along -grad: the step is zero and the stopping rule ends the fit
-
-
-# --- the result --------------------------------------------------------------------------
-
-NOT_FINITE = "The Jacobian is not finite at the last step."
-SINGULAR = (" The Jacobian is singular here: chi^2 does not depend on some combination of the"
-            " parameters (one may be running off to infinity), so they are not determined and"
-            " their uncertainties are infinite.")
-
-
-def _max_iter_reached(max_iter: int) -> str:
-    return f"Reached max_iter = {max_iter} iterations."
-
-
-def _finish(
-    problem: _Problem, p: np.ndarray, converged: bool, n_iter: int, history: list, message: str
-) -> FitResult:
-    """The FitResult at `p`: chi^2, and the covariance (A^T A)^-1, scaled if sigma was not given."""
-    r, A = problem.residuals(p), problem.weighted_jacobian(p)
-    chi2 = float(r @ r)
-    dof = problem.y.size - p.size
-    if A is None:  # the message already says the Jacobian is not finite
-        covariance = np.full((p.size, p.size), np.inf)
-        return FitResult(p.copy(), np.diag(covariance).copy(), covariance, chi2, dof, False, n_iter,
-                         np.array(history), message + " The uncertainties are infinite.")
-    _, s, Vt = np.linalg.svd(A, full_matrices=False)
-    if s.min() <= np.finfo(float).eps * s.max() * max(problem.y.size, p.size):
-        covariance = np.full((p.size, p.size), np.inf)
-        if converged:
-            converged, message = False, "Stalled: " + message[len("Converged: "):]
-        if "singular" not in message:
-            message += SINGULAR
-    else:
-        covariance = (Vt.T / s**2) @ Vt
-        if not problem.sigma_given:
-            covariance *= chi2 / dof
-    uncertainties = np.sqrt(np.diag(covariance))
-    return FitResult(p.copy(), uncertainties, covariance, chi2, dof, converged, n_iter,
-                     np.array(history), message)

@@ -375,3 +375,186 @@ def test_a_jacobian_that_stops_being_finite_is_reported(method):
     assert not result.converged and "Jacobian is not finite" in result.message
     assert result.params[0] < 2 and np.isinf(result.uncertainties[0])
     assert result.history.shape == (result.n_iter + 1, 1)
+
+
+# --- issue 14: extreme magnitudes (item 11) -------------------------------------------------
+# Every case is an exactly representable problem: the right line, never NaN, never a false
+# "all equal", never a ZeroDivisionError; a chi^2 beyond the range of a float is said so.
+
+XL = np.linspace(0, 10, 12)
+YL = 2 * XL + 1 + np.random.default_rng(14).normal(0, 0.1, XL.size)
+
+
+@pytest.mark.parametrize("sigma", [1e-160, 1e200])
+def test_issue14_item11_linear_fit_with_extreme_sigma(sigma):
+    reference, result = linear_fit(XL, YL, sigma=1.0), linear_fit(XL, YL, sigma=sigma)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params, rtol=1e-13)
+    np.testing.assert_allclose(result.uncertainties, sigma * reference.uncertainties, rtol=1e-13)
+    assert result.chi2 == (np.inf if sigma < 1 else 0.0)  # 4.7e+318 and 4.7e-402
+    assert "beyond the range of a float" in result.message
+    mantissa, exponent = result.message.split("chi^2 = ")[1].split()[0].split("e")
+    np.testing.assert_allclose(np.log10(float(mantissa)) + int(exponent),
+                               np.log10(reference.chi2) - 2 * np.log10(sigma), atol=1e-3)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_issue14_item11_linear_fit_with_extreme_x(scale):
+    reference, result = linear_fit(XL, YL), linear_fit(XL * scale, YL)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params / [scale, 1], rtol=1e-12)
+    np.testing.assert_allclose(result.uncertainties, reference.uncertainties / [scale, 1], rtol=1e-12)
+    np.testing.assert_allclose(result.chi2, reference.chi2, rtol=1e-12)
+
+
+def test_issue14_item11_a_line_beyond_the_range_of_floats_is_not_converged():
+    result = linear_fit(XL * 1e-200, YL * 1e200)  # slope about 2e400
+    assert not result.converged and "beyond the range of a float" in result.message
+    assert "10^400" in result.message and not np.any(np.isnan(result.params))
+
+
+def test_issue14_item11_x_values_that_differ_are_not_all_equal_however_small():
+    x = np.array([1e-300, 2e-300, 3e-300])
+    np.testing.assert_allclose(linear_fit(x, [1.0, 2.0, 3.0]).params, [1e300, 0], atol=1e-3, rtol=1e-12)
+
+
+def test_issue14_item11_chi_squared_beyond_the_range_of_floats_is_inf_or_zero_without_warnings():
+    assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e-200) == np.inf
+    assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e200) == 0.0
+
+
+@given(st.sampled_from([1e-8, 1e8, 3e-8, 7e8]), st.sampled_from([1e-8, 1e8, 0.3]),
+       st.integers(0, 2**32 - 1))
+@settings(max_examples=25, deadline=None)
+def test_linear_fit_is_unchanged_by_the_units_of_x_y_and_sigma(sx, sy, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-5, 5, 15)
+    y = rng.normal(0, 1, 15) + 3 * x
+    sigma = rng.uniform(0.5, 2, 15)
+    base, scaled = linear_fit(x, y, sigma), linear_fit(x * sx, y * sy, sigma * sy)
+    np.testing.assert_allclose(scaled.params, base.params * [sy / sx, sy], rtol=1e-10, atol=1e-12 * sy)
+    np.testing.assert_allclose(scaled.uncertainties, base.uncertainties * [sy / sx, sy], rtol=1e-10)
+    np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-10)
+    assert scaled.converged == base.converged
+
+
+# --- issue 14: converged=True means chi^2 is at a minimum (items 4, 6, 11, 15) ---------------
+
+XE = np.linspace(0, 3, 20)
+YE = 3 * np.exp(-0.7 * XE) + np.random.default_rng(0).normal(0, 0.01, XE.size)
+
+
+def growth(x, a, k):
+    return a * np.exp(k * x)
+
+
+def wrong_sign_jac(x, a, k):  # d/dk with the wrong sign
+    return np.column_stack([np.exp(k * x), -a * x * np.exp(k * x)])
+
+
+@pytest.mark.parametrize("method", ["lm", "steepest-descent"])
+def test_issue14_item4_a_jac_with_the_wrong_sign_is_not_convergence(method):
+    # It used to stop at chi^2 = 86 (the minimum is 0.0013) with converged=True: rejected trial
+    # steps had shrunk below the step tolerance.
+    minimum = fit(growth, XE, YE, [1.0, -0.5]).chi2
+    result = fit(growth, XE, YE, [1.0, 0.5], jac=wrong_sign_jac, method=method)
+    assert result.chi2 > 1e4 * minimum
+    assert not result.converged
+    assert "chi^2 is not at a minimum" in result.message
+    assert "`jac` does not describe the model: its column 1 differs" in result.message
+
+
+def test_issue14_item4_a_correct_jac_is_checked_and_accepted():
+    def jac(x, a, k):
+        return np.column_stack([np.exp(k * x), a * x * np.exp(k * x)])
+
+    result = fit(growth, XE, YE, [1.0, 0.5], jac=jac)
+    assert result.converged and "`jac`" not in result.message, result.message
+    np.testing.assert_allclose(result.params, fit(growth, XE, YE, [1.0, 0.5]).params, rtol=1e-8)
+
+
+def test_issue14_item4_steepest_descent_on_badly_scaled_parameters_never_claims_a_false_minimum():
+    # a ~ 1e6 and b ~ 1e-3: steepest descent used to claim convergence in every one of these
+    # cases, at chi^2 from 2 to 2e5 times the minimum. Now it converges only at the minimum.
+    model = lambda x, a, b: a * 1e-6 * np.exp(b * 1e3 * x)  # noqa: E731
+    x = np.linspace(0, 1, 20)
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        truth = np.array([rng.uniform(0.5, 5) * 1e6, rng.uniform(-2, 2) * 1e-3])
+        y = model(x, *truth) + rng.normal(0, 0.01, x.size)
+        p0 = truth * (1 + 0.3 * rng.standard_normal(2))
+        best = fit(model, x, y, p0)
+        assert best.converged, best.message
+        result = fit(model, x, y, p0, method="steepest-descent")
+        if result.converged:
+            assert result.chi2 <= best.chi2 * (1 + 1e-8)
+        else:
+            assert "not at a minimum" in result.message and "method='lm'" in result.message
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+def test_issue14_item6_chi2_overflowing_at_p0_gives_a_result(method):
+    # exp(230 * 3) = 1e299 is finite; its square is not. This raised "zero-dimensional arrays
+    # cannot be concatenated", LinAlgError or TypeError.
+    result = fit(growth, XE, YE, [1.0, 230.0], method=method)
+    assert isinstance(result.converged, bool) and result.message
+    assert np.all(np.isfinite(result.params))
+    if not result.converged:
+        assert "singular" in result.message or "Not converged" in result.message
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+def test_issue14_item6_a_tiny_sigma_gives_the_same_fit_and_says_chi2_overflows(method):
+    reference = fit(growth, XE, YE, [1.0, -0.5], sigma=1.0, method=method)
+    result = fit(growth, XE, YE, [1.0, -0.5], sigma=1e-200, method=method)
+    assert result.converged and reference.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params, rtol=1e-7)
+    np.testing.assert_allclose(result.uncertainties, 1e-200 * reference.uncertainties, rtol=1e-5)
+    assert result.chi2 == np.inf and "beyond the range of a float" in result.message
+
+
+@pytest.mark.parametrize("sigma", [1e-160, 1e200])
+def test_issue14_item11_fit_with_extreme_sigma(sigma):
+    reference, result = fit(line, XL, YL, [1.0, 0.0], sigma=1.0), fit(line, XL, YL, [1.0, 0.0], sigma=sigma)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, reference.params, rtol=1e-9)
+    np.testing.assert_allclose(result.uncertainties, sigma * reference.uncertainties, rtol=1e-6)
+    assert result.chi2 == (np.inf if sigma < 1 else 0.0)  # not "chi^2 = 0, passes through every point"
+    assert "beyond the range of a float" in result.message and "every point" not in result.message
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_issue14_item11_fit_with_extreme_x(scale):
+    exact = linear_fit(XL, YL).params
+    result = fit(line, XL * scale, YL, [1.0 / scale, 0.0])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, exact / [scale, 1], rtol=1e-9)
+
+
+def test_issue14_item15_mgh10_from_its_far_start():
+    from mvc.datasets import nist
+
+    problem = nist("MGH10")
+    result = fit(problem.model, problem.x, problem.y, problem.starts[0])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, problem.certified, rtol=1e-6)
+
+
+SCALES = [1e-8, 1e8, 3.7e-8, 2.9e8]
+
+
+@given(st.sampled_from(SCALES), st.sampled_from(SCALES), st.integers(0, 2**32 - 1),
+       st.sampled_from(["lm", "gauss-newton"]))
+@settings(max_examples=20, deadline=None)
+def test_the_units_of_x_y_and_sigma_change_no_verdict(sx, sy, seed, method):
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 5, 30)
+    y = decay(x, 4.0, 1.3, 0.5) + rng.normal(0, rng.choice([1e-9, 0.05, 1.0]), x.size)
+    sigma = rng.uniform(0.5, 2, x.size)
+    p0 = np.array([4.0, 1.3, 0.5]) * (1 + rng.uniform(-0.5, 0.5, 3))
+    base = fit(decay, x, y, p0, sigma=sigma, method=method)
+    scaled = fit(decay, x * sx, y * sy, p0 * [sy, 1 / sx, sy], sigma=sigma * sy, method=method)
+    assert scaled.converged == base.converged, (base.message, scaled.message)
+    if base.converged:
+        np.testing.assert_allclose(scaled.params, base.params * [sy, 1 / sx, sy], rtol=1e-6)
+        np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-6)

@@ -1,6 +1,6 @@
 """`make bench`: mvc measured against the libraries a reader would use instead.
 
-    python tools/bench.py [--quick] [--output docs/benchmarks.json]
+    python tools/bench.py [--quick] [--only SECTION] [--output docs/benchmarks.json]
 
 Every section compares mvc with a peer on the same problem, in one run, and reports
 ratios. Accuracy and evaluation counts are exact; timings are medians of repeated runs.
@@ -355,24 +355,61 @@ def bench_fitting() -> dict:
                     problem.model, problem.x, problem.y, p0), repeat=3, number=1),
                 "scipy_seconds": median_time(lambda t=theirs: _quiet(t), repeat=3, number=1),
             })
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "cases": cases,
+        "summary": _nist_summary(cases),
+        "scale": [_fit_at_scale(n) for n in (10**4, 10**5, 10**6)],
+    }
+
+
+def _nist_summary(cases: list[dict]) -> dict:
     mvc_lre = np.array([c["mvc_lre"] for c in cases])
     scipy_lre = np.array([c["scipy_lre"] for c in cases])
     mvc_time = sum(c["mvc_seconds"] for c in cases)
     scipy_time = sum(c["scipy_seconds"] for c in cases)
     return {
-        "cases": cases,
-        "summary": {
-            "cases": len(cases),
-            "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
-            "scipy_lre_at_least_6": int(np.sum(scipy_lre >= 6)),
-            "mvc_lre_at_least_4": int(np.sum(mvc_lre >= 4)),
-            "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
-            "mvc_median_lre": float(np.median(mvc_lre)),
-            "scipy_median_lre": float(np.median(scipy_lre)),
-            "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
-            "time_ratio": mvc_time / scipy_time,
-        },
+        "cases": len(cases),
+        "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
+        "scipy_lre_at_least_6": int(np.sum(scipy_lre >= 6)),
+        "mvc_lre_at_least_4": int(np.sum(mvc_lre >= 4)),
+        "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
+        "mvc_median_lre": float(np.median(mvc_lre)),
+        "scipy_median_lre": float(np.median(scipy_lre)),
+        "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
+        "time_ratio": mvc_time / scipy_time,
     }
+
+
+def _fit_at_scale(n: int) -> dict:
+    """`fit` and `curve_fit` on one decay a e^(-kx) + c with noise, at `n` points: time,
+    model calls and agreement (both from the same start, with their defaults)."""
+    from scipy.optimize import curve_fit
+
+    from mvc import fit
+
+    rng = np.random.default_rng(1)
+    x = np.linspace(0, 5, n)
+    y = 4.0 * np.exp(-1.3 * x) + 0.5 + rng.normal(0, 0.05, n)
+    calls = [0]
+
+    def model(x, a, k, c):
+        calls[0] += 1
+        return a * np.exp(-k * x) + c
+
+    p0 = [1.0, 1.0, 0.0]
+    mine = fit(model, x, y, p0)
+    mvc_calls, calls[0] = calls[0], 0
+    theirs = curve_fit(model, x, y, p0=p0)[0]
+    scipy_calls = calls[0]
+    mvc_seconds = median_time(lambda: fit(model, x, y, p0), repeat=3, number=1)
+    scipy_seconds = median_time(lambda: curve_fit(model, x, y, p0=p0), repeat=3, number=1)
+    return {"points": n, "converged": bool(mine.converged), "mvc_iterations": int(mine.n_iter),
+            "mvc_model_calls": mvc_calls, "scipy_model_calls": scipy_calls,
+            "relative_difference": relative_error(mine.params, theirs),
+            "mvc_seconds": mvc_seconds, "scipy_seconds": scipy_seconds,
+            "time_ratio": mvc_seconds / scipy_seconds}
 
 
 def _quiet(call):
@@ -440,6 +477,17 @@ def machine() -> dict:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
+def sections_to_run(args: argparse.Namespace) -> list:
+    """Each section's key in the results, and the function that measures it."""
+    return [
+        ("derivatives", bench_derivatives),
+        ("backprop", bench_backprop),
+        ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
+        ("optimisation", bench_optimisation),
+        ("fitting", bench_fitting),
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.json")
@@ -448,19 +496,19 @@ def main(argv=None) -> int:
     parser.add_argument("--suite", action="store_true",
                         help="time the whole test suite here (several minutes) instead of "
                              "reporting the last make test")
+    parser.add_argument("--only", metavar="SECTION",
+                        help="run one section (its name, or the start of it: --only fit) and "
+                             "update only its key in the output")
     args = parser.parse_args(argv)
 
     import tempfile
 
+    runs = sections_to_run(args)
+    if args.only:
+        return run_one(parser, args, runs)
     sections = {}
     started = time.perf_counter()
-    for name, run in [
-        ("derivatives", bench_derivatives),
-        ("backprop", bench_backprop),
-        ("training", lambda: bench_training(5_000 if args.quick else 50_000)),
-        ("optimisation", bench_optimisation),
-        ("fitting", bench_fitting),
-    ]:
+    for name, run in runs:
         t = time.perf_counter()
         sections[name] = run()
         print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
@@ -477,6 +525,21 @@ def main(argv=None) -> int:
     }
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0
+
+
+def run_one(parser: argparse.ArgumentParser, args: argparse.Namespace, runs: list) -> int:
+    """``--only SECTION``: run that section and replace only its key in the output."""
+    named = [(name, run) for name, run in runs if name.startswith(args.only)]
+    if len(named) != 1:
+        parser.error(f"--only must name one of {[name for name, _ in runs]}, got {args.only!r}")
+    [(name, run)] = named
+    results = json.loads(args.output.read_text()) if args.output.is_file() else {}
+    t = time.perf_counter()
+    results[name] = run()
+    print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"updated {name!r} in {args.output}")
     return 0
 
 

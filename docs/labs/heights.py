@@ -120,7 +120,7 @@ print("after 50 steps: mu = %.4f, sigma = %.4f, chi^2 = %.3e" % (*path[-1], chi_
 
 # %% [markdown]
 # `mvc.fit` with `method="steepest-descent"` and `lr=2000` takes exactly these steps (its
-# $\chi^2$ has $\sigma_i = 1$ here), with the Jacobian from `mvc.jacobian`:
+# $\chi^2$ has $\sigma_i = 1$ here), with its Jacobian by central differences:
 
 # %%
 walk = fit(f, x, y, [155.0, 6.0], method="steepest-descent", lr=2000, max_iter=50)
@@ -145,8 +145,8 @@ ax.set(xlabel="$\\mu$ (cm)", ylabel="$\\sigma$ (cm)")
 ax.legend(loc="upper right", fontsize=8)
 HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard deviation: 50 steps of "
                        "steepest descent with aggression 2000 from (155, 6) creep to the minimum; "
-                       "Levenberg–Marquardt starts with short steps, then strides to the same "
-                       "point and pins it down to every digit."))
+                       "Levenberg–Marquardt strides there in a few steps, overshooting once, "
+                       "and pins it down to every digit."))
 
 # %% [markdown]
 # ## Levenberg–Marquardt, and scipy
