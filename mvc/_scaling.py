@@ -26,9 +26,12 @@ EPS = float(np.finfo(np.float64).eps)
 ROUNDING = 4.0
 
 
-def reference_size(x0: np.ndarray, reference: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Each variable's size at the start, |x0_j|; for one that started at 0, the largest
-    |x_j| the run has reached so far. `reference` is the last value (|x0| at first)."""
+def reference_size(x0: np.ndarray, reference: np.ndarray | None, x: np.ndarray) -> np.ndarray:
+    """Each variable's size at the start, |x0_j|; for one that started at 0, the largest of
+    max |x0| and the |x_j| the run has reached so far. `reference` is the last value
+    (None at the start)."""
+    if reference is None:
+        reference = np.full(x0.shape, np.abs(x0).max())
     return np.where(x0 != 0, np.abs(x0), np.maximum(reference, np.abs(x)))
 
 

@@ -34,7 +34,7 @@ from mvc._validation import (
     check_vector_values,
 )
 from mvc.result import SolverResult
-from mvc.roots import DIFFERENCED, RESOLVED, _Given, _iterate, _NonFinite
+from mvc.roots import DIFFERENCED, _Given, _iterate, _NonFinite
 
 __all__ = ["bordered_hessian", "classify", "lagrange_multipliers"]
 
@@ -48,7 +48,7 @@ def lagrange_multipliers(
     g: Callable,
     x0: np.ndarray,
     *,
-    tol: float = 1e-10,
+    tol: float = 1e-8,
     max_iter: int = 50,
 ) -> SolverResult:
     r"""A stationary point of $f$ subject to $g(x) = 0$, and its multipliers $\lambda$.
@@ -171,7 +171,7 @@ class _Lagrangian:
     """
 
     def __init__(self, F, G, x0):
-        self.F, self.G, self.x0, self.reference = F, G, x0, np.abs(x0)
+        self.F, self.G, self.x0, self.reference = F, G, x0, None
         self.n = x0.size
 
     def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
@@ -210,7 +210,7 @@ class _Lagrangian:
     noise = 0.0  # until the first call
 
     def singular(self, z, grad, where, cond) -> str:
-        if cond * RESOLVED >= 1:
+        if cond * np.sqrt(EPS) >= 1:
             return _Given.singular(self, z, grad, where, cond)
         return (f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
                 "second differences of f and g are no larger than their rounding error, so "

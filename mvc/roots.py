@@ -55,10 +55,7 @@ DIFFERENCED = EPS ** (2 / 3)
 #: while the steps change x by less than SMALL of its size: rounding in f has the last word.
 STALLED = 3
 SMALL = 1e-3
-#: A function found by differences counts as known when its rounding error is below this
-#: fraction of its terms (half the digits of float64); then a residual within that error
-#: is as small as it can be shown to be.
-RESOLVED = np.sqrt(EPS)
+
 
 
 class _NonFinite(Exception):
@@ -211,14 +208,12 @@ def _stop(history, Jx, noise, fx, tol, progress, scalar) -> tuple[bool, str] | N
     """After a step: converged, stalled, diverged, cycling, or None to go on.
 
     `noise` bounds the rounding error of each computed f_i, when f is itself found by
-    differences (Lagrange's ∇L); it counts only if below RESOLVED of the terms.
+    differences (Lagrange's ∇L): |f_i| plus that must be within tol of the terms.
     """
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
-    allowed = tol * terms + noise
-    if np.all(noise <= RESOLVED * terms) and np.all(moved <= allowed) \
-            and np.all(np.abs(fx) <= allowed):
+    if np.all(moved <= tol * terms) and np.all(np.abs(fx) + noise <= tol * terms):
         return True, (f"converged: the last step and |f(x)| are at most tol = {tol:g} "
                       "relative to x and to the size of f's terms")
     if progress.idle >= STALLED and np.all(moved <= SMALL * terms):
@@ -377,7 +372,7 @@ class _Differenced(_Given):
     the rounding of f, and a column lost in that rounding is told from a zero one."""
 
     def __init__(self, F, x0):
-        self.F, self.x0, self.reference = F, x0, np.abs(x0)
+        self.F, self.x0, self.reference = F, x0, None
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x)
