@@ -207,7 +207,7 @@ class _Lagrangian:
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
 
-    noise = 0.0  # until the first call
+    noise, trusted = 0.0, True  # the rounding of ∇L (set at each call); J is mvc's own
 
     def singular(self, z, grad, where, cond) -> str:
         if cond * np.sqrt(EPS) >= 1:

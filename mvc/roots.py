@@ -123,7 +123,10 @@ def newton_raphson(
     $f$. With $J$ the Jacobian of the last step, equation $i$'s terms have size
     $\sum_j |J_{ij}| |x_j|$; the last step must change them by at most `tol` of that,
     and $|f_i(x)|$ must be at most `tol` of it too: a small step alone is not a root.
-    A cycle is an iterate that returns within `tol` (relative) of one of the 8
+    With `fprime`, $|f|$ must also have fallen as after a Newton step (by half, or
+    enough that the steps still to come add up to within `tol`), so that a wrong
+    derivative, which makes the steps tiny and the terms look large, is not taken
+    for convergence. A cycle is an iterate that returns within `tol` (relative) of one of the 8
     before it. A run stalls when steps are already below $\sqrt\epsilon$ of $x$ and
     $|f|$ stops falling: rounding in $f$ then hides the root's last digits. A
     derivative is "vanishing" when its step would be over $1/\epsilon$ times the
@@ -181,11 +184,18 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
         except _NonFinite:
             return done(None, False, _diverged(x, "f(x) or its derivative is not finite"))
         progress.update(history, fx)
-        stop = _stop(history, Jx, J.noise, fx, tol, progress, scalar)
+        stop = _stop(history, Jx, J, fx, tol, progress, scalar)
         if stop:
             return done(fx, *stop)
-    return done(fx, False, f"max_iter = {max_iter} reached without converging: "
-                           f"|f(x)| = {norm(fx):.3g}, last step {norm(x - history[-2]):.3g}")
+    return done(fx, False, _max_iter(max_iter, fx, x - history[-2], J, progress))
+
+
+def _max_iter(max_iter, fx, step, J, progress) -> str:
+    hint = ""
+    if not J.trusted and progress.last > 0.9 * progress.previous:
+        hint = "; |f| hardly falls from step to step: is `fprime` right?"
+    return (f"max_iter = {max_iter} reached without converging: |f(x)| = {norm(fx):.3g}, "
+            f"last step {norm(step):.3g}{hint}")
 
 
 class _Progress:
@@ -193,7 +203,7 @@ class _Progress:
     ago it was reached (`idle`), and how many steps in a row raised both |x| and |f|."""
 
     def __init__(self, fx):
-        self.f0 = self.least = self.last = norm(fx)
+        self.f0 = self.least = self.last = self.previous = norm(fx)
         self.idle = self.growing = 0
 
     def update(self, history, fx):
@@ -201,19 +211,15 @@ class _Progress:
         grew = norm(history[-1]) > norm(history[-2]) and size > self.last
         self.growing = self.growing + 1 if grew else 0
         self.idle = 0 if size < self.least else self.idle + 1
-        self.least, self.last = min(self.least, size), size
+        self.least, self.previous, self.last = min(self.least, size), self.last, size
 
 
-def _stop(history, Jx, noise, fx, tol, progress, scalar) -> tuple[bool, str] | None:
-    """After a step: converged, stalled, diverged, cycling, or None to go on.
-
-    `noise` bounds the rounding error of each computed f_i, when f is itself found by
-    differences (Lagrange's ∇L): |f_i| plus that must be within tol of the terms.
-    """
+def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
+    """After a step: converged, stalled, diverged, cycling, or None to go on."""
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
-    if np.all(moved <= tol * terms) and np.all(np.abs(fx) + noise <= tol * terms):
+    if _converged(moved, terms, fx, J, tol, progress):
         return True, (f"converged: the last step and |f(x)| are at most tol = {tol:g} "
                       "relative to x and to the size of f's terms")
     if progress.idle >= STALLED and np.all(moved <= SMALL * terms):
@@ -228,6 +234,24 @@ def _stop(history, Jx, noise, fx, tol, progress, scalar) -> tuple[bool, str] | N
     if period:
         return False, _cycle(history, period, scalar)
     return None
+
+
+def _converged(moved, terms, fx, J, tol, progress) -> bool:
+    """The step and |f|, each within tol of f's terms |J||x|.
+
+    `J.noise` bounds the rounding error of each computed f_i when f is itself found by
+    differences (Lagrange's ∇L): |f_i| plus that must fit. With the user's `fprime`,
+    |f| must also have fallen as after a Newton step, so that a wrong J cannot make
+    the terms look large and the steps small: by half, or by enough that the steps to
+    come, at this rate, add up to within tol (a step of a few ulps is exempt: f is then
+    at its rounding).
+    """
+    if not (np.all(moved <= tol * terms) and np.all(np.abs(fx) + J.noise <= tol * terms)):
+        return False
+    if J.trusted or np.all(moved <= 4 * EPS * terms):
+        return True
+    rate = progress.last / progress.previous  # |f(x_k)| / |f(x_{k-1})|
+    return rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms))
 
 
 def _stalled(x, fx, moved, terms, tol, scalar) -> str:
@@ -349,6 +373,7 @@ class _Given:
         self.fprime, self.scalar, self.n = fprime, scalar, n
 
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
+    trusted = False  # the user's J: |f| must fall as Newton's step says it will
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
@@ -370,6 +395,8 @@ class _Given:
 class _Differenced(_Given):
     """J by central differences, each step scaled to its variable; its error bound counts
     the rounding of f, and a column lost in that rounding is told from a zero one."""
+
+    trusted = True  # mvc's own differences
 
     def __init__(self, F, x0):
         self.F, self.x0, self.reference = F, x0, None
