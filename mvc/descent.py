@@ -65,6 +65,9 @@ TRIALS = 60
 #: A differenced gradient whose rounding error is over this fraction of it is taken
 #: again with longer steps.
 SHAKY = 1e-4
+#: The line search has stalled when this many steps in a row moved x by less than CRAWL
+#: of its size.
+CRAWLED, CRAWL = 5, 1e-14
 
 
 def gradient_descent(
@@ -191,7 +194,9 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
             # --8<-- [end:step]
         else:
-            t = _line_search(F, G, x, fx, g, 2 * t)
+            # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then,
+            # before giving up, let the slope alone judge every trial.
+            t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
                 return done(fx, False, _no_decrease(x, fx, g, noise, target))
             step = -t * g
@@ -199,17 +204,28 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
-        trouble = _trouble(history, fx, fx_old, g, start, lr)
         rising = rising + 1 if fx > fx_old else 0
-        if not trouble and lr is not None and rising >= GROWING:
-            trouble = f"diverged: f rose at each of the last {GROWING} steps; lr = {lr:g} too large"
-        if not trouble and lr is not None and _period(history, tol):
-            period = _period(history, tol)
-            trouble = f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
+        trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
         if trouble:
             return done(fx, False, trouble)
     return done(fx, False, f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
                            f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}")
+
+
+def _pace(history, rising, lr, tol) -> str:
+    """With `lr`: f rising step after step, or a cycle. Without: steps too small to move x."""
+    if lr is not None and rising >= GROWING:
+        return f"diverged: f rose at each of the last {GROWING} steps; lr = {lr:g} too large"
+    period = _period(history, tol) if lr is not None else 0
+    if period:
+        return f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
+    steps = np.diff(history[-CRAWLED - 1 :], axis=0)
+    if lr is None and len(steps) == CRAWLED and all(
+            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:])):
+        return (f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
+                f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
+                "down to be found (are there terms in f that cancel?)")
+    return ""
 
 
 def _first_length(x, fx, g) -> float:
@@ -252,16 +268,17 @@ def _no_decrease(x, fx, g, noise, target) -> str:
 
 
 # --8<-- [start:armijo]
-def _line_search(F, G, x, fx, g, t) -> float:
+def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     """A length t for the step -t g that lowers f enough; 0 if none is found.
 
     A short step is doubled, a long one halved (or, once both are known, bisected).
+    Changes of f within `band` |f(x)| are taken for rounding.
     """
     best, short, long = 0.0, 0.0, np.inf
     for _ in range(TRIALS):
         if t * norm(g) <= EPS * norm(x):  # the step no longer moves x
             break
-        verdict = _trial(F, G, x, fx, g, t)
+        verdict = _trial(F, G, x, fx, g, t, band)
         if verdict == "good":
             return t
         if verdict in ("short", "steep"):  # a longer step may do better
@@ -275,7 +292,7 @@ def _line_search(F, G, x, fx, g, t) -> float:
     return best
 
 
-def _trial(F, G, x, fx, g, t) -> str:
+def _trial(F, G, x, fx, g, t, band) -> str:
     """Is the step -t g "long" (f does not fall enough), "short" (more would do), or "good"?
 
     Within rounding of f(x), the slope along -g decides: still steep is short ("steep" if
@@ -283,7 +300,7 @@ def _trial(F, G, x, fx, g, t) -> str:
     up is long, and flattened is good.
     """
     slope, trial = g @ g, F(x - t * g)
-    if abs(trial - fx) <= BAND * abs(fx):  # f cannot tell: ask the slope along -g
+    if abs(trial - fx) <= band * abs(fx) or band == np.inf:  # f cannot tell: ask the slope
         along = -G(x - t * g, trial)[0] @ g
         if along < -0.9 * slope:
             return "short" if trial <= fx else "steep"

@@ -41,6 +41,8 @@ __all__ = ["bordered_hessian", "classify", "lagrange_multipliers"]
 #: The constraints count as met when each |g_k(x)| is at most this times the size of
 #: its terms, |J_g||x|.
 FEASIBLE = 1e-8
+#: The Hessian of L is lost in rounding when its error bound is over this part of it.
+LOST = 0.01
 
 
 def lagrange_multipliers(
@@ -203,6 +205,7 @@ class _Lagrangian:
         rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
         self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
         E_H = 4 * rounded / np.outer(s2, s2)
+        self.lost = np.max(E_H) > LOST * np.max(np.abs(H))  # H_L is mostly rounding
         E_H += np.sqrt(EPS) * np.abs(H)
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
@@ -210,7 +213,7 @@ class _Lagrangian:
     noise, trusted = 0.0, True  # the rounding of ∇L (set at each call); J is mvc's own
 
     def singular(self, z, grad, where, cond) -> str:
-        if cond * np.sqrt(EPS) >= 1:
+        if not self.lost:
             return _Given.singular(self, z, grad, where, cond)
         return (f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
                 "second differences of f and g are no larger than their rounding error, so "
