@@ -389,7 +389,8 @@ def as_bounds(bounds: Any, name: str) -> tuple[float, float]:
     arr = as_real_array(bounds, name)
     if arr.shape != (2,):
         raise ValueError(
-            f"`{name}` must be a pair (lo, hi) of numbers, got {arr.size} value(s): {_show(bounds)}."
+            f"`{name}` must be a pair (lo, hi) of numbers, got {arr.size} value(s): "
+            f"{_show(bounds)}."
         )
     lo, hi = (float(v) for v in arr)
     if not lo < hi:

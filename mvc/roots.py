@@ -57,7 +57,6 @@ STALLED = 3
 SMALL = 1e-3
 
 
-
 class _NonFinite(Exception):
     """Raised inside the loop when `f` or `fprime` returns inf or nan."""
 
@@ -126,18 +125,21 @@ def newton_raphson(
     With `fprime`, $|f|$ must also have fallen as after a Newton step (by half, or
     enough that the steps still to come add up to within `tol`), so that a wrong
     derivative, which makes the steps tiny and the terms look large, is not taken
-    for convergence. A cycle is an iterate that returns within `tol` (relative) of one of the 8
-    before it. A run stalls when steps are already below $\sqrt\epsilon$ of $x$ and
-    $|f|$ stops falling: rounding in $f$ then hides the root's last digits. A
-    derivative is "vanishing" when its step would be over $1/\epsilon$ times the
-    largest $|x|$ so far. A Jacobian is singular when, after scaling its rows and
-    columns to unit size, its smallest singular value is within its own error
-    ($n\epsilon$ for `fprime`, $\epsilon^{2/3}$ and the rounding of $f$ for differences).
+    for convergence. A cycle is an iterate that returns within `tol` (relative) of
+    one of the 8 before it. A run has stalled when $|f|$ has not fallen below its
+    least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
+    rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
+    when its step would be over $1/\epsilon$ times the largest $|x|$ so far. A
+    Jacobian is singular when some matrix within its error, entry by entry
+    ($n\epsilon |J|$ for `fprime`; $\epsilon^{2/3} |J|$ and the rounding of $f$ for
+    differences), could be singular: the spectral radius of $|J^{-1}|\,E$ reaches 1,
+    a test that scaling rows and columns leaves alone.
 
     Without `fprime`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
-    larger of $|x_j|$ and $|{x_0}_j|$, so it follows the units of $x$. If $f$ is so
-    large that $f(x \pm h)$ differ by less than their rounding, the derivative is
-    lost and the message says so (pass `fprime`, or rescale $f$).
+    larger of $|x_j|$ and $|{x_0}_j|$ (for a variable that starts at 0, the largest
+    size reached), so it follows the units of $x$. If $f$ is so large that
+    $f(x \pm h)$ differ by less than their rounding, the derivative is lost and the
+    message says so (pass `fprime`, or rescale $f$).
 
     Cost per step: one evaluation of `f` and one of `fprime`; without `fprime`,
     $2n$ more evaluations of `f` for the central differences.

@@ -81,7 +81,8 @@ def test_newton_finds_the_root_of_a_system_in_mixed_units(n, seed, exact):
         # |f_i| <= tol (|J||x|)_i, so |x - r| <= tol |D^-1||A^-1||A||D||x| (to first order).
         Ai = np.linalg.inv(A)
         bound = np.abs(np.linalg.inv(D)) @ np.abs(Ai) @ np.abs(A) @ np.abs(D) @ np.abs(result.x)
-        assert np.all(np.abs(result.x - r) <= 4 * 1e-10 * bound + 8 * EPS * np.abs(r)), result.message
+        error = np.abs(result.x - r)
+        assert np.all(error <= 4 * 1e-10 * bound + 8 * EPS * np.abs(r)), result.message
     else:
         assert not result.message.startswith("converged")
 
@@ -165,7 +166,8 @@ def test_descent_agrees_with_scipy_where_only_scipy_knows_the_minimum(n, seed):
     # Both are within their own true gradient of the minimum x*.
     target = 1e-7 * np.linalg.norm(grad(x0))
     assert np.linalg.norm(grad(result.x)) <= 1.01 * target
-    assert np.linalg.norm(result.x - reference.x) <= 1.01 * target + np.linalg.norm(grad(reference.x))
+    distance = np.linalg.norm(result.x - reference.x)
+    assert distance <= 1.01 * target + np.linalg.norm(grad(reference.x))
 
 
 # --- constrained stationary points in closed form --------------------------------------------
