@@ -161,7 +161,10 @@ def _result(run, F, G, n) -> SolverResult:
 
 def _feasible(G, x) -> bool:
     """Each |g_k(x)| at most FEASIBLE times the size of its terms, |J_g||x|."""
-    terms = np.abs(jacobian_at(G, x, steps(x, typical_size(x, np.abs(x)), 1 / 3))) @ np.abs(x)
+    try:
+        terms = np.abs(jacobian_at(G, x, steps(x, typical_size(x, np.abs(x)), 1 / 3))) @ np.abs(x)
+    except _NonFinite:
+        return False  # g is not finite beside x: not a point to vouch for
     return bool(np.all(np.abs(G(x)) <= FEASIBLE * terms))
 
 
