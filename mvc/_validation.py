@@ -362,3 +362,40 @@ def as_same_length(name: str, arr: np.ndarray, other: str, n: int) -> np.ndarray
 
 
 __all__ += ["as_data", "as_same_length", "as_sigma"]
+
+
+# --- tolerances and boxes of the solvers (mvc.roots, mvc.descent, mvc.lagrange) ---------
+
+
+def as_relative_tolerance(tol: Any, name: str) -> float:
+    """Return a relative tolerance: a finite float no smaller than float64's epsilon.
+
+    A relative change below float64's epsilon (2.2e-16) cannot be seen, so a smaller
+    tolerance could never be met: it is refused here rather than reported later as a
+    failure to converge.
+    """
+    tol = as_positive_real(tol, name)
+    eps = float(np.finfo(np.float64).eps)
+    if tol < eps:
+        raise ValueError(
+            f"`{name}` must be at least {eps:.3g}: float64 cannot resolve a smaller relative "
+            f"change, got {tol!r}."
+        )
+    return tol
+
+
+def as_bounds(bounds: Any, name: str) -> tuple[float, float]:
+    """Return a pair (lo, hi) of finite numbers with lo < hi."""
+    arr = as_real_array(bounds, name)
+    if arr.shape != (2,):
+        raise ValueError(
+            f"`{name}` must be a pair (lo, hi) of numbers, got {arr.size} value(s): "
+            f"{_show(bounds)}."
+        )
+    lo, hi = (float(v) for v in arr)
+    if not lo < hi:
+        raise ValueError(f"`{name}` must be a pair (lo, hi) with lo < hi, got {_show(bounds)}.")
+    return lo, hi
+
+
+__all__ += ["as_bounds", "as_relative_tolerance"]

@@ -17,12 +17,22 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mvc._scaling import (
+    EPS,
+    ROUNDING,
+    gradient_at,
+    norm,
+    reference_size,
+    rounding,
+    steps,
+    typical_size,
+)
 from mvc._validation import (
+    as_bounds,
     as_callable,
     as_int,
     as_point,
     as_positive_real,
-    as_real_array,
     check_values,
 )
 from mvc.derivatives import gradient, hessian
@@ -39,15 +49,25 @@ __all__ = [
     "steepest_descent_step",
 ]
 
-_EPS = np.finfo(np.float64).eps
 #: The sufficient decrease a line-search step must give: c in f(x + tp) <= f(x) + c t J p.
 #: Armijo's own 1/2: on a quadratic no accepted step passes the minimum along the line, so
 #: steepest descent cannot lock into a bounce across a valley at t = 2/lambda_max, which a
 #: tiny c (the 1e-4 usual for quasi-Newton directions) allows with halved steps.
 ARMIJO = 0.5
+#: A step whose decrease is more than this fraction of t |∇f|^2 is short: on a quadratic it
+#: is less than half the way to the minimum along the line, so the search doubles it.
+SHORT = 0.75
 #: Values of f closer than this (relative) are lost in rounding: the line search then
 #: tests the slope instead (Hager and Zhang's approximate Wolfe condition).
-ROUNDING = 100 * np.finfo(np.float64).eps
+BAND = 100 * EPS
+#: The most trial lengths per line search (each one halves or doubles: 2^60 ~ 1e18).
+TRIALS = 60
+#: A differenced gradient whose rounding error is over this fraction of it is taken
+#: again with longer steps.
+SHAKY = 1e-4
+#: The line search has stalled when this many steps in a row moved x by less than CRAWL
+#: of its size.
+CRAWLED, CRAWL = 5, 1e-14
 
 
 def gradient_descent(
@@ -70,12 +90,14 @@ def gradient_descent(
         The starting point.
     grad : callable, optional
         The gradient, ``grad(x) -> array of n`` (a number for a scalar `x0`). By
-        default central differences (`mvc.gradient`).
+        default central differences (see Notes).
     lr : float, optional
         The learning rate $\gamma$ of the fixed step $-\gamma \nabla f$. By default
         (None) each step's length comes from a backtracking (Armijo) line search.
     tol : float
-        Converged when $\|\nabla f(x)\| \le$ `tol`.
+        Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
+        $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
+        differences (so a gradient lost in the rounding of $f$ never passes).
     max_iter : int
         The most steps to take.
 
@@ -84,9 +106,10 @@ def gradient_descent(
     SolverResult
         `x` has the shape of `x0`; `fun` is $f(x)$; `history` holds every iterate,
         row 0 being `x0`. When `converged` is False, `message` says why: divergence
-        ($f$ rose at 10 steps in a row, or $x$ or $f$ left $\pm 10^{100}$: `lr` too
-        large), $f$ unbounded below, a cycle, a line search that found no decrease,
-        a value that is not finite, or `max_iter` reached.
+        ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
+        at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
+        that found no decrease, a gradient lost in the rounding of $f$, a value that
+        is not finite, or `max_iter` reached.
 
     Raises
     ------
@@ -104,21 +127,33 @@ def gradient_descent(
     update. It converges on a quadratic when $\gamma < 2/\lambda_{\max}$ of the
     Hessian, and diverges (or cycles, at equality) above.
 
-    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$ and $t$ halved from
-    twice the last accepted length (1 at the start) until
+    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$. The first trial $t$ is
+    twice the last accepted length (at the start, the smaller of
+    $|x_0|/|\nabla f|$ and $|f(x_0)|/|\nabla f|^2$, as a power of 2, so that it
+    follows the units of $x$ and $f$). It is accepted when
     $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
     $f$ falls at every step and, on a quadratic, no step passes the minimum along
     the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
-    valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); a non-finite trial value counts as no
-    decrease. Near a minimum whose value is far from 0 the decrease is lost in the
-    rounding of $f$; when $f(x + tp)$ and $f(x)$ agree to $100\epsilon$, the step is
-    accepted instead if the slope along $p$ has flattened,
+    valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); otherwise it is
+    halved, and it is doubled while $f$ falls by more than $\tfrac34 t \|\nabla f\|^2$
+    (on a quadratic, less than half the way to the line's minimum); a non-finite trial
+    value counts as no decrease. Near a minimum whose value is far from 0 the decrease
+    is lost in the rounding of $f$; when $f(x + tp)$ and $f(x)$ agree to $100\epsilon$,
+    the slope along $p$ decides instead: the step is accepted once it has flattened,
     $-0.9\,|\nabla f|^2 \le \nabla f(x + tp) \cdot p \le 0.8\,|\nabla f|^2$ (Hager and
-    Zhang's approximate Wolfe condition), at the cost of one gradient. If $t \|p\|$
-    falls below rounding of $x$ the search has failed.
+    Zhang's approximate Wolfe condition), lengthened while it is steeper and shortened
+    once it has turned up, at the cost of one gradient per trial. If $t \|p\|$ falls
+    below rounding of $x$ the search has failed.
+
+    Without `grad`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
+    larger of $|x_j|$ and $|{x_0}_j|$, and each value of $f$ is taken to carry rounding
+    of $4\epsilon$ times the size of its terms; where that swamps the gradient (a large
+    constant part in $f$) the steps are lengthened by the cube root of $|f|$ over
+    $f$'s variation. A gradient no larger than its own rounding error is reported as
+    lost, not as converged.
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
-    `f`; the line search adds one evaluation of `f` per halving.
+    `f`; the line search adds one evaluation of `f` per halving or doubling.
 
     Examples
     --------
@@ -138,76 +173,161 @@ def gradient_descent(
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     scalar = np.ndim(x0) == 0
     x = as_point(x0, "x0")
-    F, G = _objective(f, grad, scalar, x.size)
-    fx, g = _start(F, x), _start(G, x, "`grad`" if grad else "`f` near `x0`")
+    F, G = _objective(f, grad, scalar, x)
+    fx = _start(F, x)
+    g, noise = _start_gradient(G, x, fx, "`grad`" if grad else "`f` near `x0`")
     with np.errstate(all="ignore"):  # divergence is reported in the result, not warned
-        return _descent_loop(F, G, x, fx, g, lr, tol, max_iter, scalar)
+        return _descent_loop(F, G, x, (fx, g, noise), lr, tol, max_iter, scalar)
 
 
-def _descent_loop(F, G, x, fx, g, lr, tol, max_iter, scalar) -> SolverResult:
+def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     """Steps until the gradient is flat, each exit with its message."""
-    history, rising, t = [x], 0, 1.0
-    done = _Finish(history, scalar)
+    (fx, g, noise), history, rising = start, [x], 0
+    t = _first_length(x, fx, g)
+    done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
     for _ in range(max_iter):
-        if np.linalg.norm(g) <= tol:
-            return done(fx, True, f"converged: |∇f(x)| <= tol = {tol:g}")
+        flat = _flat(x, fx, g, noise, target)
+        if flat:
+            return done(fx, *flat)
         if lr is not None:
             # --8<-- [start:step]
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
             # --8<-- [end:step]
         else:
-            t = _armijo(F, G, x, fx, g, 2 * t)
+            # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then,
+            # before giving up, let the slope alone judge every trial.
+            t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
-                return done(fx, False, _no_decrease(x, g))
+                return done(fx, False, _no_decrease(x, fx, g, noise, target))
             step = -t * g
         x, fx_old = x + step, fx
         history.append(x)
-        fx, g = F(x), G(x)
-        trouble = _trouble(x, fx, fx_old, g, lr)
+        fx = F(x)
+        g, noise = G(x, fx)
         rising = rising + 1 if fx > fx_old else 0
-        if not trouble and lr is not None and rising >= GROWING:
-            trouble = f"diverged: f rose at each of the last {GROWING} steps; lr = {lr:g} too large"
-        if not trouble and lr is not None and _period(history, tol):
-            period = _period(history, tol)
-            trouble = f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
+        trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
         if trouble:
             return done(fx, False, trouble)
     return done(fx, False, f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
-                           f"{np.linalg.norm(g):.3g}")
+                           f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}")
 
 
-def _no_decrease(x, g) -> str:
+def _pace(history, rising, lr, tol) -> str:
+    """With `lr`: f rising step after step, or a cycle. Without: steps too small to move x."""
+    if lr is not None and rising >= GROWING:
+        return f"diverged: f rose at each of the last {GROWING} steps; lr = {lr:g} too large"
+    period = _period(history, tol) if lr is not None else 0
+    if period:
+        return f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
+    steps = np.diff(history[-CRAWLED - 1 :], axis=0)
+    if lr is None and len(steps) == CRAWLED and all(
+            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:])):
+        return (f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
+                f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
+                "down to be found (are there terms in f that cancel?)")
+    return ""
+
+
+def _first_length(x, fx, g) -> float:
+    """Half the line search's first trial length t: the smaller of |x0| / |∇f| (a step as
+    long as x) and |f(x0)| / |∇f|^2 (a fall of |f(x0)| on the tangent plane), which follow
+    the units of x and f, rounded to a power of 2 so that t ∇f is exact; 1 if neither is
+    known."""
+    lengths = [a / b for a, b in ((norm(x), norm(g)), (abs(fx), g @ g)) if a > 0 and b > 0]
+    return float(2.0 ** np.round(np.log2(min(lengths, default=1.0))))
+
+
+def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
+    """Converged, or the gradient lost in rounding, or None to go on.
+
+    Converged when |∇f| plus the rounding error of a differenced gradient is at most
+    tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
+    """
+    if not np.any(g) and noise == 0:
+        return True, "converged: ∇f(x) = 0 exactly"
+    if norm(g) + noise <= target:
+        return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
+    if norm(g) <= noise:
+        return False, _lost(x, fx, g, noise, target)
+    return None
+
+
+def _lost(x, fx, g, noise, target) -> str:
+    return (f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} is rounded to about "
+            f"{ROUNDING * EPS * abs(fx):.1g}, so central differences cannot see slopes below "
+            f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
+            f"|∇f| <= tol |∇f(x0)| = {target:.2g}. Pass `grad`, subtract f's constant part, "
+            "or loosen tol")
+
+
+def _no_decrease(x, fx, g, noise, target) -> str:
+    if noise > 0 and norm(g) <= 10 * noise:
+        return _lost(x, fx, g, noise, target)
     return (f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
-            f"{np.linalg.norm(g):.3g} (is the gradient right, or tol below what rounding allows?)")
+            f"{norm(g):.3g} (is the gradient right, or tol below what rounding allows?)")
 
 
 # --8<-- [start:armijo]
-def _armijo(F, G, x, fx, g, t) -> float:
-    """The first length t, halving, with f(x - t g) <= f(x) - c t |g|^2; 0 if none is found."""
-    slope = g @ g
-    while t * np.sqrt(slope) > _EPS * max(1.0, np.linalg.norm(x)):
-        trial = F(x - t * g)
-        if abs(trial - fx) <= ROUNDING * abs(fx):  # f cannot tell: ask the slope along -g
-            along = -G(x - t * g) @ g
-            if -0.9 * slope <= along <= 0.8 * slope:
-                return t
-        elif np.isfinite(trial) and trial <= fx - ARMIJO * t * slope:
+def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
+    """A length t for the step -t g that lowers f enough; 0 if none is found.
+
+    A short step is doubled, a long one halved (or, once both are known, bisected).
+    Changes of f within `band` |f(x)| are taken for rounding.
+    """
+    best, short, long = 0.0, 0.0, np.inf
+    for _ in range(TRIALS):
+        if t * norm(g) <= EPS * norm(x):  # the step no longer moves x
+            break
+        verdict = _trial(F, G, x, fx, g, t, band)
+        if verdict == "good":
             return t
-        t /= 2
-    return 0.0
+        if verdict in ("short", "steep"):  # a longer step may do better
+            short = t
+            best = t if verdict == "short" else best  # "steep": f did not fall, keep looking
+        elif best:  # long, after a short one: keep that
+            return best
+        else:
+            long = t
+        t = 2 * t if long == np.inf else (short + long) / 2 if short else t / 2
+    return best
+
+
+def _trial(F, G, x, fx, g, t, band) -> str:
+    """Is the step -t g "long" (f does not fall enough), "short" (more would do), or "good"?
+
+    Within rounding of f(x), the slope along -g decides: still steep is short ("steep" if
+    f came out higher, so that a wrong gradient cannot climb in the rounding), turned
+    up is long, and flattened is good.
+    """
+    slope, trial = g @ g, F(x - t * g)
+    if abs(trial - fx) <= band * abs(fx) or band == np.inf:  # f cannot tell: ask the slope
+        along = -G(x - t * g, trial)[0] @ g
+        if along < -0.9 * slope:
+            return "short" if trial <= fx else "steep"
+        return "long" if along > 0.8 * slope else "good"
+    if not (np.isfinite(trial) and trial <= fx - ARMIJO * t * slope):
+        return "long"  # Armijo's sufficient decrease: f(x - t g) <= f(x) - c t |g|^2
+    return "short" if trial < fx - SHORT * t * slope else "good"
 # --8<-- [end:armijo]
 
 
-def _trouble(x, fx, fx_old, g, lr) -> str:
-    """Why the run must stop at the new iterate (unbounded, diverged, not finite), or ''."""
-    where = f"at x = {_show(x)}"
-    if fx < -DIVERGED or (not np.isfinite(fx) and fx_old < 0 and lr is None):
+def _trouble(history, fx, fx_old, g, start, lr) -> str:
+    """Why the run must stop at the new iterate (unbounded, diverged, not finite), or ''.
+
+    "Far" is relative: 1e100 times |x0| (or the first step) and times the size of f at
+    the start, max(|f(x0)|, |∇f(x0)| |x0|).
+    """
+    x, where = history[-1], f"at x = {_show(history[-1])}"
+    size_x = max(norm(history[0]), norm(history[1] - history[0]))
+    size_f = max(abs(start[0]), norm(start[1]) * size_x)
+    if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
         return f"unbounded: f(x) = {fx:.3g} {where}; f has no minimum this way"
     if not (np.isfinite(fx) and np.all(np.isfinite(g))):
         return f"diverged: f(x) or its gradient is not finite {where}"
-    if fx > DIVERGED or np.linalg.norm(x) > DIVERGED:
+    if fx > DIVERGED * size_f or norm(x) > DIVERGED * size_x:
         cause = f"lr = {lr:g} is too large" if lr is not None else "f has no minimum this way"
-        return f"diverged: |x| or f(x) beyond {DIVERGED:.0e} {where}; {cause}"
+        return (f"diverged: |x| or f(x) grew beyond {DIVERGED:.0e} times its size at the "
+                f"start {where}; {cause}")
     return ""
 
 
@@ -340,14 +460,14 @@ def descend(
     """
     f = as_callable(f, "f")
     step_rule = _strategy(strategy)
-    lo, hi = (-np.inf, np.inf) if bounds is None else _bounds(bounds)
+    lo, hi = (-np.inf, np.inf) if bounds is None else as_bounds(bounds, "bounds")
     tol = as_positive_real(tol, "tol")
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     x = np.clip(as_point(x0, "x0"), lo, hi)
-    F, G = _objective(f, None, False, x.size)
+    F = _objective(f, None, False, x)[0]
     fx = _start(F, x)
     with np.errstate(all="ignore"):
-        return _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter)
+        return _strategy_loop(f, F, _plain_gradient(F), x, fx, step_rule, lo, hi, tol, max_iter)
 
 
 def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverResult:
@@ -383,6 +503,18 @@ def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverRe
     return done(fx, False, f"max_iter = {max_iter} reached without converging")
 
 
+def _plain_gradient(F) -> Callable:
+    """`mvc.gradient` of F, with nan where f is not finite near x (the Sandpit's J)."""
+
+    def G(x):
+        try:
+            return gradient(_finite(F), x)
+        except _NonFinite:
+            return np.full(x.size, np.nan)
+
+    return G
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -399,13 +531,67 @@ class _Finish:
                             history=H[:, 0] if self.scalar else H, message=message)
 
 
-def _objective(f, grad, scalar, n) -> tuple[Callable, Callable]:
-    """f and its gradient as functions of 1-D points; a non-finite gradient comes back as nan."""
+def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
+    """f, and its gradient with a bound on that gradient's error, as functions of 1-D points.
+
+    ``G(x, fx) -> (g, noise)``: `grad`'s value and 0, or central differences and their
+    rounding error; a non-finite value in the differences gives nan and inf.
+    """
 
     def F(x):
         with np.errstate(all="ignore"):
             value = f(float(x[0])) if scalar else f(x)
         return float(_real(value, (), "`f`"))
+
+    if grad is None:
+        return F, _Differenced(F, x0)
+
+    def G(x, fx):
+        with np.errstate(all="ignore"):
+            value = grad(float(x[0])) if scalar else grad(x)
+        shape = () if scalar else (x0.size,)
+        return np.atleast_1d(_real(value, shape, "`grad`")).astype(np.float64), 0.0
+
+    return F, G
+
+
+class _Differenced:
+    """∇f by central differences, and its rounding error: ``G(x, fx) -> (g, noise)``.
+
+    The step along x_j is eps^(1/3) times x_j's typical size, so it follows x's units.
+    Where f is large beside its changes (a large constant part, or the flat floor of a
+    valley) the rounding of f can swamp the difference; if it is over SHAKY of |∇f|,
+    the steps are lengthened by the cube root of |f(x)| over f's variation (the largest
+    |∇f| |x| so far), which balances truncation against that rounding, and the result
+    with the smaller rounding error is kept.
+    """
+
+    def __init__(self, F, x0):
+        self.F, self.x0, self.reference, self.variation = _finite(F), x0, None, 0.0
+
+    def __call__(self, x, fx):
+        self.reference = reference_size(self.x0, self.reference, x)
+        size = typical_size(x, self.reference)
+        try:
+            g, noise = self._differences(x, fx, size)
+            self.variation = max(self.variation, norm(g) * size.max())
+            boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
+            if noise > SHAKY * norm(g) and boost > 1:
+                g, noise = min((g, noise), self._differences(x, fx, boost * size),
+                               key=lambda pair: pair[1])
+        except _NonFinite:
+            return np.full(x.size, np.nan), np.inf
+        return g, noise
+
+    def _differences(self, x, fx, size):
+        s = steps(x, size, 1 / 3)
+        g = gradient_at(self.F, x, s)
+        terms = abs(fx) + np.abs(g) @ np.abs(x)  # each value of f is rounded by eps that
+        return g, norm(rounding(np.array([terms]), s)[0])
+
+
+def _finite(F) -> Callable:
+    """F, raising _NonFinite for inf or nan (while a gradient is differenced)."""
 
     def finite_F(x):
         value = F(x)
@@ -413,17 +599,7 @@ def _objective(f, grad, scalar, n) -> tuple[Callable, Callable]:
             raise _NonFinite
         return value
 
-    def G(x):
-        if grad is None:
-            try:
-                return gradient(finite_F, x)
-            except _NonFinite:
-                return np.full(n, np.nan)
-        with np.errstate(all="ignore"):
-            value = grad(float(x[0])) if scalar else grad(x)
-        return np.atleast_1d(_real(value, () if scalar else (n,), "`grad`")).astype(np.float64)
-
-    return F, G
+    return finite_F
 
 
 class _NonFinite(Exception):
@@ -446,6 +622,14 @@ def _start(F, x, what="`f`"):
     return value
 
 
+def _start_gradient(G, x, fx, what):
+    """The gradient at x0 and its error bound; the gradient must be finite."""
+    g, noise = G(x, fx)
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"{what} must return finite values at `x0` = {_show(x)}, got {g!r}.")
+    return g, noise
+
+
 def _strategy(strategy) -> Callable:
     if callable(strategy):
         return strategy
@@ -456,13 +640,6 @@ def _strategy(strategy) -> Callable:
             f"`strategy` must be one of {tuple(STRATEGIES)} or a callable, got {strategy!r}."
         )
     raise TypeError(f"`strategy` must be a name or a callable step(f, J, H), got {strategy!r}.")
-
-
-def _bounds(bounds) -> tuple[float, float]:
-    lo, hi = as_real_array(bounds, "bounds").reshape(-1).tolist() + [None] * (2 - np.size(bounds))
-    if lo is None or hi is None or np.size(bounds) != 2 or not lo < hi:
-        raise ValueError(f"`bounds` must be a pair (lo, hi) with lo < hi, got {bounds!r}.")
-    return lo, hi
 
 
 def _show(x) -> str:

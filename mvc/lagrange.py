@@ -15,15 +15,34 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mvc._validation import as_callable, as_int, as_point, as_positive_real, check_vector_values
-from mvc.derivatives import gradient, hessian, jacobian
+from mvc._scaling import (
+    EPS,
+    ROUNDING,
+    gradient_at,
+    hessian_at,
+    jacobian_at,
+    reference_size,
+    rounding,
+    steps,
+    typical_size,
+)
+from mvc._validation import (
+    as_callable,
+    as_int,
+    as_point,
+    as_relative_tolerance,
+    check_vector_values,
+)
 from mvc.result import SolverResult
-from mvc.roots import _NonFinite, newton_raphson
+from mvc.roots import DIFFERENCED, _Given, _iterate, _NonFinite
 
 __all__ = ["bordered_hessian", "classify", "lagrange_multipliers"]
 
-#: The constraints count as met when |g(x)| is at most this (times max(1, |g(x0)|)).
+#: The constraints count as met when each |g_k(x)| is at most this times the size of
+#: its terms, |J_g||x|.
 FEASIBLE = 1e-8
+#: The Hessian of L is lost in rounding when its error bound is over this part of it.
+LOST = 0.01
 
 
 def lagrange_multipliers(
@@ -31,7 +50,7 @@ def lagrange_multipliers(
     g: Callable,
     x0: np.ndarray,
     *,
-    tol: float = 1e-10,
+    tol: float = 1e-8,
     max_iter: int = 50,
 ) -> SolverResult:
     r"""A stationary point of $f$ subject to $g(x) = 0$, and its multipliers $\lambda$.
@@ -46,7 +65,11 @@ def lagrange_multipliers(
         The starting guess of the point (1-D, $n \ge 2$). The multipliers start at
         the least-squares solution of $\nabla f(x_0) = \lambda \nabla g(x_0)$.
     tol : float
-        The step tolerance of Newton–Raphson on $\nabla \mathcal{L} = 0$.
+        Relative tolerance of Newton–Raphson on $\nabla \mathcal{L} = 0$, at least
+        $\epsilon$: converged when the last step in $(x, \lambda)$ and
+        $|\nabla \mathcal{L}|$ are at most `tol` relative to the size of its terms (or
+        within the rounding of its differences, when that is below
+        $\sqrt\epsilon$ of them), and each constraint holds to $10^{-8}$ of its terms.
     max_iter : int
         The most Newton steps.
 
@@ -56,7 +79,8 @@ def lagrange_multipliers(
         `x` the point, `fun` $= f(x)$, `multipliers` $\lambda$ (shape ``(m,)``),
         `history` the points, row 0 `x0`. When `converged` is False, `message` says
         why: the constraints are not met (infeasible, perhaps inconsistent), the
-        Jacobian of $\nabla \mathcal{L}$ is singular (for instance where $\nabla g = 0$),
+        Jacobian of $\nabla \mathcal{L}$ is singular (for instance where $\nabla g = 0$)
+        or lost in rounding, a stall at the rounding of $\nabla \mathcal{L}$,
         divergence, a cycle or `max_iter`.
 
     Raises
@@ -65,7 +89,8 @@ def lagrange_multipliers(
         If `f` or `g` is not callable, `x0` is not real numbers, `tol` not a number,
         `max_iter` not an integer.
     ValueError
-        If `x0` is not a finite 1-D point of at least 2 numbers, `g` has $m \ge n$
+        If `tol` is below $\epsilon$ or not finite, `max_iter` < 1,
+        `x0` is not a finite 1-D point of at least 2 numbers, `g` has $m \ge n$
         constraints or returns a 2-D array, `f` is not one number, or a value at `x0`
         is not finite.
 
@@ -78,7 +103,10 @@ def lagrange_multipliers(
 
     Newton's method needs the Jacobian of $\nabla \mathcal{L}$, the bordered matrix
     $\begin{pmatrix} H_f - \sum_k \lambda_k H_{g_k} & -J_g^T \\ -J_g & 0 \end{pmatrix}$,
-    built from `mvc.hessian` and `mvc.jacobian` (central differences). Cost per
+    built from `mvc.hessian` and `mvc.jacobian` (central differences) with the step
+    along $x_j$ proportional to the larger of $|x_j|$ and $|{x_0}_j|$, so the verdict
+    does not depend on the units of $x$, $f$ or $g$; the stopping rule is
+    `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
 
     Whether the point is a maximum, a minimum or neither, `classify` says.
@@ -95,50 +123,104 @@ def lagrange_multipliers(
     """
     f = as_callable(f, "f")
     g = as_callable(g, "g")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol")
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     x = as_point(x0, "x0")
     if x.size < 2:
         raise ValueError(f"`x0` must have at least 2 coordinates, got {x.size}.")
     G, F = _constraints(g, x), _guarded(f, (), "`f`")
+    L = _Lagrangian(F, G, x)
     try:
-        lam = np.linalg.lstsq(jacobian(G, x).T, gradient(F, x), rcond=None)[0]
+        s = L.steps(x)[0]
+        lam = np.linalg.lstsq(jacobian_at(G, x, s).T, gradient_at(F, x, s), rcond=None)[0]
+        z = np.concatenate([x, lam])
+        grad = L.gradient(z)
     except _NonFinite:
         raise ValueError(f"`f` and `g` must be finite near `x0` = {x!r}.") from None
-    return _solve(F, G, x, lam, tol, max_iter)
+    with np.errstate(all="ignore"):
+        run = _iterate(L.gradient, L, z, grad, tol, max_iter, False)
+    return _result(run, F, G, x.size)
 
 
-def _solve(F, G, x, lam, tol, max_iter) -> SolverResult:
-    """Newton–Raphson on ∇L = 0 in (x, λ), then the check that the constraints hold."""
-    n = x.size
-
-    # --8<-- [start:lagrangian]
-    def grad_L(z):  # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
-        x, lam = z[:n], z[n:]
-        return np.concatenate([gradient(F, x) - jacobian(G, x).T @ lam, -G(x)])
-
-    # --8<-- [end:lagrangian]
-
-    def hess_L(z):
-        x, lam = z[:n], z[n:]
-        return bordered_hessian(F, G, x, lam)
-
-    z0 = np.concatenate([x, lam])
-    run = newton_raphson(grad_L, z0, fprime=hess_L, tol=tol, max_iter=max_iter)
+def _result(run, F, G, n) -> SolverResult:
+    """The point and multipliers from Newton's run on ∇L = 0, checked against the constraints."""
     point, lam = run.history[-1, :n], run.history[-1, n:]
     converged = run.converged
-    message = run.message.replace("|f(x)|", "|∇L|")
+    message = run.message.replace("|f(x)|", "|∇L|").replace("f's terms", "∇L's terms")
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
-    if converged and not np.linalg.norm(G(point)) <= FEASIBLE * max(1.0, np.linalg.norm(G(x))):
+    if converged and not _feasible(G, point):
         miss = np.linalg.norm(G(point))
         message = (f"infeasible: |g(x)| = {miss:.3g} at the end "
                    "(the constraints may be inconsistent, or tol too loose)")
         converged = False
-    fun = _value(F, point)
-    return SolverResult(x=point, fun=fun, converged=converged, n_iter=run.n_iter,
+    return SolverResult(x=point, fun=_value(F, point), converged=converged, n_iter=run.n_iter,
                         history=run.history[:, :n],
                         message=f"Newton on ∇L = 0 in (x, λ): {message}",
                         multipliers=lam)
+
+
+def _feasible(G, x) -> bool:
+    """Each |g_k(x)| at most FEASIBLE times the size of its terms, |J_g||x|."""
+    try:
+        terms = np.abs(jacobian_at(G, x, steps(x, typical_size(x, np.abs(x)), 1 / 3))) @ np.abs(x)
+    except _NonFinite:
+        return False  # g is not finite beside x: not a point to vouch for
+    return bool(np.all(np.abs(G(x)) <= FEASIBLE * terms))
+
+
+class _Lagrangian:
+    """∇L and its Jacobian, the bordered Hessian, in z = (x, λ), by central differences
+    whose steps follow the units of each x_j; with the Jacobian, a bound on its error.
+
+    It is the `J` of `mvc.roots._iterate`: called with (z, ∇L(z)), it returns (B, error).
+    """
+
+    def __init__(self, F, G, x0):
+        self.F, self.G, self.x0, self.reference = F, G, x0, None
+        self.n = x0.size
+
+    def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
+        """The steps for first (eps^(1/3)) and second (eps^(1/4)) differences at x."""
+        self.reference = reference_size(self.x0, self.reference, x)
+        size = typical_size(x, self.reference)
+        return steps(x, size, 1 / 3), steps(x, size, 1 / 4)
+
+    # --8<-- [start:lagrangian]
+    def gradient(self, z):  # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
+        x, lam = z[: self.n], z[self.n :]
+        s = self.steps(x)[0]
+        return np.concatenate([gradient_at(self.F, x, s) - jacobian_at(self.G, x, s).T @ lam,
+                               -self.G(x)])
+
+    # --8<-- [end:lagrangian]
+
+    def __call__(self, z, grad) -> tuple[np.ndarray, np.ndarray]:
+        x, lam = z[: self.n], z[self.n :]
+        s1, s2 = self.steps(x)
+        B, H, Jg = _bordered(self.F, self.G, x, lam, s1, s2)
+        return B, self._error(x, lam, grad[: self.n] + Jg.T @ lam, H, Jg, (s1, s2))
+
+    def _error(self, x, lam, grad_f, H, Jg, s) -> np.ndarray:
+        """The bordered Hessian's error bound: the rounding of f and g over the steps
+        (second differences add four values), truncation eps^(1/2) and eps^(2/3)."""
+        (s1, s2), size_f = s, abs(self.F(x)) + np.abs(grad_f) @ np.abs(x)
+        size_g = np.abs(self.G(x)) + np.abs(Jg) @ np.abs(x)
+        rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
+        self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
+        E_H = 4 * rounded / np.outer(s2, s2)
+        self.lost = np.max(E_H) > LOST * np.max(np.abs(H))  # H_L is mostly rounding
+        E_H += np.sqrt(EPS) * np.abs(H)
+        E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
+        return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
+
+    noise, trusted = 0.0, True  # the rounding of ∇L (set at each call); J is mvc's own
+
+    def singular(self, z, grad, where, cond) -> str:
+        if not self.lost:
+            return _Given.singular(self, z, grad, where, cond)
+        return (f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
+                "second differences of f and g are no larger than their rounding error, so "
+                "Newton's step cannot be trusted; rescale f (subtract a large constant part)")
 
 
 def _value(F, point) -> float:
@@ -158,7 +240,8 @@ def bordered_hessian(
     H_{\mathcal{L}} = H_f - \sum_k \lambda_k H_{g_k},$$
 
     the Jacobian of $\nabla \mathcal{L} = [\nabla f - J_g^T \lambda, -g]$, by central
-    differences (`mvc.hessian`, `mvc.jacobian`).
+    differences (`mvc.hessian`, `mvc.jacobian`) with the step along $x_j$ scaled
+    to $|x_j|$ (or, where $x_j = 0$, to the largest $|x_i|$; 1 at the origin).
 
     Examples
     --------
@@ -172,11 +255,17 @@ def bordered_hessian(
     """
     x = as_point(x, "x")
     lam = np.atleast_1d(np.asarray(multipliers, dtype=np.float64))
-    G = _constraints(g, x)
-    Jg = jacobian(G, x)
-    H = hessian(f, x) - sum(lk * hessian(lambda v, k=k: G(v)[k], x) for k, lk in enumerate(lam))
-    m = Jg.shape[0]
-    return np.block([[H, -Jg.T], [-Jg, np.zeros((m, m))]])
+    size = typical_size(x, np.abs(x))
+    return _bordered(f, _constraints(g, x), x, lam, steps(x, size, 1 / 3), steps(x, size, 1 / 4))[0]
+
+
+def _bordered(F, G, x, lam, s1, s2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bordered Hessian, H_L and J_g, with steps s1 (first differences) and s2 (second)."""
+    Jg = jacobian_at(G, x, s1)
+    H = hessian_at(F, x, s2) - sum(
+        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam))
+    m = lam.size
+    return np.block([[H, -Jg.T], [-Jg, np.zeros((m, m))]]), H, Jg
 
 
 def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -> str:

@@ -16,29 +16,45 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mvc._scaling import (
+    EPS,
+    ROUNDING,
+    jacobian_at,
+    norm,
+    reference_size,
+    rounding,
+    steps,
+    typical_size,
+)
 from mvc._validation import (
     as_callable,
     as_int,
     as_point,
-    as_positive_real,
+    as_relative_tolerance,
     check_values,
 )
-from mvc.derivatives import jacobian
 from mvc.result import SolverResult
 
 __all__ = ["newton_raphson"]
 
-_EPS = np.finfo(np.float64).eps
-#: A step longer than this many times max(1, |x|) means f' (or J) has all but vanished:
-#: |f'| < sqrt(eps) |f| / max(1, |x|).
-VANISHING = 1 / np.sqrt(_EPS)
-#: An iterate or a value this large has left any problem worth solving: divergence.
+#: A step longer than this many times the largest |x| so far leaves none of x's digits:
+#: the derivative (or J) has all but vanished.
+VANISHING = 1 / EPS
+#: |x| or |f(x)| this many times its size at the start has left any problem worth
+#: solving: divergence.
 DIVERGED = 1e100
 #: Cycles up to this period are detected (each step compares the newest iterate with
 #: this many before it).
 LONGEST_CYCLE = 8
 #: So many steps in a row that move away from the origin and raise |f|: divergence.
 GROWING = 10
+#: The relative accuracy of a Jacobian by central differences, where truncation and
+#: rounding balance.
+DIFFERENCED = EPS ** (2 / 3)
+#: A run has stalled when |f| has not fallen below its least value for this many steps,
+#: while the steps change x by less than SMALL of its size: rounding in f has the last word.
+STALLED = 3
+SMALL = 1e-3
 
 
 class _NonFinite(Exception):
@@ -65,11 +81,12 @@ def newton_raphson(
     fprime : callable, optional
         The derivative ``fprime(x) -> float`` (scalar), or the Jacobian
         ``fprime(x) -> (n, n) array`` (system). By default it is computed by central
-        differences (`mvc.derivative` / `mvc.jacobian`): still Newton–Raphson, never
-        the secant method.
+        differences (see Notes): still Newton–Raphson, never the secant method.
     tol : float
-        Converged when a step is no longer than `tol` $\cdot \max(1, \|x\|)$ (or
-        $f(x) = 0$ exactly).
+        Relative tolerance, at least $\epsilon \approx 2.2 \times 10^{-16}$. Converged
+        when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
+        `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
+        when $f(x) = 0$ exactly.
     max_iter : int
         The most steps to take.
 
@@ -78,9 +95,10 @@ def newton_raphson(
     SolverResult
         `x` has the shape of `x0` (a float for a scalar); `fun` is $f(x)$; `history`
         holds every iterate, row 0 being `x0`. When `converged` is False, `message`
-        says which failure ended the run: a zero or vanishing derivative, a singular
-        Jacobian, a cycle, divergence (an iterate or value not finite or beyond
-        $10^{100}$, or both growing for 10 steps in a row), or `max_iter` reached.
+        says which failure ended the run: a zero or vanishing derivative, one lost in
+        rounding, a singular Jacobian, a cycle, a stall at the rounding of $f$,
+        divergence (an iterate or value not finite or $10^{100}$ times its size at
+        the start, or both growing for 10 steps in a row), or `max_iter` reached.
 
     Raises
     ------
@@ -88,9 +106,9 @@ def newton_raphson(
         If `f` or `fprime` is not callable, `x0` is not real numbers, `tol` is not a
         number or `max_iter` not an integer.
     ValueError
-        If `x0` is empty, 2-D or not finite, `tol` is not positive, `max_iter` < 1,
-        `f` or `fprime` returns the wrong shape (a system must be square), or $f(x_0)$
-        is not finite.
+        If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$ or not finite,
+        `max_iter` < 1, `f` or `fprime` returns the wrong shape (a system must be
+        square), or $f(x_0)$ is not finite.
 
     Notes
     -----
@@ -98,11 +116,30 @@ def newton_raphson(
     convergence), so the digits double; near a multiple root it only halves. The
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
-    does from $0$: $0 \to 1 \to 0$. A cycle is reported when an iterate returns
-    within the step tolerance of one of the 8 before it. A derivative is "vanishing" when
-    the step it implies is longer than $\epsilon^{-1/2} \max(1, |x|) \approx 6.7
-    \times 10^7 \max(1, |x|)$; a Jacobian is singular when its condition number
-    exceeds $1/\epsilon$ or its step is that long.
+    does from $0$: $0 \to 1 \to 0$.
+
+    Every test is relative, so the verdict does not depend on the units of $x$ or
+    $f$. With $J$ the Jacobian of the last step, equation $i$'s terms have size
+    $\sum_j |J_{ij}| |x_j|$; the last step must change them by at most `tol` of that,
+    and $|f_i(x)|$ must be at most `tol` of it too: a small step alone is not a root.
+    With `fprime`, $|f|$ must also have fallen as after a Newton step (by half, or
+    enough that the steps still to come add up to within `tol`), so that a wrong
+    derivative, which makes the steps tiny and the terms look large, is not taken
+    for convergence. A cycle is an iterate that returns within `tol` (relative) of
+    one of the 8 before it. A run has stalled when $|f|$ has not fallen below its
+    least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
+    rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
+    when its step would be over $1/\epsilon$ times the largest $|x|$ so far. A
+    Jacobian is singular when some matrix within its error, entry by entry
+    ($n\epsilon |J|$ for `fprime`; $\epsilon^{2/3} |J|$ and the rounding of $f$ for
+    differences), could be singular: the spectral radius of $|J^{-1}|\,E$ reaches 1,
+    a test that scaling rows and columns leaves alone.
+
+    Without `fprime`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
+    larger of $|x_j|$ and $|{x_0}_j|$ (for a variable that starts at 0, the largest
+    size reached), so it follows the units of $x$. If $f$ is so large that
+    $f(x \pm h)$ differ by less than their rounding, the derivative is lost and the
+    message says so (pass `fprime`, or rescale $f$).
 
     Cost per step: one evaluation of `f` and one of `fprime`; without `fprime`,
     $2n$ more evaluations of `f` for the central differences.
@@ -116,95 +153,179 @@ def newton_raphson(
     """
     f = as_callable(f, "f")
     fprime = None if fprime is None else as_callable(fprime, "fprime")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol")
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     scalar = np.ndim(x0) == 0
     x = as_point(x0, "x0")
     F = _function(f, scalar, x.size)
-    J = _derivative(F, fprime, scalar, x.size)
+    J = _Differenced(F, x) if fprime is None else _Given(fprime, scalar, x.size)
     fx = _start(F, x)
     with np.errstate(all="ignore"):  # divergence is reported in the result, not warned
         return _iterate(F, J, x, fx, tol, max_iter, scalar)
 
 
 def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
-    """The loop: a Newton step, then the stopping rule; every exit says why."""
-    history, growing = [x], 0
+    """The loop: a Newton step, then the stopping rule; every exit says why.
+
+    `J(x, fx)` gives the Jacobian and a bound on its error, entry by entry, and
+    explains a flat or singular one (`J.flat`, `J.singular`).
+    """
+    history, progress = [x], _Progress(fx)
     done = _Finish(history, scalar)
     for _ in range(max_iter):
         if not np.any(fx):
             return done(fx, True, "converged: f(x) = 0 exactly")
         try:
-            step, trouble = _newton_step(J, x, fx, scalar)
+            Jx, error = J(x, fx)
+            step, trouble = _newton_step(J, Jx, error, x, fx, history, scalar)
             if trouble:
                 return done(fx, False, trouble)
-            x, fx_old = x + step, fx
+            x = x + step
             history.append(x)
             fx = F(x)
         except _NonFinite:
             return done(None, False, _diverged(x, "f(x) or its derivative is not finite"))
-        grew = _norm(x) > _norm(history[-2]) and _norm(fx) > _norm(fx_old)
-        growing = growing + 1 if grew else 0
-        stop = _stop(history, step, fx, tol, growing, scalar)
+        progress.update(history, fx)
+        stop = _stop(history, Jx, J, fx, tol, progress, scalar)
         if stop:
             return done(fx, *stop)
-    return done(fx, False, f"max_iter = {max_iter} reached without converging: "
-                           f"|f(x)| = {_norm(fx):.3g}, last step {_norm(step):.3g}")
+    return done(fx, False, _max_iter(max_iter, fx, x - history[-2], J, progress))
 
 
-def _stop(history, step, fx, tol, growing, scalar) -> tuple[bool, str] | None:
-    """After a step: converged, diverged, cycling, or None to go on."""
-    x = history[-1]
-    if _norm(step) <= tol * max(1.0, _norm(x)):
-        return True, f"converged: the last step was at most tol = {tol:g} (relative)"
-    if growing >= GROWING:
+def _max_iter(max_iter, fx, step, J, progress) -> str:
+    hint = ""
+    if not J.trusted and progress.last > 0.9 * progress.previous:
+        hint = "; |f| hardly falls from step to step: is `fprime` right?"
+    return (f"max_iter = {max_iter} reached without converging: |f(x)| = {norm(fx):.3g}, "
+            f"last step {norm(step):.3g}{hint}")
+
+
+class _Progress:
+    """What the stopping rule remembers: |f(x0)|, the least |f| so far and how many steps
+    ago it was reached (`idle`), and how many steps in a row raised both |x| and |f|."""
+
+    def __init__(self, fx):
+        self.f0 = self.least = self.last = self.previous = norm(fx)
+        self.idle = self.growing = 0
+
+    def update(self, history, fx):
+        size = norm(fx)
+        grew = norm(history[-1]) > norm(history[-2]) and size > self.last
+        self.growing = self.growing + 1 if grew else 0
+        self.idle = 0 if size < self.least else self.idle + 1
+        self.least, self.previous, self.last = min(self.least, size), self.last, size
+
+
+def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
+    """After a step: converged, stalled, diverged, cycling, or None to go on."""
+    x, step = history[-1], history[-1] - history[-2]  # the step as taken
+    terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
+    moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
+    if _converged(moved, terms, fx, J, tol, progress):
+        return True, (f"converged: the last step and |f(x)| are at most tol = {tol:g} "
+                      "relative to x and to the size of f's terms")
+    if progress.idle >= STALLED and np.all(moved <= SMALL * terms):
+        return False, _stalled(x, fx, moved, terms, tol, scalar)
+    if progress.growing >= GROWING:
         return False, _diverged(x, f"|x| and |f(x)| grew at each of the last {GROWING} steps")
-    if max(_norm(x), _norm(fx)) > DIVERGED:
-        return False, _diverged(x, f"|x| or |f(x)| beyond {DIVERGED:.0e}")
+    start = max(norm(history[0]), norm(history[1]))
+    if norm(x) > DIVERGED * start or norm(fx) > DIVERGED * progress.f0:
+        return False, _diverged(x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size "
+                                   "at the start")
     period = _period(history, tol)
     if period:
         return False, _cycle(history, period, scalar)
     return None
 
 
-def _newton_step(J, x, fx, scalar) -> tuple[np.ndarray | None, str]:
+def _converged(moved, terms, fx, J, tol, progress) -> bool:
+    """The step and |f|, each within tol of f's terms |J||x|.
+
+    `J.noise` bounds the rounding error of each computed f_i when f is itself found by
+    differences (Lagrange's ∇L): |f_i| plus that must fit. With the user's `fprime`,
+    |f| must also have fallen as after a Newton step, so that a wrong J cannot make
+    the terms look large and the steps small: by half, or by enough that the steps to
+    come, at this rate, add up to within tol (a step of a few ulps is exempt: f is then
+    at its rounding).
+    """
+    if not (np.all(moved <= tol * terms) and np.all(np.abs(fx) + J.noise <= tol * terms)):
+        return False
+    if J.trusted or np.all(moved <= 4 * EPS * terms):
+        return True
+    rate = progress.last / progress.previous  # |f(x_k)| / |f(x_{k-1})|
+    return rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms))
+
+
+def _stalled(x, fx, moved, terms, tol, scalar) -> str:
+    change = float(np.max(moved / np.where(terms > 0, terms, np.inf)))
+    return (f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
+            f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
+            f"size: rounding in f hides anything finer, so tol = {tol:g} cannot be met; "
+            "loosen tol, or write f so that its terms do not cancel")
+
+
+def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | None, str]:
     """The step Δx with J Δx = -f(x), or None and why there is none."""
-    Jx = J(x)
     where = _show(x, scalar)
     if scalar:
         slope = Jx[0, 0]
-        if slope == 0:
-            return None, (f"zero derivative: f'(x) = 0 at x = {where}; "
-                          "the tangent is flat and never crosses zero")
+        if abs(slope) <= error[0, 0]:
+            return None, J.flat(x, fx, where)
         # --8<-- [start:step]
         step = -fx / slope  # x_{i+1} = x_i - f(x_i) / f'(x_i)
         # --8<-- [end:step]
     else:
-        if np.linalg.cond(Jx) > 1 / _EPS:
-            cond = np.linalg.cond(Jx)
-            return None, f"singular Jacobian at x = {where} (condition number {cond:.2g})"
+        cond = _condition(Jx, error)
+        if cond:
+            return None, J.singular(x, fx, where, cond)
         step = np.linalg.solve(Jx, -fx)  # J(x_i) Δx = -f(x_i)
-    if not np.all(np.isfinite(step)) or _norm(step) > VANISHING * max(1.0, _norm(x)):
-        what = f"vanishing derivative: f'(x) = {slope:.3g}" if scalar else "nearly singular J"
-        return None, f"{what} at x = {where} would send the next step {_norm(step):.3g} away"
+    reach = VANISHING * max(norm(h) for h in history)
+    if not np.all(np.isfinite(step)) or 0 < reach < norm(step):
+        return None, _vanishing(Jx, x, fx, step, scalar)
     return step, ""
 
 
-def _norm(v: np.ndarray) -> float:
-    """The Euclidean length of a 1-D array (np.linalg.norm's checks cost more than the sum)."""
-    return float(np.sqrt(v @ v))
+def _vanishing(Jx, x, fx, step, scalar) -> str:
+    where, length = _show(x, scalar), norm(step)
+    if scalar:
+        return (f"vanishing derivative: at x = {where} the slope f'(x) = {Jx[0, 0]:.3g} is so "
+                f"small beside f(x) = {fx[0]:.3g} that the next step, {length:.3g} long, would "
+                "lose every digit of x; start nearer the root")
+    return (f"nearly singular J at x = {where}: the next step, {length:.3g} long, would lose "
+            "every digit of x; start nearer the root")
+
+
+def _condition(Jx, error) -> float:
+    """0 if every matrix within `error` of J (entry by entry) is invertible, else J's
+    condition number once its rows and columns are scaled to a largest entry of 1.
+
+    The test, spectral radius of |J⁻¹| error < 1, is unchanged by scaling rows and columns,
+    so the units of x and f do not count.
+    """
+    try:
+        inverse = np.linalg.inv(Jx)
+    except np.linalg.LinAlgError:
+        return np.inf
+    if np.all(np.isfinite(inverse)) and max(abs(np.linalg.eigvals(np.abs(inverse) @ error))) < 1:
+        return 0.0
+    rows = np.abs(Jx).max(axis=1)
+    columns = np.abs(Jx / np.where(rows > 0, rows, 1)[:, None]).max(axis=0)
+    if not (np.all(rows > 0) and np.all(columns > 0)):
+        return np.inf  # a zero row or column
+    return float(np.linalg.cond(Jx / rows[:, None] / columns))
 
 
 def _period(history: list[np.ndarray], tol: float) -> int:
     """How many steps back (2 to `LONGEST_CYCLE`) the newest iterate repeats an earlier one.
 
-    0 if it does not. A repeat counts only if the last step was long, a thousand times
-    the distance to the earlier iterate: iterates creeping to a limit are converging.
+    0 if it does not. A repeat is within `tol` of |x| (relative), and counts only if the
+    last step was long, a thousand times the distance to the earlier iterate: iterates
+    creeping to a limit are converging.
     """
     x = history[-1]
-    close = min(tol * max(1.0, _norm(x)), 1e-3 * _norm(x - history[-2]))
+    close = min(tol * norm(x), 1e-3 * norm(x - history[-2]))
     for back in range(2, min(len(history), LONGEST_CYCLE + 1)):
-        if _norm(x - history[-1 - back]) <= close:
+        if norm(x - history[-1 - back]) <= close:
             return back
     return 0
 
@@ -247,18 +368,71 @@ def _function(f, scalar, n) -> Callable:
     return F
 
 
-def _derivative(F, fprime, scalar, n) -> Callable:
-    """The Jacobian as an (n, n) array: from `fprime`, or by central differences of F."""
-    if fprime is None:
-        return lambda x: jacobian(F, x)
-    shape = () if scalar else (n, n)
+class _Given:
+    """The user's `fprime`, as an (n, n) Jacobian exact to rounding."""
 
-    def J(x):
+    def __init__(self, fprime, scalar, n):
+        self.fprime, self.scalar, self.n = fprime, scalar, n
+
+    noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
+    trusted = False  # the user's J: |f| must fall as Newton's step says it will
+
+    def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
-            value = fprime(float(x[0])) if scalar else fprime(x)
-        return _checked(value, shape, "`fprime`").reshape(n, n)
+            value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
+        shape = () if self.scalar else (self.n, self.n)
+        Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+        return Jx, self.n * EPS * np.abs(Jx)
 
-    return J
+    def flat(self, x, fx, where) -> str:
+        return (f"zero derivative: f'(x) = 0 at x = {where}; "
+                "the tangent is flat and never crosses zero")
+
+    def singular(self, x, fx, where, cond) -> str:
+        return (f"singular Jacobian at x = {where}: its rows are dependent (condition number "
+                f"{cond:.2g} once rows and columns are scaled alike), so J Δx = -f(x) has no "
+                "single solution")
+
+
+class _Differenced(_Given):
+    """J by central differences, each step scaled to its variable; its error bound counts
+    the rounding of f, and a column lost in that rounding is told from a zero one."""
+
+    trusted = True  # mvc's own differences
+
+    def __init__(self, F, x0):
+        self.F, self.x0, self.reference = F, x0, None
+
+    def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
+        self.reference = reference_size(self.x0, self.reference, x)
+        self.s = steps(x, typical_size(x, self.reference), 1 / 3)
+        Jx = jacobian_at(self.F, x, self.s)
+        self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's terms: rounding is eps times that
+        return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
+
+    def _lost(self, x, fx, j) -> bool:
+        """True if f stays within its rounding when x_j moves by its step."""
+        change = self.F(x + self.s[j] * np.eye(x.size)[j]) - fx
+        return bool(np.all(np.abs(change) <= ROUNDING * EPS * self.size))
+
+    def _lost_message(self, x, fx, where, j) -> str:
+        what = "x" if x.size == 1 else f"x[{j}]"
+        return (f"derivative lost in rounding at x = {where}: f(x) = {_show(fx, x.size == 1)} "
+                f"does not change beyond its rounding when {what} moves by the difference "
+                f"step h = {self.s[j]:.3g}, so central differences cannot find the slope; "
+                "pass `fprime`, or rescale f (subtract a large constant part)")
+
+    def flat(self, x, fx, where) -> str:
+        if self._lost(x, fx, 0):
+            return self._lost_message(x, fx, where, 0)
+        return super().flat(x, fx, where) + " (by central differences)"
+
+    def singular(self, x, fx, where, cond) -> str:
+        Jx, error = np.abs(jacobian_at(self.F, x, self.s)), rounding(self.size, self.s)
+        for j in np.flatnonzero(np.all(Jx <= error, axis=0)):
+            if self._lost(x, fx, j):
+                return self._lost_message(x, fx, where, j)
+        return super().singular(x, fx, where, cond)
 
 
 def _checked(value, shape, what) -> np.ndarray:

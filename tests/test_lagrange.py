@@ -154,3 +154,37 @@ def test_users_exceptions_pass_through():
 
     with pytest.raises(KeyError, match="mine"):
         lagrange_multipliers(X2Y, g, [1.0, 1.0])
+
+
+# --- issue 14: honest convergence, whatever the units ---------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1e8])
+def test_issue14_item7_f_in_other_units_is_not_singular(scale):
+    # cond of the bordered Hessian grows with the scale of f; scaled rows and columns do not.
+    result = lagrange_multipliers(lambda v: scale * X2Y(v), CIRCLE, [1.0, 1.5])
+    expected = A / np.sqrt(3) * np.array([np.sqrt(2), 1.0])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, expected, rtol=1e-10)
+    np.testing.assert_allclose(result.multipliers, [scale * expected[1]], rtol=1e-9)
+
+
+def test_x_in_other_units_gives_the_same_point():
+    b = 1e-8  # lengths in units 1e8 times larger: the circle has radius 2e-8
+    result = lagrange_multipliers(lambda v: X2Y(v / b), lambda v: CIRCLE(v / b), [b, 1.5 * b])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x / b, A / np.sqrt(3) * np.array([np.sqrt(2), 1.0]),
+                               rtol=1e-10)
+
+
+def test_a_gradient_lost_in_the_rounding_of_f_is_not_convergence():
+    # 1e6 + x^2 y: differences of f carry rounding of about 1e-4, more than tol allows.
+    result = lagrange_multipliers(lambda v: 1e6 + X2Y(v), CIRCLE, [1.0, 1.5])
+    assert result.converged is False and "stalled" in result.message
+    lost = lagrange_multipliers(lambda v: 1e10 + X2Y(v), CIRCLE, [1.0, 1.5])
+    assert lost.converged is False and "lost in rounding" in lost.message
+
+
+def test_a_tolerance_below_eps_is_refused():
+    with pytest.raises(ValueError, match="`tol` must be at least"):
+        lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.5], tol=1e-17)

@@ -213,3 +213,86 @@ def test_users_exceptions_pass_through():
 
     with pytest.raises(KeyError, match="mine"):
         newton_raphson(f, 1.0)
+
+
+# --- issue 14: converged=True is checked on |f|, at any scale ------------------------------
+
+
+def test_issue14_item5_a_small_step_far_from_the_root_is_not_convergence():
+    # The step test was absolute for |x| < 1: 1/x - 1e6 "converged" at x = 4e-12, where
+    # f = 2.5e11. Newton from this start does reach the root 1e-6, slowly at first.
+    result = newton_raphson(lambda x: 1 / x - 1e6, 1.999999e-6, fprime=lambda x: -1 / x**2)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, 1e-6, rtol=1e-10)
+    assert abs(result.fun) <= 1e-10 * 1e6  # |f| within tol of its terms, 1/x = 1e6
+
+
+def test_issue14_item5_a_tiny_step_is_not_enough_when_f_does_not_fall():
+    # A wrong fprime, 1e12 times too steep, makes every step 5e-13 long: as small as
+    # tol asks, and |f| = 0.5 looks small beside the terms |J||x| = 1e12 it implies.
+    # But |f| barely falls, as it would after a true Newton step.
+    result = newton_raphson(lambda x: x - 0.5, 1.0, fprime=lambda x: 1e12, max_iter=20)
+    assert result.converged is False
+    assert result.message.startswith("max_iter = 20") and "is `fprime` right?" in result.message
+
+
+def test_a_derivative_a_little_wrong_still_converges_to_tol():
+    # f' three times too large: steps a third of Newton's, |f| falls by 2/3 per step.
+    result = newton_raphson(lambda x: x - 0.5, 1.0, fprime=lambda x: 3.0, max_iter=100)
+    assert result.converged, result.message
+    assert abs(result.x - 0.5) <= 1e-10 * 0.5
+
+
+@pytest.mark.parametrize("fprime", [None, lambda v: np.diag([1e9, 1e-9])])
+def test_issue14_item7_singularity_does_not_depend_on_units(fprime):
+    # cond(J) = 1e18 > 1/eps, but scaling rows or columns makes J the identity.
+    result = newton_raphson(lambda v: np.array([1e9 * v[0] - 1, 1e-9 * v[1] - 1]), [0.0, 0.0],
+                            fprime=fprime)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, [1e-9, 1e9], rtol=1e-12)
+
+
+def test_issue14_item13_a_derivative_lost_in_rounding_is_not_a_zero_derivative():
+    # f' = 1, but f(1 ± h) both round to -1e200: the difference says nothing.
+    result = newton_raphson(lambda x: x - 1e200, 1.0)
+    assert result.converged is False
+    assert result.message.startswith("derivative lost in rounding")
+    assert "f'(x) = 0" not in result.message
+    assert "`fprime`" in result.message
+
+
+def test_zero_derivative_by_differences_is_still_called_zero():
+    result = newton_raphson(lambda x: x**2 + 1, 0.0)  # f changes over the step, symmetrically
+    assert result.converged is False and result.message.startswith("zero derivative")
+
+
+def test_issue14_item13_a_tolerance_below_float64s_reach_is_refused():
+    with pytest.raises(ValueError, match="`tol` must be at least 2.22e-16"):
+        newton_raphson(lambda x: x**2 - 2, 1.0, tol=1e-300)
+    result = newton_raphson(lambda x: x**2 - 2, 1.0, tol=np.finfo(float).eps)  # the least is met
+    assert result.converged and abs(result.x - np.sqrt(2)) <= 4e-16
+
+
+def test_a_root_hidden_by_rounding_stalls_honestly():
+    # exp(x) - 1 - 1e-10 has its root at 1e-10, but exp(x) is rounded to 2e-16, a 1e-6
+    # part of the root: tol = 1e-10 cannot be met, and the run says why.
+    result = newton_raphson(lambda x: np.exp(x) - 1 - 1e-10, 0.0, fprime=np.exp)
+    assert result.converged is False and result.message.startswith("stalled")
+    np.testing.assert_allclose(result.x, 1e-10, rtol=1e-5)
+
+
+def test_a_root_at_zero_is_reached_exactly():
+    result = newton_raphson(np.sin, 0.5)  # relative tests cannot judge 0: f(x) = 0 exactly can
+    assert result.converged and result.x == 0.0 and "exactly" in result.message
+
+
+def test_norms_of_tiny_iterates_do_not_underflow_into_a_false_cycle():
+    # Iterates near 1e-170 once looked equal to each other: their squares underflow.
+    result = newton_raphson(np.sin, 0.5)
+    assert "cycle" not in result.message and len(result.history) > 20
+
+
+def test_divergence_is_relative_to_the_start():
+    # The root of x - 1e200 is 1e200 away from 1: far, but not divergence.
+    result = newton_raphson(lambda x: x / 1e200 - 1, 1e190, fprime=lambda x: 1e-200)
+    assert result.converged and result.x == 1e200

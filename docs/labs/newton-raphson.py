@@ -60,7 +60,8 @@ display(HTML(plotting.svg(fig, "The sextic and the four points where its derivat
 # ## Iterate tables
 #
 # From each start, the table lists every iterate $x_i$ and $f(x_i)$. A converged run
-# ends when a step is shorter than `tol`; any other end is named in the message.
+# ends when the last step and $|f(x)|$ are both within `tol` of the size of $x$ and of
+# $f$'s terms; any other end is named in the message.
 
 
 # %%

@@ -1,0 +1,89 @@
+r"""Scale-free numerics for the solvers: difference steps that follow the units of $x$,
+the rounding that comes with them, and a length that neither overflows nor underflows.
+
+`mvc.gradient` and its siblings scale their default step by $\max(1, |x|)$, the right
+choice for the numbers a reader types in. A solver must reach the same verdict when its
+unknowns are measured in other units ($x$ times $10^8$ or $10^{-8}$), so it differences
+along axis $j$ with a step proportional to that variable's own typical size. It must
+also know how much of a difference is rounding: each value of $f$ carries an error of a
+few $\epsilon$ times the size of its terms, so a central difference with step $h$
+carries that error over $h$, and a difference below it says nothing about the slope.
+
+Each helper calls mvc's own differences on the function of a scaled variable,
+$u \mapsto f(x + u \odot s)$ at $u = 0$ with $h = 1$, so the step along axis $j$ is $s_j$.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from mvc.derivatives import gradient, hessian, jacobian
+
+EPS = float(np.finfo(np.float64).eps)
+#: The rounding error of one evaluation of f, in units of eps times the size of its terms.
+ROUNDING = 4.0
+
+
+def reference_size(x0: np.ndarray, reference: np.ndarray | None, x: np.ndarray) -> np.ndarray:
+    """Each variable's size at the start, |x0_j|; for one that started at 0, the largest of
+    max |x0| and the |x_j| the run has reached so far. `reference` is the last value
+    (None at the start)."""
+    if reference is None:
+        reference = np.full(x0.shape, np.abs(x0).max())
+    return np.where(x0 != 0, np.abs(x0), np.maximum(reference, np.abs(x)))
+
+
+def typical_size(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Each variable's typical size: the larger of |x_j| and its reference size.
+
+    Where both are 0 the largest of all of them stands in, and 1 where x and the
+    references are all 0: then nothing in the problem gives a scale.
+    """
+    size = np.maximum(np.abs(x), reference)
+    largest = size.max()
+    return np.where(size > 0, size, largest if largest > 0 else 1.0)
+
+
+def steps(x: np.ndarray, size: np.ndarray, power: float) -> np.ndarray:
+    """Steps eps**power times each variable's size, as stored: (x + h) - x, so x + h is exact."""
+    return (x + EPS**power * size) - x
+
+
+def _along(f: Callable, x: np.ndarray, s: np.ndarray) -> Callable:
+    return lambda u: f(x + u * s)
+
+
+def gradient_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The central-difference gradient of f at x with step s_j along axis j."""
+    return gradient(_along(f, x, s), np.zeros(x.size), h=1.0) / s
+
+
+def jacobian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The central-difference Jacobian (m, n) of f at x with step s_j along axis j."""
+    return jacobian(_along(f, x, s), np.zeros(x.size), h=1.0) / s
+
+
+def hessian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The central-difference Hessian of f at x with step s_j along axis j."""
+    return hessian(_along(f, x, s), np.zeros(x.size), h=1.0) / np.outer(s, s)
+
+
+def rounding(size: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The rounding error of central differences with steps s, shape (m, n).
+
+    `size` is the size of each component's terms (m of them): each value carries
+    rounding of ROUNDING eps size, and the difference of two divided by 2 s_j.
+    """
+    return ROUNDING * EPS * np.outer(size, 1 / s)
+
+
+def norm(v: np.ndarray) -> float:
+    """The Euclidean length of a 1-D array, exact at any magnitude: sqrt(v @ v) underflows
+    to 0 below 1e-154 and overflows above 1e154, so v is scaled by its largest entry first."""
+    largest = float(np.max(np.abs(v)))
+    if largest == 0 or not np.isfinite(largest):
+        return largest
+    u = v / largest
+    return largest * float(np.sqrt(u @ u))
