@@ -13,11 +13,18 @@ options must mean the same thing to both tools:
 - A fence with ``exec="on"`` and no ``html`` is code for the reader: it is shown with its
   printed output below it (``source="above" result="text"``). A figure fence has
   ``html="1"`` and shows only what it prints.
+- The site's own modules beside the hooks (``quiz``, which renders the self-check
+  questions) are importable by name in every fence: this folder goes on ``sys.path``, as
+  the root ``conftest.py`` does for pytest. They are not part of `mvc`.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import partial
+from pathlib import Path
+
+HOOKS = str(Path(__file__).resolve().parent)
 
 _page = {"session": ""}
 
@@ -33,6 +40,8 @@ def _validator(original, language, inputs, options, attrs, md):
 
 
 def on_config(config):
+    if HOOKS not in sys.path:
+        sys.path.insert(0, HOOKS)
     fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
     for fence in fences:
         if fence["name"] in ("python", "py") and not isinstance(fence["validator"], partial):
