@@ -55,7 +55,8 @@ test: install browser
 
 # Re-pin after changing the dependencies in pyproject.toml.
 # The benchmarks (not part of make test) run in their own environment with the peers
-# (JAX, numdifftools) from requirements-bench.lock, and write docs/benchmarks.json.
+# (JAX, numdifftools) from requirements-bench.lock, and write mvc/data/benchmarks.json,
+# which ships with the package so the Benchmarks page's code runs for a reader too.
 BENCH := .venv-bench
 $(BENCH)/.installed: requirements-bench.lock pyproject.toml
 	$(PYTHON) -m venv $(BENCH)
