@@ -1,12 +1,14 @@
 """Figure helpers: one style for every figure on the site, SVG out, light and dark.
 
-A chapter draws a figure in a markdown-exec fence and prints it::
+A chapter draws a figure in a markdown-exec fence and prints it:
 
-    from mvc import plotting
+```python
+from mvc import plotting
 
-    fig, ax = plotting.figure()
-    ax.plot(x, y, color=plotting.COLORS["function"])
-    print(plotting.svg(fig, "What the figure shows, in one sentence."))
+fig, ax = plotting.figure()
+ax.plot(x, y, color=plotting.COLORS["function"])
+print(plotting.svg(fig, "What the figure shows, in one sentence."))
+```
 
 `svg` returns an HTML ``<figure>`` holding an inline SVG and its caption. The SVG
 has a transparent background, and everything drawn in black (text, axes, ticks)
