@@ -207,7 +207,8 @@ def on_post_build(config) -> None:
         src_uri = LABS + path.name
         page = _files["files"].get_file_from_path(src_uri)
         resolve = takehome.site_resolver(config.site_url, page.url, src_uri, _files["files"])
-        notebook = takehome.take_home(copy.deepcopy(notebook), site_url=config.site_url, resolve=resolve)
+        notebook = takehome.take_home(copy.deepcopy(notebook), site_url=config.site_url,
+                                      resolve=resolve)
         target = Path(config.site_dir) / LABS / path.stem / f"{path.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)

@@ -70,8 +70,8 @@ _HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*$")
 _QUIZ = re.compile(r"^import quiz$", re.M)
 #: Widgets that run only in the browser, by a mark their fence prints, and their names.
 WIDGETS = {"data-sandpit": "The Sandpit", "taylor-explorer": "The Taylor-series explorer"}
-_FIGURE = re.compile(r'<figure class="mvc-figure">\s*(<svg.*?</svg>)\s*<figcaption>(.*?)</figcaption>\s*</figure>',
-                     re.S)
+_FIGURE = re.compile(r'<figure class="mvc-figure">\s*(<svg.*?</svg>)\s*'
+                     r"<figcaption>(.*?)</figcaption>\s*</figure>", re.S)
 
 SETUP = '''\
 # Figure cells print an SVG (that is how the site embeds them); this magic shows it.
@@ -141,8 +141,8 @@ def _fence_cell(kind: str, code: str, info: str, *, url: str, anchor: str) -> li
     widget = next((name for mark, name in WIDGETS.items() if mark in code), None)
     if kind == "figure" and widget:
         link = f"{url}#{anchor}" if anchor else url
-        return _region(f"*{widget} is interactive: it runs in your browser on [the chapter's page]({link}), "
-                       "not in a notebook.*")
+        return _region(f"*{widget} is interactive: it runs in your browser on "
+                       f"[the chapter's page]({link}), not in a notebook.*")
     if kind == "figure" and _QUIZ.search(code):
         return _region(plain_question(code))
     return ["```python", *(["%%figure"] if kind == "figure" else []), code, "```", ""]
@@ -215,7 +215,8 @@ def attach_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
         def attach(match):
             name = f"figure-{len(attachments) + 1}.svg"
-            attachments[name] = {"image/svg+xml": base64.b64encode(match[1].encode()).decode("ascii")}
+            svg = base64.b64encode(match[1].encode()).decode("ascii")
+            attachments[name] = {"image/svg+xml": svg}
             caption = html.unescape(match[2])
             return f"![{caption}](attachment:{name})\n\n*{caption}*"
 
@@ -318,7 +319,7 @@ def on_post_build(config) -> None:
     `mkdocs serve` writes each when it is ready, so an edit shows without waiting."""
     for src_uri, run in _runs.items():
         if _command["name"] == "serve":
-            run.add_done_callback(lambda done, src_uri=src_uri: _finish_later(config, src_uri, done))
+            run.add_done_callback(lambda done, uri=src_uri: _finish_later(config, uri, done))
             continue
         try:
             _write(config, src_uri, run.result())

@@ -187,8 +187,8 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     answer = int(np.flatnonzero(order == answer)[0])
     figures = any(str(option).startswith(_FIGURE) for option in options)
     if _markdown.get():
-        return _plain_question(prompt, [_plain_option(i, option) for i, option in enumerate(options)],
-                               f"**Answer: {_LETTERS[answer]}.**", solution)
+        lettered = [_plain_option(i, option) for i, option in enumerate(options)]
+        return _plain_question(prompt, lettered, f"**Answer: {_LETTERS[answer]}.**", solution)
     items = []
     for i, option in enumerate(options):
         body = option if str(option).startswith(_FIGURE) else f"<span>{_text(option)}</span>"

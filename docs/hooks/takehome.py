@@ -86,8 +86,11 @@ def _files() -> list[Path]:
     found = []
     for name in SOURCES:
         path = ROOT / name
-        found += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path]
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*")
+                            if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            found.append(path)
     return found
 
 
@@ -102,12 +105,11 @@ def _build(urls: dict[str, str], epoch: str) -> bytes:
             table = "\n".join(f'{name} = "{url}"' for name, url in urls.items())
             with (source / "pyproject.toml").open("a", encoding="utf8") as file:
                 file.write(f"\n[project.urls]\n{table}\n")
-        run = subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))",
-             str(out)],
-            cwd=source, env=os.environ | {"SOURCE_DATE_EPOCH": epoch}, capture_output=True, text=True,
-        )
+        backend = ("import sys; from setuptools import build_meta as b; "
+                   "print(b.build_wheel(sys.argv[1]))")
+        run = subprocess.run([sys.executable, "-c", backend, str(out)], cwd=source,
+                             env=os.environ | {"SOURCE_DATE_EPOCH": epoch}, capture_output=True,
+                             text=True)
         if run.returncode != 0:
             raise RuntimeError(f"Building the wheel failed:\n{run.stderr[-3000:]}")
         built = run.stdout.strip().splitlines()[-1]
@@ -128,9 +130,9 @@ def download_area(*, what: str, href: str, name: str, site_url: str | None) -> s
     """The block under a chapter's or a lab's title: its notebook, and the install line."""
     return (
         '<div class="mvc-download">\n'
-        f'<p><a class="md-button" href="{html.escape(href)}" download title="Every code block of '
-        f'this {what}, in order, with its outputs, as a Jupyter notebook">Download this {what} as a '
-        f"notebook ({html.escape(name)})</a></p>\n"
+        f'<p><a class="md-button" href="{html.escape(href)}" download title="Every code block '
+        f'of this {what}, in order, with its outputs, as a Jupyter notebook">Download this '
+        f"{what} as a notebook ({html.escape(name)})</a></p>\n"
         f"<p>To run it, or any code block of this {what}, on your own computer (Python 3.11 or "
         "later), install the course's package <code>mvc</code> with everything the course uses; "
         "the notebook's first cell does the same:</p>\n"
