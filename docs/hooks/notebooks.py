@@ -43,6 +43,7 @@ import posixpath
 import re
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import jupytext
@@ -284,7 +285,10 @@ def _key(nb) -> str:
 def _run(nb):
     key = _key(nb)
     if key not in _done:
+        start = time.perf_counter()
         _done[key] = execute(nb)
+        log.info("notebooks: %s executed in %.1f s", nb.cells[0].source.splitlines()[0][2:],
+                 time.perf_counter() - start)
     return _done[key]
 
 
