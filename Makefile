@@ -17,10 +17,13 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
 install: $(INSTALLED) $(KATEX)
 
-# The lock pins every package with its hashes; mvc itself is installed editable.
+# The lock pins every package with its hashes; mvc itself is installed editable (as the
+# distribution multivariate-calculus-ml; a .venv made before the rename also held it as
+# "mvc", which goes).
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(PIP) uninstall --yes mvc 2>/dev/null || true
 	$(PIP) install --no-deps --no-build-isolation --editable .
 	touch $@
 
@@ -52,7 +55,8 @@ test: install browser
 
 # Re-pin after changing the dependencies in pyproject.toml.
 # The benchmarks (not part of make test) run in their own environment with the peers
-# (JAX, numdifftools) from requirements-bench.lock, and write docs/benchmarks.json.
+# (JAX, numdifftools) from requirements-bench.lock, and write mvc/data/benchmarks.json,
+# which ships with the package so the Benchmarks page's code runs for a reader too.
 BENCH := .venv-bench
 $(BENCH)/.installed: requirements-bench.lock pyproject.toml
 	$(PYTHON) -m venv $(BENCH)
@@ -65,12 +69,19 @@ bench: $(BENCH)/.installed $(KATEX) browser
 
 COMPILE := .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links --strip-extras
+# One extra names another (test needs "multivariate-calculus-ml[docs]"), so pip-compile
+# also pins the project itself, as an unhashed file:// path of this clone. The install
+# above adds it editable instead: that entry and pip-compile's warning about it go.
+UNPIN_SELF := sed -i -e '/^\# WARNING: pip install will require the following package/d' \
+	  -e '/^\# Consider using a hashable URL/d' -e '/^multivariate-calculus-ml @ /{N;d;}'
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet pip-tools
 	$(COMPILE) --extra test -o requirements.lock pyproject.toml
+	$(UNPIN_SELF) requirements.lock
 	cp requirements.lock requirements-bench.lock
 	$(COMPILE) --extra test --extra bench -o requirements-bench.lock pyproject.toml
+	$(UNPIN_SELF) requirements-bench.lock
 	rm -rf .venv-lock
 
 clean:

@@ -15,6 +15,9 @@ Three things on top of the plugin's defaults:
 5. Property tests (hypothesis) draw the same examples on every run, so `make test` on
    a fresh clone or in CI gives the result it gave here; ``pytest
    --hypothesis-profile=explore`` draws new ones on each run, to hunt for bugs.
+6. The site's own modules beside the build's hooks (``docs/hooks/quiz.py``) are
+   importable by name, as they are in the build (``docs/hooks/fences.py``), so the
+   fences that make self-check questions run here as they run there.
 
 `tests/test_docs.py` checks that every ``python`` fence in the sources, by its own
 scan, was collected and passed.
@@ -26,6 +29,7 @@ import contextlib
 import io
 import os
 import re
+import sys
 import textwrap
 import time
 from collections import Counter
@@ -35,6 +39,9 @@ import pytest
 from hypothesis import settings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+_HOOKS = str(Path(__file__).parent / "docs" / "hooks")
+if _HOOKS not in sys.path:
+    sys.path.insert(0, _HOOKS)
 
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False)

@@ -1,13 +1,16 @@
 """mvc: the algorithms of a course in multivariate calculus for machine learning.
 
-Every public name is imported from here::
-
-    from mvc import derivative
-
+Every public name is imported from here, as in ``from mvc import derivative``.
 Plain functions over callables and numpy arrays: the function first, then the
-point, then keyword-only options. Figures live in `mvc.plotting`, which is the
-only part that needs matplotlib.
+point, then keyword-only options.
+
+Two submodules are imported on first use, so ``import mvc`` needs numpy only:
+`mvc.datasets` (the course's data) and `mvc.plotting` (figures, which need matplotlib,
+the ``plot`` extra). ``import mvc`` then ``mvc.datasets.heights()`` works, as does
+``from mvc import plotting``.
 """
+
+import importlib
 
 from mvc.autodiff import Value
 from mvc.derivatives import derivative, gradient, hessian, jacobian
@@ -44,3 +47,16 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_SUBMODULES = ("datasets", "plotting")
+
+
+def __getattr__(name: str):
+    """Import `mvc.datasets` and `mvc.plotting` when first named (PEP 562, as numpy does)."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"mvc.{name}")
+    raise AttributeError(f"module 'mvc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES})

@@ -1,9 +1,11 @@
 """Every check of user input, and its message.
 
 Each checker takes the value and the name the caller knows it by, and returns the
-cleaned value, so a call site is one line::
+cleaned value, so a call site is one line:
 
-    x = as_real_array(x, "x")
+```python
+x = as_real_array(x, "x")
+```
 
 Messages name the argument, say what was expected and show what came:
 ``"`x` must be finite, got nan."``. Wrong type is a `TypeError`; wrong value or

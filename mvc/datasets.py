@@ -7,6 +7,7 @@ uses them expects: a network's samples are columns (chapter 3), a fit's data are
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import numpy as np
 
 from mvc._validation import as_choice, as_int
 
-__all__ = ["NIST_NAMES", "NistProblem", "heart", "heights", "nist"]
+__all__ = ["NIST_NAMES", "NistProblem", "benchmarks", "heart", "heights", "nist"]
 
 
 def heart(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -273,3 +274,28 @@ def nist(name: str) -> NistProblem:
         certified_std=numbers[:, 3].copy(),
         residual_sum_of_squares=float(re.search(r"Residual Sum of Squares:\s+(\S+)", header)[1]),
     )
+
+
+def benchmarks() -> dict:
+    """The results of the latest committed run of ``make bench``, as the Benchmarks page shows them.
+
+    Returns
+    -------
+    dict
+        The run's ``date``, ``machine`` and ``versions``, and one entry per benchmark
+        (``derivatives``, ``backprop``, ``training``, ``optimisation``, ``fitting``,
+        ``site``): accuracy, evaluation counts and median times of `mvc` beside its peers.
+
+    Notes
+    -----
+    ``make bench`` (``tools/bench.py``) writes ``mvc/data/benchmarks.json``, which ships with
+    the package, so the Benchmarks page's code runs for a reader as it runs for the build.
+
+    Examples
+    --------
+    >>> from mvc.datasets import benchmarks
+    >>> results = benchmarks()
+    >>> {"derivatives", "fitting", "machine"} <= set(results)
+    True
+    """
+    return json.loads(resources.files("mvc").joinpath("data", "benchmarks.json").read_text("utf8"))

@@ -1,12 +1,14 @@
 """Figure helpers: one style for every figure on the site, SVG out, light and dark.
 
-A chapter draws a figure in a markdown-exec fence and prints it::
+A chapter draws a figure in a markdown-exec fence and prints it:
 
-    from mvc import plotting
+```python
+from mvc import plotting
 
-    fig, ax = plotting.figure()
-    ax.plot(x, y, color=plotting.COLORS["function"])
-    print(plotting.svg(fig, "What the figure shows, in one sentence."))
+fig, ax = plotting.figure()
+ax.plot(x, y, color=plotting.COLORS["function"])
+print(plotting.svg(fig, "What the figure shows, in one sentence."))
+```
 
 `svg` returns an HTML ``<figure>`` holding an inline SVG and its caption. The SVG
 has a transparent background, and everything drawn in black (text, axes, ticks)
@@ -16,7 +18,8 @@ contrast of at least 3:1 against both palettes' backgrounds. The output is
 deterministic: no dates, and ids salted by the caption, so two builds give the
 same bytes and two figures on one page never share an id.
 
-This is the only module of `mvc` that imports matplotlib.
+This is the only module of `mvc` that imports matplotlib (the `plot` extra); without
+it, importing this module raises an ImportError that says how to install it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ import html
 import io
 import re
 
-import matplotlib as mpl
+try:
+    import matplotlib as mpl
+except ModuleNotFoundError as error:  # numpy is mvc's only requirement; figures need more
+    if error.name != "matplotlib":
+        raise
+    raise ImportError(
+        "mvc.plotting draws with matplotlib, which is not installed. Install mvc with its "
+        '`plot` extra: pip install "multivariate-calculus-ml[plot]".'
+    ) from error
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 

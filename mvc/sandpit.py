@@ -6,10 +6,12 @@ and, in one mode, the downhill direction $-J$. A click within 0.15 of the deepes
 point finds the phone.
 
 Every landscape is a pure function of its name and a seeded random generator,
-rescaled so that its depth on the pit runs from $-9$ (the phone) to $-1$::
+rescaled so that its depth on the pit runs from $-9$ (the phone) to $-1$:
 
-    pit = landscape("random", rng=7)
-    pit.depth(3.0, 3.0), pit.jacobian(3.0, 3.0), pit.minimum
+```python
+pit = landscape("random", rng=7)
+pit.depth(3.0, 3.0), pit.jacobian(3.0, 3.0), pit.minimum
+```
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The public import point: what readers copy from."""
 
 import doctest
+import subprocess
+import sys
+import textwrap
 import importlib
 import pkgutil
 
@@ -39,3 +42,48 @@ def test_every_public_callable_has_a_doctest(name):
     finder = doctest.DocTestFinder(recurse=False)
     tests = finder.find(getattr(mvc, name), name)
     assert any(t.examples for t in tests) or name.endswith("Result"), f"{name} has no example"
+
+
+# --- submodules imported on first use -------------------------------------------------------
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter: what a reader's `import mvc` does, with no module cached."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, check=False)
+
+
+def test_import_mvc_then_use_datasets_and_plotting_without_importing_them():
+    run = _run("""
+        import sys
+        import mvc
+        assert "matplotlib" not in sys.modules and "mvc.datasets" not in sys.modules
+        x, y = mvc.datasets.heights()
+        print(len(x), type(mvc.plotting.figure).__name__, "datasets" in dir(mvc))
+    """)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["100", "function", "True"]
+
+
+def test_an_unknown_attribute_is_still_an_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'plots'"):
+        mvc.plots  # noqa: B018
+
+
+def test_plotting_without_matplotlib_names_the_plot_extra():
+    # sys.modules[name] = None makes `import name` fail as if it were not installed.
+    for access in ("mvc.plotting", "__import__('mvc.plotting')", "exec('from mvc import plotting')"):
+        run = _run(f"""
+            import sys
+            sys.modules["matplotlib"] = None
+            import mvc
+            print(round(mvc.derivative(lambda x: x**2, 3.0), 6))
+            try:
+                {access}
+            except ImportError as error:
+                print(type(error).__name__, error)
+        """)
+        assert run.returncode == 0, run.stderr
+        first, second = run.stdout.splitlines()
+        assert first == "6.0"
+        assert second.startswith("ImportError mvc.plotting draws with matplotlib, which is not installed")
+        assert 'pip install "multivariate-calculus-ml[plot]"' in second and "`plot` extra" in second

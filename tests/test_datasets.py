@@ -75,3 +75,16 @@ def test_heights_is_the_courses_histogram():
     np.testing.assert_allclose(y[44:60], np.array(counts) / (sum(counts) * 2.5), rtol=1e-15)
     assert np.count_nonzero(y) == 16
     np.testing.assert_allclose(np.sum(y) * 2.5, 1.0, rtol=1e-15)
+
+
+def test_benchmarks_are_the_shipped_results_of_make_bench():
+    import json
+    from pathlib import Path
+
+    from mvc.datasets import benchmarks
+
+    shipped = Path(__file__).resolve().parents[1] / "mvc" / "data" / "benchmarks.json"
+    results = benchmarks()
+    assert results == json.loads(shipped.read_text(encoding="utf8"))
+    assert {"date", "machine", "versions", "derivatives", "fitting", "site"} <= set(results)
+    assert any(row["library"] == "mvc" for row in results["derivatives"])

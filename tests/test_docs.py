@@ -10,6 +10,7 @@ plugin; they run here, so the examples a contributor copies work too.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -156,5 +157,7 @@ EXAMPLES = [(path, number, code) for path in SOURCES
 @pytest.mark.parametrize(("path", "number", "code"), EXAMPLES,
                          ids=[f"{p.relative_to(ROOT).as_posix()}-example-{n}" for p, n, _ in EXAMPLES])
 def test_an_example_fence_runs_in_a_fresh_interpreter(path, number, code):
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    # The site's own modules (docs/hooks/quiz.py) are importable, as in the build and in pytest.
+    env = os.environ | {"PYTHONPATH": str(ROOT / "docs" / "hooks")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"{path.name}, example {number}:\n{code}\n{done.stderr}"

@@ -1,4 +1,4 @@
-"""Tests of mvc.quiz, and of every self-check question on the site.
+"""Tests of the site's quiz module (docs/hooks/quiz.py), and of every self-check question.
 
 The questions' answers are computed by their fences with sympy; here each answer key is
 recomputed independently: numerically with `mvc`'s finite differences, numpy and scipy,
@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from mvc import derivative, gradient, hessian, jacobian, quiz
+import quiz  # docs/hooks/quiz.py, on the path by the root conftest.py
+from mvc import derivative, gradient, hessian, jacobian
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "docs" / "derivatives.md", *sorted((ROOT / "docs" / "quizzes").glob("*.md"))]
@@ -79,6 +80,44 @@ def test_symbolic_skips_points_where_the_answer_is_not_finite():
     assert len(key["points"]) == 6 and all(p[0] >= 0 for p in key["points"])
 
 
+def test_symbolic_key_carries_the_answer_in_latex_for_the_feedback():
+    x = sp.Symbol("x")
+    key = quiz.keys(quiz.symbolic("l", "?", -6 * x * sp.sin(3 * x**2 + 1), [x], solution="."))["l"]
+    assert key["latex"] == r"- 6 x \sin{\left(3 x^{2} + 1 \right)}"
+    assert key["answer"] == "-6*x*sin(3*x**2 + 1)"  # sympy's text, for nothing the reader sees
+
+
+def test_plain_questions_are_markdown_with_no_inputs_and_the_answer_folded():
+    x = sp.Symbol("x")
+    options = [f"option {i}" for i in range(4)]
+    with quiz.plain():
+        pages = [quiz.choice("c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."),
+                 quiz.numeric("n", "How many?", 2 / 3, tol=1e-3, solution="Two thirds."),
+                 quiz.symbolic("s", "Differentiate $x^3$.", sp.diff(x**3, x), [x], solution="Power rule.")]
+    for page in pages:
+        assert page.startswith("**Self-check.** ")
+        assert "<details><summary>Answer and worked solution</summary>" in page and page.endswith("</details>")
+        for widget in ("<input", "<form", "<button", "data-key", "mvc-quiz"):
+            assert widget not in page
+    html_order = re.findall(r"<span>(option \d)</span>", quiz.choice(
+        "c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."))
+    plain_order = re.findall(r"^\*\*[A-D]\.\*\* (option \d)$", pages[0], re.M)
+    assert plain_order == html_order  # lettered as on the site
+    answer = re.search(r"\*\*Answer: ([A-D])\.\*\*", pages[0])[1]
+    assert plain_order["ABCD".index(answer)] == "option 2"
+    assert "**Answer:** 0.666666666667 (answers within ±0.001 count)." in pages[1]
+    assert "**Answer:** $3 x^{2}$" in pages[2]
+
+
+def test_plain_keeps_a_figure_option_as_its_own_block():
+    figure = '<figure class="mvc-figure">\n<svg></svg>\n<figcaption>A curve.</figcaption>\n</figure>'
+    with quiz.plain():
+        page = quiz.choice("f", "Which graph?", [figure, figure + " "], 0, why=[None, "No."],
+                           solution="The first.", shuffle=False)
+    assert "**A.**\n\n" + figure + "\n\n**B.**\n\n" + figure in page
+    assert not quiz.keys(page)  # markdown for a notebook holds no answer key
+
+
 def test_which_needs_exactly_one():
     assert quiz.which([1, 2, 3], lambda v: v == 2) == 1
     with pytest.raises(ValueError, match="`options` must have exactly one right option, got 2"):
@@ -115,10 +154,21 @@ def test_a_non_number_answer_is_a_type_error():
         quiz.numeric("k", "?", "one", tol=1, solution=".")
 
 
-def test_quiz_is_not_exported_from_mvc():
+def test_quiz_is_site_code_not_part_of_mvc():
+    import importlib.util
+
     import mvc
 
-    assert "quiz" not in mvc.__all__
+    assert "quiz" not in mvc.__all__ and importlib.util.find_spec("mvc.quiz") is None
+    assert Path(quiz.__file__).resolve() == ROOT / "docs" / "hooks" / "quiz.py"
+
+
+def test_the_examples_in_the_quiz_module_run():
+    """pytest collects doctests from mvc/ only (docs/hooks is ignored): these run here."""
+    import doctest
+
+    result = doctest.testmod(quiz, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0
 
 
 # --- every question on the site -----------------------------------------------------------------

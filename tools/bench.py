@@ -1,6 +1,6 @@
 """`make bench`: mvc measured against the libraries a reader would use instead.
 
-    python tools/bench.py [--quick] [--only SECTION] [--output docs/benchmarks.json]
+    python tools/bench.py [--quick] [--only SECTION] [--output mvc/data/benchmarks.json]
 
 Every section compares mvc with a peer on the same problem, in one run, and reports
 ratios. Accuracy and evaluation counts are exact; timings are medians of repeated runs.
@@ -454,8 +454,8 @@ def bench_site(tmp: Path, *, suite: bool) -> dict:
 
 
 def versions() -> dict:
-    names = ["mvc", "numpy", "scipy", "jax", "jaxlib", "numdifftools", "mkdocs", "mkdocs-material"]
-    found = {}
+    names = ["numpy", "scipy", "jax", "jaxlib", "numdifftools", "mkdocs", "mkdocs-material"]
+    found = {"mvc": importlib.import_module("mvc").__version__}  # distributed under another name
     for name in names:
         try:
             found[name] = importlib.metadata.version(name)
@@ -491,7 +491,7 @@ def sections_to_run(args: argparse.Namespace) -> list:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.json")
+    parser.add_argument("--output", type=Path, default=ROOT / "mvc" / "data" / "benchmarks.json")
     parser.add_argument("--quick", action="store_true",
                         help="5 000 training iterations instead of 50 000 (for a try-out)")
     parser.add_argument("--suite", action="store_true",

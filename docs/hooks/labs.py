@@ -11,7 +11,12 @@ A lab is a jupytext percent-format notebook. mkdocs-jupyter (configured in
   notebook. Should that ever see nothing, say with `execute: false`, the lab is
   executed here instead, with jupytext and nbclient in a fresh kernel.) A lab that fails
   to run fails the build.
-- **A visible download link** under the page's title.
+- **Ready to run at home.** The downloaded notebook's first code cell installs the
+  course's package from the site, and its links are absolute addresses on the site
+  (docs/hooks/takehome.py): a lab's markdown links to a chapter as the site's address
+  relative to the lab's page (``../../chain-rule/``), which would lead nowhere from a
+  notebook on the reader's disk.
+- **A download area** under the page's title: the notebook and the install line.
 - **One stylesheet for all labs.** nbconvert inlines about 600 KB of notebook CSS into
   every notebook page; it is written once to `assets/notebook/<hash>.css` and linked,
   which keeps a lab page small and lets the browser cache the styles.
@@ -26,6 +31,7 @@ built pages and notebooks.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -34,6 +40,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import takehome
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
@@ -136,6 +143,14 @@ def on_pre_build(config) -> None:
     _notebooks.clear()
 
 
+_files = {"files": None}
+
+
+def on_files(files, config):
+    _files["files"] = files
+    return files
+
+
 _started: dict[str, float] = {}  # lab source path -> when its page began to render
 
 
@@ -155,11 +170,7 @@ def on_page_content(html: str, page, config, files) -> str:
         _notebooks[page.file.abs_src_path] = _executed[-1]
     _executed.clear()
     name = notebook_name(page)
-    link = (
-        f'<p class="mvc-lab-download"><a class="md-button md-button--primary" '
-        f'href="{name}" download>Download this lab as a notebook ({name})</a> '
-        "with every output, to run and change in Jupyter.</p>"
-    )
+    link = takehome.download_area(what="lab", href=name, name=name, site_url=config.site_url)
     end = html.find("</h1>")
     cut = html.find(">", end) + 1 if end >= 0 else 0
     return html[:cut] + link + html[cut:]
@@ -193,6 +204,11 @@ def on_post_build(config) -> None:
             except CellExecutionError as error:
                 raise PluginError(f"The lab {path.name} failed to run:\n{error}") from None
             log.info("labs: executed %s in %.1f s", path.name, time.perf_counter() - start)
+        src_uri = LABS + path.name
+        page = _files["files"].get_file_from_path(src_uri)
+        resolve = takehome.site_resolver(config.site_url, page.url, src_uri, _files["files"])
+        notebook = takehome.take_home(copy.deepcopy(notebook), site_url=config.site_url,
+                                      resolve=resolve)
         target = Path(config.site_dir) / LABS / path.stem / f"{path.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)

@@ -1,5 +1,6 @@
-// Self-check questions (made by mvc/quiz.py): immediate feedback, a worked solution
-// that opens after the first attempt, a score per page, state kept in localStorage.
+// Self-check questions (made by docs/hooks/quiz.py): immediate feedback, a second try after
+// a wrong answer, then a worked solution the reader opens, a score per page, state kept in
+// localStorage.
 // Plain JavaScript, no eval: formulas are read by the small parser below.
 (() => {
   "use strict";
@@ -142,7 +143,7 @@
         return { correct: false, message: `Not quite: at ${at} your formula gives ${format(mine)}, the answer ${format(want)}.` };
       }
     }
-    return { correct: true, message: `Correct: equal to ${key.answer} at ${key.points.length} sample points.` };
+    return { correct: true, message: `Correct: equal to $${key.latex}$ at ${key.points.length} sample points.` };
   }
 
   // --- the page: state, score, wiring --------------------------------------------------------
@@ -150,16 +151,22 @@
   const load = () => { try { return JSON.parse(localStorage.getItem(storageKey())) || {}; } catch { return {}; } };
   const save = (state) => { try { localStorage.setItem(storageKey(), JSON.stringify(state)); } catch { /* private mode */ } };
 
-  function show(question, result) {
+  // The worked solution stays hidden after a first wrong answer, so the reader has a second
+  // try; after a right answer or a second try it appears, closed, for the reader to open.
+  const TRIES = 2;
+
+  function show(question, result, record) {
     const feedback = question.querySelector(".mvc-quiz-feedback");
-    feedback.textContent = result.error || result.message;
+    const solution = question.querySelector(".mvc-quiz-solution");
+    const reveal = !result.error && (record.correct || record.attempts >= TRIES);
+    let message = result.error || result.message;
+    if (!result.error && !result.correct) {
+      message += reveal ? " The worked solution is below." : " Have another try; the worked solution appears after it.";
+    }
+    feedback.textContent = message;
     question.dataset.state = result.error ? "error" : result.correct ? "correct" : "wrong";
     if (typeof renderMathInElement === "function" && typeof katexOptions !== "undefined") renderMathInElement(feedback, katexOptions);
-    if (!result.error) {
-      const solution = question.querySelector(".mvc-quiz-solution");
-      solution.hidden = false;
-      solution.open = true;
-    }
+    if (reveal) solution.hidden = false;
   }
 
   function updateScore(questions, state, score) {
@@ -199,10 +206,10 @@
       question.querySelector(".mvc-quiz-solution").hidden = true;
       const answer = (value) => {
         const result = check(kind, key, value);
-        show(question, result);
-        if (result.error) return;
-        const previous = state[question.id] || { attempts: 0 };
+        const previous = state[question.id] || { attempts: 0, correct: false };
+        if (result.error) { show(question, result, previous); return; }
         state[question.id] = { value, correct: result.correct || previous.correct, attempts: previous.attempts + 1 };
+        show(question, result, state[question.id]);
         save(state);
         updateScore(questions, state, score);
       };
@@ -224,7 +231,7 @@
         } else {
           question.querySelector("input[type=text]").value = saved.value;
         }
-        show(question, check(kind, key, saved.value));
+        show(question, check(kind, key, saved.value), saved);
       }
     }
     updateScore(questions, state, score);

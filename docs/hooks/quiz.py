@@ -1,14 +1,19 @@
 r"""Self-check questions: one question as HTML, for a markdown-exec fence to print.
 
-A chapter asks a question in a fence with ``exec="on" html="1"``, computing the
-answer with sympy or `mvc` in the same fence, never typing it::
+This is the site's own code, not part of `mvc`: it lives beside the build's hooks, and
+both the build (``docs/hooks/fences.py``) and pytest (the root ``conftest.py``) put this
+folder on ``sys.path``, so a chapter's fence imports it as ``quiz``. A chapter asks a
+question in a fence with ``exec="on" html="1"``, computing the answer with sympy or `mvc`
+in the same fence, never typing it:
 
-    import sympy as sp
-    from mvc import quiz
+```python
+import sympy as sp
+import quiz
 
-    x = sp.Symbol("x")
-    print(quiz.symbolic("power", "Differentiate $x^3$.", sp.diff(x**3, x), [x],
-                        solution="By the power rule, $3x^2$."))
+x = sp.Symbol("x")
+print(quiz.symbolic("power", "Differentiate $x^3$.", sp.diff(x**3, x), [x],
+                    solution="By the power rule, $3x^2$."))
+```
 
 Three kinds of question:
 
@@ -18,35 +23,73 @@ Three kinds of question:
 - `numeric`: a number, accepted within a stated absolute tolerance.
 - `symbolic`: a formula, read in the browser by a small parser (no ``eval``) and
   accepted if it agrees with the answer at a few sample points. The build evaluates
-  the sympy answer there and embeds the points and values.
+  the sympy answer there and embeds the points and values, and the answer in LaTeX
+  for the feedback.
 
 Each question is a ``<div class="mvc-quiz">`` holding its answer key as JSON in
-``data-key`` and a worked solution in a ``<details>`` that ``quiz.js`` reveals and
-opens after the first attempt (without JavaScript it stays a plain collapsible
-block). Text is escaped as HTML and keeps its ``$...$`` for KaTeX; a blank line starts a
-new paragraph. Like `mvc.plotting`, this module is site support and is not exported
-from `mvc`.
+``data-key`` and a worked solution in a ``<details>`` that ``quiz.js`` keeps hidden
+until the reader has answered right or tried twice, and then shows, closed, for the
+reader to open (without JavaScript it stays a plain collapsible block). Text is escaped
+as HTML and keeps its ``$...$`` for KaTeX; a blank line starts a new paragraph.
+
+Inside ``with quiz.plain():`` the same calls return markdown instead, for a notebook
+(``docs/hooks/notebooks.py``): the question, its options, and the answer with its worked
+solution in a collapsible block, with no inputs and nothing to run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
 import json
 import math
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["choice", "keys", "numeric", "symbolic", "which"]
+__all__ = ["choice", "keys", "numeric", "plain", "symbolic", "which"]
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIGURE = '<figure class="mvc-figure"'
 #: Functions the browser's parser knows, by the names sympy prints them with.
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "sinh", "cosh", "tanh",
              "asin", "acos", "atan")
+_LETTERS = "ABCDEFGHIJ"
+_markdown = contextvars.ContextVar("quiz_markdown", default=False)
+
+
+@contextlib.contextmanager
+def plain() -> Iterator[None]:
+    """Within this block, `choice`, `numeric` and `symbolic` return markdown for a notebook.
+
+    A notebook cannot check answers, so a question becomes plain text: the prompt, the
+    options lettered as on the site, and the answer with its worked solution folded in a
+    ``<details>`` block. Figure options stay HTML ``<figure>`` blocks, one per option.
+
+    Examples
+    --------
+    >>> with plain():
+    ...     text = numeric("half", "One half?", 0.5, tol=0.01, solution="It is $1/2$.")
+    >>> print(text)
+    **Self-check.** One half?
+    <BLANKLINE>
+    <details><summary>Answer and worked solution</summary>
+    <BLANKLINE>
+    **Answer:** 0.5 (answers within ±0.01 count).
+    <BLANKLINE>
+    It is $1/2$.
+    <BLANKLINE>
+    </details>
+    """
+    token = _markdown.set(True)
+    try:
+        yield
+    finally:
+        _markdown.reset(token)
 
 
 def which(options: Sequence[Any], is_right: Callable[[Any], bool]) -> int:
@@ -143,13 +186,16 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     options, feedback = [options[i] for i in order], [feedback[i] for i in order]
     answer = int(np.flatnonzero(order == answer)[0])
     figures = any(str(option).startswith(_FIGURE) for option in options)
+    if _markdown.get():
+        lettered = [_plain_option(i, option) for i, option in enumerate(options)]
+        return _plain_question(prompt, lettered, f"**Answer: {_LETTERS[answer]}.**", solution)
     items = []
     for i, option in enumerate(options):
         body = option if str(option).startswith(_FIGURE) else f"<span>{_text(option)}</span>"
         # The letter names the option for a screen reader even when its text is all math.
         items.append(
             f'<li><label class="mvc-quiz-option"><input type="radio" name="quiz-{key}" value="{i}"> '
-            f'<span class="mvc-quiz-letter">{"ABCDEFGHIJ"[i]}</span> {body}</label></li>')
+            f'<span class="mvc-quiz-letter">{_LETTERS[i]}</span> {body}</label></li>')
     grid = " mvc-quiz-grid" if figures else ""
     body = (f'<fieldset><legend class="mvc-quiz-prompt">{_text(prompt)}</legend>\n'
             f'<ul class="mvc-quiz-options{grid}">\n' + "\n".join(items) + "\n</ul></fieldset>")
@@ -188,7 +234,12 @@ def numeric(key: str, prompt: str, answer: float, *, tol: float, solution: str) 
     answer, tol = _finite(answer, "answer"), _finite(tol, "tol")
     if tol <= 0:
         raise ValueError(f"`tol` must be positive, got {tol!r}.")
-    body = _input(key, prompt, f"a number, within ±{np.format_float_positional(tol, trim='-')}", "decimal")
+    within = f"±{np.format_float_positional(tol, trim='-')}"
+    if _markdown.get():
+        shown = np.format_float_positional(answer, precision=12, trim="-")
+        return _plain_question(prompt, [], f"**Answer:** {shown} (answers within {within} count).",
+                               solution)
+    body = _input(key, prompt, f"a number, within {within}", "decimal")
     return _question(key, "numeric", {"answer": answer, "tol": tol}, body, solution)
 
 
@@ -270,9 +321,12 @@ def symbolic(key: str, prompt: str, answer: Any, variables: Sequence[Any], *, so
             break
     if len(points) < 3:
         raise ValueError(f"`answer` must be finite at three points of `domain` {domain}, got {len(points)}.")
+    latex = sp.latex(answer)
+    if _markdown.get():
+        return _plain_question(prompt, [], f"**Answer:** ${latex}$", solution)
     body = _input(key, prompt, "a formula in " + ", ".join(names), "text")
     data = {"variables": names, "points": points, "values": values, "rtol": float(rtol),
-            "answer": str(answer)}
+            "answer": str(answer), "latex": latex}
     return _question(key, "symbolic", data, body, solution)
 
 
@@ -337,3 +391,24 @@ def _question(key: str, kind: str, data: dict, body: str, solution: str) -> str:
             f'<details class="mvc-quiz-solution"><summary>Worked solution</summary>'
             f"{_text(solution) if '<p>' in _text(solution) else '<p>' + _text(solution) + '</p>'}"
             f"</details>\n</div>")
+
+
+# --- markdown, for a notebook -------------------------------------------------------------
+
+def _paragraphs(text: Any) -> str:
+    """Text as markdown paragraphs (blank lines between them), checked like `_text`."""
+    _text(text)
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()))
+
+
+def _plain_option(i: int, option: str) -> str:
+    if str(option).startswith(_FIGURE):
+        return f"**{_LETTERS[i]}.**\n\n{option.strip()}"
+    return f"**{_LETTERS[i]}.** {_paragraphs(option)}"
+
+
+def _plain_question(prompt: str, options: list[str], answer: str, solution: str) -> str:
+    parts = [f"**Self-check.** {_paragraphs(prompt)}", *options,
+             "<details><summary>Answer and worked solution</summary>", answer,
+             _paragraphs(solution), "</details>"]
+    return "\n\n".join(parts)
