@@ -90,7 +90,9 @@ def as_step(h: Any, name: str) -> float | None:
     return h
 
 
-def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = "f") -> np.ndarray:
+def check_values(
+    values: Any, shape: tuple[int, ...], what: str, *, kind: str = "f", finite: bool = True
+) -> np.ndarray:
     """Check what a user's function returned: its shape, and that it is finite.
 
     Parameters
@@ -104,6 +106,9 @@ def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = 
     kind
         ``"f"`` for real values, ``"c"`` for the complex values of complex-step
         differentiation.
+    finite
+        ``False`` lets non-finite values through, for a caller that handles them
+        itself (the step search of `mvc.derivative` shrinks a step that left f's domain).
     """
     arr = np.asarray(values)
     if kind == "c" and arr.dtype.kind != "c":
@@ -116,7 +121,7 @@ def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = 
         raise ValueError(f"{what} must return real numbers, got {_show(values)}.")
     if arr.shape != shape:
         raise ValueError(f"{what} must return shape {shape}, got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{what} must return finite values, got {_show(values)}.")
     return arr
 
