@@ -751,3 +751,46 @@ def test_errors_raised_by_the_users_function_pass_through_multivariate(fn):
 
     with pytest.raises(KeyError, match="from f"):
         fn(f, [1.0, 2.0])
+
+
+# --- issue 14, item 8: memory in proportion to the result -------------------------------------
+
+
+def peak_memory(call) -> int:
+    """Peak bytes allocated (numpy's arrays included) while `call()` runs."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_issue_14_item_8_gradient_and_jacobian_memory_is_linear_in_n(method):
+    """Item 8: no n-by-n matrix of steps (it asked for 74.5 GiB at n = 100 000).
+
+    At n = 2000 that matrix alone is 32 MB (64 MB complex); one point at a time needs
+    a few copies of x (16 kB each) and the result."""
+    n = 2000
+    x = np.linspace(-1, 1, n)
+    peak = peak_memory(lambda: gradient(lambda v: v @ v / 2, x, method=method))
+    assert peak < 1e6, peak
+    peak = peak_memory(lambda: jacobian(lambda v: v[:3] * v[-1], x, method=method))
+    assert peak < 1e6, peak  # J is 3 x 2000: 48 kB
+
+
+def test_issue_14_item_8_hessian_memory_is_quadratic_in_n():
+    """Item 8: no (n(n-1)/2) x n array of points (11.8 GB at n = 1000): at n = 200 that
+    array is 32 MB, while H and the values it is made from take about 1.3 MB."""
+    n = 200
+    f = lambda v: np.sum(np.cos(v)) + v[0] * v[-1]  # noqa: E731
+    x = np.linspace(-1, 1, n)
+    peak = peak_memory(lambda: hessian(f, x))
+    assert peak < 4e6, peak
+    H = hessian(f, x)
+    expected = -np.diag(np.cos(x))
+    expected[0, -1] = expected[-1, 0] = 1.0
+    np.testing.assert_allclose(H, expected, atol=1e-7 * abs(f(x)))  # the docstring's accuracy
