@@ -33,8 +33,12 @@ __all__ = ["linearise", "quadratic_approximation", "taylor_coefficients", "taylo
 
 _EPS = np.finfo(np.float64).eps
 _TINY = np.finfo(np.float64).tiny
-#: The circles tried when no `radius` is given: 8, 4, 2, ..., 1/256.
+#: The circles tried first when no `radius` is given: 8, 4, 2, ..., 1/256 times max(1, |a|).
 RADII = 2.0 ** np.arange(3, -9, -1)
+#: Two circles' coefficients agree if they differ by at most this many times their errors.
+AGREE = 1e3
+#: At most this many more circles, halving or doubling the radius, beyond `RADII`.
+MAX_EXTRA = 60
 #: Points on each circle for orders up to 15; higher orders get 4(n + 1), up to a power of 2.
 MIN_POINTS = 64
 
@@ -43,6 +47,11 @@ def taylor_coefficients(
     f: Callable, a: float, n: int, *, radius: float | None = None
 ) -> np.ndarray:
     r"""Taylor coefficients $c_k = f^{(k)}(a)/k!$, $k = 0, \ldots, n$, of an analytic function.
+
+    Accuracy: about 13 digits of the largest term $|c_k| \rho^k$, $\rho$ the distance
+    from `a` to $f$'s nearest singularity ($10^{-14}$ of the largest coefficient for the
+    chapter's functions about 1); the circles of the contour integral are checked
+    against each other so that none encloses a singularity (see Notes).
 
     Parameters
     ----------
@@ -57,8 +66,9 @@ def taylor_coefficients(
     radius : float, optional
         The radius of the circle around `a` to integrate on. It must be smaller
         than the distance from `a` to the nearest singularity of `f`. By default
-        the circles of `RADII` are all tried, and each coefficient is taken from the
-        one where its estimated error is least (see Notes).
+        circles of many radii are tried, those that enclose a singularity are
+        dropped, and each coefficient is taken from the circle where its estimated
+        error is least (see Notes).
 
     Returns
     -------
@@ -96,24 +106,45 @@ def taylor_coefficients(
 
     The error of circle $r$ is estimated from its own transform: the top quarter of
     the $N$ Fourier modes of an analytic $f$ hold only its tiny high-order
-    coefficients; a pole or branch cut inside the circle, or a function that is not
-    complex-differentiable, fills them. With $\eta(r)$ the larger of their size and
-    $\epsilon \max|f|$, $c_k$ is off by about $\eta(r)/r^k$. A circle is usable if
-    $\eta(r) \le \sqrt{\epsilon}\max|f|$; each $c_k$ is taken from the usable circle
-    (no more than 64 times smaller than the largest) where $\eta(r)/r^k$ is least:
-    low orders from small circles, high orders from large ones.
-    For $e^x$, $\cos x$, $\ln x$ and $1/x$ about 1 the coefficients are exact to
-    about $10^{-14}$ through order 10 (the chapter measures it).
+    coefficients and round-off; a pole or branch cut inside the circle, or a function
+    that is not complex-differentiable, fills them. With $\eta(r)$ the larger of their
+    size (three times their root mean square) and the rounding
+    $\epsilon \max|f| \, (1 + |a|/r)$ of $f$'s values and of the points
+    $a + re^{i\theta}$, $c_k$ is off by about $\eta(r)/r^k$. A circle is usable if its
+    top modes stay below $\sqrt{\epsilon}\max|f|$.
 
-    Limits: $f$ must accept complex input and stay analytic in a disc around $a$:
-    a singularity closer than $1/256$ needs an explicit, smaller `radius`; a function
-    that is not analytic (``abs``, a piecewise definition) cannot be expanded, and a
-    function growing very fast, such as $e^{1000x}$, may need a smaller `radius`.
-    Orders near $N/4$ and beyond lose accuracy to aliasing; $N$ grows with `n`.
+    A singularity inside a circle does not always show in the top modes: where $f$ is
+    far larger elsewhere on the circle, the pole's share sinks below the rounding
+    ($e^{4x} + 1/(1+x^2)$ on the circle of radius 8 about 0, where $e^{32}$ dwarfs
+    it), and the circle's coefficients are those of another function (they gave
+    $c_{12} = 0.035$ for $1.035$). So the circles check each other. From the smallest
+    usable one (the radii are $2^{3}, 2^{2}, \ldots, 2^{-8}$ times $\max(1, |a|)$),
+    each larger circle is kept only while its $c_k$ agree with the best of its three
+    smaller neighbours' to within $10^3$ times both estimated errors; from the first
+    that disagrees or is not usable, all larger circles are dropped (the disc of
+    analyticity is a disc). If no two circles agree, $f$'s nearest singularity is
+    closer than the smallest: the radius halves until two circles agree with their top
+    modes at rounding level. Then circles half as large as the smallest, or twice as
+    large as the largest if all agreed, are added while they cut the relative error of
+    some $c_k$, $k \le n$, by 1.5: the range of radii follows the length over which
+    $f$ changes, so the units of $x$ do not matter. Each $c_k$ is taken from the kept
+    circle where $\eta(r)/r^k$ is least: low orders from small circles, high orders
+    from large ones. For $e^x$, $\cos x$, $\ln x$ and $1/x$ about 1 the coefficients are
+    exact to about $10^{-14}$ through order 10 (the chapter measures it).
+
+    Where it still fails: a singularity whose share of $f$ stays below $10^3$ times
+    the estimated errors on every circle goes unseen, and costs the coefficients about
+    that much; a singularity closer to `a` than $2^{-16}|a|$ needs an explicit
+    `radius` (below it the rounding of the points hides whether $f$ is analytic); a
+    function that is not analytic (``abs``, ``np.conj``, a piecewise definition)
+    cannot be expanded; orders near $N/4$ and beyond lose accuracy to aliasing ($N$
+    grows with `n`), and high orders of a function with a nearby singularity lose
+    digits to the amplification $r^{-k}$ (order 30 of $1/(1 + x^2)$ about 0: 8).
 
     Cost: $N = \max(64, 4(n+1))$ rounded up to a power of 2 values of `f` per
-    circle, in one vectorised call: $12N$ (768 for $n \le 15$) by default, $N$
-    with a `radius`.
+    circle, in one vectorised call: 13 or 14 circles by default ($14N = 896$ for
+    $n \le 15$), up to 60 more each way when $f$ changes over lengths far from
+    $1/256$ to 8 (in other units of $x$); one circle with a `radius`.
 
     Examples
     --------
@@ -127,13 +158,14 @@ def taylor_coefficients(
     f = as_callable(f, "f")
     a = as_number(a, "a")
     n = as_int(n, "n", minimum=0)
-    radii = RADII if radius is None else [as_positive_real(radius, "radius")]
+    radius = None if radius is None else as_positive_real(radius, "radius")
     N = max(MIN_POINTS, 1 << (4 * (n + 1) - 1).bit_length())
-    circles = [_circle(f, a, r, N) for r in radii]
-    usable = [c for c in circles if c is not None and c["tail"] <= np.sqrt(_EPS) * c["size"]]
-    if not usable:
-        raise ValueError(_not_analytic(a, radii))
-    return _least_error(usable, n)
+    if radius is not None:
+        circle = _circle(f, a, radius, N)
+        if not _usable(circle):
+            raise ValueError(_not_analytic(a, (radius,)))
+        return _least_error([circle], n)
+    return _least_error(_circles_inside(f, a, n, N), n)
 
 
 # --8<-- [start:cauchy]
@@ -149,9 +181,118 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
         return None
     F = np.fft.fft(values) / N  # F[k] = c_k r^k, plus aliasing c_{k+N} r^{k+N} + ...
     size = np.abs(values).max()
-    tail = np.abs(F[3 * N // 4 :]).max()  # zero but for round-off if f is analytic inside
-    return {"r": r, "F": F, "size": size, "tail": tail, "noise": max(tail, _EPS * size)}
+    tail = np.abs(F[3 * N // 4 :])  # zero but for round-off if f is analytic inside
+    rounding = _EPS * size * (1 + abs(a) / r)  # of f's values, and of the points a + r e^(it)
+    peak = max(tail.max(), _TINY)
+    noise = max(3 * peak * np.sqrt(np.mean((tail / peak) ** 2)), rounding)  # error of each F[k]
+    return {"r": r, "F": F, "size": size, "tail": tail.max(), "rounding": rounding, "noise": noise}
 # --8<-- [end:cauchy]
+
+
+def _usable(circle: dict | None) -> bool:
+    """f is finite on the circle, and its tail of Fourier modes no more than round-off makes."""
+    return circle is not None and circle["tail"] <= np.sqrt(_EPS) * circle["size"]
+
+
+def _clean(circle: dict | None) -> bool:
+    """Stricter than `_usable`: the tail is at the level of the circle's own rounding."""
+    return circle is not None and circle["tail"] <= 1e3 * circle["rounding"]
+
+
+def _circles_inside(f: Callable, a: float, n: int, N: int) -> list[dict]:
+    """The circles about `a` inside f's disc of analyticity, as far as f's values can tell.
+
+    The circles of `RADII` (times max(1, |a|)) first. From the smallest usable circle,
+    each larger one is kept until one is not usable or its coefficients disagree with
+    the smaller circles' (it encloses a singularity, which hides when f is large
+    elsewhere on the circle). Fewer than two that agree: f's nearest singularity is
+    closer, and smaller circles are tried. Then circles half as large, or twice as large
+    if all agreed, are added while they halve the error of some coefficient (f changes
+    much faster, or much more slowly, than over the radii tried).
+    """
+    radii = RADII[::-1] * max(1.0, abs(a))  # smallest first
+    circles = [_circle(f, a, r, N) for r in radii]
+    inside = _agreeing(circles, N)
+    if len(inside) < 2:
+        inside = _smaller(f, a, N, radii)
+    elif inside[-1] is circles[-1]:
+        inside = _extend(f, a, n, N, inside, 2.0)
+    return _extend(f, a, n, N, inside, 0.5)
+
+
+def _agreeing(circles: list, N: int) -> list[dict]:
+    """From the first usable circle on, the circles that are usable and agree with those before."""
+    first = next((i for i, c in enumerate(circles) if _usable(c)), len(circles))
+    inside = circles[first : first + 1]
+    for circle in circles[first + 1 :]:
+        if not (_usable(circle) and _agrees(circle, inside[-3:], N)):
+            break
+        inside.append(circle)
+    return inside
+
+
+def _smaller(f: Callable, a: float, N: int, radii: np.ndarray) -> list[dict]:
+    """Two circles, of radius r and 2r below the smallest of `radii`, that agree and have
+    their top modes at rounding level; r halves until they do.
+
+    Near a singularity at distance d the top modes fall abruptly, like (r/d)^(3N/4),
+    as r drops below d. If they fall slowly instead, over four halvings (np.exp(z.real),
+    whose modes fall like r), or r reaches 2^-16 |a| (below it the rounding of the
+    points a + z would hide whether f is analytic at all), f is not analytic: ValueError.
+    """
+    r, bigger, slow = radii[0], None, 0
+    for _ in range(MAX_EXTRA):
+        if r / 2 <= 2.0**-16 * abs(a) or a + r / 2 == a or slow == 4:
+            break
+        r /= 2
+        circle = _circle(f, a, r, N)
+        if _clean(circle) and _clean(bigger) and _agrees(bigger, [circle], N):
+            return [circle, bigger]
+        slow = slow + 1 if _usable(circle) and not _clean(circle) else 0
+        bigger = circle
+    raise ValueError(_not_analytic(a, (radii[-1], r)))
+
+
+def _extend(f: Callable, a: float, n: int, N: int, inside: list[dict], factor: float) -> list[dict]:
+    """Add circles `factor` times the largest (2) or the smallest (1/2), while each is usable,
+    agrees with its three neighbours and cuts the relative error of some resolved c_k,
+    k <= n, by 1.5."""
+    inside = list(inside)
+    for _ in range(MAX_EXTRA):
+        edge, near = (inside[-1], inside[-3:]) if factor > 1 else (inside[0], inside[:3])
+        circle = _circle(f, a, factor * edge["r"], N)
+        if not (_usable(circle) and _agrees(circle, near, N) and _halves_an_error(circle, edge, n)):
+            break
+        inside = inside + [circle] if factor > 1 else [circle] + inside
+    return inside
+
+
+def _estimates(circle: dict, N: int) -> tuple[np.ndarray, np.ndarray]:
+    """c_k and its estimated error, noise / r^k, for the orders the circle resolves (k < N/4)."""
+    k = np.arange(N // 4)
+    with np.errstate(all="ignore"):
+        return circle["F"][k] / circle["r"] ** k, max(circle["noise"], _TINY) / circle["r"] ** k
+
+
+def _agrees(circle: dict, others: list[dict], N: int) -> bool:
+    """Do the circle's c_k agree with the best of the `others`', within AGREE times both errors?
+
+    The others are its nearest neighbours: a circle far smaller would judge with an error
+    estimate that a function computed with cancellation (np.exp(z) - 1) does not honour.
+    """
+    c, e = _estimates(circle, N)
+    values, errors = (np.array(column) for column in zip(*(_estimates(o, N) for o in others)))
+    best, k = np.argmin(errors, axis=0), np.arange(c.size)
+    value, error = values[best, k], errors[best, k]
+    with np.errstate(all="ignore"):
+        return not np.any(np.abs(c - value) > AGREE * (e + error))
+
+
+def _halves_an_error(new: dict, old: dict, n: int) -> bool:
+    """Is some c_k, k <= n, well above the new circle's noise, with 1.5 times less error?"""
+    F_new, F_old = np.abs(new["F"][: n + 1]), np.abs(old["F"][: n + 1])
+    resolved = F_new > 16 * new["noise"]
+    return bool(np.any(resolved & (1.5 * new["noise"] * F_old < old["noise"] * F_new)))
 
 
 def _least_error(circles: list[dict], n: int) -> np.ndarray:
@@ -159,12 +300,10 @@ def _least_error(circles: list[dict], n: int) -> np.ndarray:
 
     Low orders prefer small circles (little round-off), high orders large ones (little
     amplification by r^-k); all circles were evaluated anyway, so each c_k takes its best.
-    Only circles at most 64 times smaller than the largest usable one compete: the
-    estimate assumes round-off in proportion to max|f| on the circle, which a function
-    computed with cancellation (np.exp(z) - 1 about 0) does not honour on tiny circles.
+    The noise is measured in each circle's top Fourier modes, so a function computed with
+    cancellation (np.exp(z) - 1 about 0), noisier than max|f| suggests, is judged fairly.
     """
-    largest = max(c["r"] for c in circles)
-    competing = [c for c in circles if c["r"] >= largest / 64]
+    competing = circles
     k = np.arange(n + 1)
     r = np.array([c["r"] for c in competing])[:, None]
     errors = np.array([max(c["noise"], _TINY) for c in competing])[:, None] / r**k
@@ -183,7 +322,7 @@ def _show_complex(c: np.ndarray) -> str:
         return repr(c)
 
 
-def _not_analytic(a: float, radii) -> str:
+def _not_analytic(a: float, radii: tuple) -> str:
     where = (
         f"on every circle tried (radius {radii[0]:g} down to {radii[-1]:g})"
         if len(radii) > 1
