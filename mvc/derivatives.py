@@ -227,15 +227,20 @@ def _check_search(search, x: np.ndarray) -> None:
         )
 
 
-def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray) -> None:
-    """The complex step needs f real at real x: Im f(x) must be negligible next to Im f(x + ih)."""
+def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:
+    """The complex step needs f real at real x: Im f(x) must be negligible next to Im f(x + ih).
+
+    `x` is the array of points of `derivative` (one per value), or None for the one point
+    of `gradient` and `jacobian`.
+    """
     bad = np.abs(f0.imag) > np.sqrt(_EPS) * np.abs(im)
     if np.any(bad):
         k = np.flatnonzero(bad.ravel())[0]
+        at = "`x`" if x is None else f"x = {float(x.ravel()[k])!r}"
         raise ValueError(
-            f"`f` must be real on the real axis for method='complex': at x = "
-            f"{float(x.ravel()[k])!r}, f(x) = {complex(f0.ravel()[k]):.6g} is not real, so "
-            "Im f(x + ih)/h is not its derivative. Use method='central'."
+            f"`f` must be real on the real axis for method='complex': at {at}, "
+            f"f(x) = {complex(f0.ravel()[k]):.6g} is not real, so Im f(x + ih)/h is not "
+            "its derivative. Use method='central'."
         )
 
 
@@ -470,7 +475,7 @@ def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> 
     if method == "complex":
         F = _each(g, _along_axes(point, 1j * step), n, shape, kind="c")  # f(x + i h_j e_j)
         f0 = _each(g, [point + 0j], 1, F.shape[1:], kind="c")[0]
-        _check_real_on_the_axis(f0, np.abs(F.imag).max(axis=0), point)
+        _check_real_on_the_axis(f0, np.abs(F.imag).max(axis=0), None)
         return (F.imag.reshape(n, -1) / step[:, None]).T  # Im f(x + ih_j e_j) / h_j
     lo, hi = {"forward": (None, step), "backward": (-step, None), "central": (-step, step)}[method]
     divisor = (point + (0 if hi is None else hi)) - (point + (0 if lo is None else lo))

@@ -794,3 +794,12 @@ def test_issue_14_item_8_hessian_memory_is_quadratic_in_n():
     expected = -np.diag(np.cos(x))
     expected[0, -1] = expected[-1, 0] = 1.0
     np.testing.assert_allclose(H, expected, atol=1e-7 * abs(f(x)))  # the docstring's accuracy
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian])
+def test_issue_14_item_10_gradient_and_jacobian_refuse_f_not_real_on_the_axis(fn):
+    """Item 10 for the multivariate complex step: one more evaluation, at x itself."""
+    f = lambda v: np.sqrt(v[0] - 2 + 0j) + v[1] ** 2  # noqa: E731  f(1, 1) = 1 + 1j
+    with pytest.raises(ValueError, match=r"real on the real axis for method='complex': at `x`"):
+        fn(f, [1.0, 1.0], method="complex")
+    np.testing.assert_allclose(fn(f, [3.0, 1.0], method="complex").ravel(), [0.5, 2.0])
