@@ -367,3 +367,23 @@ def as_same_length(name: str, arr: np.ndarray, other: str, n: int) -> np.ndarray
 
 
 __all__ += ["as_data", "as_same_length", "as_sigma"]
+
+
+# --- operands of an autodiff Value (mvc.autodiff) ----------------------------------------
+
+
+def as_operand(value: Any, op: str) -> float:
+    """A plain number combined with a `Value` by `op` (``+``, ``*``, ``**``): finite and real.
+
+    The message names the operation and its other operand, as the user wrote it:
+    ``"`Value + other`: `other` must be finite, got nan."``.
+    """
+    where = "`Value ** k`: `k`" if op == "**" else f"`Value {op} other`: `other`"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} must be a Value or a real number, got {_show(value)}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{where} must be finite, got {_show(float(value))}.")
+    return float(value)
+
+
+__all__ += ["as_operand"]
