@@ -25,8 +25,10 @@ __all__ = ["central_search"]
 _EPS = np.finfo(np.float64).eps
 LEVELS = 3  #: Richardson levels: the h^2, h^4 and h^6 terms are removed
 SHRINK = 4.0  #: ratio of successive steps going down
-GROW = 64.0  #: ratio of successive steps going up, when the first step was too short
-MAX_GROW = 10  #: steps going up at most (64^10 ~ 1e18)
+#: Going up, when the first step was too short: the step grows by at least 64 and at most
+#: 2^64, to about the length over which f changes by its own size, |f| / |f'|, over 64.
+GROW = 64.0
+MAX_GROW = 20  #: steps going up at most
 #: An estimate is good enough, and the step need not grow, once rounding is this small.
 ENOUGH = 1e-13
 #: The estimates disagree by more than this fraction of the derivative ...
@@ -60,6 +62,7 @@ class _Search:
 
     def __init__(self, x: np.ndarray) -> None:
         n = x.size
+        self.x = x
         self.h = np.where(x != 0, np.abs(x), 1.0) / 8  # 1/x, log, sqrt: inside their domain
         self.limit = 4 * np.spacing(np.abs(x))  # below this, x + h and x - h merge
         self.phase = np.zeros(n, dtype=int)  # 0 going down, 1 going up, 2 done
@@ -137,13 +140,15 @@ class _Search:
         too short, and a longer one would be more accurate.
         """
         agree = np.abs(D - self.top[1]) <= 4 * (rho + self.top[2])
-        grow = second & agree & (rho > ENOUGH * np.abs(D)) & (self.top[1] != 0)
+        symmetric = (self.x == 0) & (self.top[1] == 0) & (D == 0)  # even f about 0: f' = 0
+        longer = self._grown(self.top[0], D, rho)
+        grow = second & agree & (rho > ENOUGH * np.abs(D)) & ~symmetric & (longer > self.top[0])
         self.phase = np.where(grow, 1, self.phase)
-        self.h = np.where(grow, self.top[0] * GROW, self.h)
+        self.h = np.where(grow, longer, self.h)
         return bool(np.any(grow))
 
     def _up(self, active, D, rho, ok) -> None:
-        """Grow the step by 64 while the estimate agrees with the last one to rounding.
+        """Grow the step (see `_growth`) while the estimate agrees with the last to rounding.
 
         Then go down again, from the first step where f changed (or was not finite).
         """
@@ -152,10 +157,25 @@ class _Search:
         _, D_top, rho_top = self.top
         agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top))
         self.grown += active
+        longer = self._grown(self.h, D, rho)
         more = active & agree & (rho > ENOUGH * np.abs(D)) & (self.grown < MAX_GROW)
+        more &= longer > self.h
         self.top = np.where(active & ok, [self.h, D, rho], self.top)
         turn = active & ~more
         self.phase = np.where(turn, 0, self.phase)
         self.table[0] = np.where(turn, self.top[1], self.table[0])  # the table restarts there
         self.depth = np.where(turn, 1, self.depth)
-        self.h = np.where(more, self.h * GROW, np.where(turn, self.top[0] / SHRINK, self.h))
+        self.h = np.where(more, longer, np.where(turn, self.top[0] / SHRINK, self.h))
+
+    def _grown(self, h: np.ndarray, D: np.ndarray, rho: np.ndarray) -> np.ndarray:
+        """The next step up from h, where f barely changed over h.
+
+        By |f| / 64|D|: the length over which f changes by its own size (|f| = rho h / eps),
+        in 64 steps; at least 64 h, at most 2^64 h. Where f did not change at all (D = 0)
+        there is no such length, and the step goes no further than max(1, |x|) / 8, the
+        default of the one-step rule: a constant f would otherwise send it to overflow.
+        """
+        with np.errstate(all="ignore"):
+            length = rho * h / (_EPS * np.abs(D)) / 64
+            longer = np.clip(length, GROW * h, 2.0**64 * h)
+        return np.where(D == 0, np.maximum(h, np.maximum(1.0, np.abs(self.x)) / 8), longer)

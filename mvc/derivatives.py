@@ -127,12 +127,14 @@ def derivative(
     error found (smaller steps could only be worse), and returns the estimate of least
     estimated error. If the first two differences already agree to rounding while
     rounding is above $10^{-13}$ of them, $f$ barely changes over $|x|/8$ ($e^x$ at
-    $x = 10^{-12}$): the step first grows by 64 at a time until $f$'s curvature shows.
+    $x = 10^{-12}$): the step first grows, to $|f| / 64|f'|$ at a time (at least 64
+    times, at most $2^{64}$), until $f$'s curvature shows; where $f(x \pm h)$ are
+    equal ($e^x$ at $10^{-20}$, or a constant), to $\max(1, |x|)/8$ at most.
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
-    $\epsilon |f| / h$ at the step found, so $f = 10^{10} + \sin x$ gives about 5
+    $\epsilon |f| / h$ at the step found, so $f = 10^{10} + \sin x$ gives 4 or 5
     digits and a derivative far below $|f|/|x|$ (as $\cos'$ at $x = 10^{-8}$) few
     relative digits; a function computed with cancellation (``(1 - np.cos(x)) / x**2``
     near 0) is noisier than $\rho$ and can cost more digits than the estimate shows; a

@@ -99,6 +99,9 @@ def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) ->
 def check_network(net, x, y, *, h: float | None = None) -> float:
     r"""Check a network's backpropagation against central differences of its cost.
 
+    Accuracy of the check: as `check_gradient`, about $10^{-10}$ for a right
+    backpropagation, $10^{-6}$ or more for a wrong one.
+
     Parameters
     ----------
     net : mvc.nn.Network

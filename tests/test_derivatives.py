@@ -222,7 +222,7 @@ def test_issue_14_scale_invariance_of_the_default(x, c):
 
 
 def test_functions_that_barely_change_over_x_over_8_get_a_longer_step():
-    # e^x at 1e-12 changes by 1e-13 over |x|/8: the step grows (64 at a time) until it
+    # e^x at 1e-12 changes by 1e-13 over |x|/8: the step grows (by |f/f'|/64) until it
     # sees the curvature; a step of |x|/8 alone would leave 3 digits.
     assert derivative(np.exp, 1e-12) == pytest.approx(1.0, rel=1e-10)
     assert derivative(lambda z: np.exp(1e-8 * z), 1.0) == pytest.approx(1e-8, rel=1e-10)
@@ -803,3 +803,16 @@ def test_issue_14_item_10_gradient_and_jacobian_refuse_f_not_real_on_the_axis(fn
     with pytest.raises(ValueError, match=r"real on the real axis for method='complex': at `x`"):
         fn(f, [1.0, 1.0], method="complex")
     np.testing.assert_allclose(fn(f, [3.0, 1.0], method="complex").ravel(), [0.5, 2.0])
+
+
+@pytest.mark.parametrize("x", [1e-20, 1e-100, -1e-300])
+def test_a_point_far_closer_to_0_than_f_changes_grows_its_step_enough(x):
+    # At 1e-20, e^(x +- x/8) are both 1 in floating point: the differences are 0, f has
+    # not changed at all; the step grows (by up to 2^64 at a time) until it does.
+    assert derivative(np.exp, x) == pytest.approx(1.0, rel=1e-11)
+    assert derivative(lambda t: np.exp(t) + t, x) == pytest.approx(2.0, rel=1e-11)
+
+
+def test_a_constant_or_an_even_function_about_0_has_derivative_0():
+    assert derivative(lambda t: 5.0 + 0 * t, 1e-3) == 0.0
+    assert derivative(np.cos, 0.0) == 0.0

@@ -107,15 +107,42 @@ def test_an_explicit_radius_is_one_circle_of_64_points():
     np.testing.assert_allclose(got, [1 / math.factorial(i) for i in range(7)], rtol=1e-13)
     calls.clear()
     taylor_coefficients(f, 0.0, 6)  # the 12 radii, one more each way (the docstring's cost)
-    assert calls == [(64,)] * (len(RADII) + 2)
+    assert calls == [(1,)] + [(64,)] * (len(RADII) + 2)
     calls.clear()
     taylor_coefficients(lambda z: f(z) / z, 1.0, 6)  # circles from 1 up enclose the pole
-    assert calls == [(64,)] * (len(RADII) + 1)
+    assert calls == [(1,)] + [(64,)] * (len(RADII) + 1)
 
 
 def test_a_radius_past_the_singularity_is_refused():
     with pytest.raises(ValueError, match="circle of radius 1.5"):
         taylor_coefficients(lambda z: 1 / z, 1.0, 4, radius=1.5)
+
+
+@pytest.mark.parametrize("units", [1e-8, 1.0, 1e8])
+def test_circles_that_all_enclose_a_hidden_pole_are_found_out_by_their_mean(units):
+    # 9x^2/(x^2 + 1/2) about -1, in units that put its poles 1.2e-8 from a: on every
+    # circle of radius 1/256 and up f is 9 to rounding, and the circles agree with each
+    # other; their mean 9 is not f(a) = 6, so they enclose a singularity.
+    c = units * 1e8
+    k = np.arange(7)
+    exact = [6, -4, -10 / 3, -16 / 9, -4 / 27, 80 / 81, 344 / 243]
+    got = taylor_coefficients(lambda z: 9 * (z * c) ** 2 / ((z * c) ** 2 + 0.5), -1 / c, 6)
+    np.testing.assert_allclose(got / c**k, exact, rtol=1e-11)
+
+
+def test_f_computed_with_cancellation_at_a_is_not_taken_for_a_singularity():
+    # (1 - cos z)/z^2 at 1e-5 loses 6 digits to cancellation: f(a) is not the mean of any
+    # circle, and no smaller circle does better; the circles agree, so they are trusted.
+    got = taylor_coefficients(lambda z: (1 - np.cos(z)) / z**2, 1e-5, 4)
+    a = 1e-5
+    exact = [0.5 - a**2 / 24, -a / 12, -1 / 24 + a**2 / 240, a / 180, 1 / 720]
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12)
+
+
+def test_a_removable_singularity_at_a_is_fine():
+    # sin(z)/z is nan at 0 itself, so the mean is not checked there; the circles are fine.
+    got = taylor_coefficients(lambda z: np.sin(z) / z, 0.0, 6)
+    np.testing.assert_allclose(got, [1, 0, -1 / 6, 0, 1 / 120, 0, -1 / 5040], atol=1e-15)
 
 
 def test_a_close_singularity_is_found_by_smaller_circles():
@@ -147,7 +174,7 @@ def exp4_plus_pole(n):
 def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
     """Item 1: the circle of radius 8 encloses the poles at +-i, whose share e^32 dwarfs:
     it gave c_12 = 0.035 (exact 1.035). Its coefficients disagree with the smaller
-    circles', so it is dropped."""
+    circles', and its mean (1) with f(0) = 2, so it is dropped (unless asked for)."""
     f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)  # noqa: E731
     assert taylor_coefficients(f, 0.0, 16, radius=8.0)[12] == pytest.approx(0.035, abs=1e-3)
     got, exact = taylor_coefficients(f, 0.0, 16), exp4_plus_pole(16)
