@@ -56,7 +56,6 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     return search
 
 
-
 class _Search:
     """The state of every element's search: its next step, Richardson table and best value."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from mvc._adaptive import central_search
+from mvc._adaptive import NO_DIGIT, NOISE, central_search
 from mvc._validation import (
     as_callable,
     as_choice,
@@ -218,7 +218,7 @@ def _check_search(search, x: np.ndarray) -> None:
             f"at x ± h for any step h tried, from {search.first_h[k]:.1e} down to "
             f"{search.last_h[k]:.1e}."
         )
-    no_digit = search.error > np.maximum(0.1 * np.abs(search.best), search.rho / np.sqrt(_EPS))
+    no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
     if np.any(no_digit | np.isnan(search.best)):
         k = int(np.argmax(no_digit | np.isnan(search.best)))
         raise ValueError(
