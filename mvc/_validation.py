@@ -92,7 +92,9 @@ def as_step(h: Any, name: str) -> float | None:
     return h
 
 
-def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = "f") -> np.ndarray:
+def check_values(
+    values: Any, shape: tuple[int, ...], what: str, *, kind: str = "f", finite: bool = True
+) -> np.ndarray:
     """Check what a user's function returned: its shape, and that it is finite.
 
     Parameters
@@ -106,6 +108,9 @@ def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = 
     kind
         ``"f"`` for real values, ``"c"`` for the complex values of complex-step
         differentiation.
+    finite
+        ``False`` lets non-finite values through, for a caller that handles them
+        itself (the step search of `mvc.derivative` shrinks a step that left f's domain).
     """
     arr = np.asarray(values)
     if kind == "c" and arr.dtype.kind != "c":
@@ -118,7 +123,7 @@ def check_values(values: Any, shape: tuple[int, ...], what: str, *, kind: str = 
         raise ValueError(f"{what} must return real numbers, got {_show(values)}.")
     if arr.shape != shape:
         raise ValueError(f"{what} must return shape {shape}, got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{what} must return finite values, got {_show(values)}.")
     return arr
 
@@ -401,3 +406,23 @@ def as_bounds(bounds: Any, name: str) -> tuple[float, float]:
 
 
 __all__ += ["as_bounds", "as_relative_tolerance"]
+
+
+# --- operands of an autodiff Value (mvc.autodiff) ----------------------------------------
+
+
+def as_operand(value: Any, op: str) -> float:
+    """A plain number combined with a `Value` by `op` (``+``, ``*``, ``**``): finite and real.
+
+    The message names the operation and its other operand, as the user wrote it:
+    ``"`Value + other`: `other` must be finite, got nan."``.
+    """
+    where = "`Value ** k`: `k`" if op == "**" else f"`Value {op} other`: `other`"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} must be a Value or a real number, got {_show(value)}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{where} must be finite, got {_show(float(value))}.")
+    return float(value)
+
+
+__all__ += ["as_operand"]

@@ -29,11 +29,14 @@ def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) ->
     Parameters
     ----------
     f : callable
-        A scalar function of a point, ``f(x) -> float`` with `x` of shape ``(n,)``.
+        A scalar function of a point, ``f(x) -> float`` with `x` of shape ``(n,)``; a
+        Python number when `x` is a number, as in `mvc.gradient`.
     grad : callable
-        Its claimed gradient, ``grad(x) -> array`` of shape ``(n,)``.
-    x : array_like
-        Where to compare: a point of shape ``(n,)`` (a scalar is a point with $n = 1$).
+        Its claimed gradient, ``grad(x) -> array`` of shape ``(n,)``, called with `x`
+        as `f` is; for a number `x`, it may return a number (the derivative).
+    x : float or array_like
+        Where to compare: a point of shape ``(n,)``, or a number (a function of one
+        variable, $n = 1$).
     h : float, optional
         Absolute step for every coordinate. By default $h_i = \epsilon^{1/3}
         \max(1, |x_i|)$, the central step of `mvc.gradient`, which computes $d$.
@@ -56,6 +59,9 @@ def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) ->
 
     Notes
     -----
+    Accuracy of the check: a right gradient gives about $10^{-10}$, a wrong one
+    $10^{-6}$ or more (central differences at one step per axis, as `mvc.gradient`).
+
     The central difference has truncation error $\frac{h^2}{6} f'''$ and round-off
     about $\epsilon |f| / h$; at the default step both are near $\epsilon^{2/3}
     \approx 4 \times 10^{-11}$ times the scale of $f$. A correct gradient therefore
@@ -80,15 +86,21 @@ def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) ->
     0.73
     """
     f, grad = as_callable(f, "f"), as_callable(grad, "grad")
-    x, h = as_point(x, "x"), as_step(h, "h")
-    analytic = check_values(grad(x.copy()), x.shape, "`grad` at `x`")
-    numeric = gradient(f, x, h=h)  # (f(x + hᵢeᵢ) − f(x − hᵢeᵢ)) / 2hᵢ, axis by axis
+    point, h = as_point(x, "x"), as_step(h, "h")
+    scalar = np.ndim(x) == 0  # then f and grad get a number, not an array of one
+    value = grad(point.item() if scalar else point.copy())
+    shape = () if scalar and np.shape(value) == () else point.shape
+    analytic = check_values(value, shape, "`grad` at `x`").reshape(point.shape)
+    numeric = gradient(f, point.item() if scalar else point, h=h)  # central, axis by axis
     scale = max(np.abs(analytic).max(), np.abs(numeric).max())
     return float(np.abs(analytic - numeric).max() / scale) if scale > 0 else 0.0
 
 
 def check_network(net, x, y, *, h: float | None = None) -> float:
     r"""Check a network's backpropagation against central differences of its cost.
+
+    Accuracy of the check: as `check_gradient`, about $10^{-10}$ for a right
+    backpropagation, $10^{-6}$ or more for a wrong one.
 
     Parameters
     ----------

@@ -111,8 +111,76 @@ def test_bad_data_names_the_argument(data, error, match):
 
 
 def test_a_plain_operand_is_checked_too():
-    with pytest.raises(TypeError, match="`data` must be a real number"):
+    with pytest.raises(TypeError, match=r"`Value \+ other`: `other` must be a Value or a real"):
         Value(1.0) + "2"
+
+
+# --- issue 14, item 12: no raw Python error, the right argument named -------------------
+
+
+def test_issue_14_item_12_zero_to_the_zero_has_derivative_zero():
+    """Item 12: (Value(0.) ** 0).backward() raised ZeroDivisionError; u^0 = 1 is constant."""
+    u = Value(0.0)
+    v = u**0
+    v.backward()
+    assert v.data == 1.0 and u.grad == 0.0
+    w = Value(0.0)
+    (w**2 + w**1).backward()  # 2u + 1 at 0: no division by zero for k >= 1 either
+    assert w.grad == 1.0
+
+
+@pytest.mark.parametrize(("make", "match"), [
+    (lambda: Value(1000.0).exp(), r"exp\(1000.0\) overflows: the result is beyond the largest"),
+    (lambda: Value(-1.0).log(), r"log\(-1.0\) is not a real number: ln u needs u > 0"),
+    (lambda: Value(0.0).log(), r"ln 0 is minus infinity"),
+    (lambda: Value(1e200) * Value(1e200), r"1e\+200 \* 1e\+200 overflows"),
+    (lambda: Value(1e200) ** 2, r"1e\+200 \*\* 2.0 overflows"),
+    (lambda: Value(1e308) + 1e308, r"overflows"),
+    (lambda: 1 / Value(0.0), r"u \*\* -1.0 is infinite for u = 0.0 \(a division by zero\)"),
+])
+def test_issue_14_item_12_overflow_and_domain_errors_are_clear(make, match):
+    """Item 12: exp(1000) gave "math range error", log(-1) "math domain error"; now a
+    ValueError saying which operation, at which value, and why (never inf or nan)."""
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_exp_just_below_overflow_is_fine():
+    assert Value(709.0).exp().data == pytest.approx(math.exp(709.0))
+
+
+@pytest.mark.parametrize(("make", "error", "match"), [
+    (lambda: Value(2.0) + float("nan"), ValueError, r"`Value \+ other`: `other` must be finite"),
+    (lambda: float("nan") + Value(2.0), ValueError, r"`other` must be finite, got nan"),
+    (lambda: Value(2.0) * float("inf"), ValueError, r"`Value \* other`: `other` must be finite"),
+    (lambda: Value(2.0) - float("nan"), ValueError, r"`other` must be finite"),
+    (lambda: Value(2.0) / float("nan"), ValueError, r"`k`|`other`"),
+    (lambda: Value(2.0) ** float("nan"), ValueError, r"`Value \*\* k`: `k` must be finite"),
+    (lambda: Value(2.0) * "3", TypeError, r"`Value \* other`: `other` must be a Value or a"),
+])
+def test_issue_14_item_12_a_bad_operand_is_named_as_the_operand(make, error, match):
+    """Item 12: Value(2.) + nan blamed "`data`", the argument of Value(); it is the operand."""
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_an_infinite_derivative_is_an_error_in_backward():
+    u = Value(0.0)
+    v = u**0.5  # sqrt(0) = 0 is fine; its slope is not
+    assert v.data == 0.0
+    with pytest.raises(ValueError, match=r"derivative of u \*\* 0.5 at u = 0.0 is infinite"):
+        v.backward()
+
+
+def test_a_gradient_that_overflows_in_backward_is_an_error():
+    u = Value(1e200)
+    v = (u * 1e-200) * 1e200  # the value is finite; d v / d u = 1
+    v.backward()
+    assert u.grad == pytest.approx(1.0)
+    w = Value(1e-300)
+    z = w ** 0.5 * 1e300  # d z / d w = 0.5 w^-0.5 * 1e300 = 5e449
+    with pytest.raises(ValueError, match="backward overflowed"):
+        z.backward()
 
 
 def test_numpy_scalars_are_accepted():

@@ -48,15 +48,24 @@ def test_matches_sympy_at_default_step(name, method):
 
 
 @pytest.mark.parametrize("name", sorted(SMOOTH))
-def test_central_error_within_truncation_plus_round_off(name):
-    # |error| <= h^2 |f'''(x)| / 6 + eps |f(x)| / h: the bound the default step balances.
+def test_one_central_difference_within_truncation_plus_round_off(name):
+    # |error| <= h^2 |f'''(x)| / 6 + eps |f(x)| / h: the bound the one-step rule balances.
     # It holds for the "beast" too, whose large f''' makes its relative error ~1e-7.
     f, expr = SMOOTH[name]
     h = DEFAULT_STEP["central"] * np.maximum(1, np.abs(POINTS))
     third = exact(sp.diff(expr, t, 2), POINTS)
     bound = h**2 * np.abs(third) / 6 + EPS * np.abs(f(POINTS)) / h
-    error = np.abs(derivative(f, POINTS) - exact(expr, POINTS))
+    one_step = np.array([derivative(f, x, h=hx) for x, hx in zip(POINTS, h)])
+    error = np.abs(one_step - exact(expr, POINTS))
     assert np.all(error <= 2 * bound), error / bound
+
+
+@pytest.mark.parametrize("name", sorted(SMOOTH))
+def test_default_search_is_far_more_accurate_than_one_step(name):
+    # The searched, extrapolated default reaches 1e-14 to 2e-12 where one step gave ~1e-11
+    # (1e-7 for the beast): the docstring's "about 12 significant digits".
+    f, expr = SMOOTH[name]
+    np.testing.assert_allclose(derivative(f, POINTS), exact(expr, POINTS), rtol=1e-11, atol=0)
 
 
 def test_complex_step_is_exact_to_rounding_even_for_the_beast():
@@ -118,6 +127,7 @@ def test_default_steps_follow_the_error_orders():
 def test_default_step_scales_with_x():
     # At x = 1e8 an absolute step of 6e-6 would be lost in rounding; the scaled one is not.
     assert derivative(lambda x: x**2, 1e8) == pytest.approx(2e8, rel=1e-8)
+    assert derivative(lambda x: x**2, 1e8, method="forward") == pytest.approx(2e8, rel=1e-6)
 
 
 def test_cost_in_function_evaluations():
@@ -127,10 +137,35 @@ def test_cost_in_function_evaluations():
         calls.append(x)
         return np.sin(x)
 
-    for method, cost in [("forward", 2), ("backward", 2), ("central", 2), ("complex", 1)]:
+    h = {"central": 1e-5}  # one central difference; the default searches (next test)
+    for method, cost in [("forward", 2), ("backward", 2), ("central", 2), ("complex", 2)]:
         calls.clear()
-        derivative(f, np.linspace(0, 1, 7), method=method)
+        derivative(f, np.linspace(0, 1, 7), method=method, h=h.get(method))
         assert len(calls) == cost, method
+
+
+def test_cost_of_the_default_search():
+    # Two evaluations per step tried: 6 to 16 for a smooth function at moderate x, as the
+    # docstring says; more where f changes over a length far below |x| (36 for sin at
+    # 1e8, the docstring's example), at most 80; each one call for a whole array.
+    calls = []
+
+    def counted(f):
+        def g(x):
+            calls.append(np.shape(x))
+            return f(x)
+        return g
+
+    for f, x, low, high in [(np.sin, np.linspace(0.1, 2, 20), 6, 16), (np.exp, 1.0, 6, 16),
+                            (lambda x: 1 / x, -3.0, 6, 16), (np.sin, 1e8, 36, 36)]:
+        calls.clear()
+        derivative(counted(f), x)
+        assert low <= len(calls) <= high, (x, len(calls))
+        assert all(shape == np.shape(x) for shape in calls)
+    calls.clear()
+    with pytest.raises(ValueError):
+        derivative(counted(np.log), 0.0)  # never finite: the search gives up at its limit
+    assert len(calls) <= 80
 
 
 @settings(max_examples=50, deadline=None)
@@ -139,6 +174,118 @@ def test_quadratic_exactly_with_central(a, b, x):
     # The central difference of a quadratic has no truncation error.
     got = derivative(lambda z: a * z**2 + b * z, x)
     assert got == pytest.approx(2 * a * x + b, abs=1e-6 * (1 + abs(a) * (1 + abs(x)) + abs(b)))
+
+
+# --- issue 14, item 9: the default step near 0 and at large |x| ---------------------------
+
+MAGNITUDES = 10.0 ** np.arange(-8, 9)  # |x| from 1e-8 to 1e8
+
+
+@pytest.mark.parametrize(("name", "f", "fprime", "signs"), [
+    ("1/x", lambda x: 1 / x, lambda x: -1 / x**2, (1, -1)),
+    ("log", np.log, lambda x: 1 / x, (1,)),
+    ("log|x|", lambda x: np.log(np.abs(x)), lambda x: 1 / x, (-1,)),
+    ("tan", np.tan, lambda x: 1 / np.cos(x) ** 2, (1, -1)),
+])
+def test_issue_14_item_9_default_is_right_from_1e_minus_8_to_1e8(name, f, fprime, signs):
+    """Item 9: with default options, relative error <= 1e-6 for 1/x, log and tan at every
+    |x| from 1e-8 to 1e8, both signs where defined (measured: <= 3e-12)."""
+    for sign in signs:
+        x = sign * MAGNITUDES
+        np.testing.assert_allclose(derivative(f, x), fprime(x), rtol=1e-6, atol=0)
+        for xi in x:  # each element alone searches for the same step
+            assert derivative(f, float(xi)) == pytest.approx(fprime(xi), rel=1e-6)
+
+
+def test_issue_14_item_9_the_examples_of_the_issue():
+    """Item 9: 1/x at 1e-6 gave +2.8e10 (true -1e12); log at 1e-7 raised."""
+    assert derivative(lambda x: 1 / x, 1e-6) == pytest.approx(-1e12, rel=1e-10)
+    assert derivative(np.log, 1e-7) == pytest.approx(1e7, rel=1e-10)
+    # what the one-step rule eps^(1/3) max(1, |x|), scipy's default too, still gives:
+    one_step = derivative(lambda x: 1 / x, 1e-6, h=DEFAULT_STEP["central"])
+    assert one_step == pytest.approx(2.8e10, rel=0.05)  # the docstring quotes it
+    with pytest.raises(ValueError, match="must return finite values"):
+        derivative(np.log, 1e-7, h=DEFAULT_STEP["central"])
+
+
+@pytest.mark.parametrize("x", [0.0, 1e-12, 0.7, -3.0, 1e4])
+@pytest.mark.parametrize("c", [1e-8, 1e8])
+def test_issue_14_scale_invariance_of_the_default(x, c):
+    """Multiplying f or x by 1e+-8 keeps the verdict and the relative accuracy."""
+    f, fprime = (lambda z: np.exp(np.sin(z)) + z), (lambda z: np.cos(z) * np.exp(np.sin(z)) + 1)
+    exact = fprime(x)
+    error = abs(derivative(f, x) / exact - 1)  # 3e-10 at x = 1e4, where |f| >> |f'|
+    assert error < 1e-9
+    scaled_f = derivative(lambda z: c * f(z), x) / (c * exact) - 1
+    scaled_x = derivative(lambda y: f(y / c), c * x) / (exact / c) - 1
+    assert max(abs(scaled_f), abs(scaled_x)) <= max(10 * error, 1e-12)
+
+
+def test_functions_that_barely_change_over_x_over_8_get_a_longer_step():
+    # e^x at 1e-12 changes by 1e-13 over |x|/8: the step grows (by |f/f'|/64) until it
+    # sees the curvature; a step of |x|/8 alone would leave 3 digits.
+    assert derivative(np.exp, 1e-12) == pytest.approx(1.0, rel=1e-10)
+    assert derivative(lambda z: np.exp(1e-8 * z), 1.0) == pytest.approx(1e-8, rel=1e-10)
+
+
+def test_where_the_default_still_fails_as_the_docstring_says():
+    # f's own rounding limits every difference: 1e10 + sin x keeps 4 or 5 digits ...
+    for x in (0.0, 1.0, 2.0):
+        error = abs(derivative(lambda z: 1e10 + np.sin(z), x) / np.cos(x) - 1)
+        assert 1e-6 < error < 3e-4
+    # ... and a symmetric corner gives the symmetric slope.
+    assert derivative(np.abs, 0.0) == 0.0
+
+
+@pytest.mark.parametrize(("f", "x"), [(lambda x: 1 / x, 0.0), (np.sign, 0.0), (np.floor, 1.0)])
+def test_a_pole_or_a_jump_is_an_error_not_a_number(f, x):
+    # The differences grow without end as the step shrinks: no two agree.
+    with pytest.raises(ValueError, match=r"`f` does not look differentiable at x = .*Pass `h`"):
+        derivative(f, x)
+    assert np.isfinite(derivative(f, x, h=1e-3))  # one step at `h` is what it is
+
+
+def test_noisy_function_is_answered_to_the_digits_the_noise_leaves():
+    rng = np.random.default_rng(0)
+    noisy = lambda x: np.sin(x) + 1e-10 * rng.standard_normal(np.shape(x))  # noqa: E731
+    assert derivative(noisy, 1.0) == pytest.approx(np.cos(1.0), rel=1e-6)
+
+
+def test_array_elements_search_independently_and_skip_no_element():
+    x = np.array([[1e-8, -2.0], [0.0, 1e3]])
+    f = lambda z: np.sin(z) + z**2  # noqa: E731
+    together = derivative(f, x)
+    np.testing.assert_allclose(together, np.cos(x) + 2 * x, rtol=1e-11, atol=0)
+    alone = np.array([derivative(f, float(xi)) for xi in x.ravel()]).reshape(x.shape)
+    np.testing.assert_allclose(together, alone, rtol=1e-14, atol=0)
+
+
+def test_step_shrinks_where_f_is_not_finite():
+    # sqrt(1 - x^2) at 0.99: the first step |x|/8 leaves the domain on one side.
+    f = lambda x: np.sqrt(1 - x**2)  # noqa: E731
+    assert derivative(f, 0.99) == pytest.approx(-0.99 / np.sqrt(1 - 0.99**2), rel=1e-10)
+
+
+# --- issue 14, item 10: the complex step of a function not real on the real axis ----------
+
+
+@pytest.mark.parametrize(("f", "x"), [
+    (lambda x: np.sqrt(x - 2 + 0j), 1.0),  # the issue's example: it returned 1e20
+    (lambda x: np.log(x + 0j), -1.0),
+    (lambda x: x + 1e-12j, 0.5),  # an imaginary part far below f, far above h f'
+])
+def test_issue_14_item_10_complex_step_refuses_f_not_real_on_the_axis(f, x):
+    """Item 10: a complex step needs f(x) real; otherwise ValueError naming `f` and `method`."""
+    with pytest.raises(ValueError, match=r"`f` must be real on the real axis for method='complex'"):
+        derivative(f, x, method="complex")
+    with pytest.raises(ValueError, match="real on the real axis"):
+        derivative(f, np.array([x, x]), method="complex")
+
+
+def test_complex_step_accepts_f_real_on_the_axis_with_a_zero_derivative():
+    # Im f(x) = 0 and Im f(x + ih) = 0 (cos at 0): nothing to refuse.
+    assert derivative(np.cos, 0.0, method="complex") == 0.0
+    assert derivative(lambda x: np.sqrt(x + 0j), 4.0, method="complex") == pytest.approx(0.25)
 
 
 # --- bad input: one test per branch -------------------------------------------------------
@@ -395,7 +542,7 @@ class Recorder:
 
 
 COST = {"central": lambda n: 2 * n, "forward": lambda n: n + 1, "backward": lambda n: n + 1,
-        "complex": lambda n: n}
+        "complex": lambda n: n + 1}  # n complex steps and the check that f(x) is real
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -604,3 +751,68 @@ def test_errors_raised_by_the_users_function_pass_through_multivariate(fn):
 
     with pytest.raises(KeyError, match="from f"):
         fn(f, [1.0, 2.0])
+
+
+# --- issue 14, item 8: memory in proportion to the result -------------------------------------
+
+
+def peak_memory(call) -> int:
+    """Peak bytes allocated (numpy's arrays included) while `call()` runs."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_issue_14_item_8_gradient_and_jacobian_memory_is_linear_in_n(method):
+    """Item 8: no n-by-n matrix of steps (it asked for 74.5 GiB at n = 100 000).
+
+    At n = 2000 that matrix alone is 32 MB (64 MB complex); one point at a time needs
+    a few copies of x (16 kB each) and the result."""
+    n = 2000
+    x = np.linspace(-1, 1, n)
+    peak = peak_memory(lambda: gradient(lambda v: v @ v / 2, x, method=method))
+    assert peak < 1e6, peak
+    peak = peak_memory(lambda: jacobian(lambda v: v[:3] * v[-1], x, method=method))
+    assert peak < 1e6, peak  # J is 3 x 2000: 48 kB
+
+
+def test_issue_14_item_8_hessian_memory_is_quadratic_in_n():
+    """Item 8: no (n(n-1)/2) x n array of points (11.8 GB at n = 1000): at n = 200 that
+    array is 32 MB, while H and the values it is made from take about 1.3 MB."""
+    n = 200
+    f = lambda v: np.sum(np.cos(v)) + v[0] * v[-1]  # noqa: E731
+    x = np.linspace(-1, 1, n)
+    peak = peak_memory(lambda: hessian(f, x))
+    assert peak < 4e6, peak
+    H = hessian(f, x)
+    expected = -np.diag(np.cos(x))
+    expected[0, -1] = expected[-1, 0] = 1.0
+    np.testing.assert_allclose(H, expected, atol=1e-7 * abs(f(x)))  # the docstring's accuracy
+
+
+@pytest.mark.parametrize("fn", [gradient, jacobian])
+def test_issue_14_item_10_gradient_and_jacobian_refuse_f_not_real_on_the_axis(fn):
+    """Item 10 for the multivariate complex step: one more evaluation, at x itself."""
+    f = lambda v: np.sqrt(v[0] - 2 + 0j) + v[1] ** 2  # noqa: E731  f(1, 1) = 1 + 1j
+    with pytest.raises(ValueError, match=r"real on the real axis for method='complex': at `x`"):
+        fn(f, [1.0, 1.0], method="complex")
+    np.testing.assert_allclose(fn(f, [3.0, 1.0], method="complex").ravel(), [0.5, 2.0])
+
+
+@pytest.mark.parametrize("x", [1e-20, 1e-100, -1e-300])
+def test_a_point_far_closer_to_0_than_f_changes_grows_its_step_enough(x):
+    # At 1e-20, e^(x +- x/8) are both 1 in floating point: the differences are 0, f has
+    # not changed at all; the step grows (by up to 2^64 at a time) until it does.
+    assert derivative(np.exp, x) == pytest.approx(1.0, rel=1e-11)
+    assert derivative(lambda t: np.exp(t) + t, x) == pytest.approx(2.0, rel=1e-11)
+
+
+def test_a_constant_or_an_even_function_about_0_has_derivative_0():
+    assert derivative(lambda t: 5.0 + 0 * t, 1e-3) == 0.0
+    assert derivative(np.cos, 0.0) == 0.0

@@ -46,8 +46,30 @@ def test_a_zero_gradient_checks_as_zero():
 def test_given_step_is_used():
     # For f = x³ the central difference is 3x² + h² exactly: at x = 1 the error is
     # h² relative to the larger of 3 and 3 + h².
-    error = check_gradient(lambda x: x[0] ** 3, lambda x: 3 * x**2, 1.0, h=1e-2)
+    error = check_gradient(lambda x: x**3, lambda x: 3 * x**2, 1.0, h=1e-2)
     assert error == pytest.approx(1e-4 / (3 + 1e-4), rel=1e-6)
+
+
+def test_issue_14_item_13_a_scalar_x_reaches_f_and_grad_as_a_number():
+    """Item 13: with a scalar x, f and grad got a (1,) array; they get the number, as
+    mvc.gradient and mvc.derivative give it, and grad may return a number."""
+    seen = []
+
+    def f(x):
+        seen.append(np.shape(x))
+        return np.sin(x)
+
+    def grad(x):
+        seen.append(np.shape(x))
+        return np.cos(x)
+
+    assert check_gradient(f, grad, 0.7) < 1e-9
+    assert set(seen) == {()}
+    assert check_gradient(f, lambda x: np.array([np.cos(x)]), 0.7) < 1e-9  # or shape (1,)
+    assert check_gradient(f, lambda x: np.sin(x), 0.7) > 0.1
+    assert check_gradient(lambda v: np.sin(v[0]), lambda v: np.cos(v), [0.7]) < 1e-9  # 1-D stays
+    with pytest.raises(ValueError, match=r"`grad` at `x` must return shape \(1,\)"):
+        check_gradient(f, lambda x: np.array([1.0, 2.0]), 0.7)
 
 
 def test_default_step_scales_with_x():

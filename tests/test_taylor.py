@@ -106,8 +106,11 @@ def test_an_explicit_radius_is_one_circle_of_64_points():
     assert calls == [(64,)]
     np.testing.assert_allclose(got, [1 / math.factorial(i) for i in range(7)], rtol=1e-13)
     calls.clear()
-    taylor_coefficients(f, 0.0, 6)
-    assert calls == [(64,)] * len(RADII)
+    taylor_coefficients(f, 0.0, 6)  # the 12 radii, one more each way (the docstring's cost)
+    assert calls == [(1,)] + [(64,)] * (len(RADII) + 2)
+    calls.clear()
+    taylor_coefficients(lambda z: f(z) / z, 1.0, 6)  # circles from 1 up enclose the pole
+    assert calls == [(1,)] + [(64,)] * (len(RADII) + 1)
 
 
 def test_a_radius_past_the_singularity_is_refused():
@@ -115,12 +118,107 @@ def test_a_radius_past_the_singularity_is_refused():
         taylor_coefficients(lambda z: 1 / z, 1.0, 4, radius=1.5)
 
 
-def test_a_close_singularity_needs_a_smaller_radius_and_then_works():
+@pytest.mark.parametrize("units", [1e-8, 1.0, 1e8])
+def test_circles_that_all_enclose_a_hidden_pole_are_found_out_by_their_mean(units):
+    # 9x^2/(x^2 + 1/2) about -1, in units that put its poles 1.2e-8 from a: on every
+    # circle of radius 1/256 and up f is 9 to rounding, and the circles agree with each
+    # other; their mean 9 is not f(a) = 6, so they enclose a singularity.
+    c = units * 1e8
+    k = np.arange(7)
+    exact = [6, -4, -10 / 3, -16 / 9, -4 / 27, 80 / 81, 344 / 243]
+    got = taylor_coefficients(lambda z: 9 * (z * c) ** 2 / ((z * c) ** 2 + 0.5), -1 / c, 6)
+    np.testing.assert_allclose(got / c**k, exact, rtol=1e-11)
+
+
+def test_f_computed_with_cancellation_at_a_is_not_taken_for_a_singularity():
+    # (1 - cos z)/z^2 at 1e-5 loses 6 digits to cancellation: f(a) is not the mean of any
+    # circle, and no smaller circle does better; the circles agree, so they are trusted.
+    got = taylor_coefficients(lambda z: (1 - np.cos(z)) / z**2, 1e-5, 4)
+    a = 1e-5
+    exact = [0.5 - a**2 / 24, -a / 12, -1 / 24 + a**2 / 240, a / 180, 1 / 720]
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12)
+
+
+def test_a_removable_singularity_at_a_is_fine():
+    # sin(z)/z is nan at 0 itself, so the mean is not checked there; the circles are fine.
+    got = taylor_coefficients(lambda z: np.sin(z) / z, 0.0, 6)
+    np.testing.assert_allclose(got, [1, 0, -1 / 6, 0, 1 / 120, 0, -1 / 5040], atol=1e-15)
+
+
+def test_a_close_singularity_is_found_by_smaller_circles():
     f = lambda z: 1 / (z - 0.999)  # noqa: E731  radius of convergence 0.001 about 1
+    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e3, -1e6, 1e9, -1e12],
+                               rtol=1e-12)
+    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3, radius=5e-4),
+                               [1e3, -1e6, 1e9, -1e12], rtol=1e-10)
+
+
+def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
+    # Below 2^-16 |a| the rounding of a + z hides whether f is analytic at all.
+    f = lambda z: 1 / (z - (1 - 1e-6))  # noqa: E731
     with pytest.raises(ValueError, match="smaller `radius`"):
         taylor_coefficients(f, 1.0, 3)
-    got = taylor_coefficients(f, 1.0, 3, radius=5e-4)
-    np.testing.assert_allclose(got, [1e3, -1e6, 1e9, -1e12], rtol=1e-10)
+    got = taylor_coefficients(f, 1.0, 3, radius=5e-7)
+    np.testing.assert_allclose(got, [1e6, -1e12, 1e18, -1e24], rtol=1e-6)
+
+
+# --- issue 14, item 1: a circle that encloses a singularity --------------------------------
+
+
+def exp4_plus_pole(n):
+    """e^(4x) + 1/(1 + x^2) about 0: c_k = 4^k/k! + (-1)^(k/2) for even k, poles at +-i."""
+    return np.array([4.0**k / math.factorial(k) + ((-1) ** (k // 2) if k % 2 == 0 else 0)
+                     for k in range(n + 1)])
+
+
+def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
+    """Item 1: the circle of radius 8 encloses the poles at +-i, whose share e^32 dwarfs:
+    it gave c_12 = 0.035 (exact 1.035). Its coefficients disagree with the smaller
+    circles', and its mean (1) with f(0) = 2, so it is dropped (unless asked for)."""
+    f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)  # noqa: E731
+    assert taylor_coefficients(f, 0.0, 16, radius=8.0)[12] == pytest.approx(0.035, abs=1e-3)
+    got, exact = taylor_coefficients(f, 0.0, 16), exp4_plus_pole(16)
+    np.testing.assert_allclose(got, exact, rtol=1e-8, atol=1e-12 * np.abs(exact).max())
+    assert got[12] == pytest.approx(1.035025, abs=1e-6)
+
+
+@pytest.mark.parametrize("weight", [1e-3, 1e-6, 1e-9, 1e-12])
+def test_issue_14_item_1_even_a_faint_pole_is_seen(weight):
+    f = lambda z: np.exp(4 * z) + weight / (1 + z**2)  # noqa: E731
+    exact = np.array([4.0**k / math.factorial(k) + weight * ((-1) ** (k // 2) if k % 2 == 0 else 0)
+                      for k in range(13)])
+    got = taylor_coefficients(f, 0.0, 12)
+    np.testing.assert_allclose(got, exact, rtol=1e-10, atol=1e-13 * np.abs(exact).max())
+
+
+def test_high_orders_near_a_singularity_lose_digits_as_the_docstring_says():
+    # order 30 of 1/(1 + x^2) about 0: r <= 1/2, so round-off grows like 2^30: ~8 digits
+    got = taylor_coefficients(lambda z: 1 / (1 + z**2), 0.0, 30)
+    assert 1e-10 < abs(got[30] + 1) < 1e-7 and 1e-10 < abs(got[28] - 1) < 1e-7
+
+
+@pytest.mark.parametrize("c", [1e-8, 1e8])
+@pytest.mark.parametrize("name", ["exp about 1", "ln about 1", "1/x about -0.5",
+                                  "1/(1+x^2) about 0", "sqrt about 1", "cos about 0"])
+def test_issue_14_scale_invariance_units_of_x_and_f(name, c):
+    """Multiplying x or f by 1e+-8 keeps the verdict and the accuracy: the radii follow
+    the length over which f changes (g(z) = f(z c) about a / c has c_k c^k)."""
+    f, expr, a = CASES[name]
+    exact = sympy_coefficients(expr, a, 10)
+    scale = np.abs(exact).max()
+    k = np.arange(11)
+    got = taylor_coefficients(lambda z: f(z * c), a / c, 10) / c**k
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12 * scale)
+    got = taylor_coefficients(lambda z: c * f(z), a, 10) / c
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize(("f", "a"), [(lambda z: np.abs(z) + 0j, 0.0), (np.conj, 0.0),
+                                      (lambda z: np.exp(z.real) + 0j, 0.0)])
+def test_not_analytic_about_zero_is_refused_however_small_the_circle(f, a):
+    # About 0 circles may shrink without end; exp(Re z)'s top modes fall like r, not abruptly.
+    with pytest.raises(ValueError, match="not analytic around `a` = 0.0"):
+        taylor_coefficients(f, a, 3)
 
 
 # --- bad input -----------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+r"""The default step of `mvc.derivative`: a search over steps with Richardson extrapolation.
+
+No single step suits every function. A step proportional to $\max(1, |x|)$ is far too
+long for $1/x$ at $x = 10^{-6}$; one proportional to $|x|$ is far too long for $\tan x$ at
+$x = 10^{8}$, where it would span whole periods. So the step is found from the function
+itself: central differences $D(h) = \frac{f(x+h) - f(x-h)}{2h}$ are taken at steps
+$h_0, h_0/4, h_0/16, \ldots$ and combined by Richardson extrapolation, which removes the
+$h^2, h^4, h^6$ terms of their error,
+
+$$T_{k,j} = T_{k,j-1} + \frac{T_{k,j-1} - T_{k-1,j-1}}{16^j - 1}, \qquad T_{k,0} = D(h_k),$$
+
+until two estimates agree as well as rounding allows. Each element of an array `x` runs
+its own search; each row costs one call of `f` on the whole array at $x + h$ and one at
+$x - h$.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["central_search"]
+
+_EPS = np.finfo(np.float64).eps
+LEVELS = 3  #: Richardson levels: the h^2, h^4 and h^6 terms are removed
+SHRINK = 4.0  #: ratio of successive steps going down
+#: Going up, when the first step was too short: the step grows by at least 64 and at most
+#: 2^64, to about the length over which f changes by its own size, |f| / |f'|, over 64.
+GROW = 64.0
+MAX_GROW = 20  #: steps going up at most
+#: An estimate is good enough, and the step need not grow, once rounding is this small.
+ENOUGH = 1e-13
+#: The estimates disagree by more than this fraction of the derivative ...
+NO_DIGIT = 0.1
+#: ... and by more than noise of this relative size in f's values would explain:
+#: then f is not differentiable at x (a pole, a jump) or too noisy, and `derivative` says so.
+NOISE = np.sqrt(_EPS)
+
+
+def central_search(row: Callable, x: np.ndarray) -> _Search:
+    """Search for f'(x) at every element of `x` (1-D); the finished search holds the answer.
+
+    `row(h)` returns the central differences D at the steps `h`, their round-off rho
+    and a mask of the elements where f was finite at both points. The search starts at
+    h = |x|/8 (1/8 at x = 0), grows the step while the first two differences agree to
+    rounding (the step was too short to see f change), then shrinks it by 4 per row,
+    extrapolating, until two estimates agree to rounding or rounding would outgrow the
+    best error so far. Its attributes: ``best`` (the estimates), ``error`` (their
+    estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
+    ever finite at x ± h) and ``first_h``, ``last_h`` (the steps tried).
+    """
+    search = _Search(x)
+    while not search.finished():
+        search.take(*row(search.h))
+    return search
+
+
+class _Search:
+    """The state of every element's search: its next step, Richardson table and best value."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        n = x.size
+        self.x = x
+        self.h = np.where(x != 0, np.abs(x), 1.0) / 8  # 1/x, log, sqrt: inside their domain
+        self.limit = 4 * np.spacing(np.abs(x))  # below this, x + h and x - h merge
+        self.phase = np.zeros(n, dtype=int)  # 0 going down, 1 going up, 2 done
+        self.rows = np.zeros(n, dtype=int)  # rows taken so far
+        self.table = np.full((LEVELS + 1, n), np.nan)  # the last row of the Richardson table
+        self.depth = np.zeros(n, dtype=int)  # rows in the table
+        self.top = np.full((3, n), np.nan)  # h, D, rho of the first row, then of the top step
+        self.grown = np.zeros(n, dtype=int)
+        self.best, self.error = np.full(n, np.nan), np.full(n, np.inf)
+        self.rho = np.full(n, np.nan)
+        self.finite = np.zeros(n, dtype=bool)
+        self.first_h, self.last_h = self.h.copy(), self.h.copy()
+
+    def finished(self) -> bool:
+        return bool(np.all(self.phase == 2))
+
+    def take(self, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
+        """Take one row of central differences D(h), with rounding rho, at the steps `self.h`."""
+        up, down = self.phase == 1, self.phase == 0
+        self.rows += ~(self.phase == 2)
+        self.finite |= ok & ~(self.phase == 2)
+        self.first_h = np.maximum(self.first_h, np.where(self.phase == 2, 0, self.h))
+        self.last_h = np.minimum(self.last_h, np.where(self.phase == 2, np.inf, self.h))
+        self._up(up, D, rho, ok)
+        self._down(down, D, rho, ok)
+
+    # --- going down: extrapolate, keep the best, stop when rounding wins -----------------
+
+    def _down(self, active, D, rho, ok) -> None:
+        fresh = active & ok
+        T, raw = self._extrapolate(active, fresh, D)
+        err = np.maximum(raw, 2 * rho)  # no estimate is better than the rounding of D
+        better = fresh & (err < self.error)
+        self.best, self.error = np.where(better, T, self.best), np.where(better, err, self.error)
+        self.rho = np.where(better, rho, self.rho)
+        first = fresh & (self.rows == 1)
+        self.top = np.where(first, [self.h, D, rho], self.top)
+        if self._grow(fresh & (self.rows == 2), D, rho):
+            active = active & (self.phase == 0)
+        agreed = fresh & (raw <= 2 * rho)  # two estimates agree to rounding
+        hopeless = fresh & (8 * rho >= self.error)  # the next row's rounding exceeds the best error
+        exhausted = (self.h / SHRINK < self.limit) | (self.rows >= 40)
+        stop = active & (agreed | hopeless | exhausted)
+        self.phase = np.where(stop, 2, self.phase)
+        self.h = np.where(active & ~stop, self.h / SHRINK, self.h)
+
+    def _extrapolate(self, active, fresh, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Add D(h) to the Richardson table where `fresh`: the best T and its error estimate.
+
+        The error of T_{k,j} is estimated as its distance from T_{k,j-1} and T_{k-1,j-1}
+        (Ridders). Only T_{k,2} and T_{k,3} are candidates: their errors compare three
+        rows or more, so two differences that agree by chance (a function computed with
+        cancellation takes few, coarse values at tiny steps) cannot pass as converged.
+        A row of f's non-finite values (not `fresh`) empties the table.
+        """
+        row = np.full_like(self.table, np.nan)
+        row[0] = D
+        best, error = D.copy(), np.full(D.shape, np.inf)
+        for j in range(1, LEVELS + 1):
+            with np.errstate(all="ignore"):
+                row[j] = row[j - 1] + (row[j - 1] - self.table[j - 1]) / (16.0**j - 1)
+                e = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - self.table[j - 1]))
+            take = fresh & (j >= 2) & (self.depth >= j) & (e < error)
+            best, error = np.where(take, row[j], best), np.where(take, e, error)
+        self.table = np.where(fresh, row, self.table)
+        self.depth = np.where(active, np.where(fresh, self.depth + 1, 0), self.depth)
+        return best, error
+
+    # --- going up: when the first step was too short for f to change --------------------
+
+    def _grow(self, second, D, rho) -> bool:
+        """After the first two rows: go up if they agree to rounding and rounding still matters.
+
+        That happens where f barely changes over |x|/8 (e^x at x = 1e-12): the step is
+        too short, and a longer one would be more accurate.
+        """
+        agree = np.abs(D - self.top[1]) <= 4 * (rho + self.top[2])
+        symmetric = (self.x == 0) & (self.top[1] == 0) & (D == 0)  # even f about 0: f' = 0
+        longer = self._grown(self.top[0], D, rho)
+        grow = second & agree & (rho > ENOUGH * np.abs(D)) & ~symmetric & (longer > self.top[0])
+        self.phase = np.where(grow, 1, self.phase)
+        self.h = np.where(grow, longer, self.h)
+        return bool(np.any(grow))
+
+    def _up(self, active, D, rho, ok) -> None:
+        """Grow the step (see `_growth`) while the estimate agrees with the last to rounding.
+
+        Then go down again, from the first step where f changed (or was not finite).
+        """
+        if not np.any(active):
+            return
+        _, D_top, rho_top = self.top
+        agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top))
+        self.grown += active
+        longer = self._grown(self.h, D, rho)
+        more = active & agree & (rho > ENOUGH * np.abs(D)) & (self.grown < MAX_GROW)
+        more &= longer > self.h
+        self.top = np.where(active & ok, [self.h, D, rho], self.top)
+        turn = active & ~more
+        self.phase = np.where(turn, 0, self.phase)
+        self.table[0] = np.where(turn, self.top[1], self.table[0])  # the table restarts there
+        self.depth = np.where(turn, 1, self.depth)
+        self.h = np.where(more, longer, np.where(turn, self.top[0] / SHRINK, self.h))
+
+    def _grown(self, h: np.ndarray, D: np.ndarray, rho: np.ndarray) -> np.ndarray:
+        """The next step up from h, where f barely changed over h.
+
+        By |f| / 64|D|: the length over which f changes by its own size (|f| = rho h / eps),
+        in 64 steps; at least 64 h, at most 2^64 h. Where f did not change at all (D = 0)
+        there is no such length, and the step goes no further than max(1, |x|) / 8, the
+        default of the one-step rule: a constant f would otherwise send it to overflow.
+        """
+        with np.errstate(all="ignore"):
+            length = rho * h / (_EPS * np.abs(D)) / 64
+            longer = np.clip(length, GROW * h, 2.0**64 * h)
+        return np.where(D == 0, np.maximum(h, np.maximum(1.0, np.abs(self.x)) / 8), longer)
