@@ -283,7 +283,7 @@ def benchmarks() -> dict:
     -------
     dict
         The run's ``date``, ``machine`` and ``versions``, and one entry per benchmark
-        (``derivatives``, ``backprop``, ``training``, ``optimisation``, ``fitting``,
+        (``derivatives``, ``gradient``, ``backprop``, ``training``, ``optimisation``, ``fitting``,
         ``site``): accuracy, evaluation counts and median times of `mvc` beside its peers.
 
     Notes
