@@ -1,7 +1,7 @@
 # Set-up is two commands on a fresh clone (Python 3.11, pip, Node/npm):
 #   make serve   install the pinned dependencies, build, serve on http://127.0.0.1:8000
 #   make test    the whole suite: unit tests, doctests, every doc fence, the strict
-#                build and the browser tests
+#                build and the browser tests, timed against one clean build
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -47,8 +47,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# One clean build, timed, then pytest on every core against that build; prints how many
+# builds' time the whole run took (tools/test_run.py). Pass pytest options with ARGS=.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/test_run.py $(ARGS)
 
 # Re-pin after changing the dependencies in pyproject.toml.
 # The benchmarks (not part of make test) run in their own environment with the peers
