@@ -29,11 +29,12 @@ $(KATEX): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Rebuilds on every save; fences and labs come from a cache under .cache/ while their code
-# and everything they can read are unchanged (docs/hooks/exec_cache.py), so an edit to a
-# chapter shows in seconds. `make build` and `make test` never use the cache.
+# Rebuilds on every save, only the edited pages (--dirty), with fences and labs from a
+# cache under .cache/ while their code and all they read are unchanged; a change to
+# anything pages share renders them all again (docs/hooks/exec_cache.py, serve.py). An
+# edit to a chapter shows in seconds. `make build` and `make test` never use the cache.
 serve: install
-	MVC_EXEC_CACHE=.cache/exec $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	MVC_EXEC_CACHE=.cache/exec $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 build: install
 	$(BIN)/mkdocs build --strict

@@ -2,8 +2,8 @@
 
     python tools/edit_loop.py [--page derivatives] [--times 3]
 
-Runs `mkdocs serve` as `make serve` does (with the execution cache, docs/hooks/exec_cache.py)
-on a free loopback port and waits for its first build. Then, `--times` times, it edits a
+Runs `mkdocs serve` as `make serve` does (dirty rebuilds, with the execution cache of
+docs/hooks/exec_cache.py) on a free loopback port and waits for its first build. Then, `--times` times, it edits a
 sentence of the chapter (a new word at the end of its first paragraph), saves, and asks the
 served page again and again until the word is there. It prints each wait and their median,
 puts the chapter back as it was, and stops the server. The figure in docs/contributing.md
@@ -71,7 +71,8 @@ def measure(page: str, times: int) -> list[float]:
     url = f"http://127.0.0.1:{port}/{page}/"
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload",
+             "--dirty"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     waits = []
     try:

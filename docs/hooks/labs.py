@@ -116,13 +116,19 @@ def notebook_name(page) -> str:
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
-    """The lab at `path` (jupytext percent format), executed in a fresh kernel."""
+    """The lab at `path` (jupytext percent format), executed in a fresh kernel (or, under
+    `make serve`, taken from its cache when the lab and all it reads are unchanged)."""
     notebook = jupytext.read(path)
+    cached = _cached(notebook)
+    if cached is not None and cached.is_file():
+        notebook.cells = nbformat.read(cached, as_version=4).cells
+        return settle(notebook)
     client = NotebookClient(
         notebook, timeout=TIMEOUT, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    _keep(notebook, cached)
     return settle(notebook)
 
 
@@ -136,19 +142,28 @@ def _served_from_cache(preprocess):
     """nbconvert's `ExecutePreprocessor.preprocess`, through the cache of `make serve`."""
 
     def wrapper(self, nb, resources=None, km=None):
-        cells = json.dumps([[cell.cell_type, cell.source] for cell in nb.cells])
-        cached = _exec_cache().entry("labs", hashlib.sha256(cells.encode()).hexdigest(), ".ipynb")
+        cached = _cached(nb)
         if cached is not None and cached.is_file():
             nb.cells = nbformat.read(cached, as_version=4).cells
             return nb, resources
         nb, resources = preprocess(self, nb, resources, km)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, cached)
+        _keep(nb, cached)
         return nb, resources
 
     wrapper.original = preprocess
     return wrapper
+
+
+def _cached(notebook) -> Path | None:
+    """Where `make serve` caches the execution of `notebook`'s cells, or None (no cache)."""
+    cells = json.dumps([[cell.cell_type, cell.source] for cell in notebook.cells])
+    return _exec_cache().entry("labs", hashlib.sha256(cells.encode()).hexdigest(), ".ipynb")
+
+
+def _keep(notebook, cached: Path | None) -> None:
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, cached)
 
 
 @cache  # once per build: MkDocs loads this hook afresh for each
