@@ -1,7 +1,7 @@
 # Set-up is two commands on a fresh clone (Python 3.11, pip, Node/npm):
 #   make serve   install the pinned dependencies, build, serve on http://127.0.0.1:8000
 #   make test    the whole suite: unit tests, doctests, every doc fence, the strict
-#                build and the browser tests
+#                build and the browser tests, timed against one clean build
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,8 +32,12 @@ $(KATEX): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Rebuilds on every save, only the edited pages (--dirty), with fences and labs from a
+# cache under .cache/ while their code and all they read are unchanged; a change to
+# anything pages share renders them all again (docs/hooks/exec_cache.py, serve.py). An
+# edit to a chapter shows in seconds. `make build` and `make test` never use the cache.
 serve: install
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	MVC_EXEC_CACHE=.cache/exec $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 build: install
 	$(BIN)/mkdocs build --strict
@@ -50,8 +54,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# One clean build, timed, then pytest on every core against that build; prints how many
+# builds' time the whole run took (tools/test_run.py). Pass pytest options with ARGS=.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/test_run.py $(ARGS)
 
 # Re-pin after changing the dependencies in pyproject.toml.
 # The benchmarks (not part of make test) run in their own environment with the peers
@@ -85,4 +91,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf site .pytest_cache .hypothesis test-artifacts
+	rm -rf site .pytest_cache .hypothesis test-artifacts .cache

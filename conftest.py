@@ -1,6 +1,6 @@
 """How pytest runs the code fences of the docs (pytest-markdown-docs, superfences syntax).
 
-Three things on top of the plugin's defaults:
+On top of the plugin's defaults:
 
 1. Fences inside admonitions (``!!!``) and collapsible blocks (``???``, ``???+``) are
    collected: the markdown parser gets mdit_py_plugins' admon plugin.
@@ -18,6 +18,13 @@ Three things on top of the plugin's defaults:
 6. The site's own modules beside the build's hooks (``docs/hooks/quiz.py``) are
    importable by name, as they are in the build (``docs/hooks/fences.py``), so the
    fences that make self-check questions run here as they run there.
+7. A fence is not run twice in one `make test`: the build that `make test` makes first
+   runs every ``exec="on"`` fence the way pytest would (alone or joined to the fences it
+   continues, warnings as errors: docs/hooks/fences.py) and records, in the file named by
+   ``$MVC_FENCE_RECORD``, which of these chains passed. A fence whose chain is recorded as
+   passed passes here without running again; any other fence (no ``exec``, the README,
+   a chain the build did not run or that failed there, or no record at all, as in a plain
+   ``pytest``) runs here.
 
 `tests/test_docs.py` checks that every ``python`` fence in the sources, by its own
 scan, was collected and passed.
@@ -26,12 +33,13 @@ scan, was collected and passed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import json
 import os
 import re
 import sys
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -42,6 +50,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 _HOOKS = str(Path(__file__).parent / "docs" / "hooks")
 if _HOOKS not in sys.path:
     sys.path.insert(0, _HOOKS)
+
+# The built site's fixtures and page sweep, loaded once for the whole run, so that test
+# modules may also import its helpers (tests/site_fixtures.py).
+pytest_plugins = ["tests.site_fixtures"]
 
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False)
@@ -92,6 +104,8 @@ class CapturingRunner(DefaultRunner):
         if included is not None:
             compile(included, filename=str(test.source_path), mode="exec", dont_inherit=True)
             return
+        if ran_in_the_build(test.source):
+            return
         buffer = io.StringIO()
         key = f"{test.source_path}:{test.start_line}"
         try:
@@ -107,6 +121,30 @@ class CapturingRunner(DefaultRunner):
         if output:
             report += "\nOutput of the fence before it failed:\n" + output[-4000:] + "\n"
         return report
+
+
+@functools.cache
+def _chain_digest():
+    """docs/hooks/fences.py's chain_digest: the key the build records a chain under."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fences_hook", _ROOT / "docs" / "hooks" / "fences.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.chain_digest
+
+
+@functools.cache
+def _passed_in_the_build(record: str) -> frozenset[str]:
+    return frozenset(json.loads(Path(record).read_text(encoding="utf8"))["passed"])
+
+
+def ran_in_the_build(source: str) -> bool:
+    """Whether this run's build ran the chain of fences `source`, and it passed."""
+    record = os.environ.get("MVC_FENCE_RECORD")
+    if not record or not Path(record).is_file():
+        return False
+    return _chain_digest()([source]) in _passed_in_the_build(record)
 
 
 @pytest.hookimpl
@@ -164,36 +202,21 @@ def pytest_runtest_logreport(report):
         _passed[str(Path(report.fspath).resolve())] += 1
 
 
-def pytest_sessionstart(session):
-    session.config.stash[_STARTED] = time.perf_counter()
-
-
-_STARTED = pytest.StashKey[float]()
-
-
-def _record_full_run(session, exitstatus) -> None:
-    """Write how long a whole-suite run took to test-artifacts/test-run.json, which
-    `make bench` reports (timing the suite inside the benchmark would double its length)."""
-    import datetime as dt
-    import json
-
-    config = session.config
-    if config.option.keyword or config.option.markexpr or config.args != list(config.getini("testpaths")):
-        return
-    folder = Path(__file__).parent / "test-artifacts"
-    folder.mkdir(exist_ok=True)
-    (folder / "test-run.json").write_text(json.dumps({
-        "seconds": time.perf_counter() - config.stash[_STARTED],
-        "tests": session.testscollected, "failed": session.testsfailed,
-        "exitstatus": int(exitstatus),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    }) + "\n")
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: the markdown files a worker collected (the controller
+    collects nothing itself; the fences that passed reach it as reports)."""
+    _markdown_files.update(node.workeroutput.get("markdown_files", []))
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a markdown file collected here had a fence that did not pass."""
-    _record_full_run(session, exitstatus)
-    if session.config.option.keyword or session.config.option.markexpr or session.testsfailed:
+    config = session.config
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller checks
+        config.workeroutput["markdown_files"] = sorted(_markdown_files)
+        return
+    if config.option.keyword or config.option.markexpr or config.option.collectonly \
+            or session.testsfailed:
         return
     missing = []
     for path in sorted(_markdown_files):
@@ -201,6 +224,6 @@ def pytest_sessionfinish(session, exitstatus):
         if _passed[path] != expected:
             missing.append(f"{path}: {expected} python fences, {_passed[path]} passed")
     if missing:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
         reporter.write_line("Not every python fence ran:\n  " + "\n  ".join(missing), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

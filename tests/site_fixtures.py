@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests of the built site (`test_site.py`, `test_sandpit_widget.py`).
+"""Fixtures shared by the tests of the built site: `build`, `site`, `server`, `browser`,
+and the page sweep, `swept`.
 
 A test module loads them with ``pytest_plugins = ["tests.site_fixtures"]``: as a plugin
 they are registered once per session, however many modules ask. (Imported into each
@@ -6,27 +7,75 @@ module instead, each would get its own build and its own Chromium, and Playwrigh
 API cannot run two at once. A ``tests/conftest.py`` would shadow the root conftest that
 `test_docs.py` imports.)
 
-The site is built once per session into a temporary folder and served on a loopback
-port. Chromium is Debian's (`make test` installs it); Playwright drives it through
-`executable_path`, since Playwright's own browser download is not available here.
-One session-wide build, server and browser: Playwright's sync API cannot run two
-instances at once.
+**One build per run.** `make test` (tools/test_run.py) builds the site once, before pytest
+starts, and names the folder in ``$MVC_SITE``: every test and every worker uses that build.
+Without it (pytest run by hand), the first worker that needs the site builds it into
+pytest's temporary folder, under a file lock that makes the other workers wait for that
+build and use it. Either way the build's log lies beside the folder (`log_of`).
+
+**One server and one Chromium per worker** (a pytest-xdist process). Chromium is Debian's
+(`make test` installs it), or $CHROMIUM; Playwright drives it through `executable_path`,
+since Playwright's own browser download is not available here.
+
+**Waits are on conditions**, never on the clock: a page is ready when it has loaded and
+``docs/javascripts/katex.js`` has typeset it (``body[data-math-typeset]``), its palette is
+the one asked for and its fonts are loaded. `CEILING` only stops a page that never gets
+there; a slow or busy machine waits longer, it does not fail.
+
+**The page sweep** loads every page of the site once per worker that needs it, and looks
+at it in every view of `VIEWS` (by default the light palette, then the dark one, switched
+in place with the palette toggle, as a reader does): in each view it runs every probe of
+`PROBES` in one go, axe's accessibility audit (every rule in the first view; in the others
+only the rules that read colours, since nothing else changes with the palette, and not on
+the parts of a page audited as pages of their own, `AUDITED_ELSEWHERE`), and the actions
+registered with `after`. The result, a `Sweep`, is kept for the worker's other
+tests of that page. A test of every page is decorated with `each_page` (one test per page,
+named ``page:<path>``), a test of one page with ``on_page("derivatives/")``; both take the
+arguments ``path`` and ``swept``. Under ``--dist loadgroup`` (as in `make test`) the
+tests of one page form one group, run by one worker, so each page is loaded once in the
+whole run.
+
+To add a check of every page, measure it with a probe and assert on the measurement::
+
+    from tests.site_fixtures import each_page, probe
+
+    probe("tables", "() => document.querySelectorAll('article table').length")
+
+    @each_page
+    def test_tables_are_few(path, swept):
+        for view, measured in swept.probes.items():
+            assert measured["tables"] < 20, f"{path} ({view})"
+
+A probe is the source of a JavaScript function (it may be ``async``) that returns JSON;
+register it when the module is imported, so that it is known before the first page
+loads. A new way of looking at the page (a phone's width, print media) is a `View`
+appended to `VIEWS` the same way. Something that needs Python and the loaded page, such as
+a screenshot or a PDF, is registered with ``after(path, name, action)``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CEILING = 300  # seconds: what only a hung page takes, never a slow one
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,16 +87,58 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def build(tmp_path_factory):
-    """Build the site with `mkdocs build --strict`; return (site folder, build log)."""
-    site = tmp_path_factory.mktemp("site")
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+# --- the build ------------------------------------------------------------------------
+
+
+def build_site(folder: Path, record: Path | None = None) -> subprocess.CompletedProcess:
+    """A clean `mkdocs build --strict` into `folder` (no cache); its log is written beside
+    it. With `record`, the build records there which fences it ran and passed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MVC_")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    if record is not None:
+        env["MVC_FENCE_RECORD"] = str(record)
     run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
-    return site, run
+    log_of(folder).write_text(json.dumps({"returncode": run.returncode, "stderr": run.stderr}))
+    return run
+
+
+def log_of(folder: Path) -> Path:
+    """Where the log of the build into `folder` is kept: beside it."""
+    return folder.with_name(folder.name + ".log.json")
+
+
+def _logged(folder: Path) -> subprocess.CompletedProcess:
+    log = json.loads(log_of(folder).read_text())
+    return subprocess.CompletedProcess(["mkdocs", "build"], log["returncode"], "", log["stderr"])
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the worker that holds it
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory):
+    """The run's one build of the site: (site folder, the build's CompletedProcess)."""
+    if os.environ.get("MVC_SITE"):
+        folder = Path(os.environ["MVC_SITE"])
+        return folder, _logged(folder)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all the workers of this run share
+    folder = shared / "site"
+    with _locked(shared / "site.lock"):
+        if not log_of(folder).is_file():
+            build_site(folder)
+    return folder, _logged(folder)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +147,21 @@ def site(build):
     if run.returncode != 0:
         pytest.fail("mkdocs build --strict failed:\n" + run.stderr[-4000:])
     return folder
+
+
+def site_pages() -> list[str]:
+    """Every page the build makes, from the sources (so before the build): paths from the
+    site's root, "" for the home page, then the print page and the 404 page."""
+    docs = ROOT / "docs"
+    found = []
+    for source in [*docs.rglob("*.md"), *(docs / "labs").glob("*.py")]:
+        relative = source.relative_to(docs).with_suffix("").as_posix()
+        if relative.split("/")[0] not in ("hooks", "overrides", "quizzes"):
+            found.append("" if relative == "index" else relative + "/")
+    return sorted(found) + ["print_page/", "404.html"]
+
+
+# --- serving and browsing -------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +188,232 @@ def browser():
     if executable is None:
         pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                              timeout=CEILING * 1000)
         yield chromium
         chromium.close()
+
+
+def listen(page) -> tuple[list[str], list[str]]:
+    """(problems, requests): console errors and warnings, page errors and failed requests
+    on `page`, and every URL it requests, as they come."""
+    problems, requests = [], []
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
+    page.on("request", lambda r: requests.append(r.url))
+    return problems, requests
+
+
+def visit(browser, server, path, scheme):
+    """Open `path` in a new context with the reader's preferred `scheme` ("light" or
+    "dark"), once it is loaded and typeset: (context, page, problems, requests)."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(CEILING * 1000)
+    page = context.new_page()
+    problems, requests = listen(page)
+    response = page.goto(f"{server}/{path}", wait_until="load")
+    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    page.wait_for_selector("body[data-math-typeset]", state="attached")
+    return context, page, problems, requests
+
+
+# --- the page sweep -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """A way of looking at a loaded page: a palette, a window size and a media type."""
+
+    name: str
+    scheme: str  # "light" or "dark"
+    width: int = 1280
+    height: int = 900
+    media: str = "screen"
+
+
+VIEWS: list[View] = [View("light", "light"), View("dark", "dark")]
+PROBES: dict[str, str] = {}  # name -> a JavaScript function returning JSON
+# Parts of a page that are other pages, audited there in every view: left out of the page's
+# colour audits (never of its full audit). The print page holds every chapter's article.
+AUDITED_ELSEWHERE = {"print_page/": "section.print-page[id]:not(.md-section)"}
+AFTER: list[tuple[str, str, Callable]] = []  # (page path, name, action(page, view))
+
+
+def probe(name: str, script: str) -> None:
+    """Run the JavaScript function `script` on every page in every view; its result is
+    ``swept.probes[view name][name]``."""
+    if PROBES.get(name, script) != script:
+        raise ValueError(f"two different probes are named {name!r}")
+    PROBES[name] = script
+
+
+def after(path: str, name: str, action: Callable) -> None:
+    """Call ``action(page, view)`` on page `path` in every view, after the probes and the
+    audit; what it returns is ``swept.after[name][view name]``."""
+    if (path, name) not in [(p, n) for p, n, _ in AFTER]:
+        AFTER.append((path, name, action))
+
+
+@dataclass
+class Sweep:
+    """What one load of a page showed: per view, the probes' results and axe's serious
+    and critical violations; for the whole visit, its problems and requests."""
+
+    path: str
+    status: int
+    probes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    axe: dict[str, list[str]] = field(default_factory=dict)
+    after: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, to profile the sweep
+
+
+def page_id(path: str) -> str:
+    """The test id of a page's tests, which also names its group: ``page:derivatives/``."""
+    return "page:" + (path or "/")
+
+
+_PAGE_ID = re.compile(r"\[(?:[^\]]*-)?(page:[^\]]*?(?:/|\.html))(?=[-\]])")
+
+each_page = pytest.mark.parametrize("path", [pytest.param(p, id=page_id(p)) for p in site_pages()])
+
+
+def on_page(path: str) -> pytest.MarkDecorator:
+    """Parametrize a test with the one page `path`, in that page's group."""
+    return pytest.mark.parametrize("path", [pytest.param(path, id=page_id(path))])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``, with each page's tests as one group: named by `page_id` in
+    their test ids. (pytest-xdist's own groups, marked ``xdist_group``, are lost under
+    pytest 9, whose node ids it can no longer extend.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class PageGroups(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            page = _PAGE_ID.search(nodeid)
+            return page[1] if page else super()._split_scope(nodeid)
+
+    return PageGroups(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """The longest work first, so that a run on several workers does not end waiting for
+    it: tests marked ``early`` (a second build), then the print page's tests (the biggest
+    page, and its PDF), then every other page's, then the rest, each in collection order.
+    (`make test` runs pytest-xdist with ``--no-loadscope-reorder``, which keeps this order.)"""
+    def rank(item):
+        page = _PAGE_ID.search(item.nodeid)
+        if item.get_closest_marker("early"):
+            return 0
+        return 3 if page is None else 1 if page[1] == page_id("print_page/") else 2
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def sweeper(browser, server):
+    """The worker's sweep of pages, page by page as its tests ask: path -> `Sweep`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(CEILING * 1000)
+    done: dict[str, Sweep] = {}
+
+    def sweep(path: str) -> Sweep:
+        if path not in done:
+            done[path] = _sweep(context, server, path)
+        return done[path]
+
+    yield sweep
+    context.close()
+
+
+@pytest.fixture
+def swept(sweeper, path) -> Sweep:
+    """The sweep of the page `path` (parametrized by `each_page` or `on_page`)."""
+    return sweeper(path)
+
+
+_PALETTE = """async (scheme) => {
+  const body = document.body;
+  if (body.getAttribute("data-md-color-scheme") !== scheme) {
+    const input = document.querySelector(`input[data-md-color-scheme="${scheme}"]`);
+    return input ? input.id : "no palette " + scheme;
+  }
+  return null;
+}"""
+_READY = """(scheme) => document.body.hasAttribute("data-math-typeset")
+  && document.body.getAttribute("data-md-color-scheme") === scheme
+  && !document.body.hasAttribute("data-md-color-switching")"""
+_AXE_RUN = """async ([everything, elsewhere]) => {
+  const options = {resultTypes: ["violations"]};
+  if (!everything) {  // the rules that read colours: axe's enabled rules tagged cat.color
+    const rules = axe._audit.rules.filter(r => r.enabled !== false && r.tags.includes("cat.color"));
+    options.runOnly = {type: "rule", values: rules.map(r => r.id)};
+  }
+  const context = everything || !elsewhere ? document : {exclude: [elsewhere]};
+  const result = await axe.run(context, options);
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+}"""
+
+
+def _show(page, view: View) -> None:
+    """Switch the loaded `page` to `view` in place, and wait until it is ready."""
+    page.set_viewport_size({"width": view.width, "height": view.height})
+    page.emulate_media(media=view.media, color_scheme=view.scheme)
+    scheme = "slate" if view.scheme == "dark" else "default"
+    toggle = page.evaluate(_PALETTE, scheme)
+    if toggle is not None:
+        assert not toggle.startswith("no palette"), toggle
+        page.click(f"label[for='{toggle}']")  # the header's palette toggle, as a reader does
+    page.wait_for_function(_READY, arg=scheme)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+def _probe_all() -> str:
+    calls = ", ".join(f"{json.dumps(name)}: await ({script})()" for name, script in PROBES.items())
+    return f"async () => ({{{calls}}})"
+
+
+def _sweep(context, server: str, path: str) -> Sweep:
+    page = context.new_page()
+    problems, requests = listen(page)
+    clock = _Clock()
+    try:
+        response = page.goto(f"{server}/{path}", wait_until="load")
+        result = Sweep(path, response.status if response else 0, problems=problems,
+                       requests=requests, seconds=clock.seconds)
+        page.add_script_tag(path=str(AXE))
+        clock.lap("load")
+        for number, view in enumerate(VIEWS):
+            _show(page, view)
+            result.probes[view.name] = page.evaluate(_probe_all())
+            clock.lap(f"{view.name}: show and probe")
+            result.axe[view.name] = page.evaluate(_AXE_RUN, [number == 0, AUDITED_ELSEWHERE.get(path)])
+            clock.lap(f"{view.name}: axe")
+            for where, name, action in AFTER:
+                if where == path:
+                    result.after.setdefault(name, {})[view.name] = action(page, view)
+                    clock.lap(f"{view.name}: {name}")
+        page.evaluate("() => localStorage.clear()")  # the next page starts from no choice
+    finally:
+        page.close()
+    return result
+
+
+class _Clock:
+    """Seconds spent in each step of a sweep, for the report (never asserted)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(now - self.last, 2)
+        self.last = now

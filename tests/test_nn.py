@@ -174,6 +174,17 @@ def test_a_step_is_w_minus_lr_times_the_gradient():
         np.testing.assert_allclose(p, p0 - 0.3 * g, rtol=1e-14, atol=1e-16)
 
 
+def test_training_runs_one_forward_pass_per_step_and_one_at_the_end():
+    # The backpropagation lab counts on it: each step's cost comes from the forward pass
+    # its gradients need. Every forward pass applies the activation once per layer.
+    x, y = heart(20)
+    net = Network(COURSE, rng=2)
+    calls, sigma = [], net._sigma
+    net._sigma = lambda z: calls.append(z.shape) or sigma(z)
+    net.train(x, y, lr=2.0, iterations=40, noise=1.0)
+    assert len(calls) == (40 + 1) * (len(COURSE) - 1)
+
+
 def test_noisy_training_is_the_courses_lab_loop():
     # The lab: each of the six Jacobians times (1 + randn · noise), W1 … W3 then b1 … b3.
     x, y = heart()

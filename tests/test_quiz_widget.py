@@ -111,7 +111,7 @@ def test_chapter_one_questions_answer_right_and_wrong(browser, server, site):  #
     page.locator("#quiz-ch1-chain").screenshot(path=str(ARTIFACTS / "quiz-symbolic-light.png"))
 
     # The state survives a reload (localStorage, per page), and Reset clears it.
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
     page.wait_for_selector("body[data-math-typeset]", state="attached")
     assert _score(page) == f"3 of {total} right (5 attempted)"
     assert page.is_checked(f"#quiz-ch1-reciprocal input[value='{choice['answer']}']")

@@ -1,7 +1,8 @@
 """The built site: a strict build, then every page in headless Chromium, in both palettes.
 
-The fixtures that build, serve and browse the site live in `tests/site_fixtures.py`, so
-that every browser test of the session shares one build and one Chromium.
+The fixtures that build, serve and browse the site, and the page sweep that loads each
+page once and looks at it in every view, live in `tests/site_fixtures.py`, so that every
+browser test of the run shares one build, and each worker one Chromium.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 import html.parser
 import os
 import re
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from mvc.plotting import contrast_ratio
+from tests.site_fixtures import (
+    VIEWS, after, build_site, each_page, on_page, probe, site_pages, visit,
+)
 
 pytest_plugins = ["tests.site_fixtures"]
 
@@ -30,25 +32,20 @@ def pages(folder: Path) -> list[str]:
     return ["" if p == "." else p + "/" for p in found] + ["404.html"]
 
 
+@pytest.mark.early
 def test_two_clean_builds_are_byte_identical(site, tmp_path):
-    """Figures, search index and sitemap included (the sitemap's dates come from
-    SOURCE_DATE_EPOCH, which the Makefile sets to the last commit's time)."""
+    """Every file of two clean builds, figures, labs, search index and sitemap included
+    (the sitemap's dates come from SOURCE_DATE_EPOCH, which the Makefile sets to the last
+    commit's time). No page may print anything that changes between builds, such as a
+    wall-clock time."""
     again = tmp_path / "again"
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(again)],
-                   cwd=ROOT, env=env, capture_output=True, check=True)
+    run = build_site(again)
+    assert run.returncode == 0, run.stderr[-4000:]
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     differ = sorted(str(path) for path in first if first[path] != second[path])
-    # What must differ: the labs print how long their training takes (and the print page
-    # and search index quote them). Apart from those timings, every byte is the same.
-    timing = re.compile(rb"\d+(?:\.\d+)? s\b")
-    beyond_timings = [path for path in differ if timing.sub(b"N s", first[Path(path)])
-                      != timing.sub(b"N s", second[Path(path)])]
-    assert not beyond_timings, f"differ between two builds: {beyond_timings}"
-    assert set(differ) <= {str(p) for p in first if "backpropagation" in str(p)} | {
-        "print_page/index.html", "search/search_index.json"}, differ
+    assert not differ, f"differ between two builds: {differ}"
 
 
 class _Links(html.parser.HTMLParser):
@@ -133,7 +130,7 @@ def test_no_page_links_outside_the_site(site):
             assert marker not in text, f"{html.relative_to(site)} loads {marker!r} from elsewhere"
 
 
-# --- in the browser -----------------------------------------------------------------------
+# --- in the browser: every page, in every view (tests/site_fixtures.py's sweep) -----------
 
 PAGE_CHECK = """() => {
   const article = document.querySelector("article") || document.body;
@@ -157,17 +154,9 @@ PAGE_CHECK = """() => {
     unnamedImages: [...document.querySelectorAll("article svg[role=img], article img")]
       .filter(n => !(n.getAttribute("aria-label") || n.getAttribute("alt")
                      || (n.querySelector(":scope > title") || {}).textContent || "").trim()).length,
-    scheme: document.body.getAttribute("data-md-color-scheme"),
   };
 }"""
-
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
-}"""
+probe("page", PAGE_CHECK)
 
 
 def _hex(rgb: str) -> str:
@@ -176,92 +165,128 @@ def _hex(rgb: str) -> str:
 
 
 def _visit(browser, server, path, scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    problems, requests = [], []
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
-    page.on("request", lambda r: requests.append(r.url))
-    response = page.goto(f"{server}/{path}", wait_until="networkidle")
-    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-    # "networkidle" can come before the scripts subscribed to document$ have run (a
-    # loaded machine shows it): wait until docs/javascripts/katex.js has typeset the page.
-    page.wait_for_selector("body[data-math-typeset]", state="attached")
-    return context, page, problems, requests
+    """`tests.site_fixtures.visit`, under the name the widget tests import."""
+    return visit(browser, server, path, scheme)
 
 
-def _typeset_report(page):
-    """PAGE_CHECK, once KaTeX has typeset the page (on a loaded machine it can lag behind
-    "networkidle"); after 10 s the report is taken as it stands, and fails if TeX is left."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    done = f"() => {{ const r = ({PAGE_CHECK})(); return !r.rawTex.length && !r.unrendered; }}"
-    try:
-        page.wait_for_function(done, timeout=10_000)
-    except PlaywrightTimeout:
-        pass
-    return page.evaluate(PAGE_CHECK)
+def test_the_sweep_covers_every_page_of_the_built_site(site):
+    assert sorted(site_pages()) == sorted(pages(site))
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_renders_cleanly(browser, server, site, scheme):
-    for path in pages(site):
-        context, page, problems, requests = _visit(browser, server, path, scheme)
-        report = _typeset_report(page)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(AXE_RUN)
-        context.close()
-        where = f"{path or 'home'} ({scheme})"
-        assert not violations, f"{where}: accessibility: {violations}"
-        levels = report["headings"]
-        one_title = levels.count(1) == 1 or path == "print_page/"  # the print page has them all
-        assert levels and levels[0] == 1 and one_title, f"{where}: headings {levels}"
-        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
-        assert not jumps, f"{where}: heading levels skip: {jumps}"
-        assert report["unnamedImages"] == 0, f"{where}: an image without a text alternative"
-        assert not problems, f"{where}: {problems}"
-        outside = [url for url in requests if not url.startswith(server + "/") and not url.startswith("data:")]
-        assert not outside, f"{where} requested {outside}"
-        assert report["scheme"] == ("slate" if scheme == "dark" else "default"), where
-        assert not report["rawTex"], f"{where}: raw TeX left in the text: {report['rawTex']}"
-        assert report["unrendered"] == 0 and report["errors"] == 0, f"{where}: {report}"
-        background = _hex(report["background"])
-        for figure in report["figures"]:
-            assert figure["width"] > 100 and figure["height"] > 50, f"{where}: {figure}"
-            assert figure["caption"].strip(), f"{where}: a figure without a caption"
-            ink = contrast_ratio(_hex(figure["color"]), background)
-            assert ink >= 7, f"{where}: figure text contrast {ink:.1f} on {background}"
+@each_page
+def test_page_renders_cleanly_in_every_view(path, swept, server, record_property):
+    record_property("sweep_seconds", swept.seconds)  # in test-artifacts/junit.xml
+    where = path or "home"
+    assert swept.status == 200, f"{where}: HTTP {swept.status}"
+    assert not swept.problems, f"{where}: {swept.problems}"
+    outside = [url for url in swept.requests if not url.startswith(server + "/") and not url.startswith("data:")]
+    assert not outside, f"{where} requested {outside}"
+    for view in VIEWS:
+        _check_view(f"{where} ({view.name})", path, view, swept.probes[view.name]["page"])
+        assert not swept.axe[view.name], f"{where} ({view.name}): accessibility: {swept.axe[view.name]}"
+
+
+def _check_view(where, path, view, report):
+    levels = report["headings"]
+    one_title = levels.count(1) == 1 or path == "print_page/"  # the print page has them all
+    assert levels and levels[0] == 1 and one_title, f"{where}: headings {levels}"
+    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not jumps, f"{where}: heading levels skip: {jumps}"
+    assert report["unnamedImages"] == 0, f"{where}: an image without a text alternative"
+    assert not report["rawTex"], f"{where}: raw TeX left in the text: {report['rawTex']}"
+    assert report["unrendered"] == 0 and report["errors"] == 0, f"{where}: {report}"
+    background = _hex(report["background"])
+    for figure in report["figures"]:
+        assert figure["width"] > 100 and figure["height"] > 50, f"{where}: {figure}"
+        assert figure["caption"].strip(), f"{where}: a figure without a caption"
+        ink = contrast_ratio(_hex(figure["color"]), background)
+        assert ink >= 7, f"{where}: figure text contrast {ink:.1f} on {background}"
+
+
+# --8<-- [start:probe]
+probe("palette", "() => document.body.getAttribute('data-md-color-scheme')")
 
 
 @pytest.mark.browser
-def test_chapter_one_has_math_and_figures_in_both_palettes(browser, server):
+@each_page
+def test_every_view_shows_its_palette(path, swept):
+    for view in VIEWS:
+        expected = "slate" if view.scheme == "dark" else "default"
+        assert swept.probes[view.name]["palette"] == expected, f"{path or 'home'} ({view.name})"
+# --8<-- [end:probe]
+
+
+def _screenshot(page, view):
     ARTIFACTS.mkdir(exist_ok=True)
-    for scheme in ("light", "dark"):
-        context, page, problems, _ = _visit(browser, server, "derivatives/", scheme)
-        report = _typeset_report(page)
-        page.screenshot(path=str(ARTIFACTS / f"derivatives-{scheme}.png"), full_page=True)
-        context.close()
-        assert not problems
+    shot = ARTIFACTS / f"derivatives-{view.name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    return shot
+
+
+after("derivatives/", "screenshot", _screenshot)
+
+
+@pytest.mark.browser
+@on_page("derivatives/")
+def test_chapter_one_has_math_and_figures_in_both_palettes(path, swept):
+    for view in VIEWS:
+        report = swept.probes[view.name]["page"]
         assert report["katex"] >= 50, report["katex"]
         assert len(report["figures"]) >= 6
+        assert swept.after["screenshot"][view.name].stat().st_size > 10_000
+
+
+def _load_printer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "tools" / "print_pdf.py")
+    printer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(printer)
+    return printer
+
+
+def _print(page, view):
+    """The print page to PDF, as `make pdf` prints it: in the light palette."""
+    if view.name != "light":
+        return None
+    ARTIFACTS.mkdir(exist_ok=True)
+    return _load_printer().print_loaded(page, ARTIFACTS / "course.pdf")
+
+
+after("print_page/", "pdf", _print)
 
 
 @pytest.mark.browser
-def test_palette_toggle_switches_scheme(browser, server):
-    context, page, problems, _ = _visit(browser, server, "derivatives/", "light")
-    assert page.get_attribute("body", "data-md-color-scheme") == "default"
-    page.click("label[for='__palette_1']")
+@on_page("print_page/")
+def test_the_whole_course_prints_to_one_pdf(path, swept, site):
+    import pypdf
+
+    reader = pypdf.PdfReader(swept.after["pdf"]["light"])
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    chapters = re.findall(r'<h1 id="[^"]*">([^<]+)<', (site / "print_page" / "index.html").read_text())
+    assert len(reader.pages) >= 10 + 5 * len(chapters), len(reader.pages)
+    for heading in ["What is calculus?", "The chain rule", "Summary", "Exercises", "Chapter map"]:
+        assert heading in text, heading
+    assert "\\(" not in text and "\\frac" not in text, "math left untypeset in the PDF"
+
+
+# --- in the browser: interactions -----------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_site_follows_the_readers_palette_and_the_toggle_switches_it(browser, server):
+    context, page, problems, _ = visit(browser, server, "", "dark")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.click("label[for='__palette_0']")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
     context.close()
     assert not problems
 
 
 @pytest.mark.browser
 def test_search_works_offline(browser, server):
-    context, page, problems, _ = _visit(browser, server, "", "light")
+    context, page, problems, _ = visit(browser, server, "", "light")
     page.click("input.md-search__input")
     page.keyboard.type("complex step", delay=20)
     link = page.wait_for_selector(".md-search-result__item a[href*='derivatives']")
@@ -279,10 +304,10 @@ def test_search_works_offline(browser, server):
 
 @pytest.mark.browser
 def test_instant_navigation_typesets_the_new_page(browser, server):
-    context, page, problems, _ = _visit(browser, server, "", "light")
+    context, page, problems, _ = visit(browser, server, "", "light")
     page.click("article a[href$='derivatives/']")
     page.wait_for_url("**/derivatives/")
-    page.wait_for_selector(".katex", timeout=10_000)
+    page.wait_for_selector(".katex")  # KaTeX typesets the whole page at once
     report = page.evaluate(PAGE_CHECK)
     context.close()
     assert not problems
@@ -302,25 +327,6 @@ def test_every_chapter_links_its_notebook(site):
             assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 3, match[1]
             linked.append(page.parent.name)
     assert set(chapters) <= set(linked), linked
-
-
-@pytest.mark.browser
-def test_the_whole_course_prints_to_one_pdf(browser, server, site, tmp_path):
-    import importlib.util
-
-    import pypdf
-
-    spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "tools" / "print_pdf.py")
-    printer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(printer)
-    pdf = printer.print_pdf(browser, server, tmp_path / "course.pdf")
-    reader = pypdf.PdfReader(pdf)
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    chapters = re.findall(r'<h1 id="[^"]*">([^<]+)<', (site / "print_page" / "index.html").read_text())
-    assert len(reader.pages) >= 10 + 5 * len(chapters), len(reader.pages)
-    for heading in ["What is calculus?", "The chain rule", "Summary", "Exercises", "Chapter map"]:
-        assert heading in text, heading
-    assert "\\(" not in text and "\\frac" not in text, "math left untypeset in the PDF"
 
 
 def test_pages_stay_within_their_size_budgets(site):

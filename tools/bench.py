@@ -490,20 +490,17 @@ def bench_site(tmp: Path, *, suite: bool) -> dict:
     build = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = {"clean_build_seconds": build, "build_peak_memory_mb": max(peak, before) / 1024}
-    if suite:
-        start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                             cwd=ROOT, env=env, capture_output=True, text=True)
-        result["test_suite_seconds"] = time.perf_counter() - start
-        result["test_suite_passed"] = run.returncode == 0
-        result["test_suite_source"] = "timed by this run"
-    else:  # the last whole-suite run (make test), as the root conftest.py recorded it
-        recorded = ROOT / "test-artifacts" / "test-run.json"
-        if recorded.is_file():
-            last = json.loads(recorded.read_text())
-            result["test_suite_seconds"] = last["seconds"]
-            result["test_suite_passed"] = last["failed"] == 0 and last["exitstatus"] == 0
-            result["test_suite_source"] = f"the last make test, {last['date']}, {last['tests']} tests"
+    if suite:  # a whole make test here (several minutes): it writes test-run.json
+        subprocess.run([sys.executable, "tools/test_run.py"], cwd=ROOT, env=env, check=False)
+    recorded = ROOT / "test-artifacts" / "test-run.json"  # the last make test (tools/test_run.py)
+    if recorded.is_file():
+        last = json.loads(recorded.read_text())
+        result["test_suite_seconds"] = last["seconds"]
+        result["test_suite_passed"] = last["failed"] == 0 and last["exitstatus"] == 0
+        result["test_suite_source"] = f"make test, {last['date']}, {last['tests']} tests"
+        if "ratio" in last:  # against one clean build timed in the same run
+            result["test_suite_build_seconds"] = last["build_seconds"]
+            result["test_suite_ratio"] = last["ratio"]
     return result
 
 
@@ -553,8 +550,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="5 000 training iterations instead of 50 000 (for a try-out)")
     parser.add_argument("--suite", action="store_true",
-                        help="time the whole test suite here (several minutes) instead of "
-                             "reporting the last make test")
+                        help="run make test here (several minutes) instead of reporting "
+                             "the last one")
     parser.add_argument("--only", metavar="SECTION",
                         help="run one section (its name, or the start of it: --only fit) and "
                              "update only its key in the output")

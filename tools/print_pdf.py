@@ -5,6 +5,8 @@
 `make pdf` builds the site and runs this. The page is served over HTTP (the theme's
 scripts, which typeset the math, do not run from file:// URLs) and printed once KaTeX
 has typeset it, in the light palette, on A4. Chromium is Debian's, or $CHROMIUM.
+`make test` prints it from the page sweep's own load of the print page
+(`tests/test_site.py`, with `print_loaded`), so the biggest page loads once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+CEILING = 300  # seconds: what only a hung page takes; a slow machine waits, it does not fail
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,15 +45,22 @@ def serve(folder: Path):
 def print_pdf(browser, base_url: str, output: Path) -> Path:
     """Print ``base_url/print_page/`` to `output` with a Playwright `browser`."""
     context = browser.new_context(color_scheme="light")
+    context.set_default_timeout(CEILING * 1000)
     try:
         page = context.new_page()
-        page.goto(f"{base_url}/print_page/", wait_until="networkidle")
-        page.wait_for_selector("body[data-math-typeset]", state="attached", timeout=60_000)
-        page.emulate_media(media="print")
-        page.pdf(path=str(output), format="A4", print_background=True,
-                 margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+        page.goto(f"{base_url}/print_page/", wait_until="load")
+        page.wait_for_selector("body[data-math-typeset]", state="attached")
+        print_loaded(page, output)
     finally:
         context.close()
+    return output
+
+
+def print_loaded(page, output: Path) -> Path:
+    """Print the print page, loaded in `page` and typeset, to `output` on A4."""
+    page.emulate_media(media="print")
+    page.pdf(path=str(output), format="A4", print_background=True,
+             margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
     return output
 
 

@@ -25,17 +25,24 @@ A lab is a jupytext percent-format notebook. mkdocs-jupyter (configured in
   every notebook page. The site typesets math with its own KaTeX (which renders the
   notebook's `$...$` too), so these scripts are removed.
 
-`tests/test_labs.py` runs every lab the same way, and `tests/test_site.py` checks the
-built pages and notebooks.
+- **A cache, for `make serve` only.** With ``$MVC_EXEC_CACHE`` set (docs/hooks/exec_cache.py),
+  a lab executed once is not executed again while its cells and everything it can read
+  are unchanged, so editing a chapter does not rerun the labs.
+
+`tests/test_labs.py` checks the executed notebooks against the labs' sources, and
+`tests/test_site.py` checks the built pages and notebooks.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
+import json
 import logging
 import re
 import time
+from functools import cache
 from pathlib import Path
 
 import jupytext
@@ -44,7 +51,7 @@ import takehome
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
 from nbclient.exceptions import CellExecutionError
 
@@ -116,13 +123,19 @@ def notebook_name(page) -> str:
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
-    """The lab at `path` (jupytext percent format), executed in a fresh kernel."""
+    """The lab at `path` (jupytext percent format), executed in a fresh kernel (or, under
+    `make serve`, taken from its cache when the lab and all it reads are unchanged)."""
     notebook = jupytext.read(path)
+    cached = _cached(notebook)
+    if cached is not None and cached.is_file():
+        notebook.cells = nbformat.read(cached, as_version=4).cells
+        return settle(notebook)
     client = NotebookClient(
         notebook, timeout=TIMEOUT, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    _keep(notebook, cached)
     return settle(notebook)
 
 
@@ -132,9 +145,48 @@ def has_outputs(notebook: nbformat.NotebookNode) -> bool:
     return bool(code) and all(cell.get("execution_count") for cell in code)
 
 
+def _served_from_cache(preprocess):
+    """nbconvert's `ExecutePreprocessor.preprocess`, through the cache of `make serve`."""
+
+    def wrapper(self, nb, resources=None, km=None):
+        cached = _cached(nb)
+        if cached is not None and cached.is_file():
+            nb.cells = nbformat.read(cached, as_version=4).cells
+            return nb, resources
+        nb, resources = preprocess(self, nb, resources, km)
+        _keep(nb, cached)
+        return nb, resources
+
+    wrapper.original = preprocess
+    return wrapper
+
+
+def _cached(notebook) -> Path | None:
+    """Where `make serve` caches the execution of `notebook`'s cells, or None (no cache)."""
+    cells = json.dumps([[cell.cell_type, cell.source] for cell in notebook.cells])
+    return _exec_cache().entry("labs", hashlib.sha256(cells.encode()).hexdigest(), ".ipynb")
+
+
+def _keep(notebook, cached: Path | None) -> None:
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, cached)
+
+
+@cache  # once per build: MkDocs loads this hook afresh for each
+def _exec_cache():
+    """docs/hooks/exec_cache.py (hooks are loaded from their files, not as a package)."""
+    spec = importlib.util.spec_from_file_location("exec_cache", Path(__file__).with_name("exec_cache.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def on_config(config):
     original = getattr(SubCell.preprocess, "original", SubCell.preprocess)  # once, on reloads
     SubCell.preprocess = _keeping_executed(original)
+    execute = ExecutePreprocessor.preprocess
+    ExecutePreprocessor.preprocess = _served_from_cache(getattr(execute, "original", execute))
     return config
 
 
