@@ -117,7 +117,8 @@ def derivative(
     h = as_step(h, "h")
     method = as_choice(method, "method", METHODS)
     # --8<-- [start:differences]
-    step = h if h is not None else DEFAULT_STEP[method] * np.maximum(1.0, np.abs(x))
+    scale = np.maximum(1.0, np.abs(x))
+    step = h if h is not None else DEFAULT_STEP[method] * scale
     if method == "complex":
         fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
         slope = fz.imag / step  # f'(x) = Im f(x + ih) / h
@@ -128,7 +129,8 @@ def derivative(
             "central": (x - step, x + step),
         }[method]
         _check_step_survives_rounding(hi - lo, x, h)
-        slope = (_evaluate(f, hi, x.shape) - _evaluate(f, lo, x.shape)) / (hi - lo)
+        rise = _evaluate(f, hi, x.shape) - _evaluate(f, lo, x.shape)
+        slope = rise / (hi - lo)
     # --8<-- [end:differences]
     return float(slope) if x.ndim == 0 else np.asarray(slope, dtype=np.float64)
 
@@ -319,18 +321,21 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
 
 # --8<-- [start:jacobian]
-def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> np.ndarray:
-    """The body of `gradient` and `jacobian`: one column of J per axis, shape (m, n)."""
+def _jacobian(
+    f: Callable, x, h, method: str, shape: tuple[int, ...] | None
+) -> np.ndarray:
+    """`gradient` and `jacobian`: J, shape (m, n), one column per axis."""
     f = as_callable(f, "f")
     point = as_point(x, "x")
     h = as_step(h, "h")
     method = as_choice(method, "method", METHODS)
     g = _of_a_point(f, scalar=np.ndim(x) == 0)
-    step = h if h is not None else DEFAULT_STEP[method] * np.maximum(1.0, np.abs(point))
-    E = np.diag(np.broadcast_to(step, point.shape))  # row j: the step along axis j
-    if method == "complex":
+    scale = np.maximum(1.0, np.abs(point))
+    step = h if h is not None else DEFAULT_STEP[method] * scale
+    E = np.diag(np.broadcast_to(step, point.shape))  # row j: step on axis j
+    if method == "complex":  # column j: Im f(x + i h_j e_j) / h_j
         F = _evaluate_rows(g, point + 1j * E, shape, kind="c")
-        return (F.imag.reshape(point.size, -1) / np.diag(E)[:, None]).T  # Im f(x + ih_j e_j) / h_j
+        return (F.imag.reshape(point.size, -1) / np.diag(E)[:, None]).T
     lo, hi = {
         "forward": (point[None], point + E),
         "backward": (point - E, point[None]),
@@ -345,13 +350,16 @@ def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> 
 
 
 # --8<-- [start:hessian]
-def _second_differences(f: Callable, x: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """The Hessian from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j)) for i < j."""
+def _second_differences(
+    f: Callable, x: np.ndarray, step: np.ndarray
+) -> np.ndarray:
+    """H from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j)), i < j."""
     E = np.diag(step)
     i, j = np.triu_indices(x.size, k=1)
     f0, fp, fm, fpp, fmm = (
         _evaluate_rows(f, points, ())
-        for points in (x[None], x + E, x - E, x + E[i] + E[j], x - E[i] - E[j])
+        for points in (x[None], x + E, x - E,
+                       x + E[i] + E[j], x - E[i] - E[j])
     )
     H = np.diag((fp - 2 * f0 + fm) / step**2)
     mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm

@@ -183,11 +183,12 @@ def _no_decrease(x, g) -> str:
 
 # --8<-- [start:armijo]
 def _armijo(F, G, x, fx, g, t) -> float:
-    """The first length t, halving, with f(x - t g) <= f(x) - c t |g|^2; 0 if none is found."""
+    """The first t, halving, with f(x - t g) <= f(x) - c t |g|^2; else 0."""
     slope = g @ g
     while t * np.sqrt(slope) > _EPS * max(1.0, np.linalg.norm(x)):
         trial = F(x - t * g)
-        if abs(trial - fx) <= ROUNDING * abs(fx):  # f cannot tell: ask the slope along -g
+        # f cannot tell the points apart: ask the slope along -g
+        if abs(trial - fx) <= ROUNDING * abs(fx):
             along = -G(x - t * g) @ g
             if -0.9 * slope <= along <= 0.8 * slope:
                 return t

@@ -390,10 +390,13 @@ def _orthogonal(A: np.ndarray, r: np.ndarray, tol: float) -> bool:
 
 
 # --8<-- [start:lm-step]
-def _damped_step(A: np.ndarray, r: np.ndarray, D: np.ndarray, lam: float) -> np.ndarray:
-    """Solve (AᵀA + λD²) δ = Aᵀr as the least-squares problem [A; √λ D] δ = [r; 0]."""
+def _damped_step(
+    A: np.ndarray, r: np.ndarray, D: np.ndarray, lam: float
+) -> np.ndarray:
+    """Solve (AᵀA + λD²) δ = Aᵀr as least squares: [A; √λ D] δ = [r; 0]."""
     stacked = np.vstack([A, np.sqrt(lam) * np.diag(D)])
-    return np.linalg.lstsq(stacked, np.concatenate([r, np.zeros(D.size)]), rcond=None)[0]
+    target = np.concatenate([r, np.zeros(D.size)])
+    return np.linalg.lstsq(stacked, target, rcond=None)[0]
 # --8<-- [end:lm-step]
 
 
@@ -484,8 +487,10 @@ def _steepest_descent(
         if why:
             return _finish(problem, p, True, k - 1, history, why)
         # --8<-- [start:steepest]
-        grad = -2 * A.T @ r  # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
-        step = -(lr if lr is not None else _line_search(problem, p, r, A, grad)) * grad
+        # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
+        grad = -2 * A.T @ r
+        t = lr if lr is not None else _line_search(problem, p, r, A, grad)
+        step = -t * grad
         # --8<-- [end:steepest]
         if _small_step(step, p, tol):
             return _finish(problem, p, True, k - 1, history, _converged(A, r, step, p, tol))
