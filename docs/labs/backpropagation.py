@@ -28,8 +28,10 @@
 # The network has one input, hidden layers of 6 and 7 neurons, and 2 outputs, each layer
 # with the logistic activation function:
 #
-# $$a^{(n)} = \sigma(z^{(n)}), \qquad z^{(n)} = W^{(n)} a^{(n-1)} + b^{(n)}, \qquad
-# \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad n = 1, 2, 3.$$
+# $$\begin{gathered}
+# a^{(n)} = \sigma(z^{(n)}), \qquad z^{(n)} = W^{(n)} a^{(n-1)} + b^{(n)}, \qquad n = 1, 2, 3, \\
+# \sigma(z) = \frac{1}{1 + e^{-z}}.
+# \end{gathered}$$
 #
 # As in the course, the $N$ training examples are the columns of one matrix, so every
 # formula below handles them all at once: $a^{(0)}$ is the $1 \times N$ row of inputs $t$.
@@ -163,12 +165,13 @@ assert np.isclose(cost(x, y), net.cost(x, y), rtol=1e-13)
 # Training needs the derivative of $C$ with respect to every weight and bias. For the last
 # layer the chain rule gives it as a product of three factors,
 #
-# $$\frac{\partial C}{\partial W^{(3)}} = \frac{\partial C}{\partial a^{(3)}}
-# \frac{\partial a^{(3)}}{\partial z^{(3)}} \frac{\partial z^{(3)}}{\partial W^{(3)}},
-# \qquad
+# $$\begin{gathered}
+# \frac{\partial C}{\partial W^{(3)}} = \frac{\partial C}{\partial a^{(3)}}
+# \frac{\partial a^{(3)}}{\partial z^{(3)}} \frac{\partial z^{(3)}}{\partial W^{(3)}}, \\
 # \frac{\partial C}{\partial a^{(3)}} = \frac{2}{N}\bigl(a^{(3)} - y\bigr), \quad
 # \frac{\partial a^{(3)}}{\partial z^{(3)}} = \sigma'(z^{(3)}), \quad
-# \frac{\partial z^{(3)}}{\partial W^{(3)}} = a^{(2)},$$
+# \frac{\partial z^{(3)}}{\partial W^{(3)}} = a^{(2)},
+# \end{gathered}$$
 #
 # and the same with $\partial z^{(3)}/\partial b^{(3)} = 1$ for the bias. With the examples
 # as columns, multiplying by $a^{(2)\top}$ (a $N \times 7$ matrix) sums the product over
