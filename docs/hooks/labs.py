@@ -11,14 +11,18 @@ A lab is a jupytext percent-format notebook. mkdocs-jupyter (configured in
   notebook. Should that ever see nothing, say with `execute: false`, the lab is
   executed here instead, with jupytext and nbclient in a fresh kernel.) A lab that fails
   to run fails the build.
-- **A visible download link** under the page's title.
-- **One stylesheet for all labs.** nbconvert inlines about 600 KB of notebook CSS into
-  every notebook page; it is written once to `assets/notebook/<hash>.css` and linked,
-  which keeps a lab page small and lets the browser cache the styles.
+- **A download button** under the page's title, as on a chapter.
+- **A page like a chapter.** nbconvert writes a notebook as JupyterLab markup: cells in
+  nested wrappers, "In [n]:" prompts, a copy button of its own with a hidden copy of
+  each cell's code, and about 600 KB of notebook CSS. `plain` rewrites it as the
+  theme's own markup (markdown as it is, code cells as the chapters' code blocks,
+  printed output as their output blocks, figures as figures), so a lab looks like a
+  chapter, needs no notebook CSS, and the search index gets each heading's section
+  with its code once, without prompts or "Copied!".
 - **Nothing from a CDN.** nbconvert's template writes a MathJax loader (with an empty
   address, since mkdocs.yml sets none), its configuration and a Mermaid loader into
-  every notebook page. The site typesets math with its own KaTeX (which renders the
-  notebook's `$...$` too), so these scripts are removed.
+  every notebook page. The site typesets math with KaTeX at build time (the notebook's
+  `$...$` too, docs/hooks/katex.py), so these scripts are removed.
 
 `tests/test_labs.py` runs every lab the same way, and `tests/test_site.py` checks the
 built pages and notebooks.
@@ -26,7 +30,6 @@ built pages and notebooks.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -34,8 +37,8 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from bs4 import BeautifulSoup, Comment  # nbconvert's own dependency
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
@@ -72,12 +75,6 @@ def _keeping_executed(preprocess):
 
     wrapper.original = preprocess
     return wrapper
-
-
-# nbconvert's notebook styles, inlined in the page; figures' own small styles stay inline.
-_NOTEBOOK_STYLE = re.compile(
-    r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S
-)
 
 
 def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -155,32 +152,50 @@ def on_page_content(html: str, page, config, files) -> str:
         _notebooks[page.file.abs_src_path] = _executed[-1]
     _executed.clear()
     name = notebook_name(page)
-    link = (
-        f'<p class="mvc-lab-download"><a class="md-button md-button--primary" '
-        f'href="{name}" download>Download this lab as a notebook ({name})</a> '
-        "with every output, to run and change in Jupyter.</p>"
+    link = (  # the chapters' download button (docs/hooks/notebooks.py), for a lab
+        f'<p><a class="md-button" href="{name}" download title="This lab as a Jupyter '
+        f'notebook, with every output">Download this lab as a notebook</a></p>'
     )
+    html = plain(html)
     end = html.find("</h1>")
     cut = html.find(">", end) + 1 if end >= 0 else 0
     return html[:cut] + link + html[cut:]
 
 
+def plain(html: str) -> str:
+    """A notebook page (nbconvert's JupyterLab markup) as the theme's own markup."""
+    soup = BeautifulSoup(_FOREIGN_SCRIPTS.sub("", html), "html.parser")
+    notebook_only = soup.select(".zeroclipboard-container, .clipboard-copy-txt, "
+                                ".jp-InputPrompt, .jp-OutputPrompt")
+    for node in soup.find_all(["script", "style"], recursive=False) + notebook_only:
+        node.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()
+    for code in soup.select("div.highlight-ipynb"):
+        _code_block(soup, code, "python")
+    for output in soup.select(".jp-OutputArea-output:has(> pre)"):
+        _code_block(soup, output, "text")
+    for link in soup.select("a.anchor-link"):
+        link.attrs = {"class": "headerlink", "href": link["href"], "title": "Permanent link"}
+    for wrapper in soup.select('[class*="jp-"], .jupyter-wrapper, .CodeMirror'):
+        wrapper.unwrap()
+    return str(soup)
+
+
+def _code_block(soup, node, language: str) -> None:
+    """Replace `node`, which holds a ``pre``, with a code block as markdown writes it."""
+    pre = node.pre
+    code = soup.new_tag("code")
+    code.extend(list(pre.contents))
+    pre.clear()
+    pre.extend([soup.new_tag("span"), code])
+    block = soup.new_tag("div", attrs={"class": f"language-{language} highlight"})
+    block.append(pre)
+    node.replace_with(block)
+
+
 def on_post_page(output: str, page, config) -> str:
-    if not is_lab(page):
-        return output
-    output = _FOREIGN_SCRIPTS.sub("", output)
-    styles = _NOTEBOOK_STYLE.findall(output)
-    if not styles:
-        return output
-    css = "\n".join(styles)
-    uri = f"assets/notebook/{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    target = Path(config.site_dir) / uri
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(css, encoding="utf8")
-    link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
-    first = _NOTEBOOK_STYLE.search(output)
-    rest = _NOTEBOOK_STYLE.sub("", output[first.end():])
-    return output[: first.start()] + link + rest
+    return _FOREIGN_SCRIPTS.sub("", output) if is_lab(page) else output
 
 
 def on_post_build(config) -> None:

@@ -6,7 +6,7 @@
 const scrollRegions = [
   [".md-typeset__scrollwrap", "Table, scrolls sideways"],
   [".katex-display, div.arithmatex", "Formula, scrolls sideways"],
-  [".highlight-ipynb, .jp-OutputArea-output, pre > code", "Code, scrolls sideways"],
+  ["pre > code", "Code, scrolls sideways"],
 ];
 
 function markScrollRegions(body) {
