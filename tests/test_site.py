@@ -140,7 +140,9 @@ PAGE_CHECK = """() => {
   const clone = article.cloneNode(true);
   clone.querySelectorAll("pre, code, .katex, script, style, svg").forEach(n => n.remove());
   const text = clone.textContent;
-  const figures = [...document.querySelectorAll("figure.mvc-figure")].map(f => {
+  // Figures on screen (the still figures that stand in for the widgets on paper are not).
+  const figures = [...document.querySelectorAll("figure.mvc-figure")]
+    .filter(f => !f.closest(".mvc-print-only")).map(f => {
     const box = f.querySelector("svg").getBoundingClientRect();
     return {width: box.width, height: box.height, color: getComputedStyle(f.querySelector("svg")).color,
             caption: (f.querySelector("figcaption") || {}).textContent || ""};
