@@ -406,3 +406,30 @@ def test_home_page_chapter_map_fits_a_phone(browser, server):
     }""")
     context.close()
     assert fit["overflow"] <= 1 and fit["font"] >= 13.9 and fit["narrowest"] >= 250, fit
+
+
+def test_print_hook_opens_solutions_and_drops_empty_sections_with_their_entries():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("print_page", ROOT / "docs" / "hooks" / "print_page.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    page = hook.for_paper("""
+      <li class="md-nav__item"><a href="#section-2" class="md-nav__link">Chapters</a></li>
+      <li class="md-nav__item">
+        <a href="#section-3" class="md-nav__link"><span class="md-ellipsis">Labs</span></a>
+      </li>
+      <section class='print-page md-section' id='section-2' heading-number='2'>
+        <h1>Chapters<a class='headerlink' href='#section-2' title='Permanent link'></a></h1>
+        <details class="success"><summary>Solution</summary><p>x = 1</p></details>
+      </section>
+      <section class='print-page md-section' id='section-3' heading-number='3'>
+        <h1>Labs<a class='headerlink' href='#section-3' title='Permanent link'></a>
+        </h1>
+      </section>
+      <p><a class="mvc-print-link" href="print_page/">Print / PDF</a>, <a href="#gone">a link</a></p>""")
+    assert '<a href="#section-2" class="md-nav__link">Chapters</a>' in page  # kept, and a link
+    assert "Labs" not in page and "section-3" not in page
+    assert '<details open class="success">' in page
+    assert 'mvc-print-link' not in page and "Print / PDF," in page
+    assert '<span title="gone">a link</span>' in page

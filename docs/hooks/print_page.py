@@ -28,7 +28,7 @@ import subprocess
 from pathlib import Path
 
 _LINK = re.compile(r'<a (?P<attrs>[^>]*?)href="#(?P<target>[^"]*)"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
-_ANCHOR = re.compile(r'(?:id|name)="([^"]+)"')
+_ANCHOR = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")  # the plugin's sections: id='...'
 _EMPTY_SECTION = re.compile(
     r"<section class='print-page md-section' id='(?P<id>[^']*)'[^>]*>\s*<h1>[^<]*"
     r"<a class='headerlink'[^>]*></a>\s*</h1>\s*</section>"
