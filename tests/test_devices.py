@@ -10,7 +10,7 @@ checks below share those measurements. Goals:
   at least 7 px; the Sandpit and the Taylor explorer work by touch; the home page's
   chapter map fits the screen;
 - math typeset when the site is built: no raw TeX with JavaScript off, layout shift at
-  most 0.05 on every chapter, KaTeX's script loaded only where a widget needs it;
+  most 0.05 on every chapter and lab, KaTeX's script loaded only where a widget needs it;
 - paper: the print page has a full cover, every solution open, no empty section, and
   the widgets replaced by still figures;
 - search: no prompts, "Copied!", pilcrows or repeated code in the index, and a lab topic
@@ -183,8 +183,9 @@ def test_phone_wide_equations_scroll_and_show_that_they_do(measured):
 # --- math typeset at build time -------------------------------------------------------------
 
 @pytest.mark.browser
-def test_layout_shift_is_small_on_every_chapter(measured):
-    shifts = {path: r["shift"] for (label, path), r in measured.items() if path in CHAPTERS}
+def test_layout_shift_is_small_on_every_chapter_and_lab(measured):
+    shifts = {f"{path} ({label})": r["shift"] for (label, path), r in measured.items()}
+    assert len(shifts) == 2 * len(CHAPTERS + LABS)
     assert all(shift <= 0.05 for shift in shifts.values()), shifts
 
 

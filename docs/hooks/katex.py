@@ -35,6 +35,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 DIST = Path(__file__).resolve().parents[2] / "node_modules" / "katex" / "dist"
 RENDERER = Path(__file__).with_name("katex-render.cjs")
@@ -49,6 +50,14 @@ _TOKEN = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<[^>]*>",
 _NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 # Where auto-render did not look (its ignoredTags), and the head, and drawings.
 SKIP = frozenset({"head", "pre", "code", "noscript", "option", "svg", "math"})
+# The fonts of nearly every formula, and what shows a page uses them: italic letters, and
+# upright digits, operators and brackets. A page asks for those it uses at once, so they
+# arrive before it is laid out instead of reflowing its text when they come in (a
+# layout shift of up to 0.13).
+PRELOAD = {
+    "fonts/KaTeX_Math-Italic.woff2": re.compile(r'class="mord mathnormal"'),
+    "fonts/KaTeX_Main-Regular.woff2": re.compile(r'class="m(?:ord|rel|bin|open|close|punct)">[^<]'),
+}
 
 
 class KaTeX:
@@ -188,7 +197,16 @@ def on_pre_build(config) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return typeset(output, _katex, page.file.src_uri)
+    return _preloading(typeset(output, _katex, page.file.src_uri), page.url)
+
+
+def _preloading(page: str, url: str) -> str:
+    """`page` with its head asking at once for the KaTeX fonts its formulas use."""
+    links = "".join(
+        f'<link rel="preload" href="{get_relative_url("assets/katex/" + font, url)}" '
+        'as="font" type="font/woff2" crossorigin>'
+        for font, used in PRELOAD.items() if used.search(page))
+    return page.replace("</title>", "</title>" + links, 1)
 
 
 def on_post_build(config) -> None:
