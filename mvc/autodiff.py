@@ -164,7 +164,7 @@ class Value:
         7.0
         """
         # --8<-- [start:backward]
-        order = _topological_order(self)  # every value after the values it was computed from
+        order = _topological_order(self)  # each value after the values it came from
         for node in order:
             node.grad = 0.0
         self.grad = 1.0

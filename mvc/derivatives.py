@@ -186,7 +186,8 @@ def derivative(
             "central": (x - step, x + step),
         }[method]
         _check_step_survives_rounding(hi - lo, x, h)
-        slope = (_evaluate(f, hi, x.shape) - _evaluate(f, lo, x.shape)) / (hi - lo)
+        rise = _evaluate(f, hi, x.shape) - _evaluate(f, lo, x.shape)
+        slope = rise / (hi - lo)
     # --8<-- [end:differences]
     return float(slope) if x.ndim == 0 else np.asarray(slope, dtype=np.float64)
 
@@ -463,8 +464,10 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
 
 # --8<-- [start:jacobian]
-def _jacobian(f: Callable, x, h, method: str, shape: tuple[int, ...] | None) -> np.ndarray:
-    """The body of `gradient` and `jacobian`: one column of J per axis, shape (m, n)."""
+def _jacobian(
+    f: Callable, x, h, method: str, shape: tuple[int, ...] | None
+) -> np.ndarray:
+    """`gradient` and `jacobian`: J, shape (m, n), one column per axis."""
     f = as_callable(f, "f")
     point = as_point(x, "x")
     h = as_step(h, "h")

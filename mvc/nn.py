@@ -308,7 +308,7 @@ class Network:
 
     # --8<-- [start:backprop]
     def _backprop(self, x: np.ndarray, y: np.ndarray) -> tuple[list, list, float]:
-        """(dW, db, C): the gradients and the cost at the current weights and biases."""
+        """(dW, db, C): the gradients and the cost at the current parameters."""
         _, a = self._layers(x)  # a[n] is a⁽ⁿ⁾, and a[0] is x
         L, N = len(self.weights), x.shape[1]
         error = a[L] - y
@@ -316,10 +316,11 @@ class Network:
         dW, db = [None] * L, [None] * L
         for n in range(L, 0, -1):  # from the output back; here J = ∂C/∂a⁽ⁿ⁾
             J = J * self._dsigma(a[n])  # · ∂a⁽ⁿ⁾/∂z⁽ⁿ⁾ = σ'(z⁽ⁿ⁾): J = ∂C/∂z⁽ⁿ⁾
-            dW[n - 1] = J @ a[n - 1].T  # · ∂z⁽ⁿ⁾/∂W⁽ⁿ⁾ = a⁽ⁿ⁻¹⁾, summed over the samples
-            db[n - 1] = J.sum(axis=1, keepdims=True)  # · ∂z⁽ⁿ⁾/∂b⁽ⁿ⁾ = 1, summed likewise
-            if n > 1:  # · ∂z⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = W⁽ⁿ⁾: J = ∂C/∂a⁽ⁿ⁻¹⁾, one layer further back
-                J = self.weights[n - 1].T @ J  # (with σ' above: ∂a⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = σ'(z⁽ⁿ⁾)W⁽ⁿ⁾)
+            dW[n - 1] = J @ a[n - 1].T  # · ∂z⁽ⁿ⁾/∂W⁽ⁿ⁾ = a⁽ⁿ⁻¹⁾, over the samples
+            db[n - 1] = J.sum(axis=1, keepdims=True)  # · ∂z⁽ⁿ⁾/∂b⁽ⁿ⁾ = 1, also
+            if n > 1:  # · ∂z⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = W⁽ⁿ⁾: J = ∂C/∂a⁽ⁿ⁻¹⁾, a layer back
+                # (with σ' above: ∂a⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = σ'(z⁽ⁿ⁾)W⁽ⁿ⁾)
+                J = self.weights[n - 1].T @ J
         return dW, db, float(np.vdot(error, error)) / N
     # --8<-- [end:backprop]
 

@@ -18,6 +18,12 @@ contrast of at least 3:1 against both palettes' backgrounds. The output is
 deterministic: no dates, and ids salted by the caption, so two builds give the
 same bytes and two figures on one page never share an id.
 
+A figure is drawn at its size in inches (96 px per inch) and shrunk to fit the
+column: 688 px at desk width, about 340 px on a phone. So that its text stays legible
+when shrunk, `svg` raises every font to at least `smallest_font` of the figure's width
+(a wide figure gets larger type), and sets short y-axis labels ("$y$", "$C$")
+upright, as in print.
+
 This is the only module of `mvc` that imports matplotlib (the `plot` extra); without
 it, importing this module raises an ImportError that says how to install it.
 """
@@ -40,7 +46,10 @@ except ModuleNotFoundError as error:  # numpy is mvc's only requirement; figures
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["BACKGROUNDS", "COLORS", "STYLE", "contrast_ratio", "figure", "label_curve", "svg"]
+__all__ = [
+    "BACKGROUNDS", "COLORS", "COLUMNS", "STYLE", "contrast_ratio", "figure", "label_curve",
+    "smallest_font", "svg",
+]
 
 #: Colours by role, the same role in the same colour on every page.
 COLORS = {
@@ -57,6 +66,13 @@ COLORS = {
 BACKGROUNDS = {"light": "#ffffff", "dark": "#1e2129"}
 
 _INK = "#000000"  # drawn as currentColor in the SVG
+
+#: Where figures are read: the column's width and the smallest text height wanted there,
+#: both in CSS px (desk: mkdocs-material's 688 px column; phone: a 390 px screen, inside
+#: a solution block).
+COLUMNS = {"desk": (688, 9.5), "phone": (340, 7.5)}
+_TEXT_HEIGHT = 1.16  # the height of a line of DejaVu Sans, in units of its font size
+_PX_PER_PT = 96 / 72
 
 #: matplotlib settings applied by `figure`.
 STYLE = {
@@ -132,10 +148,11 @@ def svg(fig: Figure, caption: str, *, alt: str | None = None) -> str:
     """
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"`caption` must be a non-empty string, got {caption!r}.")
+    _legible(fig)
     buffer = io.StringIO()
     with mpl.rc_context({**STYLE, "svg.hashsalt": caption}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
+    text = _rounded(buffer.getvalue())
     text = text[text.index("<svg") :]  # drop the XML prolog and doctype
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'<g id="[^"]*"', "<g", text)  # group ids repeat from figure to figure
@@ -148,6 +165,61 @@ def svg(fig: Figure, caption: str, *, alt: str | None = None) -> str:
         + text.strip()
         + f"\n<figcaption>{html.escape(caption, quote=False)}</figcaption>\n</figure>"
     )
+
+
+def smallest_font(width: float) -> float:
+    """The smallest font size (pt) that keeps a figure `width` inches wide legible.
+
+    Parameters
+    ----------
+    width : float
+        The figure's width in inches, drawn at 96 px per inch.
+
+    Returns
+    -------
+    float
+        The size in points at which text is at least as tall as `COLUMNS` asks in
+        every column, once the figure is shrunk to fit it.
+
+    Examples
+    --------
+    >>> round(smallest_font(6.4), 1), round(smallest_font(9.6), 1)
+    (8.8, 13.1)
+    """
+    sizes = []
+    for column, height in COLUMNS.values():
+        shrink = min(1.0, column / (96 * width))
+        sizes.append(height / (_TEXT_HEIGHT * _PX_PER_PT * shrink))
+    return max(sizes)
+
+
+def _legible(fig: Figure) -> None:
+    """Raise every font of `fig` to `smallest_font`; write short y-labels upright."""
+    floor = smallest_font(fig.get_figwidth())
+    for text in fig.findobj(mpl.text.Text):
+        if text.get_text() and text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+    for ax in fig.axes:  # tick labels are made as the figure is drawn: set their size
+        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+            ticks = axis.get_major_ticks() if axis is not None else []
+            if ticks and ticks[0].label1.get_fontsize() < floor:
+                axis.set_tick_params(which="both", labelsize=floor)
+        label = ax.yaxis.label
+        if label.get_rotation() == 90 and len(_plain_tex(label.get_text())) <= 2:
+            label.set(rotation=0, horizontalalignment="right", verticalalignment="center")
+
+
+def _plain_tex(text: str) -> str:
+    """What a label shows, roughly: `text` without $, TeX commands and braces."""
+    return re.sub(r"\\[a-zA-Z]+|[${}\\ ^_]", "", text) if "$" in text else text.strip()
+
+
+def _rounded(svg: str) -> str:
+    """`svg` with the coordinates of its drawing to 1/100 pt (a hundredth of a pixel
+    or so, far below what a screen shows), so pages stay small."""
+    def shorten(match):
+        return re.sub(r"(\d\.\d\d)\d+", r"\1", match[0])
+    return re.sub(r'\s(?:d|x|y|transform)="[^"]*"', shorten, svg)
 
 
 def _plain(caption: str) -> str:

@@ -189,16 +189,17 @@ def taylor_coefficients(
 
 # --8<-- [start:cauchy]
 def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
-    """The scaled coefficients c_k r^k from N points on the circle |z - a| = r, by one FFT.
+    """Scaled coefficients c_k r^k from N points on |z - a| = r, by one FFT.
 
     None if `f` is not finite somewhere on the circle (a singularity on it).
     """
     z = a + r * np.exp(2j * np.pi * np.arange(N) / N)
     with np.errstate(all="ignore"):
-        values = check_complex_values(f(z), (N,), "`f` on a circle around `a`")
+        name = "`f` on a circle around `a`"
+        values = check_complex_values(f(z), (N,), name)
     if not np.all(np.isfinite(values)):
         return None
-    F = np.fft.fft(values) / N  # F[k] = c_k r^k, plus aliasing c_{k+N} r^{k+N} + ...
+    F = np.fft.fft(values) / N  # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
     size = np.abs(values).max()
     tail = np.abs(F[3 * N // 4 :])  # zero but for round-off if f is analytic inside
     rounding = _EPS * size * (1 + abs(a) / r)  # of f's values, and of the points a + r e^(it)

@@ -77,3 +77,44 @@ def test_empty_caption_is_refused():
     fig, _ = plotting.figure()
     with pytest.raises(ValueError, match="`caption` must be a non-empty string"):
         plotting.svg(fig, " ")
+
+
+def test_smallest_font_keeps_text_legible_in_every_column():
+    # A line of text is about 1.16 font sizes tall; a figure w inches wide is drawn
+    # 96 w px wide and shrunk to fit each column.
+    for width in (2.3, 4.2, 6.4, 9.6):
+        size = plotting.smallest_font(width)
+        for column, height in plotting.COLUMNS.values():
+            shown = size * 96 / 72 * min(1.0, column / (96 * width)) * 1.16
+            assert shown >= height - 1e-9, (width, column, shown)
+    assert plotting.smallest_font(9.6) > plotting.smallest_font(6.4)  # wider, larger
+
+
+def test_every_font_of_a_wide_figure_is_raised():
+    fig, axes = plotting.figure(1, 4, width=9.6, height=2.4)
+    for ax in axes:
+        ax.plot([0, 1], [0, 1], label="line")
+        ax.legend(fontsize=6)
+        ax.annotate("note", (0.5, 0.5), fontsize=5)
+    html = plotting.svg(fig, "Four small panels.")
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", html)]
+    assert sizes and min(sizes) >= plotting.smallest_font(9.6) - 1e-6
+
+
+def test_short_y_labels_are_upright_and_long_ones_are_not():
+    fig, (left, right) = plotting.figure(1, 2)
+    left.set_ylabel("$y$")
+    right.set_ylabel("probability density")
+    plotting.svg(fig, "Two labels.")
+    assert left.yaxis.label.get_rotation() == 0
+    assert right.yaxis.label.get_rotation() == 90
+
+
+def test_coordinates_are_rounded_but_text_is_not():
+    fig, ax = plotting.figure()
+    ax.plot([0.0, 1.0 / 3.0], [0.0, 2.0 / 3.0])
+    ax.set_xticks([0.0, 0.125, 0.3333])
+    html = plotting.svg(fig, "Thirds.")
+    assert ">0.1250<" in html and ">0.3333<" in html  # tick labels keep their digits
+    drawn = " ".join(re.findall(r'\s(?:d|x|y|transform)="([^"]*)"', html))
+    assert drawn and not re.search(r"\d\.\d{3}", drawn)

@@ -16,15 +16,19 @@ A lab is a jupytext percent-format notebook. mkdocs-jupyter (configured in
   (docs/hooks/takehome.py): a lab's markdown links to a chapter as the site's address
   relative to the lab's page (``../../chain-rule/``), which would lead nowhere from a
   notebook on the reader's disk.
-- **A download area** under the page's title: the notebook and the install line.
-- **One stylesheet for all labs.** nbconvert inlines about 600 KB of notebook CSS into
-  every notebook page; it is written once to `assets/notebook/<hash>.css` and linked,
-  which keeps a lab page small and lets the browser cache the styles.
+- **A download area** under the page's title, as on a chapter: the notebook and the
+  install line.
+- **A page like a chapter.** nbconvert writes a notebook as JupyterLab markup: cells in
+  nested wrappers, "In [n]:" prompts, a copy button of its own with a hidden copy of
+  each cell's code, and about 600 KB of notebook CSS. `plain` rewrites it as the
+  theme's own markup (markdown as it is, code cells as the chapters' code blocks,
+  printed output as their output blocks, figures as figures), so a lab looks like a
+  chapter, needs no notebook CSS, and the search index gets each heading's section
+  with its code once, without prompts or "Copied!".
 - **Nothing from a CDN.** nbconvert's template writes a MathJax loader (with an empty
   address, since mkdocs.yml sets none), its configuration and a Mermaid loader into
-  every notebook page. The site typesets math with its own KaTeX (which renders the
-  notebook's `$...$` too), so these scripts are removed.
-
+  every notebook page. The site typesets math with KaTeX at build time (the notebook's
+  `$...$` too, docs/hooks/katex.py), so these scripts are removed.
 - **A cache, for `make serve` only.** With ``$MVC_EXEC_CACHE`` set (docs/hooks/exec_cache.py),
   a lab executed once is not executed again while its cells and everything it can read
   are unchanged, so editing a chapter does not rerun the labs.
@@ -48,8 +52,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import takehome
+from bs4 import BeautifulSoup, Comment  # nbconvert's own dependency
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
@@ -86,12 +90,6 @@ def _keeping_executed(preprocess):
 
     wrapper.original = preprocess
     return wrapper
-
-
-# nbconvert's notebook styles, inlined in the page; figures' own small styles stay inline.
-_NOTEBOOK_STYLE = re.compile(
-    r'<style type="text/css">\s*((?:(?!</style>).){1000,}?)\s*</style>', re.S
-)
 
 
 def settle(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -223,27 +221,46 @@ def on_page_content(html: str, page, config, files) -> str:
     _executed.clear()
     name = notebook_name(page)
     link = takehome.download_area(what="lab", href=name, name=name, site_url=config.site_url)
+    html = plain(html)
     end = html.find("</h1>")
     cut = html.find(">", end) + 1 if end >= 0 else 0
     return html[:cut] + link + html[cut:]
 
 
+def plain(html: str) -> str:
+    """A notebook page (nbconvert's JupyterLab markup) as the theme's own markup."""
+    soup = BeautifulSoup(_FOREIGN_SCRIPTS.sub("", html), "html.parser")
+    notebook_only = soup.select(".zeroclipboard-container, .clipboard-copy-txt, "
+                                ".jp-InputPrompt, .jp-OutputPrompt")
+    for node in soup.find_all(["script", "style"], recursive=False) + notebook_only:
+        node.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()
+    for code in soup.select("div.highlight-ipynb"):
+        _code_block(soup, code, "python")
+    for output in soup.select(".jp-OutputArea-output:has(> pre)"):
+        _code_block(soup, output, "text")
+    for link in soup.select("a.anchor-link"):
+        link.attrs = {"class": "headerlink", "href": link["href"], "title": "Permanent link"}
+    for wrapper in soup.select('[class*="jp-"], .jupyter-wrapper, .CodeMirror'):
+        wrapper.unwrap()
+    return str(soup)
+
+
+def _code_block(soup, node, language: str) -> None:
+    """Replace `node`, which holds a ``pre``, with a code block as markdown writes it."""
+    pre = node.pre
+    code = soup.new_tag("code")
+    code.extend(list(pre.contents))
+    pre.clear()
+    pre.extend([soup.new_tag("span"), code])
+    block = soup.new_tag("div", attrs={"class": f"language-{language} highlight"})
+    block.append(pre)
+    node.replace_with(block)
+
+
 def on_post_page(output: str, page, config) -> str:
-    if not is_lab(page):
-        return output
-    output = _FOREIGN_SCRIPTS.sub("", output)
-    styles = _NOTEBOOK_STYLE.findall(output)
-    if not styles:
-        return output
-    css = "\n".join(styles)
-    uri = f"assets/notebook/{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    target = Path(config.site_dir) / uri
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(css, encoding="utf8")
-    link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
-    first = _NOTEBOOK_STYLE.search(output)
-    rest = _NOTEBOOK_STYLE.sub("", output[first.end():])
-    return output[: first.start()] + link + rest
+    return _FOREIGN_SCRIPTS.sub("", output) if is_lab(page) else output
 
 
 def on_post_build(config) -> None:

@@ -14,6 +14,7 @@
   const SVG = "http://www.w3.org/2000/svg";
   const SIDE = 6; // the pit is [0, 6] x [0, 6] metres
   const KEY_STEP = 0.1; // metres per arrow key press (Shift: 5 times as far)
+  const MIN_ARROW = 0.35; // metres: the shortest arrow drawn, so its direction always shows
   const START = "Click anywhere in the sandpit to place the dip-stick, or focus it and use the arrow keys and Enter.";
 
   // --- data ------------------------------------------------------------------------
@@ -276,13 +277,14 @@
 
     draw(x, y, down, n) {
       const g = el("g", { class: "sandpit-dip" }, this.dips);
-      // the course's arrow: -J times a length per landscape, at most 1 m, centred on the dip
-      let [dx, dy] = [down[0] * this.pit.arrow, down[1] * this.pit.arrow];
-      const length = Math.hypot(dx, dy);
-      if (length > 1) [dx, dy] = [dx / length, dy / length];
-      const size = Math.min(length, 1);
-      if (size > 1e-9) {
-        const [ux, uy] = [dx / size, dy / size];
+      // the course's arrow: -J times a length per landscape, at most 1 m, centred on the
+      // dip; where the slope is slight it is drawn MIN_ARROW long, so it still points
+      const slope = Math.hypot(down[0], down[1]);
+      const length = slope * this.pit.arrow;
+      const size = Math.min(1, Math.max(MIN_ARROW, length));
+      const [ux, uy] = length > 1e-9 ? [down[0] / slope, down[1] / slope] : [0, -1];
+      if (length > 1e-9) {
+        const [dx, dy] = [ux * size, uy * size];
         const [x0, y0, x1, y1] = [x - dx / 2, y - dy / 2, x + dx / 2, y + dy / 2];
         const head = Math.min(0.15, size * 0.6);
         const [bx, by] = [x1 - ux * head, y1 - uy * head];
@@ -294,7 +296,6 @@
       }
       el("circle", { cx: x, cy: sy(y), r: 0.09, class: "sandpit-marker" }, g);
       if (n <= this.maxDips) {
-        const [ux, uy] = size > 1e-9 ? [dx / size, dy / size] : [0, -1];
         el("text", { x: x + 0.22 * uy, y: sy(y - 0.22 * ux) + 0.08, "text-anchor": "middle" }, g).textContent = n;
       }
     }

@@ -5,8 +5,8 @@
 // since KaTeX's fonts widen formulas when they arrive.
 const scrollRegions = [
   [".md-typeset__scrollwrap", "Table, scrolls sideways"],
-  [".katex-display", "Formula, scrolls sideways"],
-  [".highlight-ipynb, .jp-OutputArea-output, pre > code", "Code, scrolls sideways"],
+  [".katex-display, div.arithmatex", "Formula, scrolls sideways"],
+  ["pre > code", "Code, scrolls sideways"],
 ];
 
 function markScrollRegions(body) {

@@ -28,8 +28,10 @@
 # The network has one input, hidden layers of 6 and 7 neurons, and 2 outputs, each layer
 # with the logistic activation function:
 #
-# $$a^{(n)} = \sigma(z^{(n)}), \qquad z^{(n)} = W^{(n)} a^{(n-1)} + b^{(n)}, \qquad
-# \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad n = 1, 2, 3.$$
+# $$\begin{gathered}
+# a^{(n)} = \sigma(z^{(n)}), \qquad z^{(n)} = W^{(n)} a^{(n-1)} + b^{(n)}, \qquad n = 1, 2, 3, \\
+# \sigma(z) = \frac{1}{1 + e^{-z}}.
+# \end{gathered}$$
 #
 # As in the course, the $N$ training examples are the columns of one matrix, so every
 # formula below handles them all at once: $a^{(0)}$ is the $1 \times N$ row of inputs $t$.
@@ -94,19 +96,23 @@ for n, (W, b) in enumerate(zip(net.weights, net.biases), 1):
 
 # %%
 def draw(outputs, caption):
-    """The heart (dots) and the curves the networks draw, labelled, as a figure."""
+    """The heart (dots) and the curves the networks draw, as a figure."""
     fig, ax = plotting.figure(width=4.2, height=4.0)
-    ax.plot(y[0], y[1], "o", ms=3, color=plotting.COLORS["function"], label="target $y$")
-    for (label, a), role in zip(outputs.items(), ["derivative", "secant", "tangent"]):
+    ax.plot(y[0], y[1], "o", ms=3, color=plotting.COLORS["function"],
+            label="target $y$")
+    roles = ["derivative", "secant", "tangent"]
+    for (label, a), role in zip(outputs.items(), roles):
         ax.plot(a[0], a[1], color=plotting.COLORS[role], lw=1.8, label=label)
-    ax.set(xlabel="$y_1$", ylabel="$y_2$", xlim=(0, 1), ylim=(0, 1), aspect="equal")
+    ax.set(xlabel="$y_1$", ylabel="$y_2$", xlim=(0, 1), ylim=(0, 1),
+           aspect="equal")
     ax.legend(loc="lower left", fontsize=8)
     return HTML(plotting.svg(fig, caption))
 
 
-fine = np.linspace(0, 1, 400).reshape(1, -1)  # inputs t for drawing smooth curves
+fine = np.linspace(0, 1, 400).reshape(1, -1)  # inputs t to draw smooth curves
 draw({"untrained network": net.forward(fine)},
-     "The heart the network must learn (dots), and the curve the untrained network draws.")
+     "The heart the network must learn (dots), and the curve the untrained "
+     "network draws.")
 
 
 # %% [markdown]
@@ -135,7 +141,8 @@ zs, activations = net.layers(x)
 by_hand = network_function(x)
 assert np.allclose(a3, net.forward(x), rtol=1e-13)
 assert all(np.allclose(m, z, rtol=1e-13) for m, z in zip(by_hand[1::2], zs))
-print("a3:", a3.shape, "  largest difference from mvc:", np.abs(a3 - net.forward(x)).max())
+print("a3:", a3.shape,
+      "  largest difference from mvc:", np.abs(a3 - net.forward(x)).max())
 
 
 # %% [markdown]
@@ -163,12 +170,13 @@ assert np.isclose(cost(x, y), net.cost(x, y), rtol=1e-13)
 # Training needs the derivative of $C$ with respect to every weight and bias. For the last
 # layer the chain rule gives it as a product of three factors,
 #
-# $$\frac{\partial C}{\partial W^{(3)}} = \frac{\partial C}{\partial a^{(3)}}
-# \frac{\partial a^{(3)}}{\partial z^{(3)}} \frac{\partial z^{(3)}}{\partial W^{(3)}},
-# \qquad
+# $$\begin{gathered}
+# \frac{\partial C}{\partial W^{(3)}} = \frac{\partial C}{\partial a^{(3)}}
+# \frac{\partial a^{(3)}}{\partial z^{(3)}} \frac{\partial z^{(3)}}{\partial W^{(3)}}, \\
 # \frac{\partial C}{\partial a^{(3)}} = \frac{2}{N}\bigl(a^{(3)} - y\bigr), \quad
 # \frac{\partial a^{(3)}}{\partial z^{(3)}} = \sigma'(z^{(3)}), \quad
-# \frac{\partial z^{(3)}}{\partial W^{(3)}} = a^{(2)},$$
+# \frac{\partial z^{(3)}}{\partial W^{(3)}} = a^{(2)},
+# \end{gathered}$$
 #
 # and the same with $\partial z^{(3)}/\partial b^{(3)} = 1$ for the bias. With the examples
 # as columns, multiplying by $a^{(2)\top}$ (a $N \times 7$ matrix) sums the product over
@@ -182,7 +190,7 @@ def J_W3(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y)  # ∂C/∂a3, without the 1/N
     J = J * d_sigma(z3)  # · ∂a3/∂z3
-    J = J @ a2.T / x.size  # · ∂z3/∂W3, summed over the examples, and the 1/N
+    J = J @ a2.T / x.size  # · ∂z3/∂W3, summed over the examples, and 1/N
     return J
 
 
@@ -235,7 +243,7 @@ def J_W1(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y) * d_sigma(z3)
     J = (J.T @ W3).T * d_sigma(z2)
-    J = (J.T @ W2).T * d_sigma(z1)  # · ∂a2/∂a1 = σ'(z2) W2, then ∂a1/∂z1
+    J = (J.T @ W2).T * d_sigma(z1)  # · ∂a2/∂a1 = σ'(z2) W2, · ∂a1/∂z1
     return J @ a0.T / x.size
 
 
@@ -249,7 +257,8 @@ def J_b1(x, y):
 
 JACOBIANS = [J_W1, J_W2, J_W3, J_b1, J_b2, J_b3]
 for J, p in zip(JACOBIANS, [W1, W2, W3, b1, b2, b3]):
-    print(f"{J.__name__}: {J(x, y).shape}, the shape of the parameter it belongs to: {p.shape}")
+    print(f"{J.__name__}: {J(x, y).shape}, "
+          f"the shape of the parameter it belongs to: {p.shape}")
 
 
 # %% [markdown]
@@ -262,7 +271,8 @@ for J, p in zip(JACOBIANS, [W1, W2, W3, b1, b2, b3]):
 dW, db = net.gradients(x, y)
 for J, expected in zip(JACOBIANS, dW + db):
     assert np.allclose(J(x, y), expected, rtol=1e-10, atol=1e-15), J.__name__
-    print(f"{J.__name__}: largest difference from mvc {np.abs(J(x, y) - expected).max():.1e}")
+    difference = np.abs(J(x, y) - expected).max()
+    print(f"{J.__name__}: largest difference from mvc {difference:.1e}")
 
 
 # %% [markdown]
@@ -296,7 +306,8 @@ def J_W2_flat(w):
         W2 = saved
 
 
-print(f"J_W2 against finite differences: {check_gradient(cost_of_W2, J_W2_flat, W2.ravel()):.1e}")
+worst = check_gradient(cost_of_W2, J_W2_flat, W2.ravel())
+print(f"J_W2 against finite differences: {worst:.1e}")
 
 
 # %% [markdown]
@@ -315,14 +326,16 @@ def cost_of_b1_first(v):
 
 
 print("∂C/∂b1[0] by backprop:            ", J_b1(x, y)[0, 0])
-print("∂C/∂b1[0] by central differences: ", gradient(cost_of_b1_first, [b1[0, 0]])[0])
+print("∂C/∂b1[0] by central differences: ",
+      gradient(cost_of_b1_first, [b1[0, 0]])[0])
 
 # %% [markdown]
 # And `mvc.check_network` checks every weight and bias of the network at once:
 
 # %%
 count = sum(p.size for p in net.weights + net.biases)
-print(f"all {count} parameters against finite differences: {check_network(net, x, y):.1e}")
+print(f"all {count} parameters against finite differences: "
+      f"{check_network(net, x, y):.1e}")
 
 
 # %% [markdown]
@@ -400,7 +413,8 @@ print(f"forward passes: {passes}, {(passes - 1) / STEPS:.0f} per step "
 # same costs:
 
 # %%
-ours = Network([1, 6, 7, 2], rng=4).train(x, y, lr=7.0, iterations=STEPS, noise=1.0)
+ours = Network([1, 6, 7, 2], rng=4).train(x, y, lr=7.0, iterations=STEPS,
+                                          noise=1.0)
 print("largest difference in the cost history:", np.abs(mine - ours).max())
 assert np.allclose(mine, ours, rtol=1e-8)
 
@@ -412,8 +426,8 @@ assert np.allclose(mine, ours, rtol=1e-8)
 
 # %%
 draw({f"after {STEPS} steps": network_function(fine)[-1]},
-     f"After {STEPS} steps of training, the network's curve has found the heart's "
-     "rough position and size, but not its shape.")
+     f"After {STEPS} steps of training, the network's curve has found the "
+     "heart's rough position and size, but not its shape.")
 
 # %% [markdown]
 # ## The full run
@@ -427,8 +441,11 @@ draw({f"after {STEPS} steps": network_function(fine)[-1]},
 full = Network([1, 6, 7, 2], rng=4)
 history, snapshots = [full.cost(x, y)], {}
 for stop in (STEPS, 2000, 10_000, 50_000):
-    # one run, paused at each snapshot: the noise continues from the network's generator
-    history.extend(full.train(x, y, lr=7.0, iterations=stop - len(history) + 1, noise=1.0)[1:])
+    # one run, paused at each snapshot: the noise continues from the network's
+    # generator
+    steps = stop - len(history) + 1
+    costs = full.train(x, y, lr=7.0, iterations=steps, noise=1.0)
+    history.extend(costs[1:])
     snapshots[stop] = full.forward(fine)
 history = np.array(history)
 print(f"Network.train: {len(history) - 1:,} steps, one forward pass each; "
@@ -436,27 +453,32 @@ print(f"Network.train: {len(history) - 1:,} steps, one forward pass each; "
 print(f"cost {history[0]:.4f} -> {history[-1]:.2e}")
 for k in snapshots:
     print(f"  after {k:6d} steps: cost {history[k]:.2e}")
-assert np.allclose(history[: STEPS + 1], mine, rtol=1e-8)  # the same start as our loop
+assert np.allclose(history[: STEPS + 1], mine, rtol=1e-8)  # as our loop began
 
 # %%
 fig, ax = plotting.figure(height=3.2)
-typical = [np.median(history[k:k + 500]) for k in range(0, len(history) - 499, 100)]
-ax.semilogy(history, color=plotting.COLORS["function"], lw=0.5, alpha=0.35, label="cost")
-ax.semilogy(np.arange(250, len(history) - 249, 100), typical, color=plotting.COLORS["function"],
-            lw=2, label="median of 500 steps")
+typical = [np.median(history[k:k + 500])
+           for k in range(0, len(history) - 499, 100)]
+ax.semilogy(history, color=plotting.COLORS["function"], lw=0.5, alpha=0.35,
+            label="cost")
+ax.semilogy(np.arange(250, len(history) - 249, 100), typical, lw=2,
+            color=plotting.COLORS["function"], label="median of 500 steps")
 ax.axvline(STEPS, color=plotting.COLORS["muted"], lw=0.8, ls=":")
 ax.set(xlabel="step", ylabel="cost $C$")
 ax.legend(fontsize=8)
-HTML(plotting.svg(fig, "The cost against the training step, on a log scale (the dotted line "
-                       "marks where our own loop stopped): it falls by three orders of "
-                       "magnitude, in sudden drops as the network finds new shapes; the "
-                       "spikes are steps the noise made too long."))
+HTML(plotting.svg(fig, "The cost against the training step, on a log scale "
+                  "(the dotted line marks where our own loop stopped): it "
+                  "falls by three orders of magnitude, in sudden drops as "
+                  "the network finds new shapes; the spikes are steps the "
+                  "noise made too long."))
 
 # %%
-draw({"after 2 000 steps": snapshots[2000], "after 10 000 steps": snapshots[10_000],
+draw({"after 2 000 steps": snapshots[2000],
+      "after 10 000 steps": snapshots[10_000],
       "after 50 000 steps": snapshots[50_000]},
-     "What the network draws after 2 000, 10 000 and 50 000 steps of training, for inputs "
-     "$t$ from 0 to 1: a rough loop, then the heart taking shape.")
+     "What the network draws after 2 000, 10 000 and 50 000 steps of "
+     "training, for inputs $t$ from 0 to 1: a rough loop, then the heart "
+     "taking shape.")
 
 # %% [markdown]
 # ## What to take away

@@ -34,15 +34,18 @@ from mvc import chi_squared, fit, jacobian, plotting
 from mvc.datasets import heights
 
 x, y = heights()
-print("bins:", x[0], "...", x[-1], "| non-zero:", x[y > 0][0], "...", x[y > 0][-1])
+print("bins:", x[0], "...", x[-1],
+      "| non-zero:", x[y > 0][0], "...", x[y > 0][-1])
 print("integral:", np.sum(y) * 2.5)
 
 # %%
 fig, ax = plotting.figure()
-ax.bar(x, y, width=2.5, color=plotting.COLORS["function"], alpha=0.7, label="heights (normalised)")
+ax.bar(x, y, width=2.5, color=plotting.COLORS["function"], alpha=0.7,
+       label="heights (normalised)")
 ax.set(xlabel="height (cm)", ylabel="probability density", xlim=(140, 220))
 ax.legend()
-HTML(plotting.svg(fig, "The normalised histogram of heights: 16 bins of 2.5 cm between 160 and 200 cm."))
+HTML(plotting.svg(fig, "The normalised histogram of heights: 16 bins of "
+                  "2.5 cm between 160 and 200 cm."))
 
 # %% [markdown]
 # ## The model
@@ -56,7 +59,8 @@ HTML(plotting.svg(fig, "The normalised histogram of heights: 16 bins of 2.5 cm b
 
 # %%
 def f(x, mu, sig):
-    return np.exp(-((x - mu) ** 2) / (2 * sig**2)) / (sig * np.sqrt(2 * np.pi))
+    return (np.exp(-((x - mu) ** 2) / (2 * sig**2))
+            / (sig * np.sqrt(2 * np.pi)))
 
 
 print("chi^2 at the start (155, 6):", chi_squared(y, f(x, 155, 6)))
@@ -91,7 +95,8 @@ def dfdsig(x, mu, sig):
 J = jacobian(lambda p: f(x, *p), [155.0, 6.0])
 by_hand = np.column_stack([dfdmu(x, 155.0, 6.0), dfdsig(x, 155.0, 6.0)])
 print("Jacobian shape:", J.shape)
-print("largest difference:", np.abs(J - by_hand).max(), "| largest entry:", np.abs(by_hand).max())
+print("largest difference:", np.abs(J - by_hand).max(),
+      "| largest entry:", np.abs(by_hand).max())
 
 # %% [markdown]
 # ## Steepest descent with aggression 2000
@@ -116,14 +121,17 @@ path = [np.array([155.0, 6.0])]
 for _ in range(50):
     path.append(path[-1] + steepest_step(x, y, *path[-1], 2000))
 path = np.array(path)
-print("after 50 steps: mu = %.4f, sigma = %.4f, chi^2 = %.3e" % (*path[-1], chi_squared(y, f(x, *path[-1]))))
+chi2_end = chi_squared(y, f(x, *path[-1]))
+print("after 50 steps: mu = %.4f, sigma = %.4f, chi^2 = %.3e"
+      % (*path[-1], chi2_end))
 
 # %% [markdown]
 # `mvc.fit` with `method="steepest-descent"` and `lr=2000` takes exactly these steps (its
 # $\chi^2$ has $\sigma_i = 1$ here), with its Jacobian by central differences:
 
 # %%
-walk = fit(f, x, y, [155.0, 6.0], method="steepest-descent", lr=2000, max_iter=50)
+walk = fit(f, x, y, [155.0, 6.0], method="steepest-descent", lr=2000,
+           max_iter=50)
 print("same path as by hand:", np.allclose(walk.history, path, rtol=1e-7))
 print(walk.message)
 
@@ -136,17 +144,21 @@ lm = fit(f, x, y, [155.0, 6.0])
 MU, SIG = np.meshgrid(np.linspace(150, 200, 101), np.linspace(2, 35, 101))
 chi2 = np.sum((y - f(x, MU[..., None], SIG[..., None])) ** 2, axis=-1)
 fig, ax = plotting.figure(height=4.2)
-ax.contour(MU, SIG, chi2, levels=np.geomspace(chi2.min() * 1.5, chi2.max(), 16),
-           colors=plotting.COLORS["muted"], linewidths=0.8)
-ax.plot(*path.T, "o-", ms=3, lw=1.2, color=plotting.COLORS["secant"], label="steepest descent, 50 steps")
-ax.plot(*lm.history.T, "s-", ms=4, lw=1.2, color=plotting.COLORS["derivative"],
+levels = np.geomspace(chi2.min() * 1.5, chi2.max(), 16)
+ax.contour(MU, SIG, chi2, levels=levels, colors=plotting.COLORS["muted"],
+           linewidths=0.8)
+ax.plot(*path.T, "o-", ms=3, lw=1.2, color=plotting.COLORS["secant"],
+        label="steepest descent, 50 steps")
+ax.plot(*lm.history.T, "s-", ms=4, lw=1.2,
+        color=plotting.COLORS["derivative"],
         label=f"Levenberg–Marquardt, {lm.n_iter} iterations")
 ax.set(xlabel="$\\mu$ (cm)", ylabel="$\\sigma$ (cm)")
 ax.legend(loc="upper right", fontsize=8)
-HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard deviation: 50 steps of "
-                       "steepest descent with aggression 2000 from (155, 6) creep to the minimum; "
-                       "Levenberg–Marquardt strides there in a few steps, overshooting once, "
-                       "and pins it down to every digit."))
+HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard "
+                  "deviation: 50 steps of steepest descent with aggression "
+                  "2000 from (155, 6) creep to the minimum; "
+                  "Levenberg–Marquardt strides there in a few steps, "
+                  "overshooting once, and pins it down to every digit."))
 
 # %% [markdown]
 # ## Levenberg–Marquardt, and scipy
@@ -158,20 +170,27 @@ HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard devia
 
 # %%
 popt, pcov = curve_fit(f, x, y, p0=[155.0, 6.0])
-print("mvc:        mu = %.4f ± %.4f, sigma = %.4f ± %.4f" % (lm.params[0], lm.uncertainties[0],
-                                                          lm.params[1], lm.uncertainties[1]))
-print("curve_fit:  mu = %.4f ± %.4f, sigma = %.4f ± %.4f" % (popt[0], np.sqrt(pcov[0, 0]),
-                                                          popt[1], np.sqrt(pcov[1, 1])))
-print("steepest descent after 50 steps: mu = %.4f, sigma = %.4f" % tuple(path[-1]))
+errors = np.sqrt(np.diag(pcov))
+print("mvc:        mu = %.4f ± %.4f, sigma = %.4f ± %.4f"
+      % (lm.params[0], lm.uncertainties[0],
+         lm.params[1], lm.uncertainties[1]))
+print("curve_fit:  mu = %.4f ± %.4f, sigma = %.4f ± %.4f"
+      % (popt[0], errors[0], popt[1], errors[1]))
+print("steepest descent after 50 steps: mu = %.4f, sigma = %.4f"
+      % tuple(path[-1]))
 accepted = np.count_nonzero(np.any(np.diff(lm.history, axis=0) != 0, axis=1))
-print(f"Levenberg–Marquardt: {lm.n_iter} iterations, {accepted} of them steps taken; {lm.message}")
+print(f"Levenberg–Marquardt: {lm.n_iter} iterations, "
+      f"{accepted} of them steps taken; {lm.message}")
 
 # %%
 fig, ax = plotting.figure()
-ax.bar(x, y, width=2.5, color=plotting.COLORS["function"], alpha=0.6, label="heights")
+ax.bar(x, y, width=2.5, color=plotting.COLORS["function"], alpha=0.6,
+       label="heights")
 fine = np.linspace(140, 220, 400)
 ax.plot(fine, f(fine, *lm.params), color=plotting.COLORS["derivative"],
-        label="Gaussian, $\\mu$ = %.1f cm, $\\sigma$ = %.1f cm" % tuple(lm.params))
+        label="Gaussian, $\\mu$ = %.1f cm, $\\sigma$ = %.1f cm"
+              % tuple(lm.params))
 ax.set(xlabel="height (cm)", ylabel="probability density", xlim=(140, 220))
 ax.legend()
-HTML(plotting.svg(fig, "The histogram of heights and the Gaussian fitted by Levenberg–Marquardt."))
+HTML(plotting.svg(fig, "The histogram of heights and the Gaussian fitted by "
+                  "Levenberg–Marquardt."))

@@ -51,10 +51,12 @@ ax.plot(x, f(x), color=plotting.COLORS["function"], label="$f(x)$")
 ax.axhline(0, color=plotting.COLORS["muted"], lw=0.8)
 for s in (-3, -1, 2, 3):
     ax.axvline(s, color=plotting.COLORS["muted"], ls=":", lw=0.8)
-ax.set(ylim=(-80, 80), xlabel="$x$", title="the sextic; dotted: where $f'(x) = 0$")
+ax.set(ylim=(-80, 80), xlabel="$x$",
+       title="the sextic; dotted: where $f'(x) = 0$")
 ax.legend()
-display(HTML(plotting.svg(fig, "The sextic and the four points where its derivative is zero, "
-                          "near which Newton-Raphson's steps become huge.")))
+display(HTML(plotting.svg(fig, "The sextic and the four points where its "
+                          "derivative is zero, near which Newton-Raphson's "
+                          "steps become huge.")))
 
 # %% [markdown]
 # ## Iterate tables
@@ -98,14 +100,17 @@ print(f"from 1.99 the first step lands at {result.history[1]:.3f}")
 
 # %%
 brackets = {"left root": (-5.0, -3.0), "right root": (0.0, 2.0)}
-roots = {name: scipy.optimize.brentq(f, *b, xtol=1e-15) for name, b in brackets.items()}
+roots = {name: scipy.optimize.brentq(f, *b, xtol=1e-15)
+         for name, b in brackets.items()}
 print("brentq:", {name: round(r, 12) for name, r in roots.items()}, "\n")
 print(f"{'x0':>6} {'mvc':>18} {'scipy newton':>18} {'scipy secant':>18}")
 for x0 in (-4.0, -2.0, -1.5, 0.0, 1.0, 2.25, 3.1, 4.0):
     ours = newton_raphson(f, x0, fprime=fprime)
     theirs = scipy.optimize.newton(f, x0, fprime=fprime, maxiter=100)
-    secant = scipy.optimize.newton(f, x0, maxiter=100, full_output=True, disp=False)[0]
-    mark = "" if min(abs(secant - r) for r in roots.values()) < 1e-6 else "  <- not a root"
+    secant = scipy.optimize.newton(f, x0, maxiter=100, full_output=True,
+                                   disp=False)[0]
+    missed = min(abs(secant - r) for r in roots.values()) >= 1e-6
+    mark = "  <- not a root" if missed else ""
     print(f"{x0:6.2f} {ours.x:18.12f} {theirs:18.12f} {secant:18.12f}{mark}")
     assert not ours.converged or abs(ours.x - theirs) < 1e-9
 
@@ -127,7 +132,8 @@ ax.scatter(starts[failed], [r.n_iter for r, h in zip(ends, failed) if h], s=8,
            color=plotting.COLORS["muted"], label="fails")
 ax.set(xlabel="start $x_0$", ylabel="steps")
 ax.legend(fontsize=8)
-display(HTML(plotting.svg(fig, "Basins of attraction: each start in [-5, 5] coloured by the root "
-                          "Newton-Raphson reaches from it, at the height of the steps it takes.")))
+display(HTML(plotting.svg(fig, "Basins of attraction: each start in [-5, 5] "
+                          "coloured by the root Newton-Raphson reaches from "
+                          "it, at the height of the steps it takes.")))
 print({name: sum(r.converged and abs(r.x - root) < 1e-6 for r in ends)
        for name, root in roots.items()}, "starts; failures:", sum(failed))

@@ -58,12 +58,16 @@ ax.contourf(X, Y, pit.depth(X, Y), levels=20, cmap="YlOrBr_r")
 colors = dict(zip(STRATEGIES, ["extra", "function", "derivative", "secant"]))
 for name in STRATEGIES:
     path = descend(depth, [1.0, 1.0], name, bounds=(0, 6), max_iter=5).history
-    ax.plot(path[:, 0], path[:, 1], "o-", color=plotting.COLORS[colors[name]], label=name)
-ax.plot(*pit.minimum, "*", ms=14, color=plotting.COLORS["error"], label="the phone")
-ax.set(aspect="equal", xlim=(0, 6), ylim=(0, 6), title="a click at (1, 1) and 5 more tries")
+    ax.plot(path[:, 0], path[:, 1], "o-", color=plotting.COLORS[colors[name]],
+            label=name)
+ax.plot(*pit.minimum, "*", ms=14, color=plotting.COLORS["error"],
+        label="the phone")
+ax.set(aspect="equal", xlim=(0, 6), ylim=(0, 6),
+       title="a click at (1, 1) and 5 more tries")
 ax.legend(fontsize=8, loc="upper right")
-display(HTML(plotting.svg(fig, "One pit's floor with the paths of the four step strategies from "
-                          "a click at (1, 1), five tries each; the star is the deepest point.")))
+display(HTML(plotting.svg(fig, "One pit's floor with the paths of the four "
+                          "step strategies from a click at (1, 1), five "
+                          "tries each; the star is the deepest point.")))
 
 # %% [markdown]
 # ## Many pits
@@ -82,24 +86,28 @@ clicks = rng.uniform(0.5, 5.5, (PITS, CLICKS, 2))
 def first_find(pit, start, strategy):
     """The step at which a measurement first lands on the phone, or None."""
     depth = lambda p: pit.depth(*np.clip(p, 0, 6))  # noqa: E731
-    history = descend(depth, start, strategy, bounds=(0, 6), max_iter=PATIENCE).history
+    history = descend(depth, start, strategy, bounds=(0, 6),
+                      max_iter=PATIENCE).history
     found = np.flatnonzero(pit.is_found(history[:, 0], history[:, 1]))
     return int(found[0]) if found.size else None
 
 
-finds = {name: [first_find(p, c, name) for p, cs in zip(pits, clicks) for c in cs]
+finds = {name: [first_find(p, c, name)
+                for p, cs in zip(pits, clicks) for c in cs]
          for name in STRATEGIES}
 
 # %%
 runs = PITS * CLICKS
-print(f"{runs} clicks ({PITS} pits x {CLICKS}); the phone is found when within {RADIUS} m\n")
-print(f"{'strategy':18s} {'within 5 tries':>15s} {'within 25':>10s} {'mean tries when found':>22s}")
+print(f"{runs} clicks ({PITS} pits x {CLICKS}); "
+      f"the phone is found when within {RADIUS} m\n")
+print(f"{'strategy':18s} {'within 5 tries':>15s} {'within 25':>10s} "
+      f"{'mean tries when found':>22s}")
 for name, steps in finds.items():
     found = [s for s in steps if s is not None]
     quick = sum(s <= 5 for s in found)
     mean = f"{np.mean(found):.1f}" if found else "-"
-    print(f"{name:18s} {quick:8d} ({quick / runs:4.0%}) {len(found):4d} ({len(found) / runs:4.0%})"
-          f" {mean:>12s}")
+    print(f"{name:18s} {quick:8d} ({quick / runs:4.0%}) "
+          f"{len(found):4d} ({len(found) / runs:4.0%}) {mean:>12s}")
 
 # %% [markdown]
 # Steepest descent with the course's $\gamma = 0.5$ gets there, steadily; the Newton
