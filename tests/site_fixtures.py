@@ -275,6 +275,10 @@ def page_id(path: str) -> str:
     return "page:" + (path or "/")
 
 
+# Modules whose tests share one costly module-scoped fixture (a fresh virtual environment
+# with the site's wheel): all their tests go to one worker, so it is made once per run.
+ONE_WORKER = {"tests/test_reach.py"}
+
 _PAGE_ID = re.compile(r"\[(?:[^\]]*-)?(page:[^\]]*?(?:/|\.html))(?=[-\]])")
 
 each_page = pytest.mark.parametrize("path", [pytest.param(p, id=page_id(p)) for p in site_pages()])
@@ -297,19 +301,23 @@ def pytest_xdist_make_scheduler(config, log):
     class PageGroups(LoadGroupScheduling):
         def _split_scope(self, nodeid):
             page = _PAGE_ID.search(nodeid)
-            return page[1] if page else super()._split_scope(nodeid)
+            if page:
+                return page[1]
+            module = nodeid.split("::")[0]
+            return module if module in ONE_WORKER else super()._split_scope(nodeid)
 
     return PageGroups(config, log)
 
 
 def pytest_collection_modifyitems(items):
     """The longest work first, so that a run on several workers does not end waiting for
-    it: tests marked ``early`` (a second build), then the print page's tests (the biggest
-    page, and its PDF), then every other page's, then the rest, each in collection order.
+    it: tests marked ``early`` (a second build) and the modules in `ONE_WORKER`, then the
+    print page's tests (the biggest page, and its PDF), then every other page's, then the
+    rest, each in collection order.
     (`make test` runs pytest-xdist with ``--no-loadscope-reorder``, which keeps this order.)"""
     def rank(item):
         page = _PAGE_ID.search(item.nodeid)
-        if item.get_closest_marker("early"):
+        if item.get_closest_marker("early") or item.nodeid.split("::")[0] in ONE_WORKER:
             return 0
         return 3 if page is None else 1 if page[1] == page_id("print_page/") else 2
 
