@@ -139,15 +139,24 @@ def lagrange_multipliers(
         raise ValueError(f"`f` and `g` must be finite near `x0` = {x!r}.") from None
     with np.errstate(all="ignore"):
         run = _iterate(L.gradient, L, z, grad, tol, max_iter, False)
-    return _result(run, F, G, x.size)
+    return _result(run, F, G, L)
 
 
-def _result(run, F, G, n) -> SolverResult:
+def _result(run, F, G, L) -> SolverResult:
     """The point and multipliers from Newton's run on ∇L = 0, checked against the constraints."""
+    n = L.n
     point, lam = run.history[-1, :n], run.history[-1, n:]
     converged = run.converged
     message = run.message.replace("|f(x)|", "|∇L|").replace("f's terms", "∇L's terms")
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
+    blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
+    if blind:
+        message = (f"not converged: along x_{blind[0]} the difference steps (scaled to "
+                   f"|x0_{blind[0]}| = {abs(L.x0[blind[0]]):.3g}) are too short to change f or g, "
+                   "so the slopes there read 0 whatever they are, and ∇L = 0 was not seen. "
+                   "Start from a point whose coordinates are not tiny beside the others "
+                   "(0 itself is fine), or measure x in other units")
+        converged = False
     if converged and not _feasible(G, point):
         miss = np.linalg.norm(G(point))
         message = (f"infeasible: |g(x)| = {miss:.3g} at the end "
@@ -157,6 +166,18 @@ def _result(run, F, G, n) -> SolverResult:
                         history=run.history[:, :n],
                         message=f"Newton on ∇L = 0 in (x, λ): {message}",
                         multipliers=lam)
+
+
+def _blind(F, G, x, s) -> list[int]:
+    """The axes j along which f and g take at x ± s_j e_j the values they take at x: there
+    central differences read a slope of 0, whatever the slope is."""
+    try:
+        fx, gx = F(x), G(x)
+        return [j for j in range(x.size)
+                if all(F(x + d) == fx and np.array_equal(G(x + d), gx)
+                       for d in (s[j] * np.eye(x.size)[j], -s[j] * np.eye(x.size)[j]))]
+    except _NonFinite:
+        return []  # not finite beside x: the feasibility check reports it
 
 
 def _feasible(G, x) -> bool:

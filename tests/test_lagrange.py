@@ -188,3 +188,28 @@ def test_a_gradient_lost_in_the_rounding_of_f_is_not_convergence():
 def test_a_tolerance_below_eps_is_refused():
     with pytest.raises(ValueError, match="`tol` must be at least"):
         lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.5], tol=1e-17)
+
+
+def _practice():
+    f = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)  # noqa: E731 - the course's problem
+    g = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1  # noqa: E731 - its ellipse
+    return f, g
+
+
+def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
+    # x0 = (cos 3π/2, -1 + sin(3π/2)/√3) on the ellipse: cos gives -1.8e-16, not 0. Read as a
+    # unit of 1e-16, its steps could not move f, and ∇L read 0: converged=True, wrongly.
+    f, g = _practice()
+    t = 3 * np.pi / 2
+    result = lagrange_multipliers(f, g, [np.cos(t), -1 + np.sin(t) / np.sqrt(3)])
+    assert result.converged
+    fx, gx = np.array(f(result.x)), g(result.x)
+    assert abs(gx) < 1e-8 and np.isfinite(fx)
+    assert np.allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+
+
+def test_a_tiny_start_coordinate_whose_steps_cannot_move_f_is_not_converged():
+    f, g = _practice()
+    result = lagrange_multipliers(f, g, [1e-12, -1 - 1 / np.sqrt(3)])
+    assert not result.converged
+    assert "too short to change f or g" in result.message
