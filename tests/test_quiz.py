@@ -349,3 +349,35 @@ def test_answer_key_agrees_with_an_independent_computation(rendered, key):
     page = next(html for html in rendered.values() if f'id="quiz-{key}"' in html)
     data = quiz.keys(page)[key]
     ORACLES[key](page, key, data)
+
+
+# --- chapter 1 (issue 15) ---
+
+def _tangent_intercept():
+    """c of the tangent y = m x + c to x^3 - 2x at x = 2, with m by mvc's complex step."""
+    f = lambda x: x**3 - 2 * x
+    return f(2.0) - 2.0 * derivative(f, 2.0, method="complex")
+
+
+def _halving_factor():
+    """How much the central difference's error falls when h halves, by plain numpy."""
+    errors = [abs((np.exp(1 + h) - np.exp(1 - h)) / (2 * h) - np.e) for h in (0.01, 0.005)]
+    return rf"${round(errors[0] / errors[1])}$"
+
+
+CH1_ORACLES = {
+    "ch1-tangent": number(_tangent_intercept),
+    "ch1-quotient": formula(lambda x: derivative(lambda t: t**2 / (t**2 + 1), x, method="complex")),
+    "ch1-log": formula(lambda x: derivative(lambda t: np.log(1 + t**2), x, method="complex")),
+    "ch1-halve": text_answer(_halving_factor()),
+}
+ORACLES.update(CH1_ORACLES)
+
+
+@pytest.mark.parametrize("key", sorted(CH1_ORACLES))
+def test_chapter_1_answer_key_agrees_with_an_independent_computation(rendered, key):
+    test_answer_key_agrees_with_an_independent_computation(rendered, key)
+
+
+def test_chapter_1_has_at_least_ten_questions(rendered):
+    assert len(quiz.keys(rendered["derivatives"])) >= 10
