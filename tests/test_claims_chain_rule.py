@@ -85,7 +85,7 @@ def test_work_of_the_three_ways_to_a_gradient():
 def test_the_noise_makes_about_one_step_in_six_uphill():
     uphill = 0.5 * math.erfc(1 / math.sqrt(2))
     assert round(1 / uphill) == 6
-    assert "So about one step in six of each parameter group climbs" in (
+    assert "So about one step in six of each parameter group climbs." in (
         ROOT / PAGE).read_text(encoding="utf8")
 
 
