@@ -427,7 +427,8 @@ def network_function(a0):
     return network_function_itself(a0)
 
 
-mine = train(STEPS, rng=net.rng)  # the noise continues the network's own generator
+# the noise continues the network's own generator
+mine = train(STEPS, rng=net.rng)
 network_function = network_function_itself
 assert passes == 1 + STEPS * (len(JACOBIANS) + 1)
 print(f"cost after {STEPS} steps: {mine[0]:.4f} -> {mine[-1]:.4f}")
