@@ -381,3 +381,38 @@ def test_chapter_1_answer_key_agrees_with_an_independent_computation(rendered, k
 
 def test_chapter_1_has_at_least_ten_questions(rendered):
     assert len(quiz.keys(rendered["derivatives"])) >= 10
+
+
+# --- chapter 3 (issue 15) ---
+
+def _ch3_delta():
+    """δ = ∂C/∂z of (σ(z) − 1)² at z = 0.4, by mvc's differences of the cost."""
+    return derivative(lambda z: (1 / (1 + np.exp(-z)) - 1.0) ** 2, 0.4, h=1e-5)
+
+
+def _ch3_back():
+    """δ⁽¹⁾₂ by differentiating a cost with δ⁽²⁾ = 0.3 through z⁽¹⁾₂ numerically."""
+    z1 = np.log(np.array([0.5, 0.9]) / (1 - np.array([0.5, 0.9])))  # σ⁻¹(a⁽¹⁾)
+
+    def cost(z):  # C = 0.3 z⁽²⁾, so ∂C/∂z⁽²⁾ = 0.3
+        return 0.3 * float(np.array([1.0, -2.0]) @ (1 / (1 + np.exp(-z))))
+    return gradient(cost, z1)[1]
+
+
+CH3_ORACLES = {
+    "ch3-delta": number(_ch3_delta),
+    "ch3-outer": text_answer(r"$\delta^{(2)} \mathbf{a}^{(1)\top}$, of shape $3 \times 4$"),
+    "ch3-back": number(_ch3_back),
+    "ch3-reverse": text_answer("a few: one forward and one backward pass"),
+}
+ORACLES.update(CH3_ORACLES)
+
+
+@pytest.mark.parametrize("key", sorted(CH3_ORACLES))
+def test_chapter_3_answer_key_agrees_with_an_independent_computation(rendered, key):
+    page = next(html for html in rendered.values() if f'id="quiz-{key}"' in html)
+    CH3_ORACLES[key](page, key, quiz.keys(page)[key])
+
+
+def test_chapter_3_has_at_least_ten_questions(rendered):
+    assert len(quiz.keys(rendered["chain-rule"])) >= 10

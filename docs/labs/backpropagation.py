@@ -167,20 +167,33 @@ assert np.isclose(cost(x, y), net.cost(x, y), rtol=1e-13)
 # %% [markdown]
 # ## The Jacobians of the cost: backpropagation
 #
-# Training needs the derivative of $C$ with respect to every weight and bias. For the last
-# layer the chain rule gives it as a product of three factors,
+# Training needs the derivative of $C$ with respect to every weight and bias. As in
+# chapter 3, everything is built from one quantity per layer, the derivative of the cost
+# with respect to that layer's $z$, written as a column of the shape of $z^{(n)}$:
 #
-# $$\begin{gathered}
-# \frac{\partial C}{\partial W^{(3)}} = \frac{\partial C}{\partial a^{(3)}}
-# \frac{\partial a^{(3)}}{\partial z^{(3)}} \frac{\partial z^{(3)}}{\partial W^{(3)}}, \\
-# \frac{\partial C}{\partial a^{(3)}} = \frac{2}{N}\bigl(a^{(3)} - y\bigr), \quad
-# \frac{\partial a^{(3)}}{\partial z^{(3)}} = \sigma'(z^{(3)}), \quad
-# \frac{\partial z^{(3)}}{\partial W^{(3)}} = a^{(2)},
-# \end{gathered}$$
+# $$\delta^{(n)} = \frac{\partial C}{\partial z^{(n)}}.$$
 #
-# and the same with $\partial z^{(3)}/\partial b^{(3)} = 1$ for the bias. With the examples
-# as columns, multiplying by $a^{(2)\top}$ (a $N \times 7$ matrix) sums the product over
-# the examples and gives a $2 \times 7$ matrix, the shape of $W^{(3)}$.
+# For the last layer the chain rule gives it in two links: $\partial C/\partial a^{(3)}
+# = \frac{2}{N}(a^{(3)} - y)$, then $\partial a^{(3)}/\partial z^{(3)} =
+# \operatorname{diag}\sigma'(z^{(3)})$, a diagonal matrix because each neuron's
+# activation depends on its own $z$ only; multiplying by it is multiplying entry by
+# entry:
+#
+# $$\delta^{(3)} = \operatorname{diag}\bigl(\sigma'(z^{(3)})\bigr)\,
+# \frac{2}{N}\bigl(a^{(3)} - y\bigr) = \sigma'(z^{(3)}) \odot \frac{2}{N}
+# \bigl(a^{(3)} - y\bigr).$$
+#
+# Since $z^{(3)}_j = \sum_k W^{(3)}_{jk} a^{(2)}_k + b^{(3)}_j$, the entry
+# $W^{(3)}_{jk}$ moves $C$ by $\delta^{(3)}_j a^{(2)}_k$: the gradient is an outer
+# product, and the bias gradient is $\delta^{(3)}$ itself,
+#
+# $$\frac{\partial C}{\partial W^{(3)}} = \delta^{(3)}\, a^{(2)\top}, \qquad
+# \frac{\partial C}{\partial b^{(3)}} = \delta^{(3)}.$$
+#
+# With the examples as columns, $\delta^{(3)}$ is $2 \times N$ and $a^{(2)\top}$ is
+# $N \times 7$: their product sums the outer products over the examples and gives a
+# $2 \times 7$ matrix, the shape of $W^{(3)}$; the bias gradient sums $\delta^{(3)}$
+# over the examples.
 #
 # **Your task:** write $J_{W^{(3)}} = \partial C / \partial W^{(3)}$ and
 # $J_{b^{(3)}} = \partial C / \partial b^{(3)}$.
@@ -189,35 +202,37 @@ assert np.isclose(cost(x, y), net.cost(x, y), rtol=1e-13)
 def J_W3(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y)  # ∂C/∂a3, without the 1/N
-    J = J * d_sigma(z3)  # · ∂a3/∂z3
-    J = J @ a2.T / x.size  # · ∂z3/∂W3, summed over the examples, and 1/N
+    J = J * d_sigma(z3)  # diag(σ'(z3)): now δ3, without the 1/N
+    J = J @ a2.T / x.size  # δ3 a2ᵀ, summed over the examples, and 1/N
     return J
 
 
 def J_b3(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y) * d_sigma(z3)
-    return np.sum(J, axis=1, keepdims=True) / x.size  # ∂z3/∂b3 = 1
+    return np.sum(J, axis=1, keepdims=True) / x.size  # δ3, summed
 
 
 print("J_W3:", J_W3(x, y).shape, " J_b3:", J_b3(x, y).shape)
 
 
 # %% [markdown]
-# One layer further back, the chain grows by one link: $a^{(3)}$ depends on $a^{(2)}$
-# through $z^{(3)}$, with the Jacobian
+# One layer further back, the chain grows by one link: $z^{(3)}$ depends on $z^{(2)}$
+# through $a^{(2)}$, with the Jacobians $\partial z^{(3)}/\partial a^{(2)} = W^{(3)}$ and
+# $\partial a^{(2)}/\partial z^{(2)} = \operatorname{diag}\sigma'(z^{(2)})$. As rows,
+# $\partial C/\partial z^{(2)} = \delta^{(3)\top} W^{(3)}
+# \operatorname{diag}\sigma'(z^{(2)})$; as columns, transposed,
 #
-# $$\frac{\partial a^{(3)}}{\partial a^{(2)}} = \sigma'(z^{(3)})\, W^{(3)},$$
+# $$\delta^{(2)} = \operatorname{diag}\bigl(\sigma'(z^{(2)})\bigr)\, W^{(3)\top}
+# \delta^{(3)}, \qquad \frac{\partial C}{\partial W^{(2)}} = \delta^{(2)}\,
+# a^{(1)\top}, \qquad \frac{\partial C}{\partial b^{(2)}} = \delta^{(2)},$$
 #
-# so
-#
-# $$\frac{\partial C}{\partial W^{(2)}} = \frac{\partial C}{\partial a^{(3)}}
-# \frac{\partial a^{(3)}}{\partial a^{(2)}}
-# \frac{\partial a^{(2)}}{\partial z^{(2)}} \frac{\partial z^{(2)}}{\partial W^{(2)}},$$
-#
-# and for the first layer one more factor $\partial a^{(2)}/\partial a^{(1)} =
-# \sigma'(z^{(2)}) W^{(2)}$. In code, multiplying by a Jacobian $W$ from the right of a row
-# of derivatives is multiplying by $W^\top$ from the left of a column of them.
+# and for the first layer one more step of the same recursion,
+# $\delta^{(1)} = \operatorname{diag}(\sigma'(z^{(1)}))\, W^{(2)\top} \delta^{(2)}$. (The
+# Jacobian of $a^{(3)}$ with respect to $a^{(2)}$ is
+# $\operatorname{diag}(\sigma'(z^{(3)}))\, W^{(3)}$: the diagonal matrix on the left,
+# scaling the rows of $W^{(3)}$.) In code, multiplying by $W^\top$ on the left of a
+# column of derivatives is the same as multiplying a row of them by $W$ on the right.
 #
 # **Your task:** write the four remaining Jacobians.
 
@@ -226,9 +241,9 @@ def J_W2(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y)
     J = J * d_sigma(z3)
-    J = (J.T @ W3).T  # · ∂z3/∂a2 = W3
-    J = J * d_sigma(z2)  # · ∂a2/∂z2
-    J = J @ a1.T / x.size  # · ∂z2/∂W2
+    J = (J.T @ W3).T  # W3ᵀ δ3, written as (δ3ᵀ W3)ᵀ
+    J = J * d_sigma(z2)  # diag(σ'(z2)) W3ᵀ δ3 = δ2
+    J = J @ a1.T / x.size  # δ2 a1ᵀ
     return J
 
 
@@ -243,7 +258,7 @@ def J_W1(x, y):
     a0, z1, a1, z2, a2, z3, a3 = network_function(x)
     J = 2 * (a3 - y) * d_sigma(z3)
     J = (J.T @ W3).T * d_sigma(z2)
-    J = (J.T @ W2).T * d_sigma(z1)  # · ∂a2/∂a1 = σ'(z2) W2, · ∂a1/∂z1
+    J = (J.T @ W2).T * d_sigma(z1)  # δ1 = diag(σ'(z1)) W2ᵀ δ2
     return J @ a0.T / x.size
 
 
@@ -369,6 +384,18 @@ print(f"a wrong J_W2 against finite differences: "
 # $$W^{(n)} \leftarrow W^{(n)} - \text{aggression} \cdot (1 + \text{noise}\cdot\xi)\,
 # \frac{\partial C}{\partial W^{(n)}}.$$
 #
+# With noise 1 the factor is negative whenever $\xi < -1$: then that parameter steps
+# *uphill*. How often, by the normal distribution and by counting draws:
+
+# %%
+from math import erfc, sqrt
+
+uphill = erfc(1 / sqrt(2)) / 2  # P(ξ < −1) = Φ(−1)
+draws = np.random.default_rng(0).standard_normal(100_000)
+print(f"P(1 + ξ < 0) = {uphill:.4f};  in 100 000 draws: "
+      f"{np.mean(1 + draws < 0):.4f}")
+
+# %% [markdown]
 # **Your task:** write the training loop, with aggression 7 and noise 1 as in the course.
 
 # %%
@@ -400,7 +427,8 @@ def network_function(a0):
     return network_function_itself(a0)
 
 
-mine = train(STEPS, rng=net.rng)  # the noise continues the network's own generator
+# the noise continues the network's own generator
+mine = train(STEPS, rng=net.rng)
 network_function = network_function_itself
 assert passes == 1 + STEPS * (len(JACOBIANS) + 1)
 print(f"cost after {STEPS} steps: {mine[0]:.4f} -> {mine[-1]:.4f}")
@@ -448,8 +476,9 @@ for stop in (STEPS, 2000, 10_000, 50_000):
     history.extend(costs[1:])
     snapshots[stop] = full.forward(fine)
 history = np.array(history)
-print(f"Network.train: {len(history) - 1:,} steps, one forward pass each; "
-      f"our loop would run {(passes - 1) / STEPS * (len(history) - 1):,.0f} forward passes")
+ours_would = (passes - 1) / STEPS * (len(history) - 1)
+print(f"Network.train: {len(history) - 1:,} steps, one forward pass each;")
+print(f"our loop would run {ours_would:,.0f} forward passes")
 print(f"cost {history[0]:.4f} -> {history[-1]:.2e}")
 for k in snapshots:
     print(f"  after {k:6d} steps: cost {history[k]:.2e}")
@@ -483,10 +512,14 @@ draw({"after 2 000 steps": snapshots[2000],
 # %% [markdown]
 # ## What to take away
 #
-# - Each Jacobian of the cost is a product of small Jacobians, one per link of the chain
-#   from the parameter to the cost: $\partial C/\partial a$, $\sigma'(z)$, $W$ for each layer
-#   crossed, and $a$ (or 1) for the parameter itself.
-# - Backpropagation computes these products from the output back and shares the common
-#   factors, so all gradients cost about as much as two forward passes.
+# - Everything comes from $\delta^{(n)} = \partial C/\partial z^{(n)}$: at the output
+#   $\delta^{(L)} = \operatorname{diag}(\sigma'(z^{(L)}))\,\partial C/\partial a^{(L)}$,
+#   then one layer back at a time
+#   $\delta^{(n-1)} = \operatorname{diag}(\sigma'(z^{(n-1)}))\, W^{(n)\top}
+#   \delta^{(n)}$, and the gradients are $\partial C/\partial W^{(n)} = \delta^{(n)}
+#   a^{(n-1)\top}$ and $\partial C/\partial b^{(n)} = \delta^{(n)}$.
+# - Backpropagation computes the $\delta$s from the output back and shares them, so one
+#   backward pass gives every gradient; our loop, which starts again for each Jacobian,
+#   ran the network forward seven times a step instead of once.
 # - Check a hand-derived gradient against finite differences before trusting it; a
 #   mistake shows up as a relative error near 1 instead of $10^{-10}$.
