@@ -416,3 +416,47 @@ def test_chapter_3_answer_key_agrees_with_an_independent_computation(rendered, k
 
 def test_chapter_3_has_at_least_ten_questions(rendered):
     assert len(quiz.keys(rendered["chain-rule"])) >= 10
+
+
+# --- chapter 5 (issue 15) ---
+
+def _ch5_multiplier():
+    from mvc import lagrange_multipliers
+
+    r = lagrange_multipliers(lambda v: v[0] + v[1], lambda v: v[0] ** 2 + v[1] ** 2 - 1, [1.0, 0.5])
+    return r.multipliers[0]
+
+
+def _ch5_momentum(beta=0.9, gamma=0.1, steps=2):
+    x, v = 1.0, 0.0
+    for _ in range(steps):
+        v = beta * v + x  # f = x²/2, f' = x
+        x -= gamma * v
+    return x
+
+
+CH5_ORACLES = {
+    "ch5-sqrt2": number(lambda: newton(lambda x: x**2 - 2, lambda x: 2 * x, 1.0, 2)),
+    "ch5-multiplier": number(_ch5_multiplier),
+    "ch5-step-limit": number(lambda: 2 / np.linalg.eigvalsh(
+        hessian(lambda v: v[0] ** 2 + 5 * v[1] ** 2, np.array([0.3, -0.7]))).max()),
+    "ch5-momentum": number(_ch5_momentum),
+}
+ORACLES.update(CH5_ORACLES)
+
+
+@pytest.mark.parametrize("key", sorted(CH5_ORACLES))
+def test_chapter_5_new_keys_agree_with_an_independent_computation(rendered, key):
+    page = rendered["optimisation"]
+    CH5_ORACLES[key](page, key, quiz.keys(page)[key])
+
+
+def test_chapter_5_has_ten_questions(rendered):
+    assert len([k for k in quiz.keys(rendered["optimisation"]) if k.startswith("ch5-")]) >= 10
+
+
+def test_chapter_5_sextic_solution_names_the_root_beside_the_start(rendered):
+    """Issue 15 item 3: from 1.99 Newton lands on the far root, not the one beside 2."""
+    nearby = min((r.real for r in sextic.roots if abs(r.imag) < 1e-9), key=lambda r: abs(r - 1.99))
+    assert f"not to the nearby root ${nearby:.4f}$" in rendered["optimisation"]
+    assert abs(newton(sextic, sextic.deriv(), 1.99, 60) - nearby) > 1
