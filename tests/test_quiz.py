@@ -460,3 +460,74 @@ def test_chapter_5_sextic_solution_names_the_root_beside_the_start(rendered):
     nearby = min((r.real for r in sextic.roots if abs(r.imag) < 1e-9), key=lambda r: abs(r - 1.99))
     assert f"not to the nearby root ${nearby:.4f}$" in rendered["optimisation"]
     assert abs(newton(sextic, sextic.deriv(), 1.99, 60) - nearby) > 1
+
+
+# --- chapter 4 (issue 15) ---
+
+def _ch4_match():
+    """Which candidate's coefficients, by mvc's contour integral, are 1, -1, 1, -1."""
+    from mvc import taylor_coefficients
+
+    candidates = {r"$\frac{1}{1 + x}$": lambda z: 1 / (1 + z), "$e^{- x}$": lambda z: np.exp(-z),
+                  "cos - sin": lambda z: np.cos(z) - np.sin(z), "1/(1 - x)": lambda z: 1 / (1 - z)}
+    right = [label for label, f in candidates.items()
+             if np.allclose(taylor_coefficients(f, 0.0, 3), [1, -1, 1, -1], atol=1e-9)]
+    assert len(right) == 1, right
+    return right[0]
+
+
+def _ch4_odd():
+    """The one candidate with f(-x) = -f(x) at sample points."""
+    candidates = {r"$x \cos{\left(x \right)}$": lambda t: t * np.cos(t),
+                  "x sin x": lambda t: t * np.sin(t), "e^x - 1": lambda t: np.expm1(t),
+                  "cos + sin": lambda t: np.cos(t) + np.sin(t)}
+    t = np.linspace(0.1, 2, 7)
+    odd = [label for label, f in candidates.items() if np.allclose(f(-t), -f(t))]
+    assert len(odd) == 1, odd
+    return odd[0]
+
+
+def _ch4_2d(x, y):
+    """f + J d + d^T H d / 2 of e^x cos y about 0, by mvc's differences."""
+    f = lambda v: np.exp(v[0]) * np.cos(v[1])
+    d, origin = np.array([x, y]), np.zeros(2)
+    return f(origin) + gradient(f, origin) @ d + d @ hessian(f, origin) @ d / 2
+
+
+def _ch4_remainder():
+    """max of e^t on [0, 0.5] times 0.5^4/4!, and it must bound the true error."""
+    M = np.exp(np.linspace(0, 0.5, 1001)).max()
+    bound = M * 0.5**4 / math.factorial(4)
+    assert abs(math.exp(0.5) - (1 + 0.5 + 0.5**2 / 2 + 0.5**3 / 6)) <= bound
+    return bound
+
+
+def _ch4_radius():
+    """Root test on the coefficients of 1/(1 + x^2): |c_2n|^(-1/2n) -> the radius."""
+    from mvc import taylor_coefficients
+
+    c = taylor_coefficients(lambda z: 1 / (1 + z**2), 0.0, 40)
+    radius = abs(c[40]) ** (-1 / 40)
+    assert abs(radius - 1) < 1e-6, radius
+    return f"$|x| &lt; {radius:.0f}$"
+
+
+CH4_ORACLES = {  # the questions issue 15 added to chapter 4
+    "ch4-match": lambda page, key, data: text_answer(_ch4_match())(page, key, data),
+    "ch4-apply": number(lambda: sum((-1) ** k * 0.5 ** (2 * k + 1) / math.factorial(2 * k + 1)
+                                    for k in range(3))),
+    "ch4-odd": lambda page, key, data: text_answer(_ch4_odd())(page, key, data),
+    "ch4-2d-formula": formula(_ch4_2d),
+    "ch4-remainder": number(_ch4_remainder),
+    "ch4-radius": lambda page, key, data: text_answer(_ch4_radius())(page, key, data),
+}
+ORACLES.update(CH4_ORACLES)  # after the site-wide test was parametrized: tested below
+
+
+@pytest.mark.parametrize("key", sorted(CH4_ORACLES))
+def test_chapter_4_answer_key_agrees_with_an_independent_computation(rendered, key):
+    test_answer_key_agrees_with_an_independent_computation(rendered, key)
+
+
+def test_chapter_4_has_at_least_ten_questions(rendered):
+    assert len(quiz.keys(rendered["taylor"])) >= 10
