@@ -531,3 +531,53 @@ def test_chapter_4_answer_key_agrees_with_an_independent_computation(rendered, k
 
 def test_chapter_4_has_at_least_ten_questions(rendered):
     assert len(quiz.keys(rendered["taylor"])) >= 10
+
+
+# --- chapter 2 (issue 15) ---
+
+def _ch2_direction():
+    J = jacobian(lambda v: np.exp(-(v[0] ** 2 + v[1] ** 2)), np.array([-1.0, 1.0]))[0]
+    towards_origin = J @ np.array([1.0, -1.0]) > 0.999 * np.linalg.norm(J) * np.sqrt(2)
+    return ("right and down, towards the summit at the origin"
+            if J[0] > 0 > J[1] and towards_origin else "not right and down")
+
+
+def _ch2_steepest():
+    """The largest directional derivative over 3600 directions (the key is |grad f|)."""
+    f = lambda v: v[0] ** 2 * v[1]
+    angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+    g = gradient(f, np.array([1.0, 2.0]))
+    return max(g @ [np.cos(a), np.sin(a)] for a in angles)
+
+
+def _ch2_zero_eigen():
+    H = hessian(lambda v: v[0] ** 2 - v[1] ** 2 + v[2] ** 4, np.zeros(3))
+    low, high = np.linalg.eigvalsh(H)[[0, -1]]
+    return "a saddle point" if low < -1 and high > 1 else "not a saddle"
+
+
+def _ch2_quadratic():
+    """Which formula mvc.gradient agrees with, for the question's non-symmetric A."""
+    A = np.array([[1.0, 2.0], [0.0, 3.0]])
+    x = np.array([0.7, -1.3])
+    g = gradient(lambda v: v @ A @ v, x)
+    forms = {"$(A + A^\\top)\\mathbf{x}$": (A + A.T) @ x, "$2A\\mathbf{x}$": 2 * A @ x,
+             "$A^\\top\\mathbf{x}$": A.T @ x, "$A\\mathbf{x}$": A @ x}
+    (right,) = [label for label, value in forms.items() if np.allclose(value, g, atol=1e-8)]
+    return right
+
+
+CH2_ORACLES = {
+    "ch2-direction": text_answer(_ch2_direction()),
+    "ch2-directional": number(lambda: derivative(
+        lambda s: (1 + 0.6 * s) ** 2 * (2 + 0.8 * s), 0.0)),
+    "ch2-steepest": number(_ch2_steepest),
+    "ch2-zero-eigen": text_answer(_ch2_zero_eigen()),
+    "ch2-quadratic": text_answer(_ch2_quadratic()),
+}
+ORACLES.update(CH2_ORACLES)  # after the parametrised test above was collected: checked below
+
+
+@pytest.mark.parametrize("key", sorted(CH2_ORACLES))
+def test_chapter_2_answer_key_agrees_with_an_independent_computation(rendered, key):
+    test_answer_key_agrees_with_an_independent_computation(rendered, key)
