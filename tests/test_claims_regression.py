@@ -123,3 +123,39 @@ def test_exercise_4_starting_guess():
     assert stated(PAGE, r"falls by a\n    factor of about {} in 60 minutes", ratio)
     assert stated(PAGE, r"\\tau \\approx 60/\\ln 6 \\approx {}\$", 60 / math.log(round(ratio)))
     assert t[-1] == 60
+
+
+def test_the_one_sigma_contour_just_touches_the_uncertainty_lines():
+    x = np.arange(1.0, 11.0)
+    y = np.array([6.0, 8.6, 6.1, 10.5, 13.5, 15.8, 17.0, 19.7, 20.4, 22.6])
+    result = linear_fit(x, y, sigma=1.0)
+    A = np.column_stack([x, np.ones_like(x)])
+    theta = np.linspace(0, 2 * np.pi, 20001)
+    # chi^2 - chi^2_min = d^T (A^T A) d: the contour +1 is d = L^-T (cos, sin), L L^T = A^T A
+    d = np.linalg.solve(np.linalg.cholesky(A.T @ A).T, np.array([np.cos(theta), np.sin(theta)]))
+    np.testing.assert_allclose(np.max(d, axis=1), result.uncertainties, rtol=1e-6)
+    np.testing.assert_allclose(np.min(d, axis=1), -result.uncertainties, rtol=1e-6)
+    assert result.covariance[0, 1] < 0  # the tilt the caption points at
+
+
+def test_gauss_newton_leaps_out_of_the_drawn_valley_and_does_not_converge():
+    x = np.linspace(0, 4, 15)
+    y = 3.0 * np.exp(-0.9 * x) + 0.05 * np.cos(7 * x)
+    decay = lambda x, a, k: a * np.exp(-k * x)
+    leap = fit(decay, x, y, [1.0, 2.0], method="gauss-newton", max_iter=60)
+    a, k = leap.history[1]
+    assert not (0.4 <= a <= 4.6 and -1.0 <= k <= 2.4)  # outside the drawn window
+    assert not leap.converged
+    for method in ("steepest-descent", "lm"):
+        assert fit(decay, x, y, [1.0, 2.0], method=method, max_iter=60).converged
+
+
+def test_the_heights_lab_overshoots_the_best_mean_as_its_caption_says():
+    from mvc.datasets import heights
+
+    x, y = heights()
+    f = lambda x, mu, s: np.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * np.sqrt(2 * np.pi))
+    lm = fit(f, x, y, [155.0, 6.0])
+    assert lm.converged and lm.history[:, 0].max() - lm.params[0] > 1.0
+    lab = (ROOT / "docs/labs/heights.py").read_text(encoding="utf8")
+    assert "overshoot = lm.history[:, 0].max() - lm.params[0]" in lab
