@@ -49,7 +49,7 @@ def test_steepest_descent_on_the_peak_needs_far_more_steps_than_lm():
     walk = fit(peak, PEAK_X, PEAK_Y, start, sigma=0.3, method="steepest-descent", max_iter=500)
     lm = fit(peak, PEAK_X, PEAK_Y, start, sigma=np.full(PEAK_X.size, 0.3))
     assert walk.converged and lm.converged
-    assert stated(PAGE, r"slowly: it needs {} steps, where the method below\nneeds {},",
+    assert stated(PAGE, r"slowly: it needs {} steps, where\nLevenberg–Marquardt below needs {},",
                   walk.n_iter, lm.n_iter)
 
 
