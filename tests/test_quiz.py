@@ -580,4 +580,55 @@ ORACLES.update(CH2_ORACLES)  # after the parametrised test above was collected: 
 
 @pytest.mark.parametrize("key", sorted(CH2_ORACLES))
 def test_chapter_2_answer_key_agrees_with_an_independent_computation(rendered, key):
+
+
+# --- chapter 6 (issue 15) ---
+
+def _ch6_sigmas(column):
+    """σ_m or σ_c for x = 0..4, σ = 0.5, by numpy's weighted polyfit (not sympy's inverse)."""
+    x = np.arange(5.0)
+    noisy = 2 * x + 1 + np.random.default_rng(0).normal(size=x.size)  # the y do not matter
+    cov = np.polyfit(x, noisy, 1, w=np.full(x.size, 1 / 0.5), cov="unscaled")[1]
+    return math.sqrt(cov[column, column])
+
+
+def _ch6_reduced_verdict():
+    from scipy.stats import chi2
+
+    assert 51.0 / 17 > 2.5 and chi2.sf(51.0, 17) < 1e-3  # far too large for noise
+    return "The model misses the data, or the $\\sigma_i$ are too small."
+
+
+def _ch6_arch():
+    x = np.arange(9.0)
+    residuals = np.log1p(x) - np.polyval(np.polyfit(x, np.log1p(x), 1), x)
+    assert residuals[0] < 0 < residuals[4] and residuals[-1] < 0
+    return "The data curve: the model needs a curved term, such as $x^2$."
+
+
+def _ch6_damped_direction():
+    A, r = np.random.default_rng(1).normal(size=(6, 2)), np.random.default_rng(2).normal(size=6)
+    step = np.linalg.lstsq(np.vstack([A, 1e4 * np.eye(2)]), np.r_[r, 0, 0], rcond=None)[0]
+    grad = -2 * A.T @ r
+    assert step @ -grad > 0.9999 * np.linalg.norm(step) * np.linalg.norm(grad)
+    return "A short step down the gradient of $\\chi^2$ (each parameter scaled by $D^{-2}$)."
+
+
+CH6_ORACLES = {
+    "ch6-reduced": text_answer(_ch6_reduced_verdict()),
+    "ch6-sigma-m": number(lambda: _ch6_sigmas(0)),
+    "ch6-sigma-c": number(lambda: _ch6_sigmas(1)),
+    "ch6-residuals": text_answer(_ch6_arch()),
+    "ch6-lm": text_answer(_ch6_damped_direction()),
+    "ch6-jacobian": number(lambda: partial(lambda a, b: a * np.exp(b * 2.0), 1)(3.0, 0.5)),
+}
+ORACLES.update(CH6_ORACLES)
+
+
+def test_chapter_6_has_at_least_ten_questions(rendered):
+    assert len(quiz.keys(rendered["regression"])) >= 10
+
+
+@pytest.mark.parametrize("key", sorted(CH6_ORACLES))
+def test_chapter_6_answer_key_agrees_with_an_independent_computation(rendered, key):
     test_answer_key_agrees_with_an_independent_computation(rendered, key)

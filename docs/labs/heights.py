@@ -16,7 +16,7 @@
 # The course's graded assignment for chapter 6, [Regression](../../regression/), done with
 # `mvc`. We have a histogram of people's heights and fit a Gaussian to it by steepest
 # descent on $\chi^2$, writing the derivatives ourselves — then let Levenberg–Marquardt do
-# the same in a few iterations, and compare with `scipy.optimize.curve_fit`.
+# the same with no step size to tune, and compare with `scipy.optimize.curve_fit`.
 #
 # ## The data
 #
@@ -154,11 +154,13 @@ ax.plot(*lm.history.T, "s-", ms=4, lw=1.2,
         label=f"Levenberg–Marquardt, {lm.n_iter} iterations")
 ax.set(xlabel="$\\mu$ (cm)", ylabel="$\\sigma$ (cm)")
 ax.legend(loc="upper right", fontsize=8)
+overshoot = lm.history[:, 0].max() - lm.params[0]
 HTML(plotting.svg(fig, "Contours of chi-squared over the mean and standard "
                   "deviation: 50 steps of steepest descent with aggression "
                   "2000 from (155, 6) creep to the minimum; "
-                  "Levenberg–Marquardt strides there in a few steps, "
-                  "overshooting once, and pins it down to every digit."))
+                  f"Levenberg–Marquardt's {lm.n_iter} iterations stride "
+                  f"across the valley, passing the best mean by up to "
+                  f"{overshoot:.1f} cm, and pin it down to every digit."))
 
 # %% [markdown]
 # ## Levenberg–Marquardt, and scipy
