@@ -580,6 +580,7 @@ ORACLES.update(CH2_ORACLES)  # after the parametrised test above was collected: 
 
 @pytest.mark.parametrize("key", sorted(CH2_ORACLES))
 def test_chapter_2_answer_key_agrees_with_an_independent_computation(rendered, key):
+    test_answer_key_agrees_with_an_independent_computation(rendered, key)
 
 
 # --- chapter 6 (issue 15) ---
