@@ -56,11 +56,15 @@ def levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_it
         if _flat(lin, tol):
             return _verdict(problem, lin, k - 1, history, tol, FLAT)
         # --8<-- [start:lm-step]
-        step, lam, predicted = trust_region_step(lin, radius)  # (AᵀA + λD²)δ = Aᵀr, |Dδ| ≤ radius
-        residuals = problem.residuals(p + step)  # the model at the trial point a + δ
-        actual = _actual_fall(lin, residuals)  # how far chi^2 fell, as a fraction of chi^2
-        gain = _gain(actual, predicted, 2 * lin.noise if lam == 0 else 0.0)  # actual / predicted
-        radius = _new_radius(radius, norm(lin.D * step), gain, actual, lam, lin, first=k == 1)
+        # (AᵀA + λD²)δ = Aᵀr, with |Dδ| ≤ radius
+        step, lam, predicted = trust_region_step(lin, radius)
+        residuals = problem.residuals(p + step)  # the model at a + δ
+        # how far chi^2 fell, as a fraction of chi^2
+        actual = _actual_fall(lin, residuals)
+        noise = 2 * lin.noise if lam == 0 else 0.0
+        gain = _gain(actual, predicted, noise)  # actual / predicted
+        length = norm(lin.D * step)
+        radius = _new_radius(radius, length, gain, actual, lam, lin, first=k == 1)
         # --8<-- [end:lm-step]
         if np.all(np.abs(step) <= EPS * np.abs(p)):  # no step changes the parameters any more
             return _verdict(problem, lin, k - 1, history, tol, NO_STEP)
@@ -144,10 +148,12 @@ def steepest_descent(
         A, r = lin.A, lin.r
         # --8<-- [start:steepest]
         if lr is not None:
-            grad = -2 * A.T @ r  # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
+            # dchi2/da_k = -2 sum_i (y_i - y(x_i; a)) / sigma_i^2 * dy/da_k
+            grad = -2 * A.T @ r
             step = -lr * grad
         else:
-            step = _line_search(problem, lin)  # down the gradient, as far as chi^2 keeps falling
+            # down the gradient, as far as chi^2 keeps falling
+            step = _line_search(problem, lin)
         # --8<-- [end:steepest]
         if not np.all(np.isfinite(step)):
             return _finish(problem, lin, False, k - 1, history,

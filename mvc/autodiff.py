@@ -85,6 +85,7 @@ class Value:
         def _backward():
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -95,6 +96,7 @@ class Value:
         def _backward():
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
@@ -106,6 +108,7 @@ class Value:
 
         def _backward():
             self.grad += _power_slope(self.data, k) * out.grad
+
         out._backward = _backward
         return out
 

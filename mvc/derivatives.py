@@ -172,14 +172,18 @@ def derivative(
     method = as_choice(method, "method", METHODS)
     # --8<-- [start:differences]
     if method == "central" and h is None:
-        slope = _central_with_search(f, x)  # steps adapted to f, extrapolated: see Notes
+        # steps adapted to f, extrapolated: see Notes
+        slope = _central_with_search(f, x)
     elif method == "complex":
-        step = h if h is not None else DEFAULT_STEP[method] * np.maximum(1.0, np.abs(x))
+        scale = np.maximum(1.0, np.abs(x))
+        step = h if h is not None else DEFAULT_STEP[method] * scale
         fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
-        _check_real_on_the_axis(_evaluate(f, x + 0j, x.shape, kind="c"), fz.imag, x)
+        f0 = _evaluate(f, x + 0j, x.shape, kind="c")
+        _check_real_on_the_axis(f0, fz.imag, x)
         slope = fz.imag / step  # f'(x) = Im f(x + ih) / h
     else:
-        step = h if h is not None else DEFAULT_STEP[method] * np.maximum(1.0, np.abs(x))
+        scale = np.maximum(1.0, np.abs(x))
+        step = h if h is not None else DEFAULT_STEP[method] * scale
         lo, hi = {
             "forward": (x, x + step),
             "backward": (x - step, x),
@@ -465,7 +469,11 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
 # --8<-- [start:jacobian]
 def _jacobian(
-    f: Callable, x, h, method: str, shape: tuple[int, ...] | None
+    f: Callable,
+    x,
+    h,
+    method: str,
+    shape: tuple[int, ...] | None,
 ) -> np.ndarray:
     """`gradient` and `jacobian`: J, shape (m, n), one column per axis."""
     f = as_callable(f, "f")
@@ -473,22 +481,33 @@ def _jacobian(
     h = as_step(h, "h")
     method = as_choice(method, "method", METHODS)
     g = _of_a_point(f, scalar=np.ndim(x) == 0)
-    step = np.broadcast_to(
-        h if h is not None else DEFAULT_STEP[method] * np.maximum(1.0, np.abs(point)), point.shape
-    )
+    scale = np.maximum(1.0, np.abs(point))
+    step = h if h is not None else DEFAULT_STEP[method] * scale
+    step = np.broadcast_to(step, point.shape)
     n = point.size
     if method == "complex":
-        F = _each(g, _along_axes(point, 1j * step), n, shape, kind="c")  # f(x + i h_j e_j)
+        # f(x + i h_j e_j), one row per axis j
+        F = _each(g, _along_axes(point, 1j * step), n, shape, kind="c")
         f0 = _each(g, [point + 0j], 1, F.shape[1:], kind="c")[0]
         _check_real_on_the_axis(f0, np.abs(F.imag).max(axis=0), None)
-        return (F.imag.reshape(n, -1) / step[:, None]).T  # Im f(x + ih_j e_j) / h_j
-    lo, hi = {"forward": (None, step), "backward": (-step, None), "central": (-step, step)}[method]
-    divisor = (point + (0 if hi is None else hi)) - (point + (0 if lo is None else lo))
-    _check_step_survives_rounding(divisor, point, h)  # the distance between the points as stored
-    F_lo = _each(g, _along_axes(point, lo), 1 if lo is None else n, shape)  # f(x) once for forward
-    F_hi = _each(g, _along_axes(point, hi), 1 if hi is None else n, F_lo.shape[1:])
-    return ((F_hi - F_lo).reshape(n, -1) / divisor[:, None]).T  # column j: (f_hi - f_lo) / run_j
-# --8<-- [end:jacobian]
+        # Im f(x + ih_j e_j) / h_j
+        return (F.imag.reshape(n, -1) / step[:, None]).T
+    lo, hi = {
+        "forward": (None, step),
+        "backward": (-step, None),
+        "central": (-step, step),
+    }[method]
+    # the distance between the points as stored
+    start = point + (0 if lo is None else lo)
+    divisor = (point + (0 if hi is None else hi)) - start
+    _check_step_survives_rounding(divisor, point, h)
+    # f(x) once for forward and backward, else one row per axis
+    F_lo = _each(g, _along_axes(point, lo), 1 if lo is None else n, shape)
+    rows = 1 if hi is None else n
+    F_hi = _each(g, _along_axes(point, hi), rows, F_lo.shape[1:])
+    # column j: (f_hi - f_lo) / run_j
+    return ((F_hi - F_lo).reshape(n, -1) / divisor[:, None]).T
+    # --8<-- [end:jacobian]
 
 
 def _along_axes(x: np.ndarray, step: np.ndarray | None) -> Iterator[np.ndarray]:
@@ -503,17 +522,24 @@ def _along_axes(x: np.ndarray, step: np.ndarray | None) -> Iterator[np.ndarray]:
 
 
 # --8<-- [start:hessian]
-def _second_differences(f: Callable, x: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """The Hessian from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j)) for i < j."""
+def _second_differences(
+    f: Callable,
+    x: np.ndarray,
+    step: np.ndarray,
+) -> np.ndarray:
+    """The Hessian from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j))
+    for i < j."""
     i, j = np.triu_indices(x.size, k=1)
     f0 = _each(f, [x.copy()], 1, ())[0]
-    fp, fm = (_each(f, _along_axes(x, sign * step), x.size, ()) for sign in (1, -1))
-    fpp, fmm = (_each(f, _along_pairs(x, sign * step, i, j), i.size, ()) for sign in (1, -1))
+    axes = (_along_axes(x, sign * step) for sign in (1, -1))
+    fp, fm = (_each(f, points, x.size, ()) for points in axes)
+    pairs = (_along_pairs(x, sign * step, i, j) for sign in (1, -1))
+    fpp, fmm = (_each(f, points, i.size, ()) for points in pairs)
     H = np.diag((fp - 2 * f0 + fm) / step**2)
     mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm
     H[i, j] = H[j, i] = mixed / (2 * step[i] * step[j])
     return H
-# --8<-- [end:hessian]
+    # --8<-- [end:hessian]
 
 
 def _along_pairs(x: np.ndarray, step: np.ndarray, i, j) -> Iterator[np.ndarray]:

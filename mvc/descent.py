@@ -271,8 +271,8 @@ def _no_decrease(x, fx, g, noise, target) -> str:
 def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     """A length t for the step -t g that lowers f enough; 0 if none is found.
 
-    A short step is doubled, a long one halved (or, once both are known, bisected).
-    Changes of f within `band` |f(x)| are taken for rounding.
+    A short step is doubled, a long one halved (or, once both are known,
+    bisected). Changes of f within `band` |f(x)| are taken for rounding.
     """
     best, short, long = 0.0, 0.0, np.inf
     for _ in range(TRIALS):
@@ -283,32 +283,39 @@ def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
             return t
         if verdict in ("short", "steep"):  # a longer step may do better
             short = t
-            best = t if verdict == "short" else best  # "steep": f did not fall, keep looking
+            # "steep": f did not fall, keep looking
+            best = t if verdict == "short" else best
         elif best:  # long, after a short one: keep that
             return best
         else:
             long = t
-        t = 2 * t if long == np.inf else (short + long) / 2 if short else t / 2
+        if long == np.inf:
+            t = 2 * t
+        else:
+            t = (short + long) / 2 if short else t / 2
     return best
 
 
 def _trial(F, G, x, fx, g, t, band) -> str:
-    """Is the step -t g "long" (f does not fall enough), "short" (more would do), or "good"?
+    """Is the step -t g "long" (f does not fall enough), "short" (more would
+    do), or "good"?
 
-    Within rounding of f(x), the slope along -g decides: still steep is short ("steep" if
-    f came out higher, so that a wrong gradient cannot climb in the rounding), turned
-    up is long, and flattened is good.
+    Within rounding of f(x), the slope along -g decides: still steep is
+    short ("steep" if f came out higher, so that a wrong gradient cannot climb
+    in the rounding), turned up is long, and flattened is good.
     """
     slope, trial = g @ g, F(x - t * g)
-    if abs(trial - fx) <= band * abs(fx) or band == np.inf:  # f cannot tell: ask the slope
+    # within rounding, f cannot tell: ask the slope
+    if abs(trial - fx) <= band * abs(fx) or band == np.inf:
         along = -G(x - t * g, trial)[0] @ g
         if along < -0.9 * slope:
             return "short" if trial <= fx else "steep"
         return "long" if along > 0.8 * slope else "good"
     if not (np.isfinite(trial) and trial <= fx - ARMIJO * t * slope):
-        return "long"  # Armijo's sufficient decrease: f(x - t g) <= f(x) - c t |g|^2
+        # Armijo's sufficient decrease: f(x - t g) <= f(x) - c t |g|^2
+        return "long"
     return "short" if trial < fx - SHORT * t * slope else "good"
-# --8<-- [end:armijo]
+    # --8<-- [end:armijo]
 
 
 def _trouble(history, fx, fx_old, g, start, lr) -> str:

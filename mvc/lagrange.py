@@ -186,11 +186,12 @@ class _Lagrangian:
         return steps(x, size, 1 / 3), steps(x, size, 1 / 4)
 
     # --8<-- [start:lagrangian]
-    def gradient(self, z):  # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
+    def gradient(self, z):
+        # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
         x, lam = z[: self.n], z[self.n :]
         s = self.steps(x)[0]
-        return np.concatenate([gradient_at(self.F, x, s) - jacobian_at(self.G, x, s).T @ lam,
-                               -self.G(x)])
+        dL_dx = gradient_at(self.F, x, s) - jacobian_at(self.G, x, s).T @ lam
+        return np.concatenate([dL_dx, -self.G(x)])
 
     # --8<-- [end:lagrangian]
 

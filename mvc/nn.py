@@ -322,7 +322,7 @@ class Network:
                 # (with σ' above: ∂a⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = σ'(z⁽ⁿ⁾)W⁽ⁿ⁾)
                 J = self.weights[n - 1].T @ J
         return dW, db, float(np.vdot(error, error)) / N
-    # --8<-- [end:backprop]
+        # --8<-- [end:backprop]
 
     # --- training --------------------------------------------------------------------
 

@@ -201,12 +201,22 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
         return None
     F = np.fft.fft(values) / N  # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
     size = np.abs(values).max()
-    tail = np.abs(F[3 * N // 4 :])  # zero but for round-off if f is analytic inside
-    rounding = _EPS * size * (1 + abs(a) / r)  # of f's values, and of the points a + r e^(it)
+    # zero but for round-off if f is analytic inside
+    tail = np.abs(F[3 * N // 4 :])
+    # of f's values, and of the points a + r e^(it)
+    rounding = _EPS * size * (1 + abs(a) / r)
     peak = max(tail.max(), _TINY)
-    noise = max(3 * peak * np.sqrt(np.mean((tail / peak) ** 2)), rounding)  # error of each F[k]
-    return {"r": r, "F": F, "size": size, "tail": tail.max(), "rounding": rounding, "noise": noise}
-# --8<-- [end:cauchy]
+    rms = np.sqrt(np.mean((tail / peak) ** 2))
+    noise = max(3 * peak * rms, rounding)  # the error of each F[k]
+    return {
+        "r": r,
+        "F": F,
+        "size": size,
+        "tail": tail.max(),
+        "rounding": rounding,
+        "noise": noise,
+    }
+    # --8<-- [end:cauchy]
 
 
 def _usable(circle: dict | None, centred: bool = True) -> bool:
