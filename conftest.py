@@ -128,7 +128,9 @@ def _chain_digest():
     """docs/hooks/fences.py's chain_digest: the key the build records a chain under."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("fences_hook", _ROOT / "docs" / "hooks" / "fences.py")
+    spec = importlib.util.spec_from_file_location(
+        "fences_hook", _ROOT / "docs" / "hooks" / "fences.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.chain_digest
@@ -177,8 +179,12 @@ def python_fences(text: str) -> list[int]:
     for number, line in enumerate(text.splitlines(), 1):
         match = _FENCE.match(line)
         if closing is not None:
-            if match and match["mark"][0] == closing[0] and len(match["mark"]) >= len(closing) \
-                    and not match["info"].strip():
+            if (
+                match
+                and match["mark"][0] == closing[0]
+                and len(match["mark"]) >= len(closing)
+                and not match["info"].strip()
+            ):
                 closing = None
             continue
         if match:
@@ -215,8 +221,12 @@ def pytest_sessionfinish(session, exitstatus):
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller checks
         config.workeroutput["markdown_files"] = sorted(_markdown_files)
         return
-    if config.option.keyword or config.option.markexpr or config.option.collectonly \
-            or session.testsfailed:
+    if (
+        config.option.keyword
+        or config.option.markexpr
+        or config.option.collectonly
+        or session.testsfailed
+    ):
         return
     missing = []
     for path in sorted(_markdown_files):

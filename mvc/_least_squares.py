@@ -236,8 +236,9 @@ def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisat
     return factorise(problem, p, residuals, M, D_before, problem.jac is None)
 
 
-def factorise(problem: Problem, p, residuals: Residuals, M, D_before, by_differences: bool
-              ) -> Linearisation | None:
+def factorise(
+    problem: Problem, p, residuals: Residuals, M, D_before, by_differences: bool
+) -> Linearisation | None:
     """The linearisation at `p` whose Jacobian (`by_differences` or exact) fills all but the
     last column of `M`: one factorisation. None if the Jacobian is not finite."""
     A = M[:, :-1]

@@ -202,8 +202,9 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
 
     def row(h: np.ndarray):
         hi, lo = flat + h, flat - h
-        f_hi, f_lo = (_evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel()
-                      for p in (hi, lo))
+        f_hi, f_lo = (
+            _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
+        )
         with np.errstate(all="ignore"):
             run = hi - lo  # the distance between the points as stored
             D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
@@ -557,8 +558,12 @@ def _of_a_point(f: Callable, *, scalar: bool) -> Callable:
 
 
 def _each(
-    f: Callable, points: Iterable[np.ndarray], count: int, shape: tuple[int, ...] | None,
-    *, kind: str = "f",
+    f: Callable,
+    points: Iterable[np.ndarray],
+    count: int,
+    shape: tuple[int, ...] | None,
+    *,
+    kind: str = "f",
 ) -> np.ndarray:
     """Call `f` once per point (never with a batch); row k of the result is f(point k).
 

@@ -150,13 +150,20 @@ def _result(run, F, G, n) -> SolverResult:
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
     if converged and not _feasible(G, point):
         miss = np.linalg.norm(G(point))
-        message = (f"infeasible: |g(x)| = {miss:.3g} at the end "
-                   "(the constraints may be inconsistent, or tol too loose)")
+        message = (
+            f"infeasible: |g(x)| = {miss:.3g} at the end "
+            "(the constraints may be inconsistent, or tol too loose)"
+        )
         converged = False
-    return SolverResult(x=point, fun=_value(F, point), converged=converged, n_iter=run.n_iter,
-                        history=run.history[:, :n],
-                        message=f"Newton on ∇L = 0 in (x, λ): {message}",
-                        multipliers=lam)
+    return SolverResult(
+        x=point,
+        fun=_value(F, point),
+        converged=converged,
+        n_iter=run.n_iter,
+        history=run.history[:, :n],
+        message=f"Newton on ∇L = 0 in (x, λ): {message}",
+        multipliers=lam,
+    )
 
 
 def _feasible(G, x) -> bool:
@@ -219,9 +226,11 @@ class _Lagrangian:
     def singular(self, z, grad, where, cond) -> str:
         if not self.lost:
             return _Given.singular(self, z, grad, where, cond)
-        return (f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
-                "second differences of f and g are no larger than their rounding error, so "
-                "Newton's step cannot be trusted; rescale f (subtract a large constant part)")
+        return (
+            f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
+            "second differences of f and g are no larger than their rounding error, so "
+            "Newton's step cannot be trusted; rescale f (subtract a large constant part)"
+        )
 
 
 def _value(F, point) -> float:
@@ -264,7 +273,8 @@ def _bordered(F, G, x, lam, s1, s2) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     """The bordered Hessian, H_L and J_g, with steps s1 (first differences) and s2 (second)."""
     Jg = jacobian_at(G, x, s1)
     H = hessian_at(F, x, s2) - sum(
-        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam))
+        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam)
+    )
     m = lam.size
     return np.block([[H, -Jg.T], [-Jg, np.zeros((m, m))]]), H, Jg
 
@@ -292,7 +302,7 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     B = bordered_hessian(f, g, x, multipliers)
     n = np.size(x)
     Jg = -B[n:, :n]
-    Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg):].T  # null space of J_g
+    Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
     eig = np.linalg.eigvalsh(Z.T @ B[:n, :n] @ Z)
     if np.all(np.abs(eig) > 1e-6 * max(1.0, np.abs(eig).max())):
         return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"

@@ -47,8 +47,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 __all__ = [
-    "BACKGROUNDS", "COLORS", "COLUMNS", "STYLE", "contrast_ratio", "figure", "label_curve",
-    "smallest_font", "svg",
+    "BACKGROUNDS",
+    "COLORS",
+    "COLUMNS",
+    "STYLE",
+    "contrast_ratio",
+    "figure",
+    "label_curve",
+    "smallest_font",
+    "svg",
 ]
 
 #: Colours by role, the same role in the same colour on every page.
@@ -217,8 +224,10 @@ def _plain_tex(text: str) -> str:
 def _rounded(svg: str) -> str:
     """`svg` with the coordinates of its drawing to 1/100 pt (a hundredth of a pixel
     or so, far below what a screen shows), so pages stay small."""
+
     def shorten(match):
         return re.sub(r"(\d\.\d\d)\d+", r"\1", match[0])
+
     return re.sub(r'\s(?:d|x|y|transform)="[^"]*"', shorten, svg)
 
 

@@ -222,8 +222,11 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
 def _usable(circle: dict | None, centred: bool = True) -> bool:
     """f is finite on the circle, its tail of Fourier modes no more than round-off makes,
     and (if `centred`) its mean is f(a)."""
-    return circle is not None and (not centred or circle["centred"]) and \
-        circle["tail"] <= np.sqrt(_EPS) * circle["size"]
+    return (
+        circle is not None
+        and (not centred or circle["centred"])
+        and circle["tail"] <= np.sqrt(_EPS) * circle["size"]
+    )
 
 
 def _clean(circle: dict | None) -> bool:
@@ -341,8 +344,9 @@ def _extend(circle: Callable, n: int, N: int, inside: list[dict], factor: float)
     inside = list(inside)
     for _ in range(MAX_EXTRA):
         new = circle(factor * inside[-1]["r"])
-        if not (_usable(new) and _agrees(new, inside[-3:], N)
-                and _halves_an_error(new, inside[-1], n)):
+        if not (
+            _usable(new) and _agrees(new, inside[-3:], N) and _halves_an_error(new, inside[-1], n)
+        ):
             break
         inside.append(new)
     return inside
@@ -362,7 +366,9 @@ def _shrink(circle: Callable, a: float, n: int, N: int, inside: list[dict]) -> l
         new = circle(r)
         if not _usable(new):
             below, _ = _pair_beyond(circle, a, N, np.array([r]), up=False)
-            if below and _estimates(below[0], N)[1][0] < min(_estimates(c, N)[1][0] for c in inside):
+            if below and _estimates(below[0], N)[1][0] < min(
+                _estimates(c, N)[1][0] for c in inside
+            ):
                 return _shrink(circle, a, n, N, below)
             return inside
         e_new, e_old = (_estimates(c, N)[1][: n + 1] for c in (new, inside[0]))

@@ -71,12 +71,26 @@ def measure(page: str, times: int) -> list[float]:
     url = f"http://127.0.0.1:{port}/{page}/"
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload",
-             "--dirty"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+                "--livereload",
+                "--dirty",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     waits = []
     try:
-        print(f"first build: {wait_until(lambda: served(url), 'the first build'):.0f} s", flush=True)
+        print(
+            f"first build: {wait_until(lambda: served(url), 'the first build'):.0f} s", flush=True
+        )
         for number in range(times):
             word = f"editloop{number}x{int(time.time())}"
             before = builds(log)
@@ -97,8 +111,10 @@ def main(argv=None) -> int:
     parser.add_argument("--times", type=int, default=3)
     args = parser.parse_args(argv)
     waits = measure(args.page, args.times)
-    print(f"median wait from saving {args.page}.md to the served page changing: "
-          f"{statistics.median(waits):.1f} s over {len(waits)} edits")
+    print(
+        f"median wait from saving {args.page}.md to the served page changing: "
+        f"{statistics.median(waits):.1f} s over {len(waits)} edits"
+    )
     return 0
 
 
