@@ -59,8 +59,8 @@ settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile("repeatable")  # --hypothesis-profile=explore overrides it
 
-from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
-from pytest_markdown_docs.plugin import (  # noqa: E402
+from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402  after MPLBACKEND, sys.path
+from pytest_markdown_docs.plugin import (  # noqa: E402  as above
     MarkdownDocstringCodeModule,
 )
 
@@ -80,8 +80,9 @@ def included_source(fence: str) -> str | None:
     for match in matches:
         text = (_ROOT / match["file"]).read_text(encoding="utf8")
         if match["section"]:
+            name = match["section"]
             section = re.search(
-                rf"--8<-- \[start:{match['section']}\]\n(.*?)\n[^\n]*--8<-- \[end:{match['section']}\]",
+                rf"--8<-- \[start:{name}\]\n(.*?)\n[^\n]*--8<-- \[end:{name}\]",
                 text,
                 re.S,
             )

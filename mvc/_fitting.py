@@ -70,7 +70,8 @@ def levenberg_marquardt(
         # --8<-- [end:lm-step]
         if np.all(np.abs(step) <= EPS * np.abs(p)):  # no step changes the parameters any more
             return _verdict(problem, lin, k - 1, history, tol, NO_STEP)
-        if gain >= ACCEPT:  # chi^2 fell by a fair share of what the linear model promised
+        # chi^2 fell by a fair share of what the linear model promised (so r is finite)
+        if gain >= ACCEPT and residuals is not None:
             new = linearise(problem, p + step, residuals, lin.D)
             if new is None:
                 return _not_finite(problem, p + step, residuals, k, history)
@@ -252,8 +253,10 @@ def _verdict(
     why: str,
     hint: str = NOT_DOWNHILL,
 ) -> FitResult:
-    """The result of a fit that stopped for reason `why`: converged only if chi^2 is at a minimum."""
-    checked, note = lin, ""
+    """The result of a fit that stopped for reason `why`: converged only if chi^2 is at a
+    minimum."""
+    checked: Linearisation | None = lin
+    note = ""
     if problem.jac is not None and lin.r_norm > 0:  # judge with the model's own slope too
         checked, note = _check_jac(problem, lin)
     if lin.r_norm == 0:
@@ -336,7 +339,8 @@ def _not_finite(
 def _finish(
     problem: Problem, lin: Linearisation, converged: bool, n_iter: int, history: list, message: str
 ) -> FitResult:
-    """The FitResult at `lin.p`: chi^2, and the covariance (AᵀA)⁻¹, scaled if sigma was not given."""
+    """The FitResult at `lin.p`: chi^2, and the covariance (AᵀA)⁻¹, scaled if sigma was not
+    given."""
     p, dof = lin.p, problem.y.size - lin.p.size
     chi2 = scaled_square(lin.r_norm, problem.log2_scale)
     message += _range_note(problem, lin.r_norm)

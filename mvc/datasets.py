@@ -298,16 +298,24 @@ def nist(name: str) -> NistProblem:
         y = np.log(y)
     return NistProblem(
         name=name,
-        difficulty=re.search(r"(\w+) Level of Difficulty", header)[1].lower(),
-        formula=" ".join(_FORMULA.search(header)[1].split()),
+        difficulty=_field(r"(\w+) Level of Difficulty", header).lower(),
+        formula=" ".join(_field(_FORMULA, header).split()),
         model=_MODELS[name],
         x=x,
         y=y,
         starts=numbers[:, :2].T.copy(),
         certified=numbers[:, 2].copy(),
         certified_std=numbers[:, 3].copy(),
-        residual_sum_of_squares=float(re.search(r"Residual Sum of Squares:\s+(\S+)", header)[1]),
+        residual_sum_of_squares=float(_field(r"Residual Sum of Squares:\s+(\S+)", header)),
     )
+
+
+def _field(pattern: str | re.Pattern[str], header: str) -> str:
+    """The first group of `pattern` in a NIST file's header, which must hold it."""
+    match = re.search(pattern, header)
+    if match is None:
+        raise ValueError(f"the NIST file's header has no match for {pattern!r}")
+    return match[1]
 
 
 def benchmarks() -> dict:

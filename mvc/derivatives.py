@@ -101,7 +101,8 @@ def derivative(
     - forward: $\frac{f(x+h) - f(x)}{h} = f'(x) + \frac{h}{2} f''(x) + O(h^2)$,
     - backward: $\frac{f(x) - f(x-h)}{h} = f'(x) - \frac{h}{2} f''(x) + O(h^2)$,
     - central: $\frac{f(x+h) - f(x-h)}{2h} = f'(x) + \frac{h^2}{6} f'''(x) + O(h^4)$,
-    - complex step: $\frac{\operatorname{Im} f(x + ih)}{h} = f'(x) - \frac{h^2}{6} f'''(x) + O(h^4)$.
+    - complex step: $\frac{\operatorname{Im} f(x + ih)}{h}
+      = f'(x) - \frac{h^2}{6} f'''(x) + O(h^4)$.
 
     The real differences subtract two nearly equal numbers, which costs about
     $\epsilon |f| / h$ of round-off ($\epsilon \approx 2.2 \times 10^{-16}$). The total
@@ -545,7 +546,7 @@ def _second_differences(
 
 def _along_pairs(x: np.ndarray, step: np.ndarray, i, j) -> Iterator[np.ndarray]:
     """x + step_i e_i + step_j e_j for each pair (i, j), one new array at a time."""
-    for a, b in zip(i, j):
+    for a, b in zip(i, j, strict=True):
         point = x.copy()
         point[a] += step[a]
         point[b] += step[b]

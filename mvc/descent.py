@@ -227,7 +227,9 @@ def _pace(history, rising, lr, tol) -> str:
     if (
         lr is None
         and len(steps) == CRAWLED
-        and all(norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:]))
+        and all(
+            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:], strict=True)
+        )
     ):
         return (
             f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "

@@ -163,6 +163,6 @@ def _with(net, theta: np.ndarray):
     net = copy.copy(net)  # shares everything but the two lists set below
     shapes = [p.shape for p in net.weights + net.biases]
     ends = np.cumsum([np.prod(shape) for shape in shapes])
-    params = [theta[end - np.prod(s) : end].reshape(s) for s, end in zip(shapes, ends)]
+    params = [theta[end - np.prod(s) : end].reshape(s) for s, end in zip(shapes, ends, strict=True)]
     net.weights, net.biases = params[: len(net.weights)], params[len(net.weights) :]
     return net

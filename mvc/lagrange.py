@@ -221,11 +221,13 @@ class _Lagrangian:
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
 
-    noise, trusted = 0.0, True  # the rounding of ∇L (set at each call); J is mvc's own
+    noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
+    trusted = True  # J is mvc's own
 
     def singular(self, z, grad, where, cond) -> str:
         if not self.lost:
-            return _Given.singular(self, z, grad, where, cond)
+            # duck-typed: _Given.singular reads only what _Lagrangian also has
+            return _Given.singular(self, z, grad, where, cond)  # type: ignore[arg-type]
         return (
             f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
             "second differences of f and g are no larger than their rounding error, so "

@@ -14,6 +14,8 @@ backpropagation: the multivariate chain rule, applied from the output back.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +59,7 @@ def sigmoid(z: np.ndarray | float) -> np.ndarray | float:
 
 #: Each activation $\sigma$ beside its derivative $\sigma'(z)$, written with the
 #: activation $a = \sigma(z)$ that the forward pass has already computed.
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "sigmoid": (sigmoid, lambda a: a * (1 - a)),  # σ' = σ(1 − σ) = cosh(z/2)⁻²/4
     "tanh": (np.tanh, lambda a: 1 - a * a),  # tanh' = 1 − tanh² = cosh(z)⁻²
 }
@@ -120,7 +122,7 @@ class Network:
         self.activation = as_choice(activation, "activation", ACTIVATIONS)
         self.rng = as_rng(rng, "rng")
         self._sigma, self._dsigma = ACTIVATIONS[self.activation]
-        shapes = list(zip(self.sizes[1:], self.sizes[:-1]))
+        shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
         self.weights = [self.rng.standard_normal(shape) / 2 for shape in shapes]
         self.biases = [self.rng.standard_normal((rows, 1)) / 2 for rows, _ in shapes]
 
@@ -204,7 +206,7 @@ class Network:
     def _layers(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """`layers` without the input check: z⁽¹⁾ … z⁽ᴸ⁾ and a⁽⁰⁾ … a⁽ᴸ⁾."""
         z, a = [], [x]
-        for W, b in zip(self.weights, self.biases):
+        for W, b in zip(self.weights, self.biases, strict=True):
             z.append(W @ a[-1] + b)  # z⁽ⁿ⁾ = W⁽ⁿ⁾ a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾
             a.append(self._sigma(z[-1]))  # a⁽ⁿ⁾ = σ(z⁽ⁿ⁾)
         return z, a
@@ -403,7 +405,7 @@ class Network:
                 return history[: k + 1]
             if noise:  # the lab's J · (1 + noise · randn) on each Jacobian
                 steps = (lr * (1 + noise * rng.standard_normal(len(params)))).tolist()
-            for p, grad, step in zip(params, dW + db, steps):
+            for p, grad, step in zip(params, dW + db, steps, strict=True):
                 p -= step * grad  # W ← W − lr ∂C/∂W, b ← b − lr ∂C/∂b
         history[-1] = self._cost(x, y)
         return history

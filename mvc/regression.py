@@ -17,6 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from mvc._fitting import gauss_newton, levenberg_marquardt, steepest_descent
+from mvc._least_squares import (
+    Linearisation,
+    Problem,
+    decimal,
+    exponent,
+    linearise,
+    scaled_square,
+)
 from mvc._validation import (
     as_callable,
     as_choice,
@@ -29,15 +38,6 @@ from mvc._validation import (
     as_sigma,
     as_step,
     check_values,
-)
-from mvc._fitting import gauss_newton, levenberg_marquardt, steepest_descent
-from mvc._least_squares import (
-    Linearisation,
-    Problem,
-    decimal,
-    exponent,
-    linearise,
-    scaled_square,
 )
 from mvc.result import FitResult
 
@@ -367,7 +367,8 @@ def fit(
 
 
 def _linearise_start(problem: Problem, p0: np.ndarray) -> Linearisation:
-    """The linearisation at `p0`, or `ValueError` if `jac` or the model's slope is not finite there."""
+    """The linearisation at `p0`, or `ValueError` if `jac` or the model's slope is not
+    finite there."""
     if problem.jac is not None:
         check_values(problem.call(problem.jac, p0), (problem.y.size, p0.size), "`jac` at `p0`")
     residuals = problem.residuals(p0)

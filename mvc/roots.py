@@ -258,7 +258,7 @@ def _converged(moved, terms, fx, J, tol, progress) -> bool:
     if J.trusted or np.all(moved <= 4 * EPS * terms):
         return True
     rate = progress.last / progress.previous  # |f(x_k)| / |f(x_{k-1})|
-    return rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms))
+    return bool(rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms)))
 
 
 def _stalled(x, fx, moved, terms, tol, scalar) -> str:

@@ -1,11 +1,11 @@
 """The public import point: what readers copy from."""
 
 import doctest
+import importlib
+import pkgutil
 import subprocess
 import sys
 import textwrap
-import importlib
-import pkgutil
 
 import pytest
 
@@ -66,7 +66,7 @@ def test_import_mvc_then_use_datasets_and_plotting_without_importing_them():
 
 def test_an_unknown_attribute_is_still_an_attribute_error():
     with pytest.raises(AttributeError, match="has no attribute 'plots'"):
-        mvc.plots  # noqa: B018
+        mvc.plots  # noqa: B018  the lookup itself is the test
 
 
 def test_plotting_without_matplotlib_names_the_plot_extra():

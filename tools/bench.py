@@ -127,7 +127,7 @@ def bench_derivatives() -> list[dict]:
                     "derivative",
                     "mvc",
                     method,
-                    lambda g, m=method: mvc.derivative(g, float(x0), method=m),
+                    lambda g, m=method, x0=x0: mvc.derivative(g, float(x0), method=m),
                     exact,
                 )
                 measure(
@@ -136,7 +136,7 @@ def bench_derivatives() -> list[dict]:
                     "derivative",
                     "numdifftools",
                     method,
-                    lambda g, m=method: nd.Derivative(g, method=m)(float(x0)),
+                    lambda g, m=method, x0=x0: nd.Derivative(g, method=m)(float(x0)),
                     exact,
                 )
             continue
@@ -149,7 +149,7 @@ def bench_derivatives() -> list[dict]:
                     "jacobian",
                     "mvc",
                     method,
-                    lambda g, m=method: mvc.jacobian(g, x0, method=m),
+                    lambda g, m=method, x0=x0: mvc.jacobian(g, x0, method=m),
                     exact,
                 )
                 measure(
@@ -158,7 +158,7 @@ def bench_derivatives() -> list[dict]:
                     "jacobian",
                     "numdifftools",
                     method,
-                    lambda g, m=method: nd.Jacobian(g, method=m)(x0),
+                    lambda g, m=method, x0=x0: nd.Jacobian(g, method=m)(x0),
                     exact,
                 )
             continue
@@ -170,7 +170,7 @@ def bench_derivatives() -> list[dict]:
                 "gradient",
                 "mvc",
                 method,
-                lambda g, m=method: mvc.gradient(g, x0, method=m),
+                lambda g, m=method, x0=x0: mvc.gradient(g, x0, method=m),
                 exact,
             )
             measure(
@@ -179,12 +179,14 @@ def bench_derivatives() -> list[dict]:
                 "gradient",
                 "numdifftools",
                 method,
-                lambda g, m=method: nd.Gradient(g, method=m)(x0),
+                lambda g, m=method, x0=x0: nd.Gradient(g, method=m)(x0),
                 exact,
             )
         exact = np.asarray(jax.hessian(fj)(jnp.asarray(x0)))
-        measure(name, f, "hessian", "mvc", "central", lambda g: mvc.hessian(g, x0), exact)
-        measure(name, f, "hessian", "numdifftools", "central", lambda g: nd.Hessian(g)(x0), exact)
+        measure(name, f, "hessian", "mvc", "central", lambda g, x0=x0: mvc.hessian(g, x0), exact)
+        measure(
+            name, f, "hessian", "numdifftools", "central", lambda g, x0=x0: nd.Hessian(g)(x0), exact
+        )
     return rows
 
 
@@ -237,7 +239,7 @@ def bench_gradient(n: int) -> dict:
         "n": n,
         "function": "x.x / 2",
         "peer": "scipy.optimize._numdiff.approx_derivative, method='3-point'",
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "versions": {name: versions()[name] for name in ("mvc", "numpy", "scipy")},
         "mvc_relative_error": relative_error(g, x),
         "scipy_relative_error": relative_error(g_scipy, x),
@@ -282,17 +284,23 @@ def bench_backprop() -> list[dict]:
         ("wider network [1, 64, 64, 2]", [1, 64, 64, 2]),
     ]:
         net = Network(sizes, rng=1)
-        params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in zip(net.weights, net.biases)]
+        params = [
+            (jnp.asarray(W), jnp.asarray(b)) for W, b in zip(net.weights, net.biases, strict=True)
+        ]
         grad = jax.jit(jax.grad(_jax_cost(sizes)))
         xj, yj = jnp.asarray(x), jnp.asarray(y)
         dW, db = net.gradients(x, y)
         reference = grad(params, xj, yj)
         error = max(
             max(relative_error(a, np.asarray(r[0])), relative_error(b, np.asarray(r[1])))
-            for a, b, r in zip(dW, db, reference)
+            for a, b, r in zip(dW, db, reference, strict=True)
         )
-        mvc_seconds = median_time(lambda: net.gradients(x, y))
-        jax_seconds = median_time(lambda: jax.block_until_ready(grad(params, xj, yj)))
+        mvc_seconds = median_time(lambda net=net: net.gradients(x, y))
+        jax_seconds = median_time(
+            lambda grad=grad, params=params, xj=xj, yj=yj: jax.block_until_ready(
+                grad(params, xj, yj)
+            )
+        )
         rows.append(
             {
                 "network": label,
@@ -313,7 +321,7 @@ def _plain_training(weights, biases, x, y, lr, iterations):
     n = x.shape[1]
     for _ in range(iterations):
         a = [x]
-        for W, b in zip(weights, biases):
+        for W, b in zip(weights, biases, strict=True):
             a.append(1 / (1 + np.exp(-(W @ a[-1] + b))))
         delta = 2 * (a[-1] - y) / n * a[-1] * (1 - a[-1])
         for layer in range(len(weights) - 1, -1, -1):
@@ -343,7 +351,8 @@ def bench_training(iterations: int) -> dict:
 
     trained, (plain_w, plain_b) = run_mvc(), run_plain()
     difference = max(
-        relative_error(a, b) for a, b in zip(trained.weights + trained.biases, plain_w + plain_b)
+        relative_error(a, b)
+        for a, b in zip(trained.weights + trained.biases, plain_w + plain_b, strict=True)
     )
     mvc_seconds = median_time(run_mvc, repeat=3, number=1)
     plain_seconds = median_time(run_plain, repeat=3, number=1)
@@ -527,7 +536,7 @@ def bench_fitting() -> dict:
                 }
             )
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "cases": cases,
         "summary": _nist_summary(cases),
@@ -708,7 +717,7 @@ def main(argv=None) -> int:
         sections["site"] = bench_site(Path(tmp), suite=args.suite)
     print(f"site: done; total {time.perf_counter() - started:.0f} s", flush=True)
     results = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "make bench",
         "machine": machine(),
         "versions": versions(),
@@ -716,9 +725,8 @@ def main(argv=None) -> int:
         **sections,
     }
     args.output.write_text(json.dumps(results, indent=1) + "\n")
-    print(
-        f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
-    )
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"wrote {shown}")
     return 0
 
 

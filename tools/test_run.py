@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.site_fixtures import build_site  # noqa: E402
+from tests.site_fixtures import build_site  # noqa: E402  needs ROOT on sys.path
 
 ARTIFACTS = ROOT / "test-artifacts"
 TARGET = 5
@@ -90,7 +90,7 @@ def report(seconds: float, build: float, exitstatus: int) -> None:
         "ratio": ratio,
         **counts(),
         "exitstatus": exitstatus,
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
     (ARTIFACTS / "test-run.json").write_text(json.dumps(result) + "\n")
     print(

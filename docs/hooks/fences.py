@@ -87,7 +87,7 @@ def _format_fence(original, src, language, class_name, options, md, **kwargs):
     return f'<div class="continuation">{CONTINUES}\n{html}\n</div>' if continues else html
 
 
-def _run(original, code, returncode=None, session=None, id=None, **extra):  # noqa: A002
+def _run(original, code, returncode=None, session=None, id=None, **extra):
     """markdown-exec's runner of a python fence, in its chain, strict, cached if asked."""
     if session not in _chains:  # the chain's first fence in this build: a fresh namespace
         _formatter()._sessions_globals.pop(session, None)

@@ -73,7 +73,7 @@ class KaTeX:
         missing = list(dict.fromkeys(f for f in formulas if f not in self._done))
         if missing:
             start = time.perf_counter()
-            self._done.update(zip(missing, self._ask(missing)))
+            self._done.update(zip(missing, self._ask(missing), strict=True))
             self.seconds += time.perf_counter() - start
         return [self._done[formula] for formula in formulas]
 
@@ -192,7 +192,8 @@ def _formula(tex: str, display: bool, result: dict, where: str) -> str:
         log.warning("KaTeX, on %s, in %r: %s", where, tex, warning)
     if "error" in result:
         log.warning("KaTeX cannot typeset %r on %s: %s", tex, where, result["error"])
-        return f'<span class="katex-error" title="{html.escape(result["error"])}">{html.escape(tex)}</span>'
+        title = html.escape(result["error"])
+        return f'<span class="katex-error" title="{title}">{html.escape(tex)}</span>'
     return result["html"]
 
 

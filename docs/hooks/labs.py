@@ -54,10 +54,10 @@ import nbformat
 import takehome
 from bs4 import BeautifulSoup, Comment  # nbconvert's own dependency
 from mkdocs.exceptions import PluginError
-from nbclient import NotebookClient
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
+from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
 LABS = "labs/"
 TIMEOUT = 300  # seconds per cell; a lab's cells run in seconds

@@ -237,7 +237,7 @@ def attach_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         attachments = {}
 
-        def attach(match):
+        def attach(match, attachments=attachments):
             name = f"figure-{len(attachments) + 1}.svg"
             svg = base64.b64encode(match[1].encode()).decode("ascii")
             attachments[name] = {"image/svg+xml": svg}

@@ -53,7 +53,7 @@ def build_info(root: Path) -> dict | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     seconds = int(os.environ.get("SOURCE_DATE_EPOCH") or seconds)
-    date = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%d %B %Y")
+    date = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%d %B %Y")
     return {"commit": commit, "date": date}
 
 

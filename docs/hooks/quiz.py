@@ -226,7 +226,8 @@ def choice(
         body = option if str(option).startswith(_FIGURE) else f"<span>{_text(option)}</span>"
         # The letter names the option for a screen reader even when its text is all math.
         items.append(
-            f'<li><label class="mvc-quiz-option"><input type="radio" name="quiz-{key}" value="{i}"> '
+            f'<li><label class="mvc-quiz-option">'
+            f'<input type="radio" name="quiz-{key}" value="{i}"> '
             f'<span class="mvc-quiz-letter">{_LETTERS[i]}</span> {body}</label></li>'
         )
     grid = " mvc-quiz-grid" if figures else ""
@@ -261,7 +262,8 @@ def numeric(key: str, prompt: str, answer: float, *, tol: float, solution: str) 
 
     Examples
     --------
-    >>> page = numeric("root", "Give the square root of 2.", 2**0.5, tol=1e-3, solution="It is 1.414...")
+    >>> page = numeric("root", "Give the square root of 2.", 2**0.5, tol=1e-3,
+    ...                solution="It is 1.414...")
     >>> keys(page)["root"]["tol"], "within ±0.001" in page
     (0.001, True)
     """
