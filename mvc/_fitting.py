@@ -92,14 +92,22 @@ def _gain(actual: float, predicted: float, rounding: float) -> float:
     return actual / predicted if predicted > 0 else 0.0
 
 
-def _actual_fall(lin: Linearisation, residuals) -> float:
+def _actual_fall(lin: Linearisation, residuals: Residuals | None) -> float:
     """The fall of chi^2 at the trial, as a fraction of chi^2: at most 1; -1 if it rose tenfold."""
     if residuals is None or not 0.1 * residuals.norm < lin.r_norm:
         return -1.0
     return 1 - (residuals.norm / lin.r_norm) ** 2
 
 
-def _new_radius(radius, length, gain, actual, lam, lin, first: bool) -> float:
+def _new_radius(
+    radius: float,
+    length: float,
+    gain: float,
+    actual: float,
+    lam: float,
+    lin: Linearisation,
+    first: bool,
+) -> float:
     """MINPACK's update of the trust radius: shrink after a poor prediction, grow after a good
     one. The first radius is at most the first step's length."""
     radius = min(radius, length) if first else radius
@@ -317,7 +325,7 @@ def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | No
 
 
 def _not_finite(
-    problem: Problem, p: np.ndarray, residuals, n_iter: int, history: list
+    problem: Problem, p: np.ndarray, residuals: Residuals, n_iter: int, history: list
 ) -> FitResult:
     """The result at `p`, where the model is finite but its Jacobian is not."""
     r_norm = residuals.norm

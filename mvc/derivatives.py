@@ -13,6 +13,7 @@ one fixed step per axis.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -201,7 +202,7 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     """Central differences at steps found by `mvc._adaptive.central_search`, element-wise."""
     flat = x.ravel()
 
-    def row(h: np.ndarray):
+    def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         hi, lo = flat + h, flat - h
         f_hi, f_lo = (
             _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
@@ -216,7 +217,7 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     return search.best.reshape(x.shape)
 
 
-def _check_search(search, x: np.ndarray) -> None:
+def _check_search(search: Any, x: np.ndarray) -> None:
     """Raise where the search found no derivative: f never finite, or estimates that never agree."""
     if not np.all(search.finite):
         k = int(np.argmin(search.finite))
@@ -472,8 +473,8 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 # --8<-- [start:jacobian]
 def _jacobian(
     f: Callable,
-    x,
-    h,
+    x: float | np.ndarray,
+    h: float | np.ndarray | None,
     method: str,
     shape: tuple[int, ...] | None,
 ) -> np.ndarray:
@@ -544,7 +545,9 @@ def _second_differences(
     # --8<-- [end:hessian]
 
 
-def _along_pairs(x: np.ndarray, step: np.ndarray, i, j) -> Iterator[np.ndarray]:
+def _along_pairs(
+    x: np.ndarray, step: np.ndarray, i: np.ndarray, j: np.ndarray
+) -> Iterator[np.ndarray]:
     """x + step_i e_i + step_j e_j for each pair (i, j), one new array at a time."""
     for a, b in zip(i, j, strict=True):
         point = x.copy()

@@ -14,10 +14,11 @@ backpropagation: the multivariate chain rule, applied from the output back.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mvc._validation import as_choice, as_int, as_layer_sizes, as_matrix, as_positive_real, as_rng
 
@@ -117,7 +118,13 @@ class Network:
     (2, 3)
     """
 
-    def __init__(self, sizes, *, activation: str = "sigmoid", rng=None) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        *,
+        activation: str = "sigmoid",
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         self.sizes = as_layer_sizes(sizes, "sizes")
         self.activation = as_choice(activation, "activation", ACTIVATIONS)
         self.rng = as_rng(rng, "rng")
@@ -131,7 +138,7 @@ class Network:
 
     # --- the forward pass ------------------------------------------------------------
 
-    def forward(self, x) -> np.ndarray:
+    def forward(self, x: ArrayLike) -> np.ndarray:
         r"""The network's output $a^{(L)}$ for the inputs `x`.
 
         Parameters
@@ -165,7 +172,7 @@ class Network:
         """
         return self._layers(self._inputs(x))[1][-1]
 
-    def layers(self, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def layers(self, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""Every weighted sum $z^{(n)}$ and activation $a^{(n)}$ of the forward pass.
 
         Parameters
@@ -213,7 +220,7 @@ class Network:
 
     # --- the cost and its gradients --------------------------------------------------
 
-    def cost(self, x, y) -> float:
+    def cost(self, x: ArrayLike, y: ArrayLike) -> float:
         r"""The mean squared cost $C = \lVert a^{(L)} - y \rVert^2 / N$.
 
         Parameters
@@ -257,7 +264,7 @@ class Network:
         error = self._layers(x)[1][-1] - y
         return float(np.vdot(error, error)) / x.shape[1]
 
-    def gradients(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def gradients(self, x: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""The gradients of the cost with respect to every weight and bias: backpropagation.
 
         Parameters
@@ -329,7 +336,14 @@ class Network:
     # --- training --------------------------------------------------------------------
 
     def train(
-        self, x, y, *, lr: float, iterations: int, noise: float = 0.0, rng=None
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        lr: float,
+        iterations: int,
+        noise: float = 0.0,
+        rng: int | np.random.Generator | None = None,
     ) -> np.ndarray:
         r"""Train in place by steepest descent, $W \leftarrow W - \mathrm{lr}\,\nabla_W C$.
 
@@ -394,7 +408,15 @@ class Network:
         with np.errstate(all="ignore"):  # an overflow ends the history, not in a warning
             return self._descend(x, y, lr, iterations, noise, rng)
 
-    def _descend(self, x, y, lr, iterations, noise, rng) -> np.ndarray:
+    def _descend(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        lr: float,
+        iterations: int,
+        noise: float,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         """The training loop of `train`, on checked input: no checks or copies per step."""
         params = self.weights + self.biases  # the arrays themselves, updated in place
         history = np.empty(iterations + 1)
@@ -412,12 +434,12 @@ class Network:
 
     # --- input checks ----------------------------------------------------------------
 
-    def _inputs(self, x) -> np.ndarray:
+    def _inputs(self, x: ArrayLike) -> np.ndarray:
         """`x` checked: shape (n₀, N), finite."""
         n = self.sizes[0]
         return as_matrix(x, "x", (n, None), f"for a network with {_count(n, 'input')}")
 
-    def _data(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+    def _data(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """`x` and `y` checked: shapes (n₀, N) and (n_L, N), finite."""
         x = self._inputs(x)
         n, N = self.sizes[-1], x.shape[1]

@@ -110,7 +110,9 @@ STYLE: dict[Any, Any] = {  # keys are rcParams' names (matplotlib types them as 
 }
 
 
-def figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs):
+def figure(
+    nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs: Any
+) -> tuple[Figure, Any]:
     """A figure in the site's style, and its axes.
 
     Parameters
@@ -229,7 +231,7 @@ def _rounded(svg: str) -> str:
     """`svg` with the coordinates of its drawing to 1/100 pt (a hundredth of a pixel
     or so, far below what a screen shows), so pages stay small."""
 
-    def shorten(match):
+    def shorten(match: re.Match[str]) -> str:
         return re.sub(r"(\d\.\d\d)\d+", r"\1", match[0])
 
     return re.sub(r'\s(?:d|x|y|transform)="[^"]*"', shorten, svg)

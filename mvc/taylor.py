@@ -653,14 +653,16 @@ def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Approximatio
     return approximation
 
 
-def _value(f: Callable, point: np.ndarray, scalar: bool, shape) -> np.ndarray:
+def _value(
+    f: Callable, point: np.ndarray, scalar: bool, shape: tuple[int, ...] | None
+) -> np.ndarray:
     """f(x0), checked: a finite number or 1-D array (exactly a number with ``shape=()``)."""
     with np.errstate(all="ignore"):
         value = f(point.item() if scalar else point)
     return check_vector_values(value, shape, "`f` at `x0`").astype(np.float64)
 
 
-def _displacement(x, x0: np.ndarray, scalar: bool) -> np.ndarray:
+def _displacement(x: Any, x0: np.ndarray, scalar: bool) -> np.ndarray:
     """x - x0 with the n variables on the last axis (a new axis of 1 for a scalar x0)."""
     x = as_real_array(x, "x")
     if scalar:
@@ -673,7 +675,7 @@ def _displacement(x, x0: np.ndarray, scalar: bool) -> np.ndarray:
     return x - x0
 
 
-def _shaped(y: np.ndarray):
+def _shaped(y: np.ndarray) -> Any:
     """A float for one point of a scalar function, else the array."""
     y = np.asarray(y, dtype=np.float64)
     return float(y) if y.ndim == 0 else y

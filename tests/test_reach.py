@@ -64,7 +64,7 @@ def test_the_site_serves_the_wheel_of_this_checkout(site):
         names = wheel.namelist()
         meta = wheel.read(f"{takehome.wheel_name().split('-py3')[0]}.dist-info/METADATA").decode()
         dates = {info.date_time for info in wheel.infolist()}
-    for expected in ("mvc/__init__.py", "mvc/derivatives.py", "mvc/data/nist/Misra1a.dat",
+    for expected in ("mvc/__init__.py", "mvc/py.typed", "mvc/derivatives.py", "mvc/data/nist/Misra1a.dat",
                      "mvc/data/benchmarks.json"):
         assert expected in names
     assert not [n for n in names if n.endswith("quiz.py")], "site code is not part of mvc"
