@@ -59,8 +59,8 @@ settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile("repeatable")  # --hypothesis-profile=explore overrides it
 
-from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
-from pytest_markdown_docs.plugin import (  # noqa: E402
+from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402  after MPLBACKEND, sys.path
+from pytest_markdown_docs.plugin import (  # noqa: E402  as above
     MarkdownDocstringCodeModule,
 )
 
@@ -80,8 +80,9 @@ def included_source(fence: str) -> str | None:
     for match in matches:
         text = (_ROOT / match["file"]).read_text(encoding="utf8")
         if match["section"]:
+            name = match["section"]
             section = re.search(
-                rf"--8<-- \[start:{match['section']}\]\n(.*?)\n[^\n]*--8<-- \[end:{match['section']}\]",
+                rf"--8<-- \[start:{name}\]\n(.*?)\n[^\n]*--8<-- \[end:{name}\]",
                 text,
                 re.S,
             )
@@ -128,7 +129,9 @@ def _chain_digest():
     """docs/hooks/fences.py's chain_digest: the key the build records a chain under."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("fences_hook", _ROOT / "docs" / "hooks" / "fences.py")
+    spec = importlib.util.spec_from_file_location(
+        "fences_hook", _ROOT / "docs" / "hooks" / "fences.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.chain_digest
@@ -177,8 +180,12 @@ def python_fences(text: str) -> list[int]:
     for number, line in enumerate(text.splitlines(), 1):
         match = _FENCE.match(line)
         if closing is not None:
-            if match and match["mark"][0] == closing[0] and len(match["mark"]) >= len(closing) \
-                    and not match["info"].strip():
+            if (
+                match
+                and match["mark"][0] == closing[0]
+                and len(match["mark"]) >= len(closing)
+                and not match["info"].strip()
+            ):
                 closing = None
             continue
         if match:
@@ -215,8 +222,12 @@ def pytest_sessionfinish(session, exitstatus):
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller checks
         config.workeroutput["markdown_files"] = sorted(_markdown_files)
         return
-    if config.option.keyword or config.option.markexpr or config.option.collectonly \
-            or session.testsfailed:
+    if (
+        config.option.keyword
+        or config.option.markexpr
+        or config.option.collectonly
+        or session.testsfailed
+    ):
         return
     missing = []
     for path in sorted(_markdown_files):

@@ -11,6 +11,7 @@ the ``plot`` extra). ``import mvc`` then ``mvc.datasets.heights()`` works, as do
 """
 
 import importlib
+from types import ModuleType
 
 from mvc.autodiff import Value
 from mvc.derivatives import derivative, gradient, hessian, jacobian
@@ -46,12 +47,12 @@ __all__ = [
     "taylor_polynomial",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _SUBMODULES = ("datasets", "plotting")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> ModuleType:
     """Import `mvc.datasets` and `mvc.plotting` when first named (PEP 562, as numpy does)."""
     if name in _SUBMODULES:
         return importlib.import_module(f"mvc.{name}")

@@ -90,7 +90,7 @@ class _Search:
 
     # --- going down: extrapolate, keep the best, stop when rounding wins -----------------
 
-    def _down(self, active, D, rho, ok) -> None:
+    def _down(self, active: np.ndarray, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
         fresh = active & ok
         T, raw = self._extrapolate(active, fresh, D)
         err = np.maximum(raw, 2 * rho)  # no estimate is better than the rounding of D
@@ -108,7 +108,9 @@ class _Search:
         self.phase = np.where(stop, 2, self.phase)
         self.h = np.where(active & ~stop, self.h / SHRINK, self.h)
 
-    def _extrapolate(self, active, fresh, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _extrapolate(
+        self, active: np.ndarray, fresh: np.ndarray, D: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Add D(h) to the Richardson table where `fresh`: the best T and its error estimate.
 
         The error of T_{k,j} is estimated as its distance from T_{k,j-1} and T_{k-1,j-1}
@@ -132,7 +134,7 @@ class _Search:
 
     # --- going up: when the first step was too short for f to change --------------------
 
-    def _grow(self, second, D, rho) -> bool:
+    def _grow(self, second: np.ndarray, D: np.ndarray, rho: np.ndarray) -> bool:
         """After the first two rows: go up if they agree to rounding and rounding still matters.
 
         That happens where f barely changes over |x|/8 (e^x at x = 1e-12): the step is
@@ -146,7 +148,7 @@ class _Search:
         self.h = np.where(grow, longer, self.h)
         return bool(np.any(grow))
 
-    def _up(self, active, D, rho, ok) -> None:
+    def _up(self, active: np.ndarray, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
         """Grow the step (see `_growth`) while the estimate agrees with the last to rounding.
 
         Then go down again, from the first step where f changed (or was not finite).

@@ -49,7 +49,9 @@ def _flat(lin: Linearisation, tol: float) -> bool:
     return lin.r_norm == 0 or lin.decrement <= max(tol, np.sqrt(EPS)) + lin.noise
 
 
-def levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_iter: int) -> FitResult:
+def levenberg_marquardt(
+    problem: Problem, lin: Linearisation, tol: float, max_iter: int
+) -> FitResult:
     p, history = lin.p, [lin.p]
     radius = RADIUS * (norm(lin.D * p) or 1.0)
     for k in range(1, max_iter + 1):
@@ -68,13 +70,16 @@ def levenberg_marquardt(problem: Problem, lin: Linearisation, tol: float, max_it
         # --8<-- [end:lm-step]
         if np.all(np.abs(step) <= EPS * np.abs(p)):  # no step changes the parameters any more
             return _verdict(problem, lin, k - 1, history, tol, NO_STEP)
-        if gain >= ACCEPT:  # chi^2 fell by a fair share of what the linear model promised
+        # chi^2 fell by a fair share of what the linear model promised (so r is finite)
+        if gain >= ACCEPT and residuals is not None:
             new = linearise(problem, p + step, residuals, lin.D)
             if new is None:
                 return _not_finite(problem, p + step, residuals, k, history)
             lin, p = new, p + step
             if lam == 0 and _small_step(step, p, tol):
-                return _verdict(problem, lin, k, history + [p], tol, small_step(tol, "Gauss–Newton "))
+                return _verdict(
+                    problem, lin, k, history + [p], tol, small_step(tol, "Gauss–Newton ")
+                )
         history.append(p)
     return _finish(problem, lin, False, max_iter, history, _max_iter_reached(max_iter))
 
@@ -87,14 +92,22 @@ def _gain(actual: float, predicted: float, rounding: float) -> float:
     return actual / predicted if predicted > 0 else 0.0
 
 
-def _actual_fall(lin: Linearisation, residuals) -> float:
+def _actual_fall(lin: Linearisation, residuals: Residuals | None) -> float:
     """The fall of chi^2 at the trial, as a fraction of chi^2: at most 1; -1 if it rose tenfold."""
     if residuals is None or not 0.1 * residuals.norm < lin.r_norm:
         return -1.0
     return 1 - (residuals.norm / lin.r_norm) ** 2
 
 
-def _new_radius(radius, length, gain, actual, lam, lin, first: bool) -> float:
+def _new_radius(
+    radius: float,
+    length: float,
+    gain: float,
+    actual: float,
+    lam: float,
+    lin: Linearisation,
+    first: bool,
+) -> float:
     """MINPACK's update of the trust radius: shrink after a poor prediction, grow after a good
     one. The first radius is at most the first step's length."""
     radius = min(radius, length) if first else radius
@@ -118,17 +131,29 @@ def gauss_newton(problem: Problem, lin: Linearisation, tol: float, max_iter: int
     p, history = lin.p, [lin.p]
     for k in range(1, max_iter + 1):
         if lin.singular:
-            return _finish(problem, lin, False, k - 1, history,
-                           "The Jacobian is singular: Gauss–Newton has no unique step, and the"
-                           " uncertainties are infinite.")
+            return _finish(
+                problem,
+                lin,
+                False,
+                k - 1,
+                history,
+                "The Jacobian is singular: Gauss–Newton has no unique step, and the"
+                " uncertainties are infinite.",
+            )
         if _flat(lin, tol):
             return _verdict(problem, lin, k - 1, history, tol, FLAT)
         step = gauss_newton_step(lin)  # the minimum of the linearised model
         residuals = problem.residuals(p + step)
         new = None if residuals is None else linearise(problem, p + step, residuals, lin.D)
         if new is None:
-            return _finish(problem, lin, False, k - 1, history,
-                           f"Diverged: the model or its Jacobian is not finite after step {k}.")
+            return _finish(
+                problem,
+                lin,
+                False,
+                k - 1,
+                history,
+                f"Diverged: the model or its Jacobian is not finite after step {k}.",
+            )
         lin, p = new, p + step
         history.append(p)
         if _small_step(step, p, tol):
@@ -156,15 +181,27 @@ def steepest_descent(
             step = _line_search(problem, lin)
         # --8<-- [end:steepest]
         if not np.all(np.isfinite(step)):
-            return _finish(problem, lin, False, k - 1, history,
-                           f"Diverged: step {k} is not finite; try a smaller `lr`.")
+            return _finish(
+                problem,
+                lin,
+                False,
+                k - 1,
+                history,
+                f"Diverged: step {k} is not finite; try a smaller `lr`.",
+            )
         if _small_step(step, p, tol):
             why = small_step(tol, "") if np.any(step) else NO_DESCENT
             return _verdict(problem, lin, k - 1, history, tol, why, CRAWLING)
         residuals = problem.residuals(p + step)
         if residuals is None:
-            return _finish(problem, lin, False, k - 1, history,
-                           f"Diverged: the model is not finite after step {k}; try a smaller `lr`.")
+            return _finish(
+                problem,
+                lin,
+                False,
+                k - 1,
+                history,
+                f"Diverged: the model is not finite after step {k}; try a smaller `lr`.",
+            )
         new = linearise(problem, p + step, residuals, lin.D)
         if new is None:
             return _not_finite(problem, p + step, residuals, k, history)
@@ -190,15 +227,21 @@ def _line_search(problem: Problem, lin: Linearisation) -> np.ndarray:
 FLAT = "the linearised model promises no further fall of chi^2"
 NO_STEP = "no step, however short, lowers chi^2 any further"
 NO_DESCENT = "no step down the gradient lowers chi^2"
-CRAWLING = (" Steepest descent is crawling: down the gradient, chi^2 no longer falls by steps"
-            " it can resolve (parameters of very different scales make a narrow valley); try"
-            " method='lm'.")
-NOT_DOWNHILL = (" The search cannot go downhill: the Jacobian does not describe the model here"
-                " (is the model smooth?).")
+CRAWLING = (
+    " Steepest descent is crawling: down the gradient, chi^2 no longer falls by steps"
+    " it can resolve (parameters of very different scales make a narrow valley); try"
+    " method='lm'."
+)
+NOT_DOWNHILL = (
+    " The search cannot go downhill: the Jacobian does not describe the model here"
+    " (is the model smooth?)."
+)
 NOT_FINITE = "The Jacobian is not finite at the last step."
-SINGULAR = (" The Jacobian is singular here: chi^2 does not depend on some combination of the"
-            " parameters (one may be running off to infinity), so they are not determined and"
-            " their uncertainties are infinite.")
+SINGULAR = (
+    " The Jacobian is singular here: chi^2 does not depend on some combination of the"
+    " parameters (one may be running off to infinity), so they are not determined and"
+    " their uncertainties are infinite."
+)
 
 
 def small_step(tol: float, kind: str) -> str:
@@ -209,27 +252,54 @@ def _max_iter_reached(max_iter: int) -> str:
     return f"Reached max_iter = {max_iter} iterations."
 
 
-def _verdict(problem: Problem, lin: Linearisation, n_iter: int, history: list, tol: float,
-             why: str, hint: str = NOT_DOWNHILL) -> FitResult:
-    """The result of a fit that stopped for reason `why`: converged only if chi^2 is at a minimum."""
-    checked, note = lin, ""
+def _verdict(
+    problem: Problem,
+    lin: Linearisation,
+    n_iter: int,
+    history: list,
+    tol: float,
+    why: str,
+    hint: str = NOT_DOWNHILL,
+) -> FitResult:
+    """The result of a fit that stopped for reason `why`: converged only if chi^2 is at a
+    minimum."""
+    checked: Linearisation | None = lin
+    note = ""
     if problem.jac is not None and lin.r_norm > 0:  # judge with the model's own slope too
         checked, note = _check_jac(problem, lin)
     if lin.r_norm == 0:
-        return _finish(problem, lin, True, n_iter, history,
-                       "Converged: chi^2 = 0, the model passes through every point.")
+        return _finish(
+            problem,
+            lin,
+            True,
+            n_iter,
+            history,
+            "Converged: chi^2 = 0, the model passes through every point.",
+        )
     if lin.singular:
         return _finish(problem, lin, False, n_iter, history, f"Stalled: {why}.{SINGULAR}")
     if checked is not None and checked.at_minimum(tol):
         how = "" if why == FLAT else f"; {why}"
-        return _finish(problem, lin, True, n_iter, history,
-                       f"Converged: chi^2 is at a minimum (its linearisation promises a fall below "
-                       f"tol = {tol:g} of chi^2, or below rounding){how}.{note}")
+        return _finish(
+            problem,
+            lin,
+            True,
+            n_iter,
+            history,
+            f"Converged: chi^2 is at a minimum (its linearisation promises a fall below "
+            f"tol = {tol:g} of chi^2, or below rounding){how}.{note}",
+        )
     promised = 100 * (lin.decrement if checked is None else checked.decrement) ** 2
     hint = "" if note else hint  # the note on `jac` says what is wrong
-    return _finish(problem, lin, False, n_iter, history,
-                   f"Not converged: {why}, yet chi^2 is not at a minimum: its linearisation "
-                   f"promises a fall of {promised:.2g}% of chi^2.{note}{hint}")
+    return _finish(
+        problem,
+        lin,
+        False,
+        n_iter,
+        history,
+        f"Not converged: {why}, yet chi^2 is not at a minimum: its linearisation "
+        f"promises a fall of {promised:.2g}% of chi^2.{note}{hint}",
+    )
 
 
 def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | None, str]:
@@ -238,44 +308,76 @@ def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | No
     problem.central_differences(lin.p, M[:, :-1])
     own = factorise(problem, lin.p, Residuals(lin.r, lin.f, lin.r_norm), M, lin.D, True)
     if own is None:
-        return None, " The model's slope by central differences is not finite, so `jac` is unchecked."
-    differences = column_norms(own.A - lin.A) / np.maximum(column_norms(own.A), np.finfo(float).tiny)
+        return (
+            None,
+            " The model's slope by central differences is not finite, so `jac` is unchecked.",
+        )
+    differences = column_norms(own.A - lin.A) / np.maximum(
+        column_norms(own.A), np.finfo(float).tiny
+    )
     worst = int(np.argmax(differences))
     if differences[worst] <= JAC_AGREEMENT:
         return own, ""
-    return own, (f" `jac` does not describe the model: its column {worst} differs from the "
-                 f"model's own slope (central differences) by {100 * differences[worst]:.3g}%.")
+    return own, (
+        f" `jac` does not describe the model: its column {worst} differs from the "
+        f"model's own slope (central differences) by {100 * differences[worst]:.3g}%."
+    )
 
 
-def _not_finite(problem: Problem, p: np.ndarray, residuals, n_iter: int, history: list) -> FitResult:
+def _not_finite(
+    problem: Problem, p: np.ndarray, residuals: Residuals, n_iter: int, history: list
+) -> FitResult:
     """The result at `p`, where the model is finite but its Jacobian is not."""
     r_norm = residuals.norm
     chi2 = scaled_square(r_norm, problem.log2_scale)
     covariance = np.full((p.size, p.size), np.inf)
-    return FitResult(p.copy(), np.diag(covariance).copy(), covariance, chi2, problem.y.size - p.size,
-                     False, n_iter, np.array(history + [p]),
-                     NOT_FINITE + " The uncertainties are infinite." + _range_note(problem, r_norm))
+    return FitResult(
+        p.copy(),
+        np.diag(covariance).copy(),
+        covariance,
+        chi2,
+        problem.y.size - p.size,
+        False,
+        n_iter,
+        np.array(history + [p]),
+        NOT_FINITE + " The uncertainties are infinite." + _range_note(problem, r_norm),
+    )
 
 
-def _finish(problem: Problem, lin: Linearisation, converged: bool, n_iter: int, history: list,
-            message: str) -> FitResult:
-    """The FitResult at `lin.p`: chi^2, and the covariance (AᵀA)⁻¹, scaled if sigma was not given."""
+def _finish(
+    problem: Problem, lin: Linearisation, converged: bool, n_iter: int, history: list, message: str
+) -> FitResult:
+    """The FitResult at `lin.p`: chi^2, and the covariance (AᵀA)⁻¹, scaled if sigma was not
+    given."""
     p, dof = lin.p, problem.y.size - lin.p.size
     chi2 = scaled_square(lin.r_norm, problem.log2_scale)
     message += _range_note(problem, lin.r_norm)
     if lin.singular:
         covariance = np.full((p.size, p.size), np.inf)
         if converged:
-            converged, message = False, "Stalled: " + message[len("Converged: "):]
+            converged, message = False, "Stalled: " + message[len("Converged: ") :]
         if "singular" not in message:
             message += SINGULAR
         uncertainties = np.diag(covariance).copy()
     else:
         M = (lin.Vt.T / lin.s) / lin.D[:, None]  # (AᵀA)⁻¹ = M Mᵀ, in scaled units
-        M = np.ldexp(M, -problem.log2_scale) if problem.sigma_given else M * (lin.r_norm / np.sqrt(dof))
+        M = (
+            np.ldexp(M, -problem.log2_scale)
+            if problem.sigma_given
+            else M * (lin.r_norm / np.sqrt(dof))
+        )
         covariance, uncertainties = M @ M.T, np.array([norm(row) for row in M])
-    return FitResult(p.copy(), uncertainties, covariance, chi2, dof, converged, n_iter,
-                     np.array(history), message)
+    return FitResult(
+        p.copy(),
+        uncertainties,
+        covariance,
+        chi2,
+        dof,
+        converged,
+        n_iter,
+        np.array(history),
+        message,
+    )
 
 
 def _range_note(problem: Problem, r_norm: float) -> str:
@@ -284,5 +386,7 @@ def _range_note(problem: Problem, r_norm: float) -> str:
     if r_norm == 0 or (0 < chi2 < np.inf and chi2 >= np.finfo(float).tiny):
         return ""
     shown = "inf" if chi2 == np.inf else f"{chi2:g}"
-    return (f" chi^2 = {decimal(r_norm, problem.log2_scale)} is beyond the range of a float, so "
-            f"it is reported as {shown}.")
+    return (
+        f" chi^2 = {decimal(r_norm, problem.log2_scale)} is beyond the range of a float, so "
+        f"it is reported as {shown}."
+    )

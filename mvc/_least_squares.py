@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -163,7 +163,8 @@ class Problem:
         return Residuals(r, f, size) if np.isfinite(size) else None
 
     def jacobian(self, p: np.ndarray, out: np.ndarray) -> None:
-        r"""$\tilde A = \partial \tilde y / \partial a$ at `p` into `out`, ``(N, n)``; may be inf."""
+        r"""$\tilde A = \partial \tilde y / \partial a$ at `p` into `out`, ``(N, n)``; may be
+        inf."""
         if self.jac is None:
             return self.central_differences(p, out)
         J = np.asarray(self.call(self.jac, p), dtype=np.float64)
@@ -174,7 +175,8 @@ class Problem:
             self.scale(out[:, k])
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
-        r"""The Jacobian into `out` by central differences, the relative step $\epsilon^{1/3} |a_k|$."""
+        r"""The Jacobian into `out` by central differences, the relative step
+        $\epsilon^{1/3} |a_k|$."""
         for k in range(p.size):
             up, down = p.copy(), p.copy()
             h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
@@ -213,7 +215,8 @@ class Linearisation:
 
     @property
     def decrement(self) -> float:
-        r"""$\sqrt{\text{the fall of } \chi^2 \text{ the linear model promises} / \chi^2}$, in [0, 1]."""
+        r"""$\sqrt{\text{the fall of } \chi^2 \text{ the linear model promises} / \chi^2}$,
+        in [0, 1]."""
         return float(norm(self.c))
 
     @property
@@ -236,8 +239,9 @@ def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisat
     return factorise(problem, p, residuals, M, D_before, problem.jac is None)
 
 
-def factorise(problem: Problem, p, residuals: Residuals, M, D_before, by_differences: bool
-              ) -> Linearisation | None:
+def factorise(
+    problem: Problem, p, residuals: Residuals, M, D_before, by_differences: bool
+) -> Linearisation | None:
     """The linearisation at `p` whose Jacobian (`by_differences` or exact) fills all but the
     last column of `M`: one factorisation. None if the Jacobian is not finite."""
     A = M[:, :-1]
@@ -261,9 +265,10 @@ def triangular_factor(M: np.ndarray) -> np.ndarray:
     n = M.shape[1]
     whole = M.shape[0] // BLOCK * BLOCK
     if whole > 4 * BLOCK and BATCHED_QR:  # factorise the blocks, then their stacked R's
-        blocks = np.linalg.qr(M[:whole].reshape(-1, BLOCK, n), mode="r")
+        # mode="r" returns R alone (numpy's stubs say a QRResult for stacks)
+        blocks = cast(np.ndarray, np.linalg.qr(M[:whole].reshape(-1, BLOCK, n), mode="r"))
         M = np.vstack([blocks.reshape(-1, n), M[whole:]])
-    R = np.linalg.qr(M, mode="r")
+    R = cast(np.ndarray, np.linalg.qr(M, mode="r"))
     return np.vstack([R, np.zeros((n - R.shape[0], n))]) if R.shape[0] < n else R
 
 
@@ -284,7 +289,7 @@ def trust_region_step(lin: Linearisation, radius: float) -> tuple[np.ndarray, fl
     radius = radius / lin.r_norm
     z = _damped(s, c, 0.0)
     if not norm(z) <= 1.1 * radius:  # too long: find the damping that makes |z| = radius
-        low, high = 0.0, norm(s * c) / radius  # |z(high)| <= radius
+        low, high = 0.0, float(norm(s * c) / radius)  # |z(high)| <= radius
         for _ in range(60):
             length = norm(z)
             if lam > 0 and abs(length - radius) <= 0.1 * radius:

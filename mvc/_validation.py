@@ -165,7 +165,7 @@ def as_in_interval(x: Any, name: str, lo: float, hi: float) -> np.ndarray:
 def as_broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
     """Broadcast the named arrays to one shape, or raise `ValueError` naming them."""
     try:
-        return np.broadcast_arrays(*arrays.values())
+        return list(np.broadcast_arrays(*arrays.values()))
     except ValueError:
         shapes = ", ".join(f"`{name}` {np.shape(a)}" for name, a in arrays.items())
         raise ValueError(f"{shapes}: the shapes must be equal or broadcast together.") from None
@@ -262,7 +262,7 @@ def as_matrix(x: Any, name: str, shape: tuple[int, int | None], why: str) -> np.
     ``"`x` must have shape (1, N) for a network with 1 input, got (100,)."``.
     """
     arr = as_real_array(x, name)
-    wrong = [want is not None and got != want for got, want in zip(arr.shape, shape)]
+    wrong = [want is not None and got != want for got, want in zip(arr.shape, shape, strict=False)]
     if arr.ndim != 2 or any(wrong):
         shown = "(" + ", ".join("N" if n is None else str(n) for n in shape) + ")"
         raise ValueError(f"`{name}` must have shape {shown} {why}, got {arr.shape}.")
@@ -420,7 +420,7 @@ def as_operand(value: Any, op: str) -> float:
     where = "`Value ** k`: `k`" if op == "**" else f"`Value {op} other`: `other`"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where} must be a Value or a real number, got {_show(value)}.")
-    if not np.isfinite(value):
+    if not np.isfinite(value):  # type: ignore[call-overload]  # numpy's stubs: no numbers.Real
         raise ValueError(f"{where} must be finite, got {_show(float(value))}.")
     return float(value)
 

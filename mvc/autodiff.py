@@ -120,6 +120,7 @@ class Value:
 
         def _backward():
             self.grad += slope * out.grad
+
         out._backward = _backward
         return out
 
@@ -217,8 +218,13 @@ def _finite(data: float, op: str, inputs: tuple) -> float:
     data = float(data)
     if not math.isfinite(data):
         u = [repr(value.data) for value in inputs]
-        shown = (f"{u[0]} {op} {u[1]}" if op in ("+", "*") else
-                 f"{u[0]} ** {op[2:]}" if op.startswith("**") else f"{op}({u[0]})")
+        shown = (
+            f"{u[0]} {op} {u[1]}"
+            if op in ("+", "*")
+            else f"{u[0]} ** {op[2:]}"
+            if op.startswith("**")
+            else f"{op}({u[0]})"
+        )
         raise ValueError(
             f"{shown} overflows: the result is beyond the largest float, about "
             f"{sys.float_info.max:.1e}."

@@ -69,16 +69,40 @@ def heart(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
     n = as_int(n, "n", minimum=1)
     t = np.arange(n) * (1 / n)  # the course's arange(0, 1, 1/n), but always n points
     angle = 2 * np.pi * t
-    y = np.array([
-        16 * np.sin(angle) ** 3,
-        13 * np.cos(angle) - 5 * np.cos(2 * angle) - 2 * np.cos(3 * angle) - np.cos(4 * angle),
-    ]) / 20
+    y = (
+        np.array(
+            [
+                16 * np.sin(angle) ** 3,
+                13 * np.cos(angle)
+                - 5 * np.cos(2 * angle)
+                - 2 * np.cos(3 * angle)
+                - np.cos(4 * angle),
+            ]
+        )
+        / 20
+    )
     return t.reshape(1, n), (y + 1) / 2
 
 
 #: The course's histogram of heights: the 16 bins between 160 and 200 cm that hold data.
-_HEIGHT_COUNTS = [0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113, 0.091,
-                  0.105, 0.050, 0.018, 0.018, 0.018, 0.001]
+_HEIGHT_COUNTS = [
+    0.031,
+    0.013,
+    0.023,
+    0.064,
+    0.065,
+    0.126,
+    0.132,
+    0.127,
+    0.113,
+    0.091,
+    0.105,
+    0.050,
+    0.018,
+    0.018,
+    0.018,
+    0.001,
+]
 
 
 def heights() -> tuple[np.ndarray, np.ndarray]:
@@ -115,8 +139,11 @@ def _exp3(x, b1, b2, b3, b4, b5, b6):
 
 
 def _gauss(x, b1, b2, b3, b4, b5, b6, b7, b8):
-    return (b1 * np.exp(-b2 * x) + b3 * np.exp(-((x - b4) ** 2) / b5**2)
-            + b6 * np.exp(-((x - b7) ** 2) / b8**2))
+    return (
+        b1 * np.exp(-b2 * x)
+        + b3 * np.exp(-((x - b4) ** 2) / b5**2)
+        + b6 * np.exp(-((x - b7) ** 2) / b8**2)
+    )
 
 
 def _cubic_over_cubic(x, b1, b2, b3, b4, b5, b6, b7):
@@ -129,9 +156,15 @@ def _chwirut(x, b1, b2, b3):
 
 def _enso(x, b1, b2, b3, b4, b5, b6, b7, b8, b9):
     w = 2 * np.pi * x
-    return (b1 + b2 * np.cos(w / 12) + b3 * np.sin(w / 12)
-            + b5 * np.cos(w / b4) + b6 * np.sin(w / b4)
-            + b8 * np.cos(w / b7) + b9 * np.sin(w / b7))
+    return (
+        b1
+        + b2 * np.cos(w / 12)
+        + b3 * np.sin(w / 12)
+        + b5 * np.cos(w / b4)
+        + b6 * np.sin(w / b4)
+        + b8 * np.cos(w / b7)
+        + b9 * np.sin(w / b7)
+    )
 
 
 def _misra1a(x, b1, b2):
@@ -254,8 +287,9 @@ def nist(name: str) -> NistProblem:
     """
     name = as_choice(name, "name", NIST_NAMES)
     text = resources.files("mvc").joinpath("data", "nist", f"{name}.dat").read_text("ascii")
-    rows = [line.split("=")[1].split() for line in text.splitlines()
-            if re.match(r"\s*b\d+\s*=", line)]
+    rows = [
+        line.split("=")[1].split() for line in text.splitlines() if re.match(r"\s*b\d+\s*=", line)
+    ]
     numbers = np.array(rows, dtype=np.float64)  # start 1, start 2, certified, its std
     header, data = re.split(r"\nData:\s+y[^\n]*\n", text)
     columns = np.array([line.split() for line in data.strip().splitlines()], dtype=np.float64).T
@@ -264,16 +298,24 @@ def nist(name: str) -> NistProblem:
         y = np.log(y)
     return NistProblem(
         name=name,
-        difficulty=re.search(r"(\w+) Level of Difficulty", header)[1].lower(),
-        formula=" ".join(_FORMULA.search(header)[1].split()),
+        difficulty=_field(r"(\w+) Level of Difficulty", header).lower(),
+        formula=" ".join(_field(_FORMULA, header).split()),
         model=_MODELS[name],
         x=x,
         y=y,
         starts=numbers[:, :2].T.copy(),
         certified=numbers[:, 2].copy(),
         certified_std=numbers[:, 3].copy(),
-        residual_sum_of_squares=float(re.search(r"Residual Sum of Squares:\s+(\S+)", header)[1]),
+        residual_sum_of_squares=float(_field(r"Residual Sum of Squares:\s+(\S+)", header)),
     )
+
+
+def _field(pattern: str | re.Pattern[str], header: str) -> str:
+    """The first group of `pattern` in a NIST file's header, which must hold it."""
+    match = re.search(pattern, header)
+    if match is None:
+        raise ValueError(f"the NIST file's header has no match for {pattern!r}")
+    return match[1]
 
 
 def benchmarks() -> dict:

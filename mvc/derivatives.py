@@ -13,6 +13,7 @@ one fixed step per axis.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -101,7 +102,8 @@ def derivative(
     - forward: $\frac{f(x+h) - f(x)}{h} = f'(x) + \frac{h}{2} f''(x) + O(h^2)$,
     - backward: $\frac{f(x) - f(x-h)}{h} = f'(x) - \frac{h}{2} f''(x) + O(h^2)$,
     - central: $\frac{f(x+h) - f(x-h)}{2h} = f'(x) + \frac{h^2}{6} f'''(x) + O(h^4)$,
-    - complex step: $\frac{\operatorname{Im} f(x + ih)}{h} = f'(x) - \frac{h^2}{6} f'''(x) + O(h^4)$.
+    - complex step: $\frac{\operatorname{Im} f(x + ih)}{h}
+      = f'(x) - \frac{h^2}{6} f'''(x) + O(h^4)$.
 
     The real differences subtract two nearly equal numbers, which costs about
     $\epsilon |f| / h$ of round-off ($\epsilon \approx 2.2 \times 10^{-16}$). The total
@@ -200,10 +202,11 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     """Central differences at steps found by `mvc._adaptive.central_search`, element-wise."""
     flat = x.ravel()
 
-    def row(h: np.ndarray):
+    def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         hi, lo = flat + h, flat - h
-        f_hi, f_lo = (_evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel()
-                      for p in (hi, lo))
+        f_hi, f_lo = (
+            _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
+        )
         with np.errstate(all="ignore"):
             run = hi - lo  # the distance between the points as stored
             D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
@@ -214,7 +217,7 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     return search.best.reshape(x.shape)
 
 
-def _check_search(search, x: np.ndarray) -> None:
+def _check_search(search: Any, x: np.ndarray) -> None:
     """Raise where the search found no derivative: f never finite, or estimates that never agree."""
     if not np.all(search.finite):
         k = int(np.argmin(search.finite))
@@ -470,8 +473,8 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 # --8<-- [start:jacobian]
 def _jacobian(
     f: Callable,
-    x,
-    h,
+    x: float | np.ndarray,
+    h: float | np.ndarray | None,
     method: str,
     shape: tuple[int, ...] | None,
 ) -> np.ndarray:
@@ -542,9 +545,11 @@ def _second_differences(
     # --8<-- [end:hessian]
 
 
-def _along_pairs(x: np.ndarray, step: np.ndarray, i, j) -> Iterator[np.ndarray]:
+def _along_pairs(
+    x: np.ndarray, step: np.ndarray, i: np.ndarray, j: np.ndarray
+) -> Iterator[np.ndarray]:
     """x + step_i e_i + step_j e_j for each pair (i, j), one new array at a time."""
-    for a, b in zip(i, j):
+    for a, b in zip(i, j, strict=True):
         point = x.copy()
         point[a] += step[a]
         point[b] += step[b]
@@ -557,8 +562,12 @@ def _of_a_point(f: Callable, *, scalar: bool) -> Callable:
 
 
 def _each(
-    f: Callable, points: Iterable[np.ndarray], count: int, shape: tuple[int, ...] | None,
-    *, kind: str = "f",
+    f: Callable,
+    points: Iterable[np.ndarray],
+    count: int,
+    shape: tuple[int, ...] | None,
+    *,
+    kind: str = "f",
 ) -> np.ndarray:
     """Call `f` once per point (never with a batch); row k of the result is f(point k).
 

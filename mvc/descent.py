@@ -208,8 +208,12 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
         if trouble:
             return done(fx, False, trouble)
-    return done(fx, False, f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
-                           f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}")
+    return done(
+        fx,
+        False,
+        f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
+        f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}",
+    )
 
 
 def _pace(history, rising, lr, tol) -> str:
@@ -220,11 +224,18 @@ def _pace(history, rising, lr, tol) -> str:
     if period:
         return f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
     steps = np.diff(history[-CRAWLED - 1 :], axis=0)
-    if lr is None and len(steps) == CRAWLED and all(
-            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:])):
-        return (f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
-                f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
-                "down to be found (are there terms in f that cancel?)")
+    if (
+        lr is None
+        and len(steps) == CRAWLED
+        and all(
+            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:], strict=True)
+        )
+    ):
+        return (
+            f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
+            f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
+            "down to be found (are there terms in f that cancel?)"
+        )
     return ""
 
 
@@ -253,18 +264,22 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
 
 
 def _lost(x, fx, g, noise, target) -> str:
-    return (f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} is rounded to about "
-            f"{ROUNDING * EPS * abs(fx):.1g}, so central differences cannot see slopes below "
-            f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
-            f"|∇f| <= tol |∇f(x0)| = {target:.2g}. Pass `grad`, subtract f's constant part, "
-            "or loosen tol")
+    return (
+        f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} is rounded to about "
+        f"{ROUNDING * EPS * abs(fx):.1g}, so central differences cannot see slopes below "
+        f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
+        f"|∇f| <= tol |∇f(x0)| = {target:.2g}. Pass `grad`, subtract f's constant part, "
+        "or loosen tol"
+    )
 
 
 def _no_decrease(x, fx, g, noise, target) -> str:
     if noise > 0 and norm(g) <= 10 * noise:
         return _lost(x, fx, g, noise, target)
-    return (f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
-            f"{norm(g):.3g} (is the gradient right, or tol below what rounding allows?)")
+    return (
+        f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
+        f"{norm(g):.3g} (is the gradient right, or tol below what rounding allows?)"
+    )
 
 
 # --8<-- [start:armijo]
@@ -333,8 +348,10 @@ def _trouble(history, fx, fx_old, g, start, lr) -> str:
         return f"diverged: f(x) or its gradient is not finite {where}"
     if fx > DIVERGED * size_f or norm(x) > DIVERGED * size_x:
         cause = f"lr = {lr:g} is too large" if lr is not None else "f has no minimum this way"
-        return (f"diverged: |x| or f(x) grew beyond {DIVERGED:.0e} times its size at the "
-                f"start {where}; {cause}")
+        return (
+            f"diverged: |x| or f(x) grew beyond {DIVERGED:.0e} times its size at the "
+            f"start {where}; {cause}"
+        )
     return ""
 
 
@@ -534,8 +551,14 @@ class _Finish:
     def __call__(self, fx, converged, message) -> SolverResult:
         H = np.array(self.history)
         x = float(H[-1, 0]) if self.scalar else H[-1]
-        return SolverResult(x=x, fun=float(fx), converged=converged, n_iter=len(H) - 1,
-                            history=H[:, 0] if self.scalar else H, message=message)
+        return SolverResult(
+            x=x,
+            fun=float(fx),
+            converged=converged,
+            n_iter=len(H) - 1,
+            history=H[:, 0] if self.scalar else H,
+            message=message,
+        )
 
 
 def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
@@ -584,8 +607,9 @@ class _Differenced:
             self.variation = max(self.variation, norm(g) * size.max())
             boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
             if noise > SHAKY * norm(g) and boost > 1:
-                g, noise = min((g, noise), self._differences(x, fx, boost * size),
-                               key=lambda pair: pair[1])
+                g, noise = min(
+                    (g, noise), self._differences(x, fx, boost * size), key=lambda pair: pair[1]
+                )
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise

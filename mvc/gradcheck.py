@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mvc._validation import as_callable, as_point, as_step, check_values
 from mvc.derivatives import gradient
 
+if TYPE_CHECKING:  # mvc.nn is only needed for the annotation
+    from mvc.nn import Network
+
 __all__ = ["check_gradient", "check_network"]
 
 
-def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) -> float:
+def check_gradient(f: Callable, grad: Callable, x: ArrayLike, *, h: float | None = None) -> float:
     r"""How far an analytic gradient is from central differences, relative to its size.
 
     Parameters
@@ -96,7 +101,7 @@ def check_gradient(f: Callable, grad: Callable, x, *, h: float | None = None) ->
     return float(np.abs(analytic - numeric).max() / scale) if scale > 0 else 0.0
 
 
-def check_network(net, x, y, *, h: float | None = None) -> float:
+def check_network(net: Network, x: ArrayLike, y: ArrayLike, *, h: float | None = None) -> float:
     r"""Check a network's backpropagation against central differences of its cost.
 
     Accuracy of the check: as `check_gradient`, about $10^{-10}$ for a right
@@ -158,11 +163,11 @@ def check_network(net, x, y, *, h: float | None = None) -> float:
     return check_gradient(cost, grad, theta, h=h)
 
 
-def _with(net, theta: np.ndarray):
+def _with(net: Network, theta: np.ndarray) -> Network:
     """A copy of `net` whose weights and biases are read from the vector `theta`."""
     net = copy.copy(net)  # shares everything but the two lists set below
     shapes = [p.shape for p in net.weights + net.biases]
     ends = np.cumsum([np.prod(shape) for shape in shapes])
-    params = [theta[end - np.prod(s):end].reshape(s) for s, end in zip(shapes, ends)]
-    net.weights, net.biases = params[: len(net.weights)], params[len(net.weights):]
+    params = [theta[end - np.prod(s) : end].reshape(s) for s, end in zip(shapes, ends, strict=True)]
+    net.weights, net.biases = params[: len(net.weights)], params[len(net.weights) :]
     return net

@@ -159,13 +159,20 @@ def _result(run, F, G, L) -> SolverResult:
         converged = False
     if converged and not _feasible(G, point):
         miss = np.linalg.norm(G(point))
-        message = (f"infeasible: |g(x)| = {miss:.3g} at the end "
-                   "(the constraints may be inconsistent, or tol too loose)")
+        message = (
+            f"infeasible: |g(x)| = {miss:.3g} at the end "
+            "(the constraints may be inconsistent, or tol too loose)"
+        )
         converged = False
-    return SolverResult(x=point, fun=_value(F, point), converged=converged, n_iter=run.n_iter,
-                        history=run.history[:, :n],
-                        message=f"Newton on ∇L = 0 in (x, λ): {message}",
-                        multipliers=lam)
+    return SolverResult(
+        x=point,
+        fun=_value(F, point),
+        converged=converged,
+        n_iter=run.n_iter,
+        history=run.history[:, :n],
+        message=f"Newton on ∇L = 0 in (x, λ): {message}",
+        multipliers=lam,
+    )
 
 
 def _blind(F, G, x, s) -> list[int]:
@@ -235,14 +242,18 @@ class _Lagrangian:
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
 
-    noise, trusted = 0.0, True  # the rounding of ∇L (set at each call); J is mvc's own
+    noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
+    trusted = True  # J is mvc's own
 
     def singular(self, z, grad, where, cond) -> str:
         if not self.lost:
-            return _Given.singular(self, z, grad, where, cond)
-        return (f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
-                "second differences of f and g are no larger than their rounding error, so "
-                "Newton's step cannot be trusted; rescale f (subtract a large constant part)")
+            # duck-typed: _Given.singular reads only what _Lagrangian also has
+            return _Given.singular(self, z, grad, where, cond)  # type: ignore[arg-type]
+        return (
+            f"singular Jacobian, or one lost in rounding, at (x, λ) = {where}: the "
+            "second differences of f and g are no larger than their rounding error, so "
+            "Newton's step cannot be trusted; rescale f (subtract a large constant part)"
+        )
 
 
 def _value(F, point) -> float:
@@ -285,7 +296,8 @@ def _bordered(F, G, x, lam, s1, s2) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     """The bordered Hessian, H_L and J_g, with steps s1 (first differences) and s2 (second)."""
     Jg = jacobian_at(G, x, s1)
     H = hessian_at(F, x, s2) - sum(
-        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam))
+        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam)
+    )
     m = lam.size
     return np.block([[H, -Jg.T], [-Jg, np.zeros((m, m))]]), H, Jg
 
@@ -313,7 +325,7 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     B = bordered_hessian(f, g, x, multipliers)
     n = np.size(x)
     Jg = -B[n:, :n]
-    Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg):].T  # null space of J_g
+    Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
     eig = np.linalg.eigvalsh(Z.T @ B[:n, :n] @ Z)
     if np.all(np.abs(eig) > 1e-6 * max(1.0, np.abs(eig).max())):
         return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"

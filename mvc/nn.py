@@ -14,8 +14,11 @@ backpropagation: the multivariate chain rule, applied from the output back.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mvc._validation import as_choice, as_int, as_layer_sizes, as_matrix, as_positive_real, as_rng
 
@@ -57,7 +60,7 @@ def sigmoid(z: np.ndarray | float) -> np.ndarray | float:
 
 #: Each activation $\sigma$ beside its derivative $\sigma'(z)$, written with the
 #: activation $a = \sigma(z)$ that the forward pass has already computed.
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "sigmoid": (sigmoid, lambda a: a * (1 - a)),  # σ' = σ(1 − σ) = cosh(z/2)⁻²/4
     "tanh": (np.tanh, lambda a: 1 - a * a),  # tanh' = 1 − tanh² = cosh(z)⁻²
 }
@@ -115,12 +118,18 @@ class Network:
     (2, 3)
     """
 
-    def __init__(self, sizes, *, activation: str = "sigmoid", rng=None) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        *,
+        activation: str = "sigmoid",
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         self.sizes = as_layer_sizes(sizes, "sizes")
         self.activation = as_choice(activation, "activation", ACTIVATIONS)
         self.rng = as_rng(rng, "rng")
         self._sigma, self._dsigma = ACTIVATIONS[self.activation]
-        shapes = list(zip(self.sizes[1:], self.sizes[:-1]))
+        shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
         self.weights = [self.rng.standard_normal(shape) / 2 for shape in shapes]
         self.biases = [self.rng.standard_normal((rows, 1)) / 2 for rows, _ in shapes]
 
@@ -129,7 +138,7 @@ class Network:
 
     # --- the forward pass ------------------------------------------------------------
 
-    def forward(self, x) -> np.ndarray:
+    def forward(self, x: ArrayLike) -> np.ndarray:
         r"""The network's output $a^{(L)}$ for the inputs `x`.
 
         Parameters
@@ -163,7 +172,7 @@ class Network:
         """
         return self._layers(self._inputs(x))[1][-1]
 
-    def layers(self, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def layers(self, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""Every weighted sum $z^{(n)}$ and activation $a^{(n)}$ of the forward pass.
 
         Parameters
@@ -204,14 +213,14 @@ class Network:
     def _layers(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """`layers` without the input check: z⁽¹⁾ … z⁽ᴸ⁾ and a⁽⁰⁾ … a⁽ᴸ⁾."""
         z, a = [], [x]
-        for W, b in zip(self.weights, self.biases):
+        for W, b in zip(self.weights, self.biases, strict=True):
             z.append(W @ a[-1] + b)  # z⁽ⁿ⁾ = W⁽ⁿ⁾ a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾
             a.append(self._sigma(z[-1]))  # a⁽ⁿ⁾ = σ(z⁽ⁿ⁾)
         return z, a
 
     # --- the cost and its gradients --------------------------------------------------
 
-    def cost(self, x, y) -> float:
+    def cost(self, x: ArrayLike, y: ArrayLike) -> float:
         r"""The mean squared cost $C = \lVert a^{(L)} - y \rVert^2 / N$.
 
         Parameters
@@ -255,7 +264,7 @@ class Network:
         error = self._layers(x)[1][-1] - y
         return float(np.vdot(error, error)) / x.shape[1]
 
-    def gradients(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def gradients(self, x: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""The gradients of the cost with respect to every weight and bias: backpropagation.
 
         Parameters
@@ -327,7 +336,14 @@ class Network:
     # --- training --------------------------------------------------------------------
 
     def train(
-        self, x, y, *, lr: float, iterations: int, noise: float = 0.0, rng=None
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        lr: float,
+        iterations: int,
+        noise: float = 0.0,
+        rng: int | np.random.Generator | None = None,
     ) -> np.ndarray:
         r"""Train in place by steepest descent, $W \leftarrow W - \mathrm{lr}\,\nabla_W C$.
 
@@ -392,7 +408,15 @@ class Network:
         with np.errstate(all="ignore"):  # an overflow ends the history, not in a warning
             return self._descend(x, y, lr, iterations, noise, rng)
 
-    def _descend(self, x, y, lr, iterations, noise, rng) -> np.ndarray:
+    def _descend(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        lr: float,
+        iterations: int,
+        noise: float,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         """The training loop of `train`, on checked input: no checks or copies per step."""
         params = self.weights + self.biases  # the arrays themselves, updated in place
         history = np.empty(iterations + 1)
@@ -403,19 +427,19 @@ class Network:
                 return history[: k + 1]
             if noise:  # the lab's J · (1 + noise · randn) on each Jacobian
                 steps = (lr * (1 + noise * rng.standard_normal(len(params)))).tolist()
-            for p, grad, step in zip(params, dW + db, steps):
+            for p, grad, step in zip(params, dW + db, steps, strict=True):
                 p -= step * grad  # W ← W − lr ∂C/∂W, b ← b − lr ∂C/∂b
         history[-1] = self._cost(x, y)
         return history
 
     # --- input checks ----------------------------------------------------------------
 
-    def _inputs(self, x) -> np.ndarray:
+    def _inputs(self, x: ArrayLike) -> np.ndarray:
         """`x` checked: shape (n₀, N), finite."""
         n = self.sizes[0]
         return as_matrix(x, "x", (n, None), f"for a network with {_count(n, 'input')}")
 
-    def _data(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+    def _data(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """`x` and `y` checked: shapes (n₀, N) and (n_L, N), finite."""
         x = self._inputs(x)
         n, N = self.sizes[-1], x.shape[1]

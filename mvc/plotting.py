@@ -33,6 +33,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from typing import Any
 
 try:
     import matplotlib as mpl
@@ -45,10 +46,18 @@ except ModuleNotFoundError as error:  # numpy is mvc's only requirement; figures
     ) from error
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 
 __all__ = [
-    "BACKGROUNDS", "COLORS", "COLUMNS", "STYLE", "contrast_ratio", "figure", "label_curve",
-    "smallest_font", "svg",
+    "BACKGROUNDS",
+    "COLORS",
+    "COLUMNS",
+    "STYLE",
+    "contrast_ratio",
+    "figure",
+    "label_curve",
+    "smallest_font",
+    "svg",
 ]
 
 #: Colours by role, the same role in the same colour on every page.
@@ -75,10 +84,10 @@ _TEXT_HEIGHT = 1.16  # the height of a line of DejaVu Sans, in units of its font
 _PX_PER_PT = 96 / 72
 
 #: matplotlib settings applied by `figure`.
-STYLE = {
+STYLE: dict[Any, Any] = {  # keys are rcParams' names (matplotlib types them as literals)
     "axes.edgecolor": _INK,
     "axes.labelcolor": _INK,
-    "axes.prop_cycle": mpl.cycler(color=list(COLORS.values())),
+    "axes.prop_cycle": cycler(color=list(COLORS.values())),
     "axes.spines.right": False,
     "axes.spines.top": False,
     "axes.titlesize": 11,
@@ -101,7 +110,9 @@ STYLE = {
 }
 
 
-def figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs):
+def figure(
+    nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs: Any
+) -> tuple[Figure, Any]:
     """A figure in the site's style, and its axes.
 
     Parameters
@@ -197,12 +208,14 @@ def _legible(fig: Figure) -> None:
     """Raise every font of `fig` to `smallest_font`; write short y-labels upright."""
     floor = smallest_font(fig.get_figwidth())
     for text in fig.findobj(mpl.text.Text):
-        if text.get_text() and text.get_fontsize() < floor:
+        if text.get_text() and float(text.get_fontsize()) < floor:
             text.set_fontsize(floor)
     for ax in fig.axes:  # tick labels are made as the figure is drawn: set their size
         for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
-            ticks = axis.get_major_ticks() if axis is not None else []
-            if ticks and ticks[0].label1.get_fontsize() < floor:
+            if axis is None:
+                continue
+            ticks = axis.get_major_ticks()
+            if ticks and float(ticks[0].label1.get_fontsize()) < floor:
                 axis.set_tick_params(which="both", labelsize=floor)
         label = ax.yaxis.label
         if label.get_rotation() == 90 and len(_plain_tex(label.get_text())) <= 2:
@@ -217,8 +230,10 @@ def _plain_tex(text: str) -> str:
 def _rounded(svg: str) -> str:
     """`svg` with the coordinates of its drawing to 1/100 pt (a hundredth of a pixel
     or so, far below what a screen shows), so pages stay small."""
-    def shorten(match):
+
+    def shorten(match: re.Match[str]) -> str:
         return re.sub(r"(\d\.\d\d)\d+", r"\1", match[0])
+
     return re.sub(r'\s(?:d|x|y|transform)="[^"]*"', shorten, svg)
 
 

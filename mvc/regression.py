@@ -17,6 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from mvc._fitting import gauss_newton, levenberg_marquardt, steepest_descent
+from mvc._least_squares import (
+    Linearisation,
+    Problem,
+    decimal,
+    exponent,
+    linearise,
+    scaled_square,
+)
 from mvc._validation import (
     as_callable,
     as_choice,
@@ -29,15 +38,6 @@ from mvc._validation import (
     as_sigma,
     as_step,
     check_values,
-)
-from mvc._fitting import gauss_newton, levenberg_marquardt, steepest_descent
-from mvc._least_squares import (
-    Linearisation,
-    Problem,
-    decimal,
-    exponent,
-    linearise,
-    scaled_square,
 )
 from mvc.result import FitResult
 
@@ -165,7 +165,9 @@ def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) ->
     slope = np.sum(w * dx * dy) / spread  # m, in units of 2^(e_y - e_x)
     m = np.ldexp(slope, e_y - e_x)
     c = y_mean - np.ldexp(slope * np.ldexp(x_mean, -e_x), e_y)
-    misfit = np.sqrt(np.sum(w * (dy - slope * dx) ** 2))  # sqrt(chi^2), in units of 2^(e_y - e_sigma)
+    misfit = np.sqrt(
+        np.sum(w * (dy - slope * dx) ** 2)
+    )  # sqrt(chi^2), in units of 2^(e_y - e_sigma)
     dof = x.size - 2
     scale, e = (1.0, e_sigma) if sigma_given else (misfit / np.sqrt(dof), e_y)  # sigma of a point
     lever = np.ldexp(x_mean, -e_x) / np.sqrt(spread)  # x_mean / sqrt(sum w (x - x_mean)^2)
@@ -177,12 +179,23 @@ def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) ->
     chi2 = scaled_square(misfit, e_y - e_sigma)
     message = "Closed form: the minimum of chi^2 solved exactly."
     if not np.all(np.isfinite(params)):
-        message = ("The line is beyond the range of a float: |m| is about 10^"
-                   f"{np.log10(abs(slope)) + (e_y - e_x) * np.log10(2):.0f}, so it is reported as inf.")
+        message = (
+            "The line is beyond the range of a float: |m| is about 10^"
+            f"{np.log10(abs(slope)) + (e_y - e_x) * np.log10(2):.0f}, so it is reported as inf."
+        )
     elif misfit > 0 and not np.finfo(float).tiny <= chi2 < np.inf:
         message += f" chi^2 = {decimal(misfit, e_y - e_sigma)} is beyond the range of a float."
-    return FitResult(params, np.array([u_m, u_c]), covariance, chi2, dof,
-                     bool(np.all(np.isfinite(params))), 0, params[None].copy(), message)
+    return FitResult(
+        params,
+        np.array([u_m, u_c]),
+        covariance,
+        chi2,
+        dof,
+        bool(np.all(np.isfinite(params))),
+        0,
+        params[None].copy(),
+        message,
+    )
 
 
 def _mean(v: np.ndarray, w: np.ndarray) -> float:
@@ -354,18 +367,24 @@ def fit(
 
 
 def _linearise_start(problem: Problem, p0: np.ndarray) -> Linearisation:
-    """The linearisation at `p0`, or `ValueError` if `jac` or the model's slope is not finite there."""
+    """The linearisation at `p0`, or `ValueError` if `jac` or the model's slope is not
+    finite there."""
     if problem.jac is not None:
         check_values(problem.call(problem.jac, p0), (problem.y.size, p0.size), "`jac` at `p0`")
     residuals = problem.residuals(p0)
     if residuals is None:
-        raise ValueError("`y` and `model` at `p0` must differ by less than the largest float, "
-                         "but their difference overflows.")
+        raise ValueError(
+            "`y` and `model` at `p0` must differ by less than the largest float, "
+            "but their difference overflows."
+        )
     start = linearise(problem, p0, residuals, np.zeros(p0.size))
     if start is None:
-        raise ValueError("`model` must be finite near `p0`, where its Jacobian is taken by "
-                         "central differences; it is not." if problem.jac is None else
-                         "`jac` at `p0` must be finite once divided by `sigma`; it overflows.")
+        raise ValueError(
+            "`model` must be finite near `p0`, where its Jacobian is taken by "
+            "central differences; it is not."
+            if problem.jac is None
+            else "`jac` at `p0` must be finite once divided by `sigma`; it overflows."
+        )
     return start
 
 

@@ -85,5 +85,6 @@ class FitResult:
 
     @property
     def reduced_chi2(self) -> float:
-        r"""$\chi^2$ per degree of freedom, $\chi^2 / \nu$: near 1 for a good model with honest $\sigma$."""
+        r"""$\chi^2$ per degree of freedom, $\chi^2 / \nu$: near 1 for a good model with
+        honest $\sigma$."""
         return self.chi2 / self.dof if self.dof > 0 else float("inf")

@@ -196,8 +196,10 @@ def _max_iter(max_iter, fx, step, J, progress) -> str:
     hint = ""
     if not J.trusted and progress.last > 0.9 * progress.previous:
         hint = "; |f| hardly falls from step to step: is `fprime` right?"
-    return (f"max_iter = {max_iter} reached without converging: |f(x)| = {norm(fx):.3g}, "
-            f"last step {norm(step):.3g}{hint}")
+    return (
+        f"max_iter = {max_iter} reached without converging: |f(x)| = {norm(fx):.3g}, "
+        f"last step {norm(step):.3g}{hint}"
+    )
 
 
 class _Progress:
@@ -222,16 +224,19 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
     if _converged(moved, terms, fx, J, tol, progress):
-        return True, (f"converged: the last step and |f(x)| are at most tol = {tol:g} "
-                      "relative to x and to the size of f's terms")
+        return True, (
+            f"converged: the last step and |f(x)| are at most tol = {tol:g} "
+            "relative to x and to the size of f's terms"
+        )
     if progress.idle >= STALLED and np.all(moved <= SMALL * terms):
         return False, _stalled(x, fx, moved, terms, tol, scalar)
     if progress.growing >= GROWING:
         return False, _diverged(x, f"|x| and |f(x)| grew at each of the last {GROWING} steps")
     start = max(norm(history[0]), norm(history[1]))
     if norm(x) > DIVERGED * start or norm(fx) > DIVERGED * progress.f0:
-        return False, _diverged(x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size "
-                                   "at the start")
+        return False, _diverged(
+            x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size at the start"
+        )
     period = _period(history, tol)
     if period:
         return False, _cycle(history, period, scalar)
@@ -253,15 +258,17 @@ def _converged(moved, terms, fx, J, tol, progress) -> bool:
     if J.trusted or np.all(moved <= 4 * EPS * terms):
         return True
     rate = progress.last / progress.previous  # |f(x_k)| / |f(x_{k-1})|
-    return rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms))
+    return bool(rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms)))
 
 
 def _stalled(x, fx, moved, terms, tol, scalar) -> str:
     change = float(np.max(moved / np.where(terms > 0, terms, np.inf)))
-    return (f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
-            f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
-            f"size: rounding in f hides anything finer, so tol = {tol:g} cannot be met; "
-            "loosen tol, or write f so that its terms do not cancel")
+    return (
+        f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
+        f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
+        f"size: rounding in f hides anything finer, so tol = {tol:g} cannot be met; "
+        "loosen tol, or write f so that its terms do not cancel"
+    )
 
 
 def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | None, str]:
@@ -288,11 +295,15 @@ def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | Non
 def _vanishing(Jx, x, fx, step, scalar) -> str:
     where, length = _show(x, scalar), norm(step)
     if scalar:
-        return (f"vanishing derivative: at x = {where} the slope f'(x) = {Jx[0, 0]:.3g} is so "
-                f"small beside f(x) = {fx[0]:.3g} that the next step, {length:.3g} long, would "
-                "lose every digit of x; start nearer the root")
-    return (f"nearly singular J at x = {where}: the next step, {length:.3g} long, would lose "
-            "every digit of x; start nearer the root")
+        return (
+            f"vanishing derivative: at x = {where} the slope f'(x) = {Jx[0, 0]:.3g} is so "
+            f"small beside f(x) = {fx[0]:.3g} that the next step, {length:.3g} long, would "
+            "lose every digit of x; start nearer the root"
+        )
+    return (
+        f"nearly singular J at x = {where}: the next step, {length:.3g} long, would lose "
+        "every digit of x; start nearer the root"
+    )
 
 
 def _condition(Jx, error) -> float:
@@ -351,8 +362,9 @@ class _Finish:
         fun = np.full_like(x, np.nan) if fx is None else fx
         if self.scalar:
             H, x, fun = H[:, 0], float(x[0]), float(fun[0])
-        return SolverResult(x=x, fun=fun, converged=converged, n_iter=len(H) - 1,
-                            history=H, message=message)
+        return SolverResult(
+            x=x, fun=fun, converged=converged, n_iter=len(H) - 1, history=H, message=message
+        )
 
 
 def _function(f, scalar, n) -> Callable:
@@ -385,13 +397,16 @@ class _Given:
         return Jx, self.n * EPS * np.abs(Jx)
 
     def flat(self, x, fx, where) -> str:
-        return (f"zero derivative: f'(x) = 0 at x = {where}; "
-                "the tangent is flat and never crosses zero")
+        return (
+            f"zero derivative: f'(x) = 0 at x = {where}; the tangent is flat and never crosses zero"
+        )
 
     def singular(self, x, fx, where, cond) -> str:
-        return (f"singular Jacobian at x = {where}: its rows are dependent (condition number "
-                f"{cond:.2g} once rows and columns are scaled alike), so J Δx = -f(x) has no "
-                "single solution")
+        return (
+            f"singular Jacobian at x = {where}: its rows are dependent (condition number "
+            f"{cond:.2g} once rows and columns are scaled alike), so J Δx = -f(x) has no "
+            "single solution"
+        )
 
 
 class _Differenced(_Given):
@@ -417,10 +432,12 @@ class _Differenced(_Given):
 
     def _lost_message(self, x, fx, where, j) -> str:
         what = "x" if x.size == 1 else f"x[{j}]"
-        return (f"derivative lost in rounding at x = {where}: f(x) = {_show(fx, x.size == 1)} "
-                f"does not change beyond its rounding when {what} moves by the difference "
-                f"step h = {self.s[j]:.3g}, so central differences cannot find the slope; "
-                "pass `fprime`, or rescale f (subtract a large constant part)")
+        return (
+            f"derivative lost in rounding at x = {where}: f(x) = {_show(fx, x.size == 1)} "
+            f"does not change beyond its rounding when {what} moves by the difference "
+            f"step h = {self.s[j]:.3g}, so central differences cannot find the slope; "
+            "pass `fprime`, or rescale f (subtract a large constant part)"
+        )
 
     def flat(self, x, fx, where) -> str:
         if self._lost(x, fx, 0):
@@ -448,8 +465,9 @@ def _start(F, x) -> np.ndarray:
     try:
         return F(x)
     except _NonFinite:
-        raise ValueError(f"`f` must return finite values at `x0`, got a non-finite value at {x}.") \
-            from None
+        raise ValueError(
+            f"`f` must return finite values at `x0`, got a non-finite value at {x}."
+        ) from None
 
 
 def _show(x: np.ndarray, scalar: bool) -> str:

@@ -121,8 +121,8 @@ def landscape(name: str = "intro", rng: np.random.Generator | int | None = None)
 
     - intro: $-((x - 4.1)^2 + (y - 0.9)^2) - 30 e^{-((x - 1.5)^2 + (y - 3.7)^2) / (2 \cdot 1.4)}$;
     - random: $\sum_{n,m=0}^{3} a_{nm} \cos(\pi n x / 6 + \phi_{nm}) \cos(\pi m y / 6 +
-      \phi'_{nm}) + (1 - x(x - 6) y(y - 6) / 81)^7 / 9$, with $a_{nm} \sim U(0, 1) / ((n + 1)(m + 1))^2$
-      and phases $\sim U(0, 2\pi)$;
+      \phi'_{nm}) + (1 - x(x - 6) y(y - 6) / 81)^7 / 9$, with
+      $a_{nm} \sim U(0, 1) / ((n + 1)(m + 1))^2$ and phases $\sim U(0, 2\pi)$;
     - multiple minima: the bowl above minus four Gaussian wells, one per quarter of
       the pit, of random depth $U(0.4, 1)$ and width $U(0.4, 0.7)$;
     - rocks: a random pit plus 20 seeded waves $b \cos(k (x \cos\theta + y \sin\theta) + \psi)$
@@ -393,6 +393,6 @@ def _point_in_pit(x, y) -> np.ndarray:
     return np.array([x, y], dtype=np.float64)
 
 
-def _plain(values: np.ndarray) -> list:
+def _plain(values: float | np.ndarray) -> list | float:
     """Nested lists of Python floats rounded to 4 decimals (no numpy types: JSON-ready)."""
     return np.round(values, 4).tolist()

@@ -14,6 +14,7 @@ $f(x_0) + J\Delta x + \tfrac12 \Delta x^T H \Delta x$ from `mvc.jacobian` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol, TypeGuard, cast
 
 import numpy as np
 
@@ -28,6 +29,28 @@ from mvc._validation import (
     check_vector_values,
 )
 from mvc.derivatives import hessian, jacobian
+
+
+class Polynomial(Protocol):
+    """What `taylor_polynomial` returns: p(x), with its coefficients and centre."""
+
+    coefficients: np.ndarray
+    a: float
+
+    def __call__(self, x: Any) -> Any: ...
+
+
+class Approximation(Protocol):
+    """What `linearise` and `quadratic_approximation` return: L(x) or Q(x), with the
+    point `x0`, the value `f0` and the Jacobian `J` there (and `H`, for Q)."""
+
+    x0: np.ndarray
+    f0: np.ndarray
+    J: np.ndarray
+    H: np.ndarray
+
+    def __call__(self, x: Any) -> Any: ...
+
 
 __all__ = ["linearise", "quadratic_approximation", "taylor_coefficients", "taylor_polynomial"]
 
@@ -219,14 +242,17 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
     # --8<-- [end:cauchy]
 
 
-def _usable(circle: dict | None, centred: bool = True) -> bool:
+def _usable(circle: dict | None, centred: bool = True) -> TypeGuard[dict]:
     """f is finite on the circle, its tail of Fourier modes no more than round-off makes,
     and (if `centred`) its mean is f(a)."""
-    return circle is not None and (not centred or circle["centred"]) and \
-        circle["tail"] <= np.sqrt(_EPS) * circle["size"]
+    return (
+        circle is not None
+        and (not centred or circle["centred"])
+        and circle["tail"] <= np.sqrt(_EPS) * circle["size"]
+    )
 
 
-def _clean(circle: dict | None) -> bool:
+def _clean(circle: dict | None) -> TypeGuard[dict]:
     """Stricter than `_usable`: the tail is at the level of the circle's own rounding."""
     return _usable(circle) and circle["tail"] <= 1e3 * circle["rounding"]
 
@@ -267,7 +293,9 @@ def _circles_inside(f: Callable, a: float, n: int, N: int) -> list[dict]:
     (f changes much more slowly, or much faster, than over the radii tried).
     """
     circle = _circles_about(f, a, N)
-    small = RADII * abs(a) if 0 < abs(a) < RADII[-1] else []  # a in units that make it tiny
+    small: np.ndarray | list[float] = (
+        RADII * abs(a) if 0 < abs(a) < RADII[-1] else []
+    )  # a in units that make it tiny
     radii = np.unique(np.concatenate([RADII * max(1.0, abs(a)), small]))  # smallest first
     circles = [circle(r) for r in radii]
     inside = _agreeing(circles, N)
@@ -341,8 +369,9 @@ def _extend(circle: Callable, n: int, N: int, inside: list[dict], factor: float)
     inside = list(inside)
     for _ in range(MAX_EXTRA):
         new = circle(factor * inside[-1]["r"])
-        if not (_usable(new) and _agrees(new, inside[-3:], N)
-                and _halves_an_error(new, inside[-1], n)):
+        if not (
+            _usable(new) and _agrees(new, inside[-3:], N) and _halves_an_error(new, inside[-1], n)
+        ):
             break
         inside.append(new)
     return inside
@@ -362,7 +391,9 @@ def _shrink(circle: Callable, a: float, n: int, N: int, inside: list[dict]) -> l
         new = circle(r)
         if not _usable(new):
             below, _ = _pair_beyond(circle, a, N, np.array([r]), up=False)
-            if below and _estimates(below[0], N)[1][0] < min(_estimates(c, N)[1][0] for c in inside):
+            if below and _estimates(below[0], N)[1][0] < min(
+                _estimates(c, N)[1][0] for c in inside
+            ):
                 return _shrink(circle, a, n, N, below)
             return inside
         e_new, e_old = (_estimates(c, N)[1][: n + 1] for c in (new, inside[0]))
@@ -388,7 +419,9 @@ def _agrees(circle: dict, others: list[dict], N: int) -> bool:
     estimate that a function computed with cancellation (np.exp(z) - 1) does not honour.
     """
     c, e = _estimates(circle, N)
-    values, errors = (np.array(column) for column in zip(*(_estimates(o, N) for o in others)))
+    values, errors = (
+        np.array(column) for column in zip(*(_estimates(o, N) for o in others), strict=True)
+    )
     best, k = np.argmin(errors, axis=0), np.arange(c.size)
     value, error = values[best, k], errors[best, k]
     with np.errstate(all="ignore"):
@@ -444,7 +477,7 @@ def _not_analytic(a: float, radii: tuple) -> str:
     )
 
 
-def taylor_polynomial(f: Callable, a: float, n: int, *, radius: float | None = None) -> Callable:
+def taylor_polynomial(f: Callable, a: float, n: int, *, radius: float | None = None) -> Polynomial:
     r"""The Taylor polynomial $p_n(x) = \sum_{k=0}^{n} c_k (x - a)^k$ of `f` about `a`.
 
     Accuracy: the coefficients are those of `taylor_coefficients` (about 13 digits of the
@@ -485,19 +518,20 @@ def taylor_polynomial(f: Callable, a: float, n: int, *, radius: float | None = N
     coefficients = taylor_coefficients(f, a, n, radius=radius)
     a = float(a)
 
-    def p(x):
+    def p(x: Any) -> Any:
         x = as_real_array(x, "x")
         y = np.full(x.shape, coefficients[-1])
         for c in coefficients[-2::-1]:
             y = y * (x - a) + c  # Horner: c_0 + dx (c_1 + dx (c_2 + ...))
         return float(y) if y.ndim == 0 else y
 
-    p.coefficients, p.a = coefficients, a
-    p.__doc__ = f"Taylor polynomial of order {n} about a = {a!r}."
-    return p
+    poly = cast(Polynomial, p)
+    poly.coefficients, poly.a = coefficients, a
+    poly.__doc__ = f"Taylor polynomial of order {n} about a = {a!r}."
+    return poly
 
 
-def linearise(f: Callable, x0: float | np.ndarray) -> Callable:
+def linearise(f: Callable, x0: float | np.ndarray) -> Approximation:
     r"""The linearisation $L(x) = f(x_0) + J_f(x_0)\,(x - x_0)$ of $f$ of several variables.
 
     Accuracy: $J$ is `mvc.jacobian`'s, one central difference per axis (about $10^{-10}$
@@ -551,15 +585,16 @@ def linearise(f: Callable, x0: float | np.ndarray) -> Callable:
     f0 = _value(f, point, scalar, shape=None)
     J = jacobian(f, point.item() if scalar else point)
 
-    def L(x):
+    def L(x: Any) -> Any:
         dx = _displacement(x, point, scalar)
         return _shaped(f0 + dx @ (J[0] if f0.ndim == 0 else J.T))  # f(x0) + J dx
 
-    L.x0, L.f0, L.J = point, f0, J
-    return L
+    approximation = cast(Approximation, L)
+    approximation.x0, approximation.f0, approximation.J = point, f0, J
+    return approximation
 
 
-def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Callable:
+def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Approximation:
     r"""The second-order Taylor approximation $f(x_0) + J\Delta x + \tfrac12 \Delta x^T H \Delta x$.
 
     Accuracy: $J$ and $H$ from `mvc.jacobian` and `mvc.hessian` (about $10^{-10}$ and
@@ -609,22 +644,25 @@ def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Callable:
     at = point.item() if scalar else point
     J, H = jacobian(f, at), hessian(f, at)
 
-    def Q(x):
+    def Q(x: Any) -> Any:
         dx = _displacement(x, point, scalar)
         return _shaped(f0 + dx @ J[0] + 0.5 * np.einsum("...i,ij,...j->...", dx, H, dx))
 
-    Q.x0, Q.f0, Q.J, Q.H = point, f0, J, H
-    return Q
+    approximation = cast(Approximation, Q)
+    approximation.x0, approximation.f0, approximation.J, approximation.H = point, f0, J, H
+    return approximation
 
 
-def _value(f: Callable, point: np.ndarray, scalar: bool, shape) -> np.ndarray:
+def _value(
+    f: Callable, point: np.ndarray, scalar: bool, shape: tuple[int, ...] | None
+) -> np.ndarray:
     """f(x0), checked: a finite number or 1-D array (exactly a number with ``shape=()``)."""
     with np.errstate(all="ignore"):
         value = f(point.item() if scalar else point)
     return check_vector_values(value, shape, "`f` at `x0`").astype(np.float64)
 
 
-def _displacement(x, x0: np.ndarray, scalar: bool) -> np.ndarray:
+def _displacement(x: Any, x0: np.ndarray, scalar: bool) -> np.ndarray:
     """x - x0 with the n variables on the last axis (a new axis of 1 for a scalar x0)."""
     x = as_real_array(x, "x")
     if scalar:
@@ -637,7 +675,7 @@ def _displacement(x, x0: np.ndarray, scalar: bool) -> np.ndarray:
     return x - x0
 
 
-def _shaped(y: np.ndarray):
+def _shaped(y: np.ndarray) -> Any:
     """A float for one point of a scalar function, else the array."""
     y = np.asarray(y, dtype=np.float64)
     return float(y) if y.ndim == 0 else y

@@ -54,7 +54,7 @@ def stated(path: str, pattern: str, *values: float) -> bool:
     assert len(matches) == 1, f"{path}: {pattern!r} matches {len(matches)} times, expected once"
     numbers = matches[0].groups()
     assert len(numbers) == len(values), f"{pattern!r} states {len(numbers)} numbers, given {len(values)}"
-    wrong = [f"{text} (computed {value!r})" for text, value in zip(numbers, values)
+    wrong = [f"{text} (computed {value!r})" for text, value in zip(numbers, values, strict=True)
              if not rounds_to(value, text)]
     assert not wrong, f"{path}: {matches[0][0]!r} states {', '.join(wrong)}"
     return True

@@ -207,7 +207,7 @@ def autodiff_gradients(net, x, y):
     wrap = np.frompyfunc(Value, 1, 1)
     W, b = [wrap(w) for w in net.weights], [wrap(c) for c in net.biases]
     a = x.astype(object)
-    for Wn, bn in zip(W, b):
+    for Wn, bn in zip(W, b, strict=True):
         a = ACTIVATE[net.activation](Wn @ a + bn)  # a⁽ⁿ⁾ = σ(W⁽ⁿ⁾a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾)
     error = a - y
     cost = (error * error).sum() / x.shape[1]
@@ -229,5 +229,5 @@ def test_autodiff_equals_backpropagation(sizes, activation):
     dW, db = net.gradients(x, y)
     # Both are exact up to rounding; only the order of the sums differs.
     assert cost == pytest.approx(net.cost(x, y), rel=1e-13)
-    for got, want in zip(grads, dW + db):
+    for got, want in zip(grads, dW + db, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)

@@ -55,7 +55,7 @@ def test_one_central_difference_within_truncation_plus_round_off(name):
     h = DEFAULT_STEP["central"] * np.maximum(1, np.abs(POINTS))
     third = exact(sp.diff(expr, t, 2), POINTS)
     bound = h**2 * np.abs(third) / 6 + EPS * np.abs(f(POINTS)) / h
-    one_step = np.array([derivative(f, x, h=hx) for x, hx in zip(POINTS, h)])
+    one_step = np.array([derivative(f, x, h=hx) for x, hx in zip(POINTS, h, strict=True)])
     error = np.abs(one_step - exact(expr, POINTS))
     assert np.all(error <= 2 * bound), error / bound
 
@@ -247,13 +247,13 @@ def test_a_pole_or_a_jump_is_an_error_not_a_number(f, x):
 
 def test_noisy_function_is_answered_to_the_digits_the_noise_leaves():
     rng = np.random.default_rng(0)
-    noisy = lambda x: np.sin(x) + 1e-10 * rng.standard_normal(np.shape(x))  # noqa: E731
+    noisy = lambda x: np.sin(x) + 1e-10 * rng.standard_normal(np.shape(x))
     assert derivative(noisy, 1.0) == pytest.approx(np.cos(1.0), rel=1e-6)
 
 
 def test_array_elements_search_independently_and_skip_no_element():
     x = np.array([[1e-8, -2.0], [0.0, 1e3]])
-    f = lambda z: np.sin(z) + z**2  # noqa: E731
+    f = lambda z: np.sin(z) + z**2
     together = derivative(f, x)
     np.testing.assert_allclose(together, np.cos(x) + 2 * x, rtol=1e-11, atol=0)
     alone = np.array([derivative(f, float(xi)) for xi in x.ravel()]).reshape(x.shape)
@@ -262,7 +262,7 @@ def test_array_elements_search_independently_and_skip_no_element():
 
 def test_step_shrinks_where_f_is_not_finite():
     # sqrt(1 - x^2) at 0.99: the first step |x|/8 leaves the domain on one side.
-    f = lambda x: np.sqrt(1 - x**2)  # noqa: E731
+    f = lambda x: np.sqrt(1 - x**2)
     assert derivative(f, 0.99) == pytest.approx(-0.99 / np.sqrt(1 - 0.99**2), rel=1e-10)
 
 
@@ -786,7 +786,7 @@ def test_issue_14_item_8_hessian_memory_is_quadratic_in_n():
     """Item 8: no (n(n-1)/2) x n array of points (11.8 GB at n = 1000): at n = 200 that
     array is 32 MB, while H and the values it is made from take about 1.3 MB."""
     n = 200
-    f = lambda v: np.sum(np.cos(v)) + v[0] * v[-1]  # noqa: E731
+    f = lambda v: np.sum(np.cos(v)) + v[0] * v[-1]
     x = np.linspace(-1, 1, n)
     peak = peak_memory(lambda: hessian(f, x))
     assert peak < 4e6, peak
@@ -799,7 +799,7 @@ def test_issue_14_item_8_hessian_memory_is_quadratic_in_n():
 @pytest.mark.parametrize("fn", [gradient, jacobian])
 def test_issue_14_item_10_gradient_and_jacobian_refuse_f_not_real_on_the_axis(fn):
     """Item 10 for the multivariate complex step: one more evaluation, at x itself."""
-    f = lambda v: np.sqrt(v[0] - 2 + 0j) + v[1] ** 2  # noqa: E731  f(1, 1) = 1 + 1j
+    f = lambda v: np.sqrt(v[0] - 2 + 0j) + v[1] ** 2  # f(1, 1) = 1 + 1j
     with pytest.raises(ValueError, match=r"real on the real axis for method='complex': at `x`"):
         fn(f, [1.0, 1.0], method="complex")
     np.testing.assert_allclose(fn(f, [3.0, 1.0], method="complex").ravel(), [0.5, 2.0])

@@ -20,10 +20,10 @@ from mvc.descent import (
 )
 from mvc.sandpit import landscape
 
-BOWL = lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2  # noqa: E731  Hessian diag(2, 8)
-BOWL_GRAD = lambda v: np.array([2 * (v[0] - 1), 8 * v[1]])  # noqa: E731
-X2Y = lambda v: v[0] ** 2 * v[1]  # noqa: E731  the course's x^2 y
-X2Y_GRAD = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2])  # noqa: E731
+BOWL = lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2  # Hessian diag(2, 8)
+BOWL_GRAD = lambda v: np.array([2 * (v[0] - 1), 8 * v[1]])
+X2Y = lambda v: v[0] ** 2 * v[1]  # the course's x^2 y
+X2Y_GRAD = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2])
 
 
 # --- the fixed step --------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_line_search_past_the_rounding_of_f(grad, target):
     # f = -6.26 at the minimum, so near it the decrease of f is below rounding: the
     # slope test (approximate Wolfe) must carry the search on to |∇f| <= target. With
     # differences, whose rounding error is about 2e-10 here, 3e-9 is within reach.
-    f = lambda v: v @ A @ v / 2 - B @ v  # noqa: E731
+    f = lambda v: v @ A @ v / 2 - B @ v
     g0 = np.linalg.norm(A @ [-3.0, -1.0] - B)
     result = gradient_descent(f, [-3.0, -1.0], grad=grad, tol=target / g0)
     assert result.converged, result.message
@@ -167,7 +167,7 @@ def test_max_iter():
 
 
 def test_nan_mid_run_is_reported():
-    f = lambda x: np.sqrt(x) + (x - 1) ** 2  # noqa: E731  nan for x < 0
+    f = lambda x: np.sqrt(x) + (x - 1) ** 2  # nan for x < 0
     result = gradient_descent(f, 0.2, grad=lambda x: 0.5 / np.sqrt(x) + 2 * (x - 1), lr=2.0)
     assert result.converged is False and "not finite" in result.message
 
@@ -224,7 +224,7 @@ def test_newton_finds_a_maximum_as_readily():
 
 def test_hybrid_finds_the_intro_pit_minimum():
     pit = landscape("intro")
-    depth = lambda p: pit._depth(*p)  # noqa: E731
+    depth = lambda p: pit._depth(*p)
     result = descend(depth, [2.0, 3.0], "hybrid", bounds=(0, 6))
     assert result.converged
     np.testing.assert_allclose(result.x, pit.minimum, atol=1e-6)
@@ -289,7 +289,7 @@ def true_bowl_gradient(v):
 def test_issue14_item2_a_gradient_lost_in_rounding_is_not_convergence():
     # f is 1e10 plus a bowl: its differences near the minimum are below f's rounding.
     # It used to stop "converged" where the true |∇f| = 0.095.
-    f = lambda v: BOWL(v) + 1e10  # noqa: E731
+    f = lambda v: BOWL(v) + 1e10
     result = gradient_descent(f, [0.0, 1.0])
     assert result.converged is False and result.message.startswith("gradient lost in rounding")
     assert "`grad`" in result.message and "constant" in result.message
@@ -298,7 +298,7 @@ def test_issue14_item2_a_gradient_lost_in_rounding_is_not_convergence():
 
 
 def test_issue14_item2_a_tolerance_within_reach_of_the_differences_converges_truly():
-    f = lambda v: BOWL(v) + 1e10  # noqa: E731
+    f = lambda v: BOWL(v) + 1e10
     result = gradient_descent(f, [0.0, 1.0], tol=1e-3)
     assert result.converged, result.message
     assert np.linalg.norm(true_bowl_gradient(result.x)) <= 1e-3 * np.linalg.norm(
@@ -315,25 +315,25 @@ def test_a_gradient_that_rounds_to_zero_at_the_start_is_not_a_minimum():
 def test_issue14_item3_the_line_search_passes_the_rounding_band(grad):
     # f's minimum is 3: near it every decrease is below f's rounding. The search used to
     # halve only, from twice the last step, and fail.
-    f = lambda v: 0.5 * (v[0] ** 2 + 30 * v[1] ** 2) + 3  # noqa: E731
+    f = lambda v: 0.5 * (v[0] ** 2 + 30 * v[1] ** 2) + 3
     result = gradient_descent(f, [1.0, 1.0], grad=grad)
     assert result.converged, result.message
-    true_grad = lambda v: np.array([v[0], 30 * v[1]])  # noqa: E731
+    true_grad = lambda v: np.array([v[0], 30 * v[1]])
     assert np.linalg.norm(true_grad(result.x)) <= 1e-8 * np.linalg.norm(true_grad([1.0, 1.0]))
 
 
 def test_the_line_search_doubles_a_step_that_is_too_short():
     # After a step along the steep y direction the search starts at twice that length,
     # far too short for the shallow x direction (curvature 1e-4): it must grow, not halve.
-    f = lambda v: 0.5e-4 * v[0] ** 2 + 0.5 * v[1] ** 2  # noqa: E731
-    grad = lambda v: np.array([1e-4 * v[0], v[1]])  # noqa: E731
+    f = lambda v: 0.5e-4 * v[0] ** 2 + 0.5 * v[1] ** 2
+    grad = lambda v: np.array([1e-4 * v[0], v[1]])
     result = gradient_descent(f, [1.0, 0.0], grad=grad, max_iter=1)
     t = (1.0 - result.history[1][0]) / 1e-4
     assert 1e4 / 2 <= t <= 1e4  # within a factor 2 of the exact line minimum, t = 1/1e-4
 
 
 def test_the_convergence_target_is_relative_to_the_first_gradient():
-    grad = lambda v: A @ v - B  # noqa: E731
+    grad = lambda v: A @ v - B
     result = gradient_descent(lambda v: v @ A @ v / 2 - B @ v, [-3.0, -1.0], grad=grad, tol=1e-6)
     g0 = np.linalg.norm(grad(np.array([-3.0, -1.0])))
     assert result.converged and np.linalg.norm(grad(result.x)) <= 1e-6 * g0

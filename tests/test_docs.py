@@ -18,8 +18,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import _FENCE, _PYTHON, included_source, pytest_markdown_docs_markdown_it, python_fences
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
+
+from conftest import (
+    _FENCE,
+    _PYTHON,
+    included_source,
+    pytest_markdown_docs_markdown_it,
+    python_fences,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(ROOT.glob("docs/**/*.md")) + [ROOT / "README.md"]
@@ -108,7 +115,7 @@ def test_an_include_of_a_missing_section_fails_loudly():
 
 def example_fences(text: str) -> list[tuple[str, bool]]:
     """The python fences nested in other fences of markdown `text`, as (code, continuation)."""
-    found, outer, inner, lines = [], None, None, []
+    found, outer, inner, lines, continuation = [], None, None, [], False
     for line in text.splitlines():
         match = _FENCE.match(line)
         if outer is None:
@@ -116,7 +123,7 @@ def example_fences(text: str) -> list[tuple[str, bool]]:
                 outer = match["mark"]
         elif inner is not None:
             if match and match["mark"] == inner and not match["info"].strip():
-                found.append((textwrap.dedent("\n".join(lines)), "continuation" in info))
+                found.append((textwrap.dedent("\n".join(lines)), continuation))
                 inner = None
             else:
                 lines.append(line)
@@ -124,7 +131,8 @@ def example_fences(text: str) -> list[tuple[str, bool]]:
                 and len(match["mark"]) >= len(outer):
             outer = None
         elif match and _PYTHON.match(match["info"].strip()):
-            inner, info, lines = match["mark"], match["info"], []
+            inner, lines = match["mark"], []
+            continuation = "continuation" in match["info"]
     return found
 
 

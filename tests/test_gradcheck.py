@@ -103,7 +103,7 @@ def test_check_network_leaves_the_network_as_it_was():
     net = Network([2, 3, 1], rng=0)
     before = [p.copy() for p in net.weights + net.biases]
     check_network(net, [[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]])
-    for p, p0 in zip(net.weights + net.biases, before):
+    for p, p0 in zip(net.weights + net.biases, before, strict=True):
         np.testing.assert_array_equal(p, p0)
 
 

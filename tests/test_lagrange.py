@@ -10,11 +10,11 @@ from mvc import lagrange_multipliers
 from mvc.lagrange import bordered_hessian, classify
 
 A = 2.0  # the circle's radius
-X2Y = lambda v: v[0] ** 2 * v[1]  # noqa: E731
-CIRCLE = lambda v: v[0] ** 2 + v[1] ** 2 - A**2  # noqa: E731
+X2Y = lambda v: v[0] ** 2 * v[1]
+CIRCLE = lambda v: v[0] ** 2 + v[1] ** 2 - A**2
 # The course's practice: f = exp(-(2x^2 + y^2 - xy)/2) on x^2 + 3(y + 1)^2 = 1.
-PRACTICE_F = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)  # noqa: E731
-PRACTICE_G = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1  # noqa: E731
+PRACTICE_F = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)
+PRACTICE_G = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1
 
 
 @pytest.mark.parametrize(("sx", "sy"), [(1, 1), (-1, 1), (1, -1), (-1, -1)])
@@ -58,7 +58,7 @@ def test_practice_problem_agrees_with_scipy_slsqp(x0):
 
 def test_two_constraints():
     # Extremes of x + y + z on the unit sphere and the plane x = y.
-    g = lambda v: np.array([v @ v - 1, v[0] - v[1]])  # noqa: E731
+    g = lambda v: np.array([v @ v - 1, v[0] - v[1]])
     result = lagrange_multipliers(lambda v: v.sum(), g, [1.0, 1.0, 1.0])
     assert result.converged and result.multipliers.shape == (2,)
     np.testing.assert_allclose(result.x, np.full(3, 1 / np.sqrt(3)), rtol=1e-10)
@@ -75,7 +75,7 @@ def test_bordered_hessian_closed_form():
 
 def test_classify_saddle_and_degenerate():
     # x^2 - y^2 - z^2 on the plane z = 0 at the origin: a saddle within the plane.
-    f = lambda v: v[0] ** 2 - v[1] ** 2 - v[2] ** 2  # noqa: E731
+    f = lambda v: v[0] ** 2 - v[1] ** 2 - v[2] ** 2
     assert classify(f, lambda v: v[2], [0.0, 0.0, 0.0], [0.0]) == "saddle"
     assert classify(lambda v: v[0] + v[1], lambda v: v[0] - v[1], [0.0, 0.0], [1.0]) == "degenerate"
 
@@ -89,7 +89,7 @@ def test_singular_where_the_constraint_gradient_vanishes():
 
 
 def test_inconsistent_constraints():
-    g = lambda v: np.array([v @ v - 1, v @ v - 4])  # noqa: E731  two spheres that never meet
+    g = lambda v: np.array([v @ v - 1, v @ v - 4])  # two spheres that never meet
     result = lagrange_multipliers(lambda v: v.sum(), g, [1.0, 1.0, 1.0])
     assert result.converged is False and "singular Jacobian" in result.message
 
@@ -108,7 +108,7 @@ def test_no_real_solution_reaches_max_iter_or_singularity():
 def test_divergence_to_a_non_finite_value_is_a_result():
     # x + x^3 has no stationary point; from x = 0.01 Newton's first step is about -17,
     # where this f is inf.
-    f = lambda v: v[0] + v[0] ** 3 if abs(v[0]) < 2 else np.inf  # noqa: E731
+    f = lambda v: v[0] + v[0] ** 3 if abs(v[0]) < 2 else np.inf
     result = lagrange_multipliers(f, lambda v: v[1], [0.01, 0.0])
     assert result.converged is False
     assert "diverged" in result.message and "∇L or its Jacobian is not finite" in result.message

@@ -60,7 +60,7 @@ def test_starting_weights_are_the_courses_randn_over_2_in_its_order():
     rng = np.random.default_rng(7)
     expected = [rng.standard_normal(s) / 2 for s in [(6, 1), (7, 6), (2, 7)]]
     expected += [rng.standard_normal((n, 1)) / 2 for n in (6, 7, 2)]
-    for got, want in zip(net.weights + net.biases, expected):
+    for got, want in zip(net.weights + net.biases, expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -115,7 +115,7 @@ def test_gradients_equal_the_courses_lab_formulas():
     expected_dW = [J1 @ x.T / x.size, J2 @ logistic(z1).T / x.size, J3 @ logistic(z2).T / x.size]
     expected_db = [np.sum(J, axis=1, keepdims=True) / x.size for J in (J1, J2, J3)]
     dW, db = net.gradients(x, y)
-    for got, want in zip(dW + db, expected_dW + expected_db):
+    for got, want in zip(dW + db, expected_dW + expected_db, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)
 
 
@@ -170,7 +170,7 @@ def test_a_step_is_w_minus_lr_times_the_gradient():
     before = [p.copy() for p in net.weights + net.biases]
     dW, db = net.gradients(x, y)
     net.train(x, y, lr=0.3, iterations=1)
-    for p, p0, g in zip(net.weights + net.biases, before, dW + db):
+    for p, p0, g in zip(net.weights + net.biases, before, dW + db, strict=True):
         np.testing.assert_allclose(p, p0 - 0.3 * g, rtol=1e-14, atol=1e-16)
 
 
@@ -194,9 +194,9 @@ def test_noisy_training_is_the_courses_lab_loop():
     for _ in range(25):
         dW, db = _with_params(net, params).gradients(x, y)
         params = [p - g * (1 + rng.standard_normal() * 1.0) * 7.0
-                  for p, g in zip(params, dW + db)]
+                  for p, g in zip(params, dW + db, strict=True)]
     net.train(x, y, lr=7.0, iterations=25, noise=1.0, rng=np.random.default_rng(9))
-    for got, want in zip(net.weights + net.biases, params):
+    for got, want in zip(net.weights + net.biases, params, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
 
@@ -319,5 +319,5 @@ def test_bad_training_options_name_the_argument(kwargs, error, match):
     before = [W.copy() for W in net.weights]
     with pytest.raises(error, match=match):
         net.train(X, Y, **({"lr": 1.0, "iterations": 5} | kwargs))
-    for W, W0 in zip(net.weights, before):  # raised before any work
+    for W, W0 in zip(net.weights, before, strict=True):  # raised before any work
         np.testing.assert_array_equal(W, W0)

@@ -110,9 +110,9 @@ def test_derivative_keeps_its_accuracy_in_other_units_of_x_and_f(expr, x0, c):
 @settings_
 @given(smooth(X[:3]), st.lists(point, min_size=3, max_size=3))
 def test_gradient_and_hessian_match_sympy(expr, x0):
-    at = dict(zip(X, x0))
+    at = dict(zip(X, x0, strict=True))
     lambdified = sp.lambdify([X], expr, "numpy")
-    f = lambda v: lambdified(v) + 0 * v[0]  # noqa: E731  complex for complex v, even if constant
+    f = lambda v: lambdified(v) + 0 * v[0]  # complex for complex v, even if constant
     exact_g = np.array([value(sp.diff(expr, xi), at) for xi in X])
     exact_H = np.array([[value(sp.diff(expr, xi, xj), at) for xj in X] for xi in X])
     size = abs(value(expr, at)) + np.abs(exact_g).max() + np.abs(exact_H).max()
@@ -128,12 +128,12 @@ def test_gradient_and_hessian_match_sympy(expr, x0):
 @given(st.lists(smooth(X[:2]), min_size=1, max_size=3), st.lists(point, min_size=2,
                                                                     max_size=2))
 def test_jacobian_matches_sympy(exprs, x0):
-    at = dict(zip(X[:2], x0))
+    at = dict(zip(X[:2], x0, strict=True))
     F = sp.lambdify([X[:2]], exprs, "numpy")
     exact = np.array([[value(sp.diff(e, xi), at) for xi in X[:2]] for e in exprs])
     got = jacobian(lambda v: np.array(F(v), dtype=float), np.array(x0))
     assert got.shape == (len(exprs), 2)
-    for row, e in zip(range(len(exprs)), exprs):
+    for row, e in zip(range(len(exprs)), exprs, strict=True):
         size = abs(value(e, at)) + sum(scale(e, xi, at) for xi in X[:2])
         np.testing.assert_allclose(got[row], exact[row], rtol=0, atol=1e-8 * size)
 

@@ -247,8 +247,8 @@ def test_newton_verdicts_do_not_depend_on_units(case, exact):
     base = newton_raphson(f, x0, fprime=fp if exact else None)
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
-        scaled = newton_raphson(lambda x: a * f(x / b), b * x0,
-                                fprime=(lambda x: a / b * fp(x / b)) if exact else None)
+        scaled = newton_raphson(lambda x, a=a, b=b: a * f(x / b), b * x0,
+                                fprime=(lambda x, a=a, b=b: a / b * fp(x / b)) if exact else None)
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-9)
@@ -263,7 +263,7 @@ def test_newton_verdicts_on_a_system_do_not_depend_on_units(x0):
     base = newton_raphson(system, x0)
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
-        scaled = newton_raphson(lambda v: a * system(v / b), b * np.array(x0))
+        scaled = newton_raphson(lambda v, a=a, b=b: a * system(v / b), b * np.array(x0))
         assert verdict(scaled) == verdict(base), (k, m, scaled.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-9)
@@ -287,17 +287,17 @@ def test_descent_verdicts_do_not_depend_on_units(case):
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
         # A rate has units x^2 / f: the course's lr in the scaled problem is lr b^2 / a.
-        scaled = gradient_descent(lambda v: a * f(v / b), b * np.array(x0),
+        scaled = gradient_descent(lambda v, a=a, b=b: a * f(v / b), b * np.array(x0),
                                   lr=None if lr is None else lr * b**2 / a)
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-5, atol=1e-7)
 
 
-X2Y = lambda v: v[0] ** 2 * v[1]  # noqa: E731
-CIRCLE = lambda v: v[0] ** 2 + v[1] ** 2 - 3  # noqa: E731
-ELLIPSE_F = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)  # noqa: E731
-ELLIPSE_G = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1  # noqa: E731
+X2Y = lambda v: v[0] ** 2 * v[1]
+CIRCLE = lambda v: v[0] ** 2 + v[1] ** 2 - 3
+ELLIPSE_F = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)
+ELLIPSE_G = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1
 LAGRANGE_CASES = {
     "x^2 y on a circle": (X2Y, CIRCLE, [1.0, 1.5]),
     "the practice problem": (ELLIPSE_F, ELLIPSE_G, [0.0, -0.5]),
@@ -312,7 +312,7 @@ def test_lagrange_verdicts_do_not_depend_on_units(case):
     base = lagrange_multipliers(f, g, x0)
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
-        scaled = lagrange_multipliers(lambda v: a * f(v / b), lambda v: g(v / b),
+        scaled = lagrange_multipliers(lambda v, a=a, b=b: a * f(v / b), lambda v, b=b: g(v / b),
                                       b * np.array(x0))
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:

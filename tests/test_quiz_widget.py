@@ -9,9 +9,9 @@ the questions in both palettes land in test-artifacts/.
 from __future__ import annotations
 
 import pytest
-from tests.test_site import ARTIFACTS, _visit
-
 from quiz import keys  # docs/hooks/quiz.py
+
+from tests.test_site import ARTIFACTS, _visit
 
 pytest_plugins = ["tests.site_fixtures"]
 
@@ -35,7 +35,7 @@ def _feedback(page, key):
     return page.text_content(f"#quiz-{key} .mvc-quiz-feedback")
 
 
-def test_chapter_one_questions_answer_right_and_wrong(browser, server, site):  # noqa: F811
+def test_chapter_one_questions_answer_right_and_wrong(browser, server, site):
     questions = keys((site / "derivatives" / "index.html").read_text(encoding="utf8"))
     assert len(questions) >= 6
     total = len(questions)
@@ -125,7 +125,7 @@ def test_chapter_one_questions_answer_right_and_wrong(browser, server, site):  #
     assert not problems, problems
 
 
-def test_questions_read_in_the_dark_palette(browser, server):  # noqa: F811
+def test_questions_read_in_the_dark_palette(browser, server):
     context, page, problems, _ = _visit(browser, server, "derivatives/", "dark")
     page.check("#quiz-ch1-reciprocal input[value='1']")
     page.fill("#quiz-ch1-power input[type=text]", "10x^4 + 1/x^2 + 3/(2 sqrt(x))")
@@ -138,7 +138,7 @@ def test_questions_read_in_the_dark_palette(browser, server):  # noqa: F811
     assert not problems, problems
 
 
-def test_the_parser_reads_common_forms_and_refuses_the_rest(browser, server):  # noqa: F811
+def test_the_parser_reads_common_forms_and_refuses_the_rest(browser, server):
     context, page, problems, _ = _visit(browser, server, "derivatives/", "light")
     cases = {
         "2x^3": 2 * 1.5**3, "2*x**3": 2 * 1.5**3, "-x^2": -(1.5**2), "2^-1": 0.5,
@@ -158,7 +158,7 @@ def test_the_parser_reads_common_forms_and_refuses_the_rest(browser, server):  #
     assert not problems, problems
 
 
-def test_questions_start_after_instant_navigation(browser, server):  # noqa: F811
+def test_questions_start_after_instant_navigation(browser, server):
     context, page, problems, _ = _visit(browser, server, "", "light")
     page.click("article a[href$='derivatives/']")
     page.wait_for_url("**/derivatives/")

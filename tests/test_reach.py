@@ -31,7 +31,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def test_the_site_serves_the_wheel_of_this_checkout(site):
         names = wheel.namelist()
         meta = wheel.read(f"{takehome.wheel_name().split('-py3')[0]}.dist-info/METADATA").decode()
         dates = {info.date_time for info in wheel.infolist()}
-    for expected in ("mvc/__init__.py", "mvc/derivatives.py", "mvc/data/nist/Misra1a.dat",
+    for expected in ("mvc/__init__.py", "mvc/py.typed", "mvc/derivatives.py", "mvc/data/nist/Misra1a.dat",
                      "mvc/data/benchmarks.json"):
         assert expected in names
     assert not [n for n in names if n.endswith("quiz.py")], "site code is not part of mvc"
@@ -73,7 +73,7 @@ def test_the_site_serves_the_wheel_of_this_checkout(site):
     assert f"Name: {NAME}\n" in meta and "License-Expression: MIT\n" in meta
     assert "Provides-Extra: course\n" in meta and 'Requires-Dist: sympy>=1.13; extra == "course"' in meta
     assert f"Project-URL: Homepage, {CONFIG.site_url}\n" in meta
-    epoch = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or takehome.EPOCH), timezone.utc)
+    epoch = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or takehome.EPOCH), UTC)
     zip_time = (*epoch.timetuple()[:5], epoch.second - epoch.second % 2)  # a zip counts in 2 s steps
     assert dates == {zip_time}, "the zip's dates come from SOURCE_DATE_EPOCH, not from the files"
 

@@ -195,7 +195,7 @@ def test_steepest_descent_reproduces_the_courses_path():
 def test_fit_takes_several_predictors_untouched():
     t, temperature = np.meshgrid([1.0, 2.0, 4.0, 8.0], [180.0, 225.0, 250.0])
     x = np.vstack([t.ravel(), temperature.ravel()])  # shape (2, 12), as curve_fit takes it
-    model = lambda x, b1, b2, b3: b1 - b2 * x[0] * np.exp(-b3 * x[1])  # noqa: E731
+    model = lambda x, b1, b2, b3: b1 - b2 * x[0] * np.exp(-b3 * x[1])
     y = model(x, 2.6, 5e-3, 0.02)
     result = fit(model, x, y, [2.0, 1e-3, 0.01])
     assert result.converged, result.message
@@ -241,7 +241,7 @@ def test_a_supplied_jacobian_is_used_and_agrees():
 def test_parameters_of_very_different_sizes_get_relative_steps():
     # b ~ 1e-7 next to b ~ 1e3: an absolute finite-difference step would swamp the small one.
     x = np.linspace(1, 100, 40)
-    model = lambda x, a, b: a / (1 + b * x**3)  # noqa: E731
+    model = lambda x, a, b: a / (1 + b * x**3)
     y = model(x, 1e3, 2e-7)
     result = fit(model, x, y, [900.0, 1e-7])
     np.testing.assert_allclose(result.params, [1e3, 2e-7], rtol=1e-9)
@@ -476,7 +476,7 @@ def test_issue14_item4_a_correct_jac_is_checked_and_accepted():
 def test_issue14_item4_steepest_descent_on_badly_scaled_parameters_never_claims_a_false_minimum():
     # a ~ 1e6 and b ~ 1e-3: steepest descent used to claim convergence in every one of these
     # cases, at chi^2 from 2 to 2e5 times the minimum. Now it converges only at the minimum.
-    model = lambda x, a, b: a * 1e-6 * np.exp(b * 1e3 * x)  # noqa: E731
+    model = lambda x, a, b: a * 1e-6 * np.exp(b * 1e3 * x)
     x = np.linspace(0, 1, 20)
     for seed in range(8):
         rng = np.random.default_rng(seed)

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from mvc import newton_raphson
 
-CUBIC = lambda x: x**3 - 2 * x + 2  # noqa: E731  the lecture's cubic
-CUBIC_PRIME = lambda x: 3 * x**2 - 2  # noqa: E731
-SEXTIC = lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30  # noqa: E731
-SEXTIC_PRIME = lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18  # noqa: E731
+CUBIC = lambda x: x**3 - 2 * x + 2  # the lecture's cubic
+CUBIC_PRIME = lambda x: 3 * x**2 - 2
+SEXTIC = lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30
+SEXTIC_PRIME = lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18
 
 
 def real_roots(coefficients):

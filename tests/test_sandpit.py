@@ -238,10 +238,10 @@ def test_intro_needs_no_random_numbers():
 
 
 def test_no_seed_gives_a_working_pit_and_leaves_global_state_alone():
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002  the legacy state is what must not move
     p = landscape("random")
     assert p.depth(*p.minimum) == -9.0
-    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
 
 
 def test_landscape_is_frozen():
@@ -340,7 +340,7 @@ def test_local_minima_are_lower_than_all_around_them(name):
     depths = p.depth(points[:, 0], points[:, 1])
     assert np.all(np.diff(depths) >= 0)  # deepest first
     ring = 0.005 * np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)])
-    for point, depth in zip(points, depths):
+    for point, depth in zip(points, depths, strict=True):
         around = np.clip(point + ring, 0, 6)
         assert np.all(p.depth(around[:, 0], around[:, 1]) > depth), (name, point)
     pairwise = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))

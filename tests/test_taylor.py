@@ -146,7 +146,7 @@ def test_a_removable_singularity_at_a_is_fine():
 
 
 def test_a_close_singularity_is_found_by_smaller_circles():
-    f = lambda z: 1 / (z - 0.999)  # noqa: E731  radius of convergence 0.001 about 1
+    f = lambda z: 1 / (z - 0.999)  # radius of convergence 0.001 about 1
     np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e3, -1e6, 1e9, -1e12],
                                rtol=1e-12)
     np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3, radius=5e-4),
@@ -155,7 +155,7 @@ def test_a_close_singularity_is_found_by_smaller_circles():
 
 def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
     # Below 2^-16 |a| the rounding of a + z hides whether f is analytic at all.
-    f = lambda z: 1 / (z - (1 - 1e-6))  # noqa: E731
+    f = lambda z: 1 / (z - (1 - 1e-6))
     with pytest.raises(ValueError, match="smaller `radius`"):
         taylor_coefficients(f, 1.0, 3)
     got = taylor_coefficients(f, 1.0, 3, radius=5e-7)
@@ -175,7 +175,7 @@ def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
     """Item 1: the circle of radius 8 encloses the poles at +-i, whose share e^32 dwarfs:
     it gave c_12 = 0.035 (exact 1.035). Its coefficients disagree with the smaller
     circles', and its mean (1) with f(0) = 2, so it is dropped (unless asked for)."""
-    f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)  # noqa: E731
+    f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)
     assert taylor_coefficients(f, 0.0, 16, radius=8.0)[12] == pytest.approx(0.035, abs=1e-3)
     got, exact = taylor_coefficients(f, 0.0, 16), exp4_plus_pole(16)
     np.testing.assert_allclose(got, exact, rtol=1e-8, atol=1e-12 * np.abs(exact).max())
@@ -184,7 +184,7 @@ def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
 
 @pytest.mark.parametrize("weight", [1e-3, 1e-6, 1e-9, 1e-12])
 def test_issue_14_item_1_even_a_faint_pole_is_seen(weight):
-    f = lambda z: np.exp(4 * z) + weight / (1 + z**2)  # noqa: E731
+    f = lambda z: np.exp(4 * z) + weight / (1 + z**2)
     exact = np.array([4.0**k / math.factorial(k) + weight * ((-1) ** (k // 2) if k % 2 == 0 else 0)
                       for k in range(13)])
     got = taylor_coefficients(f, 0.0, 12)
@@ -392,7 +392,7 @@ def test_errors_shrink_like_dx_squared_and_cubed():
 
 
 def test_a_quadratic_is_its_own_quadratic_approximation():
-    f = lambda v: 3 * v[0] ** 2 - 2 * v[0] * v[1] + v[1] + 5  # noqa: E731
+    f = lambda v: 3 * v[0] ** 2 - 2 * v[0] * v[1] + v[1] + 5
     Q = quadratic_approximation(f, [1.0, 2.0])
     grid = np.stack(np.meshgrid(np.linspace(-3, 3, 5), np.linspace(-3, 3, 5)), axis=-1)
     np.testing.assert_allclose(Q(grid), f(np.moveaxis(grid, -1, 0)), rtol=1e-7, atol=1e-6)
@@ -406,7 +406,7 @@ def test_batches_of_points_on_the_last_axis():
 
 
 def test_linearise_a_vector_function_polar_to_cartesian():
-    polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])  # noqa: E731
+    polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])
     L = linearise(polar, [2.0, np.pi / 6])
     J = np.array([[np.cos(np.pi / 6), -2 * np.sin(np.pi / 6)],
                   [np.sin(np.pi / 6), 2 * np.cos(np.pi / 6)]])

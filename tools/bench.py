@@ -103,9 +103,17 @@ def bench_derivatives() -> list[dict]:
         value = compute(counted)
         calls = counted.calls
         seconds = median_time(lambda: compute(f), repeat=5)
-        rows.append({"problem": problem, "operation": operation, "library": library,
-                     "method": method, "relative_error": relative_error(value, exact),
-                     "evaluations": calls, "seconds": seconds})
+        rows.append(
+            {
+                "problem": problem,
+                "operation": operation,
+                "library": library,
+                "method": method,
+                "relative_error": relative_error(value, exact),
+                "evaluations": calls,
+                "seconds": seconds,
+            }
+        )
 
     numpy_problems, jax_problems = _problems(np), _problems(jnp)
     for name, (f, x0) in numpy_problems.items():
@@ -113,28 +121,72 @@ def bench_derivatives() -> list[dict]:
         if name == "scalar":
             exact = float(jax.grad(fj)(jnp.asarray(x0)))
             for method in ("central", "complex"):
-                measure(name, f, "derivative", "mvc", method,
-                        lambda g, m=method: mvc.derivative(g, float(x0), method=m), exact)
-                measure(name, f, "derivative", "numdifftools", method,
-                        lambda g, m=method: nd.Derivative(g, method=m)(float(x0)), exact)
+                measure(
+                    name,
+                    f,
+                    "derivative",
+                    "mvc",
+                    method,
+                    lambda g, m=method, x0=x0: mvc.derivative(g, float(x0), method=m),
+                    exact,
+                )
+                measure(
+                    name,
+                    f,
+                    "derivative",
+                    "numdifftools",
+                    method,
+                    lambda g, m=method, x0=x0: nd.Derivative(g, method=m)(float(x0)),
+                    exact,
+                )
             continue
         if name == "R^5 -> R^5":
             exact = np.asarray(jax.jacfwd(fj)(jnp.asarray(x0)))
             for method in ("central", "complex"):
-                measure(name, f, "jacobian", "mvc", method,
-                        lambda g, m=method: mvc.jacobian(g, x0, method=m), exact)
-                measure(name, f, "jacobian", "numdifftools", method,
-                        lambda g, m=method: nd.Jacobian(g, method=m)(x0), exact)
+                measure(
+                    name,
+                    f,
+                    "jacobian",
+                    "mvc",
+                    method,
+                    lambda g, m=method, x0=x0: mvc.jacobian(g, x0, method=m),
+                    exact,
+                )
+                measure(
+                    name,
+                    f,
+                    "jacobian",
+                    "numdifftools",
+                    method,
+                    lambda g, m=method, x0=x0: nd.Jacobian(g, method=m)(x0),
+                    exact,
+                )
             continue
         exact = np.asarray(jax.grad(fj)(jnp.asarray(x0)))
         for method in ("central", "complex"):
-            measure(name, f, "gradient", "mvc", method,
-                    lambda g, m=method: mvc.gradient(g, x0, method=m), exact)
-            measure(name, f, "gradient", "numdifftools", method,
-                    lambda g, m=method: nd.Gradient(g, method=m)(x0), exact)
+            measure(
+                name,
+                f,
+                "gradient",
+                "mvc",
+                method,
+                lambda g, m=method, x0=x0: mvc.gradient(g, x0, method=m),
+                exact,
+            )
+            measure(
+                name,
+                f,
+                "gradient",
+                "numdifftools",
+                method,
+                lambda g, m=method, x0=x0: nd.Gradient(g, method=m)(x0),
+                exact,
+            )
         exact = np.asarray(jax.hessian(fj)(jnp.asarray(x0)))
-        measure(name, f, "hessian", "mvc", "central", lambda g: mvc.hessian(g, x0), exact)
-        measure(name, f, "hessian", "numdifftools", "central", lambda g: nd.Hessian(g)(x0), exact)
+        measure(name, f, "hessian", "mvc", "central", lambda g, x0=x0: mvc.hessian(g, x0), exact)
+        measure(
+            name, f, "hessian", "numdifftools", "central", lambda g, x0=x0: nd.Hessian(g)(x0), exact
+        )
     return rows
 
 
@@ -183,16 +235,23 @@ def bench_gradient(n: int) -> dict:
         mvc_runs.append(_cpu_seconds(lambda: mvc.gradient(f, x)))
         scipy_runs.append(_cpu_seconds(lambda: approx_derivative(f, x, method="3-point")))
     mvc_seconds, scipy_seconds = float(np.median(mvc_runs)), float(np.median(scipy_runs))
-    return {"n": n, "function": "x.x / 2",
-            "peer": "scipy.optimize._numdiff.approx_derivative, method='3-point'",
-            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "versions": {name: versions()[name] for name in ("mvc", "numpy", "scipy")},
-            "mvc_relative_error": relative_error(g, x),
-            "scipy_relative_error": relative_error(g_scipy, x),
-            "mvc_evaluations": ours.calls, "scipy_evaluations": theirs.calls,
-            "mvc_peak_memory_mb": peak / 2**20, "n_by_n_matrix_gb": 8 * n * n / 2**30,
-            "mvc_seconds": mvc_seconds, "scipy_seconds": scipy_seconds, "timer": "CPU seconds",
-            "ratio": mvc_seconds / scipy_seconds}
+    return {
+        "n": n,
+        "function": "x.x / 2",
+        "peer": "scipy.optimize._numdiff.approx_derivative, method='3-point'",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "versions": {name: versions()[name] for name in ("mvc", "numpy", "scipy")},
+        "mvc_relative_error": relative_error(g, x),
+        "scipy_relative_error": relative_error(g_scipy, x),
+        "mvc_evaluations": ours.calls,
+        "scipy_evaluations": theirs.calls,
+        "mvc_peak_memory_mb": peak / 2**20,
+        "n_by_n_matrix_gb": 8 * n * n / 2**30,
+        "mvc_seconds": mvc_seconds,
+        "scipy_seconds": scipy_seconds,
+        "timer": "CPU seconds",
+        "ratio": mvc_seconds / scipy_seconds,
+    }
 
 
 # --- backpropagation and training ---------------------------------------------------------
@@ -220,21 +279,38 @@ def bench_backprop() -> list[dict]:
     jax.config.update("jax_enable_x64", True)
     rows = []
     x, y = heart(100)
-    for label, sizes in [("course network [1, 6, 7, 2]", [1, 6, 7, 2]),
-                         ("wider network [1, 64, 64, 2]", [1, 64, 64, 2])]:
+    for label, sizes in [
+        ("course network [1, 6, 7, 2]", [1, 6, 7, 2]),
+        ("wider network [1, 64, 64, 2]", [1, 64, 64, 2]),
+    ]:
         net = Network(sizes, rng=1)
-        params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in zip(net.weights, net.biases)]
+        params = [
+            (jnp.asarray(W), jnp.asarray(b)) for W, b in zip(net.weights, net.biases, strict=True)
+        ]
         grad = jax.jit(jax.grad(_jax_cost(sizes)))
         xj, yj = jnp.asarray(x), jnp.asarray(y)
         dW, db = net.gradients(x, y)
         reference = grad(params, xj, yj)
-        error = max(max(relative_error(a, np.asarray(r[0])), relative_error(b, np.asarray(r[1])))
-                    for a, b, r in zip(dW, db, reference))
-        mvc_seconds = median_time(lambda: net.gradients(x, y))
-        jax_seconds = median_time(lambda: jax.block_until_ready(grad(params, xj, yj)))
-        rows.append({"network": label, "samples": int(x.shape[1]), "relative_error": error,
-                     "mvc_seconds": mvc_seconds, "jax_seconds": jax_seconds,
-                     "ratio": mvc_seconds / jax_seconds})
+        error = max(
+            max(relative_error(a, np.asarray(r[0])), relative_error(b, np.asarray(r[1])))
+            for a, b, r in zip(dW, db, reference, strict=True)
+        )
+        mvc_seconds = median_time(lambda net=net: net.gradients(x, y))
+        jax_seconds = median_time(
+            lambda grad=grad, params=params, xj=xj, yj=yj: jax.block_until_ready(
+                grad(params, xj, yj)
+            )
+        )
+        rows.append(
+            {
+                "network": label,
+                "samples": int(x.shape[1]),
+                "relative_error": error,
+                "mvc_seconds": mvc_seconds,
+                "jax_seconds": jax_seconds,
+                "ratio": mvc_seconds / jax_seconds,
+            }
+        )
     return rows
 
 
@@ -245,7 +321,7 @@ def _plain_training(weights, biases, x, y, lr, iterations):
     n = x.shape[1]
     for _ in range(iterations):
         a = [x]
-        for W, b in zip(weights, biases):
+        for W, b in zip(weights, biases, strict=True):
             a.append(1 / (1 + np.exp(-(W @ a[-1] + b))))
         delta = 2 * (a[-1] - y) / n * a[-1] * (1 - a[-1])
         for layer in range(len(weights) - 1, -1, -1):
@@ -274,13 +350,21 @@ def bench_training(iterations: int) -> dict:
         return _plain_training(weights, biases, x, y, 2.0, iterations)
 
     trained, (plain_w, plain_b) = run_mvc(), run_plain()
-    difference = max(relative_error(a, b) for a, b in zip(trained.weights + trained.biases,
-                                                          plain_w + plain_b))
+    difference = max(
+        relative_error(a, b)
+        for a, b in zip(trained.weights + trained.biases, plain_w + plain_b, strict=True)
+    )
     mvc_seconds = median_time(run_mvc, repeat=3, number=1)
     plain_seconds = median_time(run_plain, repeat=3, number=1)
-    return {"network": "[1, 6, 7, 2]", "iterations": iterations, "lr": 2.0,
-            "weights_relative_difference": difference, "mvc_seconds": mvc_seconds,
-            "plain_numpy_seconds": plain_seconds, "ratio": mvc_seconds / plain_seconds}
+    return {
+        "network": "[1, 6, 7, 2]",
+        "iterations": iterations,
+        "lr": 2.0,
+        "weights_relative_difference": difference,
+        "mvc_seconds": mvc_seconds,
+        "plain_numpy_seconds": plain_seconds,
+        "ratio": mvc_seconds / plain_seconds,
+    }
 
 
 # --- roots and descent ------------------------------------------------------------------
@@ -317,19 +401,27 @@ SYSTEMS = {
 
 A, B = np.array([[2.0, 1.0], [1.0, 20.0]]), np.array([5.0, 3.0])
 MINIMA = {
-    "MML bowl (Example 7.1)": (lambda v: v @ A @ v / 2 - B @ v, lambda v: A @ v - B,
-                               [-3.0, -1.0], np.linalg.solve(A, B)),
-    "(x - 1)^2 + 4 y^2": (lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2,
-                          lambda v: np.array([2 * (v[0] - 1), 8 * v[1]]), [0.0, 1.0],
-                          np.array([1.0, 0.0])),
+    "MML bowl (Example 7.1)": (
+        lambda v: v @ A @ v / 2 - B @ v,
+        lambda v: A @ v - B,
+        [-3.0, -1.0],
+        np.linalg.solve(A, B),
+    ),
+    "(x - 1)^2 + 4 y^2": (
+        lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2,
+        lambda v: np.array([2 * (v[0] - 1), 8 * v[1]]),
+        [0.0, 1.0],
+        np.array([1.0, 0.0]),
+    ),
     "log(1 + (x - 1/2)^2) + (y - x)^2": (
         lambda v: np.log1p((v[0] - 0.5) ** 2) + (v[1] - v[0]) ** 2,
-        lambda v: np.array([2 * (v[0] - 0.5) / (1 + (v[0] - 0.5) ** 2) - 2 * (v[1] - v[0]),
-                            2 * (v[1] - v[0])]),
-        [2.0, -1.0], np.array([0.5, 0.5]),
+        lambda v: np.array(
+            [2 * (v[0] - 0.5) / (1 + (v[0] - 0.5) ** 2) - 2 * (v[1] - v[0]), 2 * (v[1] - v[0])]
+        ),
+        [2.0, -1.0],
+        np.array([0.5, 0.5]),
     ),
 }
-
 
 
 def bench_optimisation() -> dict:
@@ -343,28 +435,51 @@ def bench_optimisation() -> dict:
         ours = newton_raphson(ours_f, x0, fprime=ours_fp, tol=1.48e-8)
         ref_f, ref_fp = Counted(f), Counted(fp)
         ref = scipy.optimize.newton(ref_f, x0, fprime=ref_fp, tol=1.48e-8)  # scipy's default tol
-        scalar.append({"problem": name, "difference": abs(float(ours.x) - float(ref)),
-                       "mvc_f": ours_f.calls, "mvc_fprime": ours_fp.calls,
-                       "scipy_f": ref_f.calls, "scipy_fprime": ref_fp.calls})
+        scalar.append(
+            {
+                "problem": name,
+                "difference": abs(float(ours.x) - float(ref)),
+                "mvc_f": ours_f.calls,
+                "mvc_fprime": ours_fp.calls,
+                "scipy_f": ref_f.calls,
+                "scipy_fprime": ref_fp.calls,
+            }
+        )
     systems = []
     for name, (f, J, x0) in SYSTEMS.items():
         ours_f, ours_J = Counted(f), Counted(J)
         ours = newton_raphson(ours_f, x0, fprime=ours_J, tol=1e-10)
         ref = scipy.optimize.root(f, x0, jac=J, tol=1e-10)
-        systems.append({"problem": name, "difference": float(np.max(np.abs(ours.x - ref.x))),
-                        "mvc_f": ours_f.calls, "mvc_jacobian": ours_J.calls,
-                        "scipy_f": int(ref.nfev), "scipy_jacobian": int(ref.njev)})
+        systems.append(
+            {
+                "problem": name,
+                "difference": float(np.max(np.abs(ours.x - ref.x))),
+                "mvc_f": ours_f.calls,
+                "mvc_jacobian": ours_J.calls,
+                "scipy_f": int(ref.nfev),
+                "scipy_jacobian": int(ref.njev),
+            }
+        )
     descent = []
     for name, (f, grad, x0, exact) in MINIMA.items():
         ours_f, ours_g = Counted(f), Counted(grad)
         # mvc's tol is relative to |∇f(x0)|: this one asks for |∇f| <= 1e-8, as BFGS's does.
         ours = gradient_descent(ours_f, x0, grad=ours_g, tol=1e-8 / np.linalg.norm(grad(x0)))
         ref = scipy.optimize.minimize(f, x0, jac=grad, method="BFGS", tol=1e-8)
-        descent.append({"problem": name, "converged": bool(ours.converged),
-                        "mvc_error": float(np.linalg.norm(ours.x - exact)),
-                        "scipy_error": float(np.linalg.norm(ref.x - exact)),
-                        "mvc_steps": int(ours.n_iter), "mvc_f": ours_f.calls, "mvc_grad": ours_g.calls,
-                        "scipy_steps": int(ref.nit), "scipy_f": int(ref.nfev), "scipy_grad": int(ref.njev)})
+        descent.append(
+            {
+                "problem": name,
+                "converged": bool(ours.converged),
+                "mvc_error": float(np.linalg.norm(ours.x - exact)),
+                "scipy_error": float(np.linalg.norm(ref.x - exact)),
+                "mvc_steps": int(ours.n_iter),
+                "mvc_f": ours_f.calls,
+                "mvc_grad": ours_g.calls,
+                "scipy_steps": int(ref.nit),
+                "scipy_f": int(ref.nfev),
+                "scipy_grad": int(ref.njev),
+            }
+        )
     return {"scalar": scalar, "systems": systems, "descent": descent}
 
 
@@ -405,16 +520,23 @@ def bench_fitting() -> dict:
                 scipy_params = theirs()
             except (RuntimeError, ValueError, FloatingPointError):
                 scipy_params = np.full(len(p0), np.nan)
-            cases.append({
-                "problem": name, "start": start, "difficulty": problem.difficulty,
-                "mvc_lre": _lre(mine.params, problem.certified) if mine.converged else 0.0,
-                "scipy_lre": _lre(scipy_params, problem.certified),
-                "mvc_seconds": median_time(lambda p0=p0, problem=problem: fit(
-                    problem.model, problem.x, problem.y, p0), repeat=3, number=1),
-                "scipy_seconds": median_time(lambda t=theirs: _quiet(t), repeat=3, number=1),
-            })
+            cases.append(
+                {
+                    "problem": name,
+                    "start": start,
+                    "difficulty": problem.difficulty,
+                    "mvc_lre": _lre(mine.params, problem.certified) if mine.converged else 0.0,
+                    "scipy_lre": _lre(scipy_params, problem.certified),
+                    "mvc_seconds": median_time(
+                        lambda p0=p0, problem=problem: fit(problem.model, problem.x, problem.y, p0),
+                        repeat=3,
+                        number=1,
+                    ),
+                    "scipy_seconds": median_time(lambda t=theirs: _quiet(t), repeat=3, number=1),
+                }
+            )
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "cases": cases,
         "summary": _nist_summary(cases),
@@ -435,7 +557,8 @@ def _nist_summary(cases: list[dict]) -> dict:
         "scipy_lre_at_least_4": int(np.sum(scipy_lre >= 4)),
         "mvc_median_lre": float(np.median(mvc_lre)),
         "scipy_median_lre": float(np.median(scipy_lre)),
-        "mvc_seconds": mvc_time, "scipy_seconds": scipy_time,
+        "mvc_seconds": mvc_time,
+        "scipy_seconds": scipy_time,
         "time_ratio": mvc_time / scipy_time,
     }
 
@@ -463,11 +586,17 @@ def _fit_at_scale(n: int) -> dict:
     scipy_calls = calls[0]
     mvc_seconds = median_time(lambda: fit(model, x, y, p0), repeat=3, number=1)
     scipy_seconds = median_time(lambda: curve_fit(model, x, y, p0=p0), repeat=3, number=1)
-    return {"points": n, "converged": bool(mine.converged), "mvc_iterations": int(mine.n_iter),
-            "mvc_model_calls": mvc_calls, "scipy_model_calls": scipy_calls,
-            "relative_difference": relative_error(mine.params, theirs),
-            "mvc_seconds": mvc_seconds, "scipy_seconds": scipy_seconds,
-            "time_ratio": mvc_seconds / scipy_seconds}
+    return {
+        "points": n,
+        "converged": bool(mine.converged),
+        "mvc_iterations": int(mine.n_iter),
+        "mvc_model_calls": mvc_calls,
+        "scipy_model_calls": scipy_calls,
+        "relative_difference": relative_error(mine.params, theirs),
+        "mvc_seconds": mvc_seconds,
+        "scipy_seconds": scipy_seconds,
+        "time_ratio": mvc_seconds / scipy_seconds,
+    }
 
 
 def _quiet(call):
@@ -484,9 +613,13 @@ def bench_site(tmp: Path, *, suite: bool) -> dict:
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                    "--site-dir", str(tmp / "site")], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "site")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     build = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = {"clean_build_seconds": build, "build_peak_memory_mb": max(peak, before) / 1024}
@@ -528,8 +661,12 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "system": f"{platform.system()} {platform.release()}",
-            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "system": f"{platform.system()} {platform.release()}",
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
 
 
 def sections_to_run(args: argparse.Namespace) -> list:
@@ -547,14 +684,22 @@ def sections_to_run(args: argparse.Namespace) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "mvc" / "data" / "benchmarks.json")
-    parser.add_argument("--quick", action="store_true",
-                        help="5 000 training iterations instead of 50 000 (for a try-out)")
-    parser.add_argument("--suite", action="store_true",
-                        help="run make test here (several minutes) instead of reporting "
-                             "the last one")
-    parser.add_argument("--only", metavar="SECTION",
-                        help="run one section (its name, or the start of it: --only fit) and "
-                             "update only its key in the output")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="5 000 training iterations instead of 50 000 (for a try-out)",
+    )
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="run make test here (several minutes) instead of reporting the last one",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="SECTION",
+        help="run one section (its name, or the start of it: --only fit) and "
+        "update only its key in the output",
+    )
     args = parser.parse_args(argv)
 
     import tempfile
@@ -572,7 +717,7 @@ def main(argv=None) -> int:
         sections["site"] = bench_site(Path(tmp), suite=args.suite)
     print(f"site: done; total {time.perf_counter() - started:.0f} s", flush=True)
     results = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "make bench",
         "machine": machine(),
         "versions": versions(),
@@ -580,7 +725,8 @@ def main(argv=None) -> int:
         **sections,
     }
     args.output.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"wrote {shown}")
     return 0
 
 

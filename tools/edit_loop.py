@@ -3,11 +3,11 @@
     python tools/edit_loop.py [--page derivatives] [--times 3]
 
 Runs `mkdocs serve` as `make serve` does (dirty rebuilds, with the execution cache of
-docs/hooks/exec_cache.py) on a free loopback port and waits for its first build. Then, `--times` times, it edits a
-sentence of the chapter (a new word at the end of its first paragraph), saves, and asks the
-served page again and again until the word is there. It prints each wait and their median,
-puts the chapter back as it was, and stops the server. The figure in docs/contributing.md
-comes from here.
+docs/hooks/exec_cache.py) on a free loopback port and waits for its first build. Then,
+`--times` times, it edits a sentence of the chapter (a new word at the end of its first
+paragraph), saves, and asks the served page again and again until the word is there. It
+prints each wait and their median, puts the chapter back as it was, and stops the server.
+The figure in docs/contributing.md comes from here.
 """
 
 from __future__ import annotations
@@ -71,19 +71,33 @@ def measure(page: str, times: int) -> list[float]:
     url = f"http://127.0.0.1:{port}/{page}/"
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload",
-             "--dirty"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+                "--livereload",
+                "--dirty",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     waits = []
     try:
-        print(f"first build: {wait_until(lambda: served(url), 'the first build'):.0f} s", flush=True)
+        print(
+            f"first build: {wait_until(lambda: served(url), 'the first build'):.0f} s", flush=True
+        )
         for number in range(times):
             word = f"editloop{number}x{int(time.time())}"
             before = builds(log)
             source.write_text(edited(original, word), encoding="utf8")
-            waits.append(wait_until(lambda: word in served(url), "the edit"))
+            waits.append(wait_until(lambda word=word: word in served(url), "the edit"))
             print(f"edit {number + 1}: on the served page after {waits[-1]:.1f} s", flush=True)
-            wait_until(lambda: builds(log) > before, "the end of that build")
+            wait_until(lambda before=before: builds(log) > before, "the end of that build")
     finally:
         source.write_text(original, encoding="utf8")
         server.terminate()
@@ -97,8 +111,10 @@ def main(argv=None) -> int:
     parser.add_argument("--times", type=int, default=3)
     args = parser.parse_args(argv)
     waits = measure(args.page, args.times)
-    print(f"median wait from saving {args.page}.md to the served page changing: "
-          f"{statistics.median(waits):.1f} s over {len(waits)} edits")
+    print(
+        f"median wait from saving {args.page}.md to the served page changing: "
+        f"{statistics.median(waits):.1f} s over {len(waits)} edits"
+    )
     return 0
 
 

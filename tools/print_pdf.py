@@ -20,7 +20,12 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 CEILING = 300  # seconds: what only a hung page takes; a slow machine waits, it does not fail
 
 
@@ -59,8 +64,12 @@ def print_pdf(browser, base_url: str, output: Path) -> Path:
 def print_loaded(page, output: Path) -> Path:
     """Print the print page, loaded in `page` and typeset, to `output` on A4."""
     page.emulate_media(media="print")
-    page.pdf(path=str(output), format="A4", print_background=True,
-             margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+    page.pdf(
+        path=str(output),
+        format="A4",
+        print_background=True,
+        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+    )
     return output
 
 

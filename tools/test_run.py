@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.site_fixtures import build_site  # noqa: E402
+from tests.site_fixtures import build_site  # noqa: E402  needs ROOT on sys.path
 
 ARTIFACTS = ROOT / "test-artifacts"
 TARGET = 5
@@ -43,15 +43,31 @@ def timed_build(folder: Path) -> float:
     start = time.perf_counter()
     run = build_site(folder, record=folder.parent / "fences.json")
     seconds = time.perf_counter() - start
-    print(f"one clean build (mkdocs build --strict): {seconds:.1f} s"
-          + ("" if run.returncode == 0 else f", FAILED (exit {run.returncode})"), flush=True)
+    print(
+        f"one clean build (mkdocs build --strict): {seconds:.1f} s"
+        + ("" if run.returncode == 0 else f", FAILED (exit {run.returncode})"),
+        flush=True,
+    )
     return seconds
 
 
 def run_pytest(folder: Path, args: list[str]) -> int:
-    env = os.environ | {"MVC_SITE": str(folder), "MVC_FENCE_RECORD": str(folder.parent / "fences.json")}
-    command = [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup",
-               "--no-loadscope-reorder", f"--junitxml={ARTIFACTS / 'junit.xml'}", *args]
+    env = os.environ | {
+        "MVC_SITE": str(folder),
+        "MVC_FENCE_RECORD": str(folder.parent / "fences.json"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-n",
+        "auto",
+        "--dist",
+        "loadgroup",
+        "--no-loadscope-reorder",
+        f"--junitxml={ARTIFACTS / 'junit.xml'}",
+        *args,
+    ]
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
@@ -68,12 +84,20 @@ def counts() -> dict:
 
 def report(seconds: float, build: float, exitstatus: int) -> None:
     ratio = seconds / build
-    result = {"seconds": seconds, "build_seconds": build, "ratio": ratio, **counts(),
-              "exitstatus": exitstatus,
-              "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    result = {
+        "seconds": seconds,
+        "build_seconds": build,
+        "ratio": ratio,
+        **counts(),
+        "exitstatus": exitstatus,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     (ARTIFACTS / "test-run.json").write_text(json.dumps(result) + "\n")
-    print(f"make test: {seconds:.0f} s = {ratio:.1f} × one clean build ({build:.1f} s, timed in "
-          f"this run; the target is at most {TARGET} ×)", flush=True)
+    print(
+        f"make test: {seconds:.0f} s = {ratio:.1f} × one clean build ({build:.1f} s, timed in "
+        f"this run; the target is at most {TARGET} ×)",
+        flush=True,
+    )
 
 
 def main(args: list[str]) -> int:

@@ -42,4 +42,3 @@ def entry(kind: str, key: str, suffix: str) -> Path | None:
     if "environment" not in _digest:  # once per build: each build loads this module afresh
         _digest["environment"] = environment_digest()
     return Path(folder) / kind / _digest["environment"][:16] / f"{key}{suffix}"
-

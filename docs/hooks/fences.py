@@ -87,7 +87,7 @@ def _format_fence(original, src, language, class_name, options, md, **kwargs):
     return f'<div class="continuation">{CONTINUES}\n{html}\n</div>' if continues else html
 
 
-def _run(original, code, returncode=None, session=None, id=None, **extra):  # noqa: A002
+def _run(original, code, returncode=None, session=None, id=None, **extra):
     """markdown-exec's runner of a python fence, in its chain, strict, cached if asked."""
     if session not in _chains:  # the chain's first fence in this build: a fresh namespace
         _formatter()._sessions_globals.pop(session, None)
@@ -118,7 +118,9 @@ def _strictly(run, code, **options):
 @cache  # once per build: MkDocs loads this hook afresh for each
 def _exec_cache():
     """docs/hooks/exec_cache.py (hooks are loaded from their files, not as a package)."""
-    spec = importlib.util.spec_from_file_location("exec_cache", Path(__file__).with_name("exec_cache.py"))
+    spec = importlib.util.spec_from_file_location(
+        "exec_cache", Path(__file__).with_name("exec_cache.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -128,9 +130,13 @@ def _formatter():
     """markdown-exec's python formatter module, which this hook wraps."""
     from markdown_exec._internal.formatters import python
 
-    if not callable(getattr(python, "_run_python", None)) or not hasattr(python, "_sessions_globals"):
-        raise PluginError("docs/hooks/fences.py: markdown-exec no longer has _run_python; "
-                          "update the hook for the installed version.")
+    if not callable(getattr(python, "_run_python", None)) or not hasattr(
+        python, "_sessions_globals"
+    ):
+        raise PluginError(
+            "docs/hooks/fences.py: markdown-exec no longer has _run_python; "
+            "update the hook for the installed version."
+        )
     return python
 
 

@@ -73,7 +73,7 @@ class KaTeX:
         missing = list(dict.fromkeys(f for f in formulas if f not in self._done))
         if missing:
             start = time.perf_counter()
-            self._done.update(zip(missing, self._ask(missing)))
+            self._done.update(zip(missing, self._ask(missing), strict=True))
             self.seconds += time.perf_counter() - start
         return [self._done[formula] for formula in formulas]
 
@@ -84,7 +84,9 @@ class KaTeX:
         self._process.stdin.flush()
         reply = self._process.stdout.readline()
         if not reply:
-            raise PluginError(f"KaTeX's node process ({RENDERER.name}) stopped; see its error above.")
+            raise PluginError(
+                f"KaTeX's node process ({RENDERER.name}) stopped; see its error above."
+            )
         return json.loads(reply)
 
     def close(self) -> None:
@@ -97,9 +99,16 @@ class KaTeX:
 def _start() -> subprocess.Popen:
     node = shutil.which("node")
     if node is None:
-        raise PluginError("The build typesets math with KaTeX and needs Node.js: install it, then `make install`.")
-    return subprocess.Popen([node, str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, encoding="utf8")
+        raise PluginError(
+            "The build typesets math with KaTeX and needs Node.js: install it, then `make install`."
+        )
+    return subprocess.Popen(
+        [node, str(RENDERER)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf8",
+    )
 
 
 def _end_of_math(delimiter: str, text: str, start: int) -> int:
@@ -121,13 +130,13 @@ def split_math(text: str) -> list[tuple[str, str, bool]]:
     while (found := _LEFT.search(text)) is not None:
         if found.start():
             pieces.append(("text", text[: found.start()], False))
-            text = text[found.start():]
+            text = text[found.start() :]
         left, right, display = next(d for d in DELIMITERS if text.startswith(d[0]))
         end = _end_of_math(right, text, len(left))
         if end < 0:
             break
-        pieces.append(("math", text[len(left): end], display))
-        text = text[end + len(right):]
+        pieces.append(("math", text[len(left) : end], display))
+        text = text[end + len(right) :]
     return pieces + ([("text", text, False)] if text else [])
 
 
@@ -136,7 +145,7 @@ def _pieces(page: str) -> list:
     `split_math` pieces."""
     out, skipping, at = [], Counter(), 0
     for token in _TOKEN.finditer(page):
-        out.append(_text(page[at: token.start()], skipping))
+        out.append(_text(page[at : token.start()], skipping))
         out.append(token[0])
         at = token.end()
         name = _NAME.match(token[0])
@@ -156,8 +165,13 @@ def _text(text: str, skipping: Counter):
 def typeset(page: str, katex: KaTeX, where: str) -> str:
     """`page` (HTML) with every formula in its text typeset by KaTeX."""
     pieces = _pieces(page)
-    formulas = [(tex, display) for piece in pieces if isinstance(piece, list)
-                for kind, tex, display in piece if kind == "math"]
+    formulas = [
+        (tex, display)
+        for piece in pieces
+        if isinstance(piece, list)
+        for kind, tex, display in piece
+        if kind == "math"
+    ]
     rendered = iter(katex.render(formulas))
     out = []
     for piece in pieces:
@@ -165,8 +179,11 @@ def typeset(page: str, katex: KaTeX, where: str) -> str:
             out.append(piece)
             continue
         for kind, value, display in piece:
-            out.append(html.escape(value, quote=False) if kind == "text"
-                       else _formula(value, display, next(rendered), where))
+            out.append(
+                html.escape(value, quote=False)
+                if kind == "text"
+                else _formula(value, display, next(rendered), where)
+            )
     return "".join(out)
 
 
@@ -175,7 +192,8 @@ def _formula(tex: str, display: bool, result: dict, where: str) -> str:
         log.warning("KaTeX, on %s, in %r: %s", where, tex, warning)
     if "error" in result:
         log.warning("KaTeX cannot typeset %r on %s: %s", tex, where, result["error"])
-        return f'<span class="katex-error" title="{html.escape(result["error"])}">{html.escape(tex)}</span>'
+        title = html.escape(result["error"])
+        return f'<span class="katex-error" title="{title}">{html.escape(tex)}</span>'
     return result["html"]
 
 
@@ -205,7 +223,9 @@ def _preloading(page: str, url: str) -> str:
     links = "".join(
         f'<link rel="preload" href="{get_relative_url("assets/katex/" + font, url)}" '
         'as="font" type="font/woff2" crossorigin>'
-        for font, used in PRELOAD.items() if used.search(page))
+        for font, used in PRELOAD.items()
+        if used.search(page)
+    )
     return page.replace("</title>", "</title>" + links, 1)
 
 
@@ -215,8 +235,9 @@ def on_post_build(config) -> None:
     if page.is_file():
         text = page.read_text(encoding="utf8")
         page.write_text(typeset(text, _katex, "print_page"), encoding="utf8")
-    log.info("katex: %d distinct formulas, %.1f s in one node process", len(_katex._done),
-             _katex.seconds)
+    log.info(
+        "katex: %d distinct formulas, %.1f s in one node process", len(_katex._done), _katex.seconds
+    )
 
 
 def on_shutdown() -> None:

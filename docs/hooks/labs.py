@@ -54,10 +54,10 @@ import nbformat
 import takehome
 from bs4 import BeautifulSoup, Comment  # nbconvert's own dependency
 from mkdocs.exceptions import PluginError
-from nbclient import NotebookClient
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 from mkdocs_jupyter.preprocessors import SubCell
+from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
 LABS = "labs/"
 TIMEOUT = 300  # seconds per cell; a lab's cells run in seconds
@@ -129,7 +129,9 @@ def execute(path: Path) -> nbformat.NotebookNode:
         notebook.cells = nbformat.read(cached, as_version=4).cells
         return settle(notebook)
     client = NotebookClient(
-        notebook, timeout=TIMEOUT, kernel_name="python3",
+        notebook,
+        timeout=TIMEOUT,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
@@ -174,7 +176,9 @@ def _keep(notebook, cached: Path | None) -> None:
 @cache  # once per build: MkDocs loads this hook afresh for each
 def _exec_cache():
     """docs/hooks/exec_cache.py (hooks are loaded from their files, not as a package)."""
-    spec = importlib.util.spec_from_file_location("exec_cache", Path(__file__).with_name("exec_cache.py"))
+    spec = importlib.util.spec_from_file_location(
+        "exec_cache", Path(__file__).with_name("exec_cache.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -230,8 +234,9 @@ def on_page_content(html: str, page, config, files) -> str:
 def plain(html: str) -> str:
     """A notebook page (nbconvert's JupyterLab markup) as the theme's own markup."""
     soup = BeautifulSoup(_FOREIGN_SCRIPTS.sub("", html), "html.parser")
-    notebook_only = soup.select(".zeroclipboard-container, .clipboard-copy-txt, "
-                                ".jp-InputPrompt, .jp-OutputPrompt")
+    notebook_only = soup.select(
+        ".zeroclipboard-container, .clipboard-copy-txt, .jp-InputPrompt, .jp-OutputPrompt"
+    )
     for node in soup.find_all(["script", "style"], recursive=False) + notebook_only:
         node.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
@@ -276,8 +281,9 @@ def on_post_build(config) -> None:
         src_uri = LABS + path.name
         page = _files["files"].get_file_from_path(src_uri)
         resolve = takehome.site_resolver(config.site_url, page.url, src_uri, _files["files"])
-        notebook = takehome.take_home(copy.deepcopy(notebook), site_url=config.site_url,
-                                      resolve=resolve)
+        notebook = takehome.take_home(
+            copy.deepcopy(notebook), site_url=config.site_url, resolve=resolve
+        )
         target = Path(config.site_dir) / LABS / path.stem / f"{path.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)

@@ -63,7 +63,9 @@ TIMEOUT = 300  # seconds per cell
 log = logging.getLogger("mkdocs.hooks.notebooks")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,})\s*(?P<info>.*)$")
 _PYTHON = re.compile(r"^\{?\s*\.?(python|py|python3)(\s|\}|$)")
-_ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
+_ADMONITION = re.compile(
+    r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$'
+)
 _INCLUDE = re.compile(r'^--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"$')
 # A whole markdown file included into a chapter (its self-check questions, docs/quizzes/).
 _MD_INCLUDE = re.compile(r'^--8<-- "([^":]+\.md)"$', re.M)
@@ -71,10 +73,13 @@ _HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*$")
 _QUIZ = re.compile(r"^import quiz$", re.M)
 #: Widgets that run only in the browser, by a mark their fence prints, and their names.
 WIDGETS = {"data-sandpit": "The Sandpit", "taylor-explorer": "The Taylor-series explorer"}
-_FIGURE = re.compile(r'<figure class="mvc-figure">\s*(<svg.*?</svg>)\s*'
-                     r"<figcaption>(.*?)</figcaption>\s*</figure>", re.S)
+_FIGURE = re.compile(
+    r'<figure class="mvc-figure">\s*(<svg.*?</svg>)\s*'
+    r"<figcaption>(.*?)</figcaption>\s*</figure>",
+    re.S,
+)
 
-SETUP = '''\
+SETUP = """\
 # Figure cells print an SVG (that is how the site embeds them); this magic shows it.
 import contextlib
 import io
@@ -89,15 +94,17 @@ def figure(line, cell):
     with contextlib.redirect_stdout(printed):
         exec(cell, get_ipython().user_ns)
     display(HTML(printed.getvalue()))
-'''
+"""
 
 
 def chapters(nav) -> list[str]:
     """The markdown files of the nav's chapters section."""
     for entry in nav or []:
         if isinstance(entry, dict) and SECTION in entry:
-            return [next(iter(item.values())) if isinstance(item, dict) else item
-                    for item in entry[SECTION]]
+            return [
+                next(iter(item.values())) if isinstance(item, dict) else item
+                for item in entry[SECTION]
+            ]
     return []
 
 
@@ -111,7 +118,9 @@ def _included(code: str) -> str | None:
         text = (ROOT / match["file"]).read_text(encoding="utf8")
         if match["section"]:
             name = re.escape(match["section"])
-            found = re.search(rf"--8<-- \[start:{name}\]\n(.*?)\n[^\n]*--8<-- \[end:{name}\]", text, re.S)
+            found = re.search(
+                rf"--8<-- \[start:{name}\]\n(.*?)\n[^\n]*--8<-- \[end:{name}\]", text, re.S
+            )
             if found is None:
                 raise LookupError(f"{match['file']} has no snippet section {match['section']!r}")
             text = found[1]
@@ -142,8 +151,10 @@ def _fence_cell(kind: str, code: str, info: str, *, url: str, anchor: str) -> li
     widget = next((name for mark, name in WIDGETS.items() if mark in code), None)
     if kind == "figure" and widget:
         link = f"{url}#{anchor}" if anchor else url
-        return _region(f"*{widget} is interactive: it runs in your browser on "
-                       f"[the chapter's page]({link}), not in a notebook.*")
+        return _region(
+            f"*{widget} is interactive: it runs in your browser on "
+            f"[the chapter's page]({link}), not in a notebook.*"
+        )
     if kind == "figure" and _QUIZ.search(code):
         return _region(plain_question(code))
     return ["```python", *(["%%figure"] if kind == "figure" else []), code, "```", ""]
@@ -154,13 +165,18 @@ def to_markdown(source: str, *, title: str, url: str) -> str:
     source = _MD_INCLUDE.sub(lambda m: (ROOT / m[1]).read_text(encoding="utf8"), source)
     lines = source.splitlines()
     if lines and lines[0].strip() == "---":  # front matter
-        lines = lines[lines.index("---", 1) + 1:]
+        lines = lines[lines.index("---", 1) + 1 :]
     out = [
-        f"# {title}", "",
+        f"# {title}",
+        "",
         f"This notebook is the chapter [{title}]({url}), made from the page's own source when "
         "the site was built, with the outputs the build computed. Its first code cell installs "
-        "the course's package, `mvc`, from the site, with everything the chapter uses.", "",
-        "```python", SETUP.rstrip(), "```", "",
+        "the course's package, `mvc`, from the site, with everything the chapter uses.",
+        "",
+        "```python",
+        SETUP.rstrip(),
+        "```",
+        "",
     ]
     indents: list[int] = []  # body indents of the admonitions we are in
     fence = None  # (mark, indent, kind, info, code lines)
@@ -169,8 +185,12 @@ def to_markdown(source: str, *, title: str, url: str) -> str:
         if fence is not None:
             mark, indent, kind, info, body = fence
             match = _FENCE.match(line)
-            if match and match["mark"][0] == mark[0] and len(match["mark"]) >= len(mark) \
-                    and not match["info"].strip():
+            if (
+                match
+                and match["mark"][0] == mark[0]
+                and len(match["mark"]) >= len(mark)
+                and not match["info"].strip()
+            ):
                 code = textwrap.dedent("\n".join(body)).strip("\n")
                 out += _fence_cell(kind, code, info, url=url, anchor=anchor)
                 fence = None
@@ -186,8 +206,11 @@ def to_markdown(source: str, *, title: str, url: str) -> str:
         match = _FENCE.match(line)
         if match:
             info = match["info"].strip()
-            kind = ("figure" if re.search(r'html="(1|on|true|yes)"', info) else "code") \
-                if _PYTHON.match(info) else "markdown"
+            kind = (
+                ("figure" if re.search(r'html="(1|on|true|yes)"', info) else "code")
+                if _PYTHON.match(info)
+                else "markdown"
+            )
             fence = (match["mark"], len(match["indent"]), kind, info, [])
             continue
         admonition = _ADMONITION.match(line)
@@ -214,7 +237,7 @@ def attach_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         attachments = {}
 
-        def attach(match):
+        def attach(match, attachments=attachments):
             name = f"figure-{len(attachments) + 1}.svg"
             svg = base64.b64encode(match[1].encode()).decode("ascii")
             attachments[name] = {"image/svg+xml": svg}
@@ -229,7 +252,11 @@ def attach_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def notebook(source: str, *, title: str, url: str):
     """The chapter as an nbformat notebook (no outputs, no install cell), Python 3 kernel."""
     nb = jupytext.reads(to_markdown(source, title=title, url=url), fmt="md")
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata.pop("jupytext", None)
     attach_figures(nb)
@@ -242,8 +269,9 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """`nb` run top to bottom in a fresh kernel, in an empty folder, as a reader would."""
     nb = copy.deepcopy(nb)
     with tempfile.TemporaryDirectory(prefix="mvc-notebook-") as folder:
-        NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3",
-                       resources={"metadata": {"path": folder}}).execute()
+        NotebookClient(
+            nb, timeout=TIMEOUT, kernel_name="python3", resources={"metadata": {"path": folder}}
+        ).execute()
     for number, cell in enumerate(nb.cells):  # two builds give the same file:
         cell.metadata.pop("execution", None)  # no timestamps, and printed text in one piece
         _coalesce.preprocess_cell(cell, {}, number)  # however the kernel flushed it
@@ -287,8 +315,11 @@ def _run(nb):
     if key not in _done:
         start = time.perf_counter()
         _done[key] = execute(nb)
-        log.info("notebooks: %s executed in %.1f s", nb.cells[0].source.splitlines()[0][2:],
-                 time.perf_counter() - start)
+        log.info(
+            "notebooks: %s executed in %.1f s",
+            nb.cells[0].source.splitlines()[0][2:],
+            time.perf_counter() - start,
+        )
     return _done[key]
 
 
@@ -342,6 +373,10 @@ def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri not in chapters(config.nav):
         return markdown
     name = notebook_uri(page.file.src_uri)
-    area = takehome.download_area(what="chapter", href=get_relative_url(name, page.url),
-                                  name=posixpath.basename(name), site_url=config.site_url)
+    area = takehome.download_area(
+        what="chapter",
+        href=get_relative_url(name, page.url),
+        name=posixpath.basename(name),
+        site_url=config.site_url,
+    )
     return re.sub(r"^(# .+\n)", lambda m: m[1] + "\n" + area + "\n", markdown, count=1, flags=re.M)

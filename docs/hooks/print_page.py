@@ -27,7 +27,9 @@ import re
 import subprocess
 from pathlib import Path
 
-_LINK = re.compile(r'<a (?P<attrs>[^>]*?)href="#(?P<target>[^"]*)"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
+_LINK = re.compile(
+    r'<a (?P<attrs>[^>]*?)href="#(?P<target>[^"]*)"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S
+)
 _ANCHOR = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")  # the plugin's sections: id='...'
 _EMPTY_SECTION = re.compile(
     r"<section class='print-page md-section' id='(?P<id>[^']*)'[^>]*>\s*<h1>[^<]*"
@@ -40,15 +42,18 @@ _SELF_LINK = re.compile(r'<a class="mvc-print-link"[^>]*>(.*?)</a>', re.S)
 
 def build_info(root: Path) -> dict | None:
     """The commit the site is built from and its date, or None outside a git clone."""
+
     def git(*args):
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
         commit, seconds = git("rev-parse", "--short=12", "HEAD"), git("log", "-1", "--format=%ct")
     except (OSError, subprocess.CalledProcessError):
         return None
     seconds = int(os.environ.get("SOURCE_DATE_EPOCH") or seconds)
-    date = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%d %B %Y")
+    date = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%d %B %Y")
     return {"commit": commit, "date": date}
 
 

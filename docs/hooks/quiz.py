@@ -56,8 +56,22 @@ __all__ = ["choice", "keys", "numeric", "plain", "symbolic", "which"]
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIGURE = '<figure class="mvc-figure"'
 #: Functions the browser's parser knows, by the names sympy prints them with.
-FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "ln", "sqrt", "abs", "sinh", "cosh", "tanh",
-             "asin", "acos", "atan")
+FUNCTIONS = (
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "ln",
+    "sqrt",
+    "abs",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asin",
+    "acos",
+    "atan",
+)
 _LETTERS = "ABCDEFGHIJ"
 _markdown = contextvars.ContextVar("quiz_markdown", default=False)
 
@@ -120,12 +134,22 @@ def which(options: Sequence[Any], is_right: Callable[[Any], bool]) -> int:
     """
     right = [i for i, option in enumerate(options) if is_right(option)]
     if len(right) != 1:
-        raise ValueError(f"`options` must have exactly one right option, got {len(right)}: {right}.")
+        raise ValueError(
+            f"`options` must have exactly one right option, got {len(right)}: {right}."
+        )
     return right[0]
 
 
-def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: Sequence[str | None],
-           solution: str, shuffle: bool = True) -> str:
+def choice(
+    key: str,
+    prompt: str,
+    options: Sequence[str],
+    answer: int,
+    *,
+    why: Sequence[str | None],
+    solution: str,
+    shuffle: bool = True,
+) -> str:
     r"""A multiple-choice question: radio buttons, a reason for each wrong option.
 
     Parameters
@@ -171,9 +195,14 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
     key = _check_key(key)
     if not 2 <= len(options) <= 10:
         raise ValueError(f"`options` must hold two to ten options, got {len(options)}.")
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool) \
-            or not 0 <= answer < len(options):
-        raise ValueError(f"`answer` must be an index into the {len(options)} options, got {answer!r}.")
+    if (
+        not isinstance(answer, (int, np.integer))
+        or isinstance(answer, bool)
+        or not 0 <= answer < len(options)
+    ):
+        raise ValueError(
+            f"`answer` must be an index into the {len(options)} options, got {answer!r}."
+        )
     if len(why) != len(options):
         raise ValueError(f"`why` must give one entry per option ({len(options)}), got {len(why)}.")
     feedback = []
@@ -181,8 +210,11 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
         if i != answer and not (isinstance(reason, str) and reason.strip()):
             raise ValueError(f"`why` must say why option {i} is wrong, got {reason!r}.")
         feedback.append("" if i == answer else " ".join(reason.split()))  # shown as text
-    order = np.random.default_rng(zlib.crc32(key.encode())).permutation(len(options)) if shuffle \
+    order = (
+        np.random.default_rng(zlib.crc32(key.encode())).permutation(len(options))
+        if shuffle
         else np.arange(len(options))
+    )
     options, feedback = [options[i] for i in order], [feedback[i] for i in order]
     answer = int(np.flatnonzero(order == answer)[0])
     figures = any(str(option).startswith(_FIGURE) for option in options)
@@ -194,11 +226,15 @@ def choice(key: str, prompt: str, options: Sequence[str], answer: int, *, why: S
         body = option if str(option).startswith(_FIGURE) else f"<span>{_text(option)}</span>"
         # The letter names the option for a screen reader even when its text is all math.
         items.append(
-            f'<li><label class="mvc-quiz-option"><input type="radio" name="quiz-{key}" value="{i}"> '
-            f'<span class="mvc-quiz-letter">{_LETTERS[i]}</span> {body}</label></li>')
+            f'<li><label class="mvc-quiz-option">'
+            f'<input type="radio" name="quiz-{key}" value="{i}"> '
+            f'<span class="mvc-quiz-letter">{_LETTERS[i]}</span> {body}</label></li>'
+        )
     grid = " mvc-quiz-grid" if figures else ""
-    body = (f'<fieldset><legend class="mvc-quiz-prompt">{_text(prompt)}</legend>\n'
-            f'<ul class="mvc-quiz-options{grid}">\n' + "\n".join(items) + "\n</ul></fieldset>")
+    body = (
+        f'<fieldset><legend class="mvc-quiz-prompt">{_text(prompt)}</legend>\n'
+        f'<ul class="mvc-quiz-options{grid}">\n' + "\n".join(items) + "\n</ul></fieldset>"
+    )
     return _question(key, "choice", {"answer": int(answer), "why": feedback}, body, solution)
 
 
@@ -226,7 +262,8 @@ def numeric(key: str, prompt: str, answer: float, *, tol: float, solution: str) 
 
     Examples
     --------
-    >>> page = numeric("root", "Give the square root of 2.", 2**0.5, tol=1e-3, solution="It is 1.414...")
+    >>> page = numeric("root", "Give the square root of 2.", 2**0.5, tol=1e-3,
+    ...                solution="It is 1.414...")
     >>> keys(page)["root"]["tol"], "within ±0.001" in page
     (0.001, True)
     """
@@ -237,14 +274,24 @@ def numeric(key: str, prompt: str, answer: float, *, tol: float, solution: str) 
     within = f"±{np.format_float_positional(tol, trim='-')}"
     if _markdown.get():
         shown = np.format_float_positional(answer, precision=12, trim="-")
-        return _plain_question(prompt, [], f"**Answer:** {shown} (answers within {within} count).",
-                               solution)
+        return _plain_question(
+            prompt, [], f"**Answer:** {shown} (answers within {within} count).", solution
+        )
     body = _input(key, prompt, f"a number, within {within}", "decimal")
     return _question(key, "numeric", {"answer": answer, "tol": tol}, body, solution)
 
 
-def symbolic(key: str, prompt: str, answer: Any, variables: Sequence[Any], *, solution: str,
-             domain: tuple[float, float] = (0.3, 1.7), n_points: int = 6, rtol: float = 1e-6) -> str:
+def symbolic(
+    key: str,
+    prompt: str,
+    answer: Any,
+    variables: Sequence[Any],
+    *,
+    solution: str,
+    domain: tuple[float, float] = (0.3, 1.7),
+    n_points: int = 6,
+    rtol: float = 1e-6,
+) -> str:
     r"""A question with a formula for answer, accepted if it agrees at sample points.
 
     Parameters
@@ -295,17 +342,23 @@ def symbolic(key: str, prompt: str, answer: Any, variables: Sequence[Any], *, so
     key = _check_key(key)
     names = [str(v) for v in variables]
     if not names or not all(isinstance(v, sp.Symbol) for v in variables):
-        raise ValueError(f"`variables` must be a non-empty list of sympy symbols, got {variables!r}.")
+        raise ValueError(
+            f"`variables` must be a non-empty list of sympy symbols, got {variables!r}."
+        )
     for name in names:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) or name in FUNCTIONS + ("e", "pi"):
-            raise ValueError(f"`variables` must have plain names, not functions or constants, got {name!r}.")
+            raise ValueError(
+                f"`variables` must have plain names, not functions or constants, got {name!r}."
+            )
     answer = sp.sympify(answer)
     unknown = {str(f.func) for f in answer.atoms(sp.Function)} - set(FUNCTIONS) - {"Abs"}
     if unknown:
         raise ValueError(f"`answer` uses functions the browser cannot read: {sorted(unknown)}.")
     extra = answer.free_symbols - set(variables)
     if extra:
-        raise ValueError(f"`answer` has symbols that are not `variables`: {sorted(map(str, extra))}.")
+        raise ValueError(
+            f"`answer` has symbols that are not `variables`: {sorted(map(str, extra))}."
+        )
     f = sp.lambdify(list(variables), answer, "math")
     rng = np.random.default_rng(zlib.crc32(key.encode()))
     points, values = [], []
@@ -320,17 +373,27 @@ def symbolic(key: str, prompt: str, answer: Any, variables: Sequence[Any], *, so
         if len(points) == n_points:
             break
     if len(points) < 3:
-        raise ValueError(f"`answer` must be finite at three points of `domain` {domain}, got {len(points)}.")
+        raise ValueError(
+            f"`answer` must be finite at three points of `domain` {domain}, got {len(points)}."
+        )
     latex = sp.latex(answer)
     if _markdown.get():
         return _plain_question(prompt, [], f"**Answer:** ${latex}$", solution)
     body = _input(key, prompt, "a formula in " + ", ".join(names), "text")
-    data = {"variables": names, "points": points, "values": values, "rtol": float(rtol),
-            "answer": str(answer), "latex": latex}
+    data = {
+        "variables": names,
+        "points": points,
+        "values": values,
+        "rtol": float(rtol),
+        "answer": str(answer),
+        "latex": latex,
+    }
     return _question(key, "symbolic", data, body, solution)
 
 
-_QUESTION = re.compile(r'<div class="mvc-quiz" id="quiz-([a-z0-9-]+)" data-kind="(\w+)" data-key=\'([^\']*)\'>')
+_QUESTION = re.compile(
+    r'<div class="mvc-quiz" id="quiz-([a-z0-9-]+)" data-kind="(\w+)" data-key=\'([^\']*)\'>'
+)
 
 
 def keys(page: str) -> dict[str, dict]:
@@ -344,10 +407,13 @@ def keys(page: str) -> dict[str, dict]:
     >>> keys(numeric("half", "One half?", 0.5, tol=0.01, solution="1/2."))
     {'half': {'answer': 0.5, 'tol': 0.01, 'kind': 'numeric'}}
     """
-    return {m[1]: {**json.loads(html.unescape(m[3])), "kind": m[2]} for m in _QUESTION.finditer(page)}
+    return {
+        m[1]: {**json.loads(html.unescape(m[3])), "kind": m[2]} for m in _QUESTION.finditer(page)
+    }
 
 
 # --- HTML ---------------------------------------------------------------------------------
+
 
 def _check_key(key: Any) -> str:
     if not isinstance(key, str) or not _KEY.match(key):
@@ -370,30 +436,37 @@ def _text(text: Any) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"a question's text must be a non-empty string, got {text!r}.")
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip())]
-    escaped = [re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(p, quote=False)) for p in paragraphs]
+    escaped = [
+        re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(p, quote=False)) for p in paragraphs
+    ]
     return escaped[0] if len(escaped) == 1 else "".join(f"<p>{p}</p>" for p in escaped)
 
 
 def _input(key: str, prompt: str, hint: str, mode: str) -> str:
-    return (f'<p class="mvc-quiz-prompt" id="quiz-{key}-prompt">{_text(prompt)}</p>\n'
-            f'<form class="mvc-quiz-form"><label for="quiz-{key}-input">Your answer '
-            f'<span class="mvc-quiz-hint">({html.escape(hint)})</span></label> '
-            f'<input id="quiz-{key}-input" type="text" inputmode="{mode}" autocomplete="off" '
-            f'spellcheck="false" aria-describedby="quiz-{key}-prompt"> '
-            f'<button type="submit" class="md-button">Check</button></form>')
+    return (
+        f'<p class="mvc-quiz-prompt" id="quiz-{key}-prompt">{_text(prompt)}</p>\n'
+        f'<form class="mvc-quiz-form"><label for="quiz-{key}-input">Your answer '
+        f'<span class="mvc-quiz-hint">({html.escape(hint)})</span></label> '
+        f'<input id="quiz-{key}-input" type="text" inputmode="{mode}" autocomplete="off" '
+        f'spellcheck="false" aria-describedby="quiz-{key}-prompt"> '
+        f'<button type="submit" class="md-button">Check</button></form>'
+    )
 
 
 def _question(key: str, kind: str, data: dict, body: str, solution: str) -> str:
     payload = html.escape(json.dumps(data, ensure_ascii=False), quote=True)
-    return (f'<div class="mvc-quiz" id="quiz-{key}" data-kind="{kind}" data-key=\'{payload}\'>\n'
-            f"{body}\n"
-            f'<p class="mvc-quiz-feedback" role="status" aria-live="polite"></p>\n'
-            f'<details class="mvc-quiz-solution"><summary>Worked solution</summary>'
-            f"{_text(solution) if '<p>' in _text(solution) else '<p>' + _text(solution) + '</p>'}"
-            f"</details>\n</div>")
+    return (
+        f'<div class="mvc-quiz" id="quiz-{key}" data-kind="{kind}" data-key=\'{payload}\'>\n'
+        f"{body}\n"
+        f'<p class="mvc-quiz-feedback" role="status" aria-live="polite"></p>\n'
+        f'<details class="mvc-quiz-solution"><summary>Worked solution</summary>'
+        f"{_text(solution) if '<p>' in _text(solution) else '<p>' + _text(solution) + '</p>'}"
+        f"</details>\n</div>"
+    )
 
 
 # --- markdown, for a notebook -------------------------------------------------------------
+
 
 def _paragraphs(text: Any) -> str:
     """Text as markdown paragraphs (blank lines between them), checked like `_text`."""
@@ -408,7 +481,12 @@ def _plain_option(i: int, option: str) -> str:
 
 
 def _plain_question(prompt: str, options: list[str], answer: str, solution: str) -> str:
-    parts = [f"**Self-check.** {_paragraphs(prompt)}", *options,
-             "<details><summary>Answer and worked solution</summary>", answer,
-             _paragraphs(solution), "</details>"]
+    parts = [
+        f"**Self-check.** {_paragraphs(prompt)}",
+        *options,
+        "<details><summary>Answer and worked solution</summary>",
+        answer,
+        _paragraphs(solution),
+        "</details>",
+    ]
     return "\n\n".join(parts)

@@ -34,7 +34,9 @@ def inputs_digest(files, docs_dir: str) -> str:
 
 
 def _exec_cache():
-    spec = importlib.util.spec_from_file_location("exec_cache", Path(__file__).with_name("exec_cache.py"))
+    spec = importlib.util.spec_from_file_location(
+        "exec_cache", Path(__file__).with_name("exec_cache.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -55,8 +55,11 @@ def wheel_name() -> str:
 
 def wheel_url(site_url: str | None) -> str:
     """The wheel's address on the site (a relative one if the site has no address)."""
-    return (site_url or "").rstrip("/") + "/" + DOWNLOAD + wheel_name() if site_url \
+    return (
+        (site_url or "").rstrip("/") + "/" + DOWNLOAD + wheel_name()
+        if site_url
         else DOWNLOAD + wheel_name()
+    )
 
 
 def install_command(site_url: str | None) -> str:
@@ -87,8 +90,9 @@ def _files() -> list[Path]:
     for name in SOURCES:
         path = ROOT / name
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.is_file() and "__pycache__" not in p.parts)
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
         else:
             found.append(path)
     return found
@@ -105,11 +109,16 @@ def _build(urls: dict[str, str], epoch: str) -> bytes:
             table = "\n".join(f'{name} = "{url}"' for name, url in urls.items())
             with (source / "pyproject.toml").open("a", encoding="utf8") as file:
                 file.write(f"\n[project.urls]\n{table}\n")
-        backend = ("import sys; from setuptools import build_meta as b; "
-                   "print(b.build_wheel(sys.argv[1]))")
-        run = subprocess.run([sys.executable, "-c", backend, str(out)], cwd=source,
-                             env=os.environ | {"SOURCE_DATE_EPOCH": epoch}, capture_output=True,
-                             text=True)
+        backend = (
+            "import sys; from setuptools import build_meta as b; print(b.build_wheel(sys.argv[1]))"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", backend, str(out)],
+            cwd=source,
+            env=os.environ | {"SOURCE_DATE_EPOCH": epoch},
+            capture_output=True,
+            text=True,
+        )
         if run.returncode != 0:
             raise RuntimeError(f"Building the wheel failed:\n{run.stderr[-3000:]}")
         built = run.stdout.strip().splitlines()[-1]
@@ -120,10 +129,13 @@ def _build(urls: dict[str, str], epoch: str) -> bytes:
 
 # --- what pages show -----------------------------------------------------------------------
 
+
 def install_block(site_url: str | None) -> str:
     """The install line as a code block (HTML), with the theme's copy button."""
-    return ('<div class="mvc-install language-sh highlight"><pre><span></span><code>'
-            f"{html.escape(install_command(site_url), quote=False)}</code></pre></div>")
+    return (
+        '<div class="mvc-install language-sh highlight"><pre><span></span><code>'
+        f"{html.escape(install_command(site_url), quote=False)}</code></pre></div>"
+    )
 
 
 def download_area(*, what: str, href: str, name: str, site_url: str | None) -> str:
@@ -148,11 +160,13 @@ _LINK = re.compile(r"(\]\(|\bhref=\")([^)\"\s]+)")
 def absolute_links(markdown: str, resolve) -> str:
     """Every relative link target in `markdown` (``[text](target)``, ``href="target"``)
     replaced by ``resolve(target)``; absolute addresses and ``mailto:`` stay."""
+
     def replace(match):
         target = match[2]
         if urllib.parse.urlsplit(target).scheme or target.startswith("//"):
             return match[0]
         return match[1] + resolve(target)
+
     return _LINK.sub(replace, markdown)
 
 
@@ -173,6 +187,7 @@ def site_resolver(site_url: str | None, page_url: str, page_src: str, files=None
             url = posixpath.normpath(posixpath.join(page_url, path))
             url = "" if url == "." else url + ("/" if path.endswith("/") else "")
         return urllib.parse.urljoin(base, url) + (f"#{anchor}" if anchor else "")
+
     return resolve
 
 
@@ -183,7 +198,8 @@ def take_home(nb: nbformat.NotebookNode, *, site_url: str | None, resolve) -> nb
             cell.source = absolute_links(cell.source, resolve)
     cell = nbformat.v4.new_code_cell(
         "# The course's package, mvc, with everything the course uses (skip if installed).\n"
-        f"%{install_command(site_url)}")
+        f"%{install_command(site_url)}"
+    )
     first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
     nb.cells.insert(first, cell)
     for number, each in enumerate(nb.cells):  # ids by position: two builds give the same file
