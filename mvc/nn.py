@@ -324,11 +324,12 @@ class Network:
         J = error * (2 / N)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)/N
         dW, db = [None] * L, [None] * L
         for n in range(L, 0, -1):  # from the output back; here J = ∂C/∂a⁽ⁿ⁾
-            J = J * self._dsigma(a[n])  # · ∂a⁽ⁿ⁾/∂z⁽ⁿ⁾ = σ'(z⁽ⁿ⁾): J = ∂C/∂z⁽ⁿ⁾
-            dW[n - 1] = J @ a[n - 1].T  # · ∂z⁽ⁿ⁾/∂W⁽ⁿ⁾ = a⁽ⁿ⁻¹⁾, over the samples
-            db[n - 1] = J.sum(axis=1, keepdims=True)  # · ∂z⁽ⁿ⁾/∂b⁽ⁿ⁾ = 1, also
-            if n > 1:  # · ∂z⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = W⁽ⁿ⁾: J = ∂C/∂a⁽ⁿ⁻¹⁾, a layer back
-                # (with σ' above: ∂a⁽ⁿ⁾/∂a⁽ⁿ⁻¹⁾ = σ'(z⁽ⁿ⁾)W⁽ⁿ⁾)
+            # δ⁽ⁿ⁾ = ∂C/∂z⁽ⁿ⁾ = diag(σ'(z⁽ⁿ⁾)) ∂C/∂a⁽ⁿ⁾, a column per sample
+            J = J * self._dsigma(a[n])
+            # ∂C/∂W⁽ⁿ⁾ = δ⁽ⁿ⁾ a⁽ⁿ⁻¹⁾ᵀ, summed over the samples
+            dW[n - 1] = J @ a[n - 1].T
+            db[n - 1] = J.sum(axis=1, keepdims=True)  # ∂C/∂b⁽ⁿ⁾ = δ⁽ⁿ⁾
+            if n > 1:  # ∂C/∂a⁽ⁿ⁻¹⁾ = W⁽ⁿ⁾ᵀ δ⁽ⁿ⁾: one layer back
                 J = self.weights[n - 1].T @ J
         return dW, db, float(np.vdot(error, error)) / N
         # --8<-- [end:backprop]
