@@ -23,12 +23,15 @@ the one asked for and its fonts are loaded. `CEILING` only stops a page that nev
 there; a slow or busy machine waits longer, it does not fail.
 
 **The page sweep** loads every page of the site once per worker that needs it, and looks
-at it in every view of `VIEWS` (by default the light palette, then the dark one, switched
-in place with the palette toggle, as a reader does): in each view it runs every probe of
-`PROBES` in one go, axe's accessibility audit (every rule in the first view; in the others
-only the rules that read colours, since nothing else changes with the palette, and not on
+at it in each of its views of `VIEWS` (at a desk's width the light palette, then the dark
+one, switched in place with the palette toggle, as a reader does; then, for the chapters,
+labs and home page only, a phone's width in both palettes): in each view it runs every
+probe of `PROBES` that applies to the page and view in one go, axe's accessibility audit
+as the view asks (every rule in the first view; in the dark one only the rules that read
+colours, since nothing else changes with the palette; none at a phone's width; never on
 the parts of a page audited as pages of their own, `AUDITED_ELSEWHERE`), and the actions
-registered with `after`. The result, a `Sweep`, is kept for the worker's other
+registered with `after`. A check over many pages together adds each page's part with the
+`tally` fixture and states the sum's goal with `total`. The result, a `Sweep`, is kept for the worker's other
 tests of that page. A test of every page is decorated with `each_page` (one test per page,
 named ``page:<path>``), a test of one page with ``on_page("derivatives/")``; both take the
 arguments ``path`` and ``swept``. Under ``--dist loadgroup`` (as in `make test`) the
