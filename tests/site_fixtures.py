@@ -375,26 +375,34 @@ def total(name: str, pages, check: Callable) -> None:
 
 
 @pytest.fixture
-def tally(record_property, path):
+def tally(request, record_property, path):
     """``tally(name, part)``: this page's part of the check `total` named `name`."""
     def add(name: str, part: Any) -> None:
         if name not in TOTALS:
             raise ValueError(f"no total is named {name!r}")
-        record_property(f"tally:{name}:{path}", part)
+        record_property(f"tally:{request.module.__name__}:{name}:{path}", part)
     return add
+
+
+_TALLYING: set[str] = set()  # the test modules that tallied, which register the totals
 
 
 def pytest_runtest_logreport(report):
     if report.when == "call" and report.passed:
         for key, part in report.user_properties:
             if isinstance(key, str) and key.startswith("tally:"):
-                _, name, path = key.split(":", 2)
+                _, module, name, path = key.split(":", 3)
+                _TALLYING.add(module)
                 _TALLIED.setdefault(name, {})[path] = part
 
 
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):
         return  # a pytest-xdist worker: the controller sees every report
+    import importlib
+
+    for module in sorted(_TALLYING):  # pytest-xdist's controller imports no test module itself
+        importlib.import_module(module)
     failed = []
     for name, (pages, check) in TOTALS.items():
         parts = _TALLIED.get(name, {})
