@@ -380,7 +380,7 @@ def tally(request, record_property, path):
     def add(name: str, part: Any) -> None:
         if name not in TOTALS:
             raise ValueError(f"no total is named {name!r}")
-        record_property(f"tally:{request.module.__name__}:{name}:{path}", part)
+        record_property(f"tally:{name}:{path}", {"module": request.module.__file__, "part": part})
     return add
 
 
@@ -391,18 +391,20 @@ def pytest_runtest_logreport(report):
     if report.when == "call" and report.passed:
         for key, part in report.user_properties:
             if isinstance(key, str) and key.startswith("tally:"):
-                _, module, name, path = key.split(":", 3)
-                _TALLYING.add(module)
-                _TALLIED.setdefault(name, {})[path] = part
+                _, name, path = key.split(":", 2)
+                _TALLYING.add(part["module"])
+                _TALLIED.setdefault(name, {})[path] = part["part"]
 
 
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):
         return  # a pytest-xdist worker: the controller sees every report
-    import importlib
+    import importlib.util
 
     for module in sorted(_TALLYING):  # pytest-xdist's controller imports no test module itself
-        importlib.import_module(module)
+        if not any(getattr(m, "__file__", None) == module for m in list(sys.modules.values())):
+            spec = importlib.util.spec_from_file_location(Path(module).stem, module)
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
     failed = []
     for name, (pages, check) in TOTALS.items():
         parts = _TALLIED.get(name, {})
