@@ -388,7 +388,7 @@ _TALLYING: set[str] = set()  # the test modules that tallied, which register the
 
 
 def pytest_runtest_logreport(report):
-    if report.when == "call" and report.passed:
+    if report.when == "call":  # a page's test that failed after tallying still gives its part
         for key, part in report.user_properties:
             if isinstance(key, str) and key.startswith("tally:"):
                 _, name, path = key.split(":", 2)
