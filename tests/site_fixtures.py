@@ -23,12 +23,15 @@ the one asked for and its fonts are loaded. `CEILING` only stops a page that nev
 there; a slow or busy machine waits longer, it does not fail.
 
 **The page sweep** loads every page of the site once per worker that needs it, and looks
-at it in every view of `VIEWS` (by default the light palette, then the dark one, switched
-in place with the palette toggle, as a reader does): in each view it runs every probe of
-`PROBES` in one go, axe's accessibility audit (every rule in the first view; in the others
-only the rules that read colours, since nothing else changes with the palette, and not on
+at it in each of its views of `VIEWS` (at a desk's width the light palette, then the dark
+one, switched in place with the palette toggle, as a reader does; then, for the chapters,
+labs and home page only, a phone's width in both palettes): in each view it runs every
+probe of `PROBES` that applies to the page and view in one go, axe's accessibility audit
+as the view asks (every rule in the first view; in the dark one only the rules that read
+colours, since nothing else changes with the palette; none at a phone's width; never on
 the parts of a page audited as pages of their own, `AUDITED_ELSEWHERE`), and the actions
-registered with `after`. The result, a `Sweep`, is kept for the worker's other
+registered with `after`. A check over many pages together adds each page's part with the
+`tally` fixture and states the sum's goal with `total`. The result, a `Sweep`, is kept for the worker's other
 tests of that page. A test of every page is decorated with `each_page` (one test per page,
 named ``page:<path>``), a test of one page with ``on_page("derivatives/")``; both take the
 arguments ``path`` and ``swept``. Under ``--dist loadgroup`` (as in `make test`) the
@@ -223,29 +226,53 @@ def visit(browser, server, path, scheme):
 
 @dataclass(frozen=True)
 class View:
-    """A way of looking at a loaded page: a palette, a window size and a media type."""
+    """A way of looking at a loaded page: a palette, a window size and a media type; the
+    pages it applies to (None: every page); and axe's audit in it: "all" its rules,
+    "color" the rules that read colours, or "none"."""
 
     name: str
     scheme: str  # "light" or "dark"
     width: int = 1280
     height: int = 900
     media: str = "screen"
+    pages: frozenset[str] | None = None
+    axe: str = "color"
 
 
-VIEWS: list[View] = [View("light", "light"), View("dark", "dark")]
-PROBES: dict[str, str] = {}  # name -> a JavaScript function returning JSON
+# The chapters and labs, the pages issue 17's reading on a phone is measured on
+# (tests/test_devices.py), and the home page, whose chapter map must fit a phone.
+CHAPTERS = ["derivatives/", "multivariate/", "chain-rule/", "taylor/", "optimisation/", "regression/"]
+LABS = sorted(f"labs/{p.stem}/" for p in (ROOT / "docs" / "labs").glob("*.py"))
+PHONE = frozenset(["", *CHAPTERS, *LABS])
+
+# Light then dark at a desk's width, then dark and light at a phone's (one palette switch
+# fewer). Axe audits the page fully once and its colours in the other palette; at a phone's
+# width nothing it reads changes colour, and the layout is measured by the probes.
+VIEWS: list[View] = [
+    View("light", "light", axe="all"),
+    View("dark", "dark"),
+    View("phone-dark", "dark", 390, 844, pages=PHONE, axe="none"),
+    View("phone-light", "light", 390, 844, pages=PHONE, axe="none"),
+]
+PROBES: dict[str, tuple[str, frozenset[str] | None, frozenset[str] | None]] = {}  # name -> (script, pages, views)
 # Parts of a page that are other pages, audited there in every view: left out of the page's
-# colour audits (never of its full audit). The print page holds every chapter's article.
+# audits. The print page holds every chapter's article.
 AUDITED_ELSEWHERE = {"print_page/": "section.print-page[id]:not(.md-section)"}
 AFTER: list[tuple[str, str, Callable]] = []  # (page path, name, action(page, view))
 
 
-def probe(name: str, script: str) -> None:
-    """Run the JavaScript function `script` on every page in every view; its result is
-    ``swept.probes[view name][name]``."""
-    if PROBES.get(name, script) != script:
+def views_of(path: str) -> list[View]:
+    """The views page `path` is looked at in, in order."""
+    return [view for view in VIEWS if view.pages is None or path in view.pages]
+
+
+def probe(name: str, script: str, pages=None, views=None) -> None:
+    """Run the JavaScript function `script` on every page (or on the `pages` given) in every
+    view (or in the `views` named); its result is ``swept.probes[view name][name]``."""
+    entry = (script, pages and frozenset(pages), views and frozenset(views))
+    if PROBES.get(name, entry) != entry:
         raise ValueError(f"two different probes are named {name!r}")
-    PROBES[name] = script
+    PROBES[name] = entry
 
 
 def after(path: str, name: str, action: Callable) -> None:
@@ -284,9 +311,14 @@ _PAGE_ID = re.compile(r"\[(?:[^\]]*-)?(page:[^\]]*?(?:/|\.html))(?=[-\]])")
 each_page = pytest.mark.parametrize("path", [pytest.param(p, id=page_id(p)) for p in site_pages()])
 
 
+def on_pages(paths) -> pytest.MarkDecorator:
+    """Parametrize a test with each page of `paths`, each in that page's group."""
+    return pytest.mark.parametrize("path", [pytest.param(p, id=page_id(p)) for p in paths])
+
+
 def on_page(path: str) -> pytest.MarkDecorator:
     """Parametrize a test with the one page `path`, in that page's group."""
-    return pytest.mark.parametrize("path", [pytest.param(path, id=page_id(path))])
+    return on_pages([path])
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -322,6 +354,68 @@ def pytest_collection_modifyitems(items):
         return 3 if page is None else 1 if page[1] == page_id("print_page/") else 2
 
     items.sort(key=rank)
+
+
+# --- checks over many pages: tallies -----------------------------------------------------
+#
+# A check of a sum over pages (at most 5% of all code blocks too wide) cannot be one page's
+# test, and a test of its own would load the pages again. Each page's test adds its part
+# with the `tally` fixture; at the end of the run the process that sees every test's report
+# (pytest-xdist's controller, or pytest alone) checks the sum with the function given to
+# `total`, once every page it names has reported, and fails the run if it fails.
+
+TOTALS: dict[str, tuple[frozenset[str], Callable]] = {}  # name -> (pages, check(parts) -> error or None)
+_TALLIED: dict[str, dict[str, Any]] = {}  # name -> {page path: part}
+
+
+def total(name: str, pages, check: Callable) -> None:
+    """Check the parts tallied under `name` by the tests of `pages` at the end of the run:
+    ``check({path: part})`` returns what is wrong, or None."""
+    TOTALS[name] = (frozenset(pages), check)
+
+
+@pytest.fixture
+def tally(request, record_property, path):
+    """``tally(name, part)``: this page's part of the check `total` named `name`."""
+    def add(name: str, part: Any) -> None:
+        if name not in TOTALS:
+            raise ValueError(f"no total is named {name!r}")
+        record_property(f"tally:{name}:{path}", {"module": request.module.__file__, "part": part})
+    return add
+
+
+_TALLYING: set[str] = set()  # the test modules that tallied, which register the totals
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":  # a page's test that failed after tallying still gives its part
+        for key, part in report.user_properties:
+            if isinstance(key, str) and key.startswith("tally:"):
+                _, name, path = key.split(":", 2)
+                _TALLYING.add(part["module"])
+                _TALLIED.setdefault(name, {})[path] = part["part"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every report
+    import importlib.util
+
+    for module in sorted(_TALLYING):  # pytest-xdist's controller imports no test module itself
+        if not any(getattr(m, "__file__", None) == module for m in list(sys.modules.values())):
+            spec = importlib.util.spec_from_file_location(Path(module).stem, module)
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    failed = []
+    for name, (pages, check) in TOTALS.items():
+        parts = _TALLIED.get(name, {})
+        if pages <= parts.keys():  # every page reported (not so when tests were selected)
+            error = check(parts)
+            if error:
+                failed.append(f"{name}: {error}")
+    if failed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line("A check over every page failed:\n  " + "\n  ".join(failed), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -363,7 +457,7 @@ _AXE_RUN = """async ([everything, elsewhere]) => {
     const rules = axe._audit.rules.filter(r => r.enabled !== false && r.tags.includes("cat.color"));
     options.runOnly = {type: "rule", values: rules.map(r => r.id)};
   }
-  const context = everything || !elsewhere ? document : {exclude: [elsewhere]};
+  const context = elsewhere ? {exclude: [elsewhere]} : document;
   const result = await axe.run(context, options);
   return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
@@ -383,8 +477,9 @@ def _show(page, view: View) -> None:
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
-def _probe_all() -> str:
-    calls = ", ".join(f"{json.dumps(name)}: await ({script})()" for name, script in PROBES.items())
+def _probe_all(path: str, view: View) -> str:
+    calls = ", ".join(f"{json.dumps(name)}: await ({script})()" for name, (script, pages, views) in PROBES.items()
+                      if (pages is None or path in pages) and (views is None or view.name in views))
     return f"async () => ({{{calls}}})"
 
 
@@ -398,12 +493,13 @@ def _sweep(context, server: str, path: str) -> Sweep:
                        requests=requests, seconds=clock.seconds)
         page.add_script_tag(path=str(AXE))
         clock.lap("load")
-        for number, view in enumerate(VIEWS):
+        for view in views_of(path):
             _show(page, view)
-            result.probes[view.name] = page.evaluate(_probe_all())
+            result.probes[view.name] = page.evaluate(_probe_all(path, view))
             clock.lap(f"{view.name}: show and probe")
-            result.axe[view.name] = page.evaluate(_AXE_RUN, [number == 0, AUDITED_ELSEWHERE.get(path)])
-            clock.lap(f"{view.name}: axe")
+            if view.axe != "none":
+                result.axe[view.name] = page.evaluate(_AXE_RUN, [view.axe == "all", AUDITED_ELSEWHERE.get(path)])
+                clock.lap(f"{view.name}: axe")
             for where, name, action in AFTER:
                 if where == path:
                     result.after.setdefault(name, {})[view.name] = action(page, view)

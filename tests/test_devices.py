@@ -1,8 +1,10 @@
 """Reading on a desk, a phone and paper (issue 17), measured on the built site.
 
-Every chapter and lab page is loaded once per viewport (1280 x 900 and 390 x 844) and
-measured in the light palette, then again in the dark one after switching in place; the
-checks below share those measurements. Goals:
+Every chapter and lab page is measured in the page sweep (`tests/site_fixtures.py`), in
+the same load as every other check of that page: at a desk's width (1280 x 900) in the
+light palette, then the dark one after switching in place, then at a phone's width
+(390 x 844) in both palettes (the views ``phone-dark`` and ``phone-light``). The layout
+shift is read from that load, once it is typeset. Goals:
 
 - desk: no display equation wider than its column; at most 5% of code blocks wider than
   their box, and the copy button over no code; figure text at least 9 px;
@@ -17,7 +19,8 @@ checks below share those measurements. Goals:
   found under the lab's heading;
 - worked solutions and admonitions set at 14 px or more; labs in the chapters' markup.
 
-Uses the session's built site, server and browser (`tests/site_fixtures.py`).
+A goal over all these pages together (5% of all code blocks) is a `total`: each page's test
+adds its part with `tally`, and the sum is checked once every page has reported.
 """
 
 from __future__ import annotations
@@ -29,15 +32,28 @@ from pathlib import Path
 
 import pytest
 
+from tests.site_fixtures import CHAPTERS, LABS, after, on_page, on_pages, probe, total, views_of
+
 pytest_plugins = ["tests.site_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ["derivatives", "multivariate", "chain-rule", "taylor", "optimisation", "regression"]
-LABS = sorted(f"labs/{p.stem}" for p in (ROOT / "docs" / "labs").glob("*.py"))
+PAGES = CHAPTERS + LABS
 VIEWPORTS = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 GOALS = {"desk": 9.0, "phone": 7.0}  # smallest text in a figure, px
 
-# What one page shows, in the palette it is in. Rectangles are compared with a pixel of
+
+def _viewport(view) -> str:
+    return "phone" if view.width == VIEWPORTS["phone"]["width"] else "desk"
+
+
+def _each(path, swept, viewport):
+    """(where, measured) for each view of `path` at `viewport`'s width."""
+    for view in views_of(path):
+        if _viewport(view) == viewport:
+            yield f"{path} ({viewport}, {view.scheme})", swept.probes[view.name]["devices"]
+
+
+# What one page shows, in the view it is in. Rectangles are compared with a pixel of
 # slack, for rounding.
 MEASURE = """() => {
   const article = document.querySelector("article");
@@ -88,94 +104,77 @@ MEASURE = """() => {
           scheme: document.body.getAttribute("data-md-color-scheme")};
 }"""
 
-# Cumulative layout shift since the page began to load (shifts a reader caused excepted).
+
+# Cumulative layout shift since the page began to load (shifts a reader caused excepted):
+# the buffered entries come in one callback; a page with none has none after 500 ms.
 LAYOUT_SHIFT = """() => new Promise((resolve) => {
   let total = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+    resolve(total);
   }).observe({type: "layout-shift", buffered: true});
   setTimeout(() => resolve(total), 500);
 })"""
 
-
-def _load(context, server, path):
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    scripts = []
-    page.on("request", lambda r: scripts.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith(".js") else None)
-    page.goto(f"{server}/{path}/", wait_until="networkidle")
-    page.wait_for_selector("body[data-math-typeset]", state="attached")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return page, scripts
-
-
-def _toggle(page, scheme):
-    """Switch the palette in place with the header's toggle, to `scheme`."""
-    target = "__palette_1" if scheme == "slate" else "__palette_0"
-    page.click(f"label[for='{target}']")
-    page.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
-
-
-@pytest.fixture(scope="module")
-def measured(browser, server, site):
-    """{(viewport, path): {"light": ..., "dark": ..., "shift": float, "scripts": [...]}}"""
-    results = {}
-    for label, viewport in VIEWPORTS.items():
-        context = browser.new_context(viewport=viewport, color_scheme="light")
-        for path in CHAPTERS + LABS:
-            page, scripts = _load(context, server, path)
-            shift = page.evaluate(LAYOUT_SHIFT)
-            light = page.evaluate(MEASURE)
-            _toggle(page, "slate")
-            dark = page.evaluate(MEASURE)
-            _toggle(page, "default")  # the choice is remembered: the next page starts light
-            results[label, path] = {"light": light, "dark": dark, "shift": shift, "scripts": scripts}
-            page.close()
-        context.close()
-    return results
-
-
-def _each(measured, viewport):
-    for (label, path), result in measured.items():
-        if label == viewport:
-            for scheme in ("light", "dark"):
-                yield f"{path} ({label}, {scheme})", result[scheme]
+probe("devices", MEASURE, pages=PAGES)
+probe("shift", LAYOUT_SHIFT, pages=PAGES, views=["light"])  # the first view: the load's own
 
 
 # --- desk -----------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_desk_no_display_equation_is_wider_than_its_column(measured):
+@on_pages(PAGES)
+def test_desk_no_display_equation_is_wider_than_its_column(path, swept):
     wide = [f"{where}: {d['width']:.0f} px > {d['column']} px: {d['tex'][:50]!r}"
-            for where, m in _each(measured, "desk") for d in m["displays"] if d["width"] > d["column"] + 1]
+            for where, m in _each(path, swept, "desk") for d in m["displays"] if d["width"] > d["column"] + 1]
     assert not wide, "\n".join(wide)
 
 
+def _few_wide_codes(parts):
+    codes = sum(part["codes"] for part in parts.values())
+    wide = [line for part in parts.values() for line in part["wide"]]
+    if codes <= 200:
+        return f"only {codes} code blocks measured"
+    if len(wide) > 0.05 * codes:
+        return f"{len(wide)} of {codes} code blocks too wide:\n" + "\n".join(wide)
+    return None
+
+
+total("desk code blocks", PAGES, _few_wide_codes)
+
+
 @pytest.mark.browser
-def test_desk_code_fits_its_box_and_the_copy_button_covers_none(measured):
-    codes = [(where, c) for where, m in _each(measured, "desk") for c in m["codes"]]
-    wide = [f"{where}: {c['first']!r}" for where, c in codes if c["wide"]]
-    assert len(codes) > 200
-    assert len(wide) <= 0.05 * len(codes), f"{len(wide)} of {len(codes)} code blocks too wide:\n" + "\n".join(wide)
+@on_pages(PAGES)
+def test_desk_code_fits_its_box_and_the_copy_button_covers_none(path, swept, tally):
+    """The copy button on this page; this page's part of: at most 5% of all code blocks
+    of the chapters and labs too wide (checked at the end of the run, `total`)."""
+    codes = [(where, c) for where, m in _each(path, swept, "desk") for c in m["codes"]]
+    tally("desk code blocks", {"codes": len(codes), "wide": [f"{where}: {c['first']!r}" for where, c in codes if c["wide"]]})
     covered = [f"{where}: {c['covered']!r}" for where, c in codes if c["covered"]]
     assert not covered, "the copy button covers:\n" + "\n".join(covered)
 
 
 @pytest.mark.browser
+@on_pages(PAGES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_figure_text_is_legible(measured, viewport):
+def test_figure_text_is_legible(path, swept, viewport):
     small = [f"{where}: {m['smallest']:.1f} px ({m['smallestText']!r})"
-             for where, m in _each(measured, viewport) if m["smallest"] < GOALS[viewport]]
+             for where, m in _each(path, swept, viewport) if m["smallest"] < GOALS[viewport]]
     assert not small, f"figure text under {GOALS[viewport]} px:\n" + "\n".join(small)
 
 
 # --- phone ----------------------------------------------------------------------------------
 
+total("wide equations on a phone", PAGES,
+      lambda parts: None if sum(parts.values()) else "no equation is wider than a phone: the check checks nothing")
+
+
 @pytest.mark.browser
-def test_phone_wide_equations_scroll_and_show_that_they_do(measured):
-    displays = [(where, d) for where, m in _each(measured, "phone") for d in m["displays"]]
+@on_pages(PAGES)
+def test_phone_wide_equations_scroll_and_show_that_they_do(path, swept, tally):
+    displays = [(where, d) for where, m in _each(path, swept, "phone") for d in m["displays"]]
     wide = [(where, d) for where, d in displays if d["width"] > d["room"] + 2]
-    assert wide, "no equation is wider than a phone: the check checks nothing"
+    tally("wide equations on a phone", len(wide))
     clipped = [f"{where}: {d['tex'][:50]!r}" for where, d in wide if not (d["scrolls"] and d["cue"])]
     assert not clipped, "wide equations that do not scroll, or show no sign of it:\n" + "\n".join(clipped)
 
@@ -183,18 +182,18 @@ def test_phone_wide_equations_scroll_and_show_that_they_do(measured):
 # --- math typeset at build time -------------------------------------------------------------
 
 @pytest.mark.browser
-def test_layout_shift_is_small_on_every_chapter_and_lab(measured):
-    shifts = {f"{path} ({label})": r["shift"] for (label, path), r in measured.items()}
-    assert len(shifts) == 2 * len(CHAPTERS + LABS)
-    assert all(shift <= 0.05 for shift in shifts.values()), shifts
+@on_pages(PAGES)
+def test_layout_shift_is_small_on_every_chapter_and_lab(path, swept):
+    shift = swept.probes["light"]["shift"]
+    assert shift <= 0.05, f"{path}: layout shift {shift:.3f}"
 
 
 @pytest.mark.browser
-def test_katex_script_loads_only_where_a_widget_needs_it(measured, site):
-    for (label, path), result in measured.items():
-        needs = 'class="mvc-quiz"' in (site / path / "index.html").read_text(encoding="utf8")
-        loaded = "katex.min.js" in result["scripts"]
-        assert loaded == needs, f"{path} ({label}): KaTeX loaded {loaded}, self-check questions {needs}"
+@on_pages(PAGES)
+def test_katex_script_loads_only_where_a_widget_needs_it(path, swept, site):
+    needs = 'class="mvc-quiz"' in (site / path / "index.html").read_text(encoding="utf8")
+    loaded = any(url.endswith("/katex.min.js") for url in swept.requests)
+    assert loaded == needs, f"{path}: KaTeX loaded {loaded}, self-check questions {needs}"
 
 
 _RAW_TEX = re.compile(r"\$|\\\(|\\\[|\\frac|\\mathrm")
@@ -222,10 +221,15 @@ def test_every_page_shows_typeset_math_without_javascript(site):
 
 # --- worked solutions, admonitions, labs ----------------------------------------------------
 
+total("solution and admonition paragraphs", PAGES,
+      lambda parts: None if sum(parts.values()) > 50 else f"only {sum(parts.values())} paragraphs measured")
+
+
 @pytest.mark.browser
-def test_solutions_and_admonitions_are_set_at_14_px(measured):
-    sizes = [(where, size) for where, m in _each(measured, "desk") for size in m["bodies"]]
-    assert len(sizes) > 50
+@on_pages(PAGES)
+def test_solutions_and_admonitions_are_set_at_14_px(path, swept, tally):
+    sizes = [(where, size) for where, m in _each(path, swept, "desk") for size in m["bodies"]]
+    tally("solution and admonition paragraphs", len(sizes))
     small = [f"{where}: {size} px" for where, size in sizes if size < 13.9]
     assert not small, "\n".join(small[:20])
 
@@ -265,22 +269,34 @@ def test_print_page_has_a_cover_open_solutions_and_no_empty_section(site):
     assert 'class="mvc-print-link"' not in page
 
 
-@pytest.mark.browser
-def test_on_paper_solutions_show_and_widgets_are_still_figures(browser, server):
-    context = browser.new_context(viewport={"width": 1000, "height": 1400})
-    page = context.new_page()
-    page.set_default_timeout(120_000)  # the whole course: a page of several MB
-    page.goto(f"{server}/print_page/", wait_until="load")
-    page.wait_for_selector("body[data-math-typeset]", state="attached")
+ON_PAPER = """() => ({
+  solutions: [...document.querySelectorAll('details')].map(d => [...d.children]
+    .filter(c => c.tagName !== 'SUMMARY').some(c => c.checkVisibility() && c.getBoundingClientRect().height > 0)),
+  widgets: [...document.querySelectorAll('.sandpit, .taylor-explorer')].map(w => w.checkVisibility()),
+  stills: [...document.querySelectorAll('.mvc-print-only figure')].map(f => f.getBoundingClientRect().height),
+  toc: [...document.querySelectorAll('#print-page-toc a')].map(a => [a.textContent.trim(), a.getAttribute('href')]),
+})"""
+
+
+def _on_paper(page, view):
+    """What the print page shows printed, on a 1000 x 1400 window (then back to `view`)."""
+    if view.name != "light":
+        return None
+    page.set_viewport_size({"width": 1000, "height": 1400})
     page.emulate_media(media="print")
-    shown = page.evaluate("""() => ({
-      solutions: [...document.querySelectorAll('details')].map(d => [...d.children]
-        .filter(c => c.tagName !== 'SUMMARY').some(c => c.checkVisibility() && c.getBoundingClientRect().height > 0)),
-      widgets: [...document.querySelectorAll('.sandpit, .taylor-explorer')].map(w => w.checkVisibility()),
-      stills: [...document.querySelectorAll('.mvc-print-only figure')].map(f => f.getBoundingClientRect().height),
-      toc: [...document.querySelectorAll('#print-page-toc a')].map(a => [a.textContent.trim(), a.getAttribute('href')]),
-    })""")
-    context.close()
+    shown = page.evaluate(ON_PAPER)
+    page.set_viewport_size({"width": view.width, "height": view.height})
+    page.emulate_media(media=view.media)
+    return shown
+
+
+after("print_page/", "on paper", _on_paper)
+
+
+@pytest.mark.browser
+@on_page("print_page/")
+def test_on_paper_solutions_show_and_widgets_are_still_figures(path, swept):
+    shown = swept.after["on paper"]["light"]
     assert len(shown["solutions"]) > 50 and all(shown["solutions"])
     assert shown["widgets"] == [False, False]
     assert len(shown["stills"]) == 2 and min(shown["stills"]) > 150
@@ -305,7 +321,7 @@ def test_search_index_has_no_notebook_clutter_or_repeated_code(site):
         plain = re.sub(r"<pre>.*?</pre>", "", entry["text"], flags=re.S)
         repeated = [c for c in code if len(c) > 40 and c.strip()[:40] in plain]
         assert not repeated, f"{where}: code repeated as text: {repeated[0][:60]!r}"
-    lab_top = [e for e in docs if e["location"] in {f"{lab}/" for lab in LABS}]
+    lab_top = [e for e in docs if e["location"] in set(LABS)]
     assert all("<pre>" not in e["text"] for e in lab_top), "lab code indexed under no heading"
 
 
@@ -393,20 +409,21 @@ def test_widgets_work_by_touch_on_a_phone(browser, server):
     assert box["height"] >= 20 and int(after) > int(before), (box, before, after)
 
 
+probe("chapter map", """() => {
+  const table = document.querySelector('.mvc-chapter-map table');
+  const cells = [...table.querySelectorAll('td')];
+  return {overflow: table.scrollWidth - table.clientWidth, width: table.getBoundingClientRect().width,
+          font: Math.min(...cells.map(c => parseFloat(getComputedStyle(c).fontSize))),
+          narrowest: Math.min(...cells.filter(c => c.textContent.length > 20).map(c => c.getBoundingClientRect().width))};
+}""", pages=[""], views=["phone-light", "phone-dark"])
+
+
 @pytest.mark.browser
-def test_home_page_chapter_map_fits_a_phone(browser, server):
-    context = browser.new_context(viewport=VIEWPORTS["phone"])
-    page = context.new_page()
-    page.goto(f"{server}/", wait_until="networkidle")
-    fit = page.evaluate("""() => {
-      const table = document.querySelector('.mvc-chapter-map table');
-      const cells = [...table.querySelectorAll('td')];
-      return {overflow: table.scrollWidth - table.clientWidth, width: table.getBoundingClientRect().width,
-              font: Math.min(...cells.map(c => parseFloat(getComputedStyle(c).fontSize))),
-              narrowest: Math.min(...cells.filter(c => c.textContent.length > 20).map(c => c.getBoundingClientRect().width))};
-    }""")
-    context.close()
-    assert fit["overflow"] <= 1 and fit["font"] >= 13.9 and fit["narrowest"] >= 250, fit
+@on_page("")
+def test_home_page_chapter_map_fits_a_phone(path, swept):
+    for view in ("phone-light", "phone-dark"):
+        fit = swept.probes[view]["chapter map"]
+        assert fit["overflow"] <= 1 and fit["font"] >= 13.9 and fit["narrowest"] >= 250, (view, fit)
 
 
 def test_print_hook_opens_solutions_and_drops_empty_sections_with_their_entries():

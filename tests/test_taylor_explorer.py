@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from mvc import taylor_coefficients
-from tests.test_site import ARTIFACTS, _visit
+from tests.site_fixtures import after, on_page, probe
+from tests.test_site import ARTIFACTS, DESK, _visit
 
 pytest_plugins = ["tests.site_fixtures"]
 
@@ -95,17 +96,16 @@ def test_sliders_move_by_keyboard_and_mouse_and_the_drawing_follows(browser, ser
     assert not problems
 
 
+probe("explorer controls", """() => [...document.querySelectorAll(
+    ".taylor-explorer input, .taylor-explorer select")].map(c => c.labels.length)""", pages=["taylor/"])
+
+
 @pytest.mark.browser
-def test_every_control_has_a_label(browser, server):
-    context, page, problems, _ = _visit(browser, server, "taylor/", "light")
-    page.wait_for_selector(".taylor-explorer svg")
-    unlabelled = page.evaluate("""() => [...document.querySelectorAll(
-        ".taylor-explorer input, .taylor-explorer select")]
-        .filter(c => c.labels.length === 0).length""")
-    assert unlabelled == 0
-    page.keyboard.press("Tab")  # the controls are reachable with the keyboard
-    context.close()
-    assert not problems
+@on_page("taylor/")
+def test_every_control_has_a_label(path, swept):
+    for view, measured in swept.probes.items():
+        labels = measured["explorer controls"]
+        assert len(labels) >= 3 and all(labels), (view, labels)
 
 
 @pytest.mark.browser
@@ -119,20 +119,40 @@ def test_instant_navigation_starts_the_explorer(browser, server):
     assert not problems
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshot_of_the_explorer_in_both_palettes(browser, server, scheme):
+def _screenshots(page, view):
+    """The explorer at order 6 and the whole chapter, in the sweep's desk views; the
+    explorer goes back to its first order afterwards, and the page to its top."""
+    if view not in DESK:
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
-    context, page, problems, _ = _visit(browser, server, "taylor/", scheme)
+    page.wait_for_selector(".taylor-explorer svg .taylor-explorer__approximation[d]")
     explorer = page.locator(".taylor-explorer")
     explorer.scroll_into_view_if_needed()
-    page.locator("input.taylor-explorer__order").fill("6")
-    page.locator("input.taylor-explorer__order").dispatch_event("input")
-    explorer.screenshot(path=str(ARTIFACTS / f"taylor-explorer-{scheme}.png"))
-    page.screenshot(path=str(ARTIFACTS / f"taylor-{scheme}.png"), full_page=True)
-    text = page.evaluate("""() => getComputedStyle(document.querySelector(
-        ".taylor-explorer__axes text")).fill""")
-    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-    context.close()
-    assert not problems
-    assert text != background
+    order = page.locator("input.taylor-explorer__order")
+    first = order.input_value()
+    order.fill("6")
+    order.dispatch_event("input")
+    shots = [ARTIFACTS / f"taylor-explorer-{view.scheme}.png", ARTIFACTS / f"taylor-{view.scheme}.png"]
+    explorer.screenshot(path=str(shots[0]))
+    page.screenshot(path=str(shots[1]), full_page=True)
+    colours = page.evaluate("""() => ({text: getComputedStyle(document.querySelector(
+        ".taylor-explorer__axes text")).fill, page: getComputedStyle(document.body).backgroundColor,
+        readout: document.querySelector(".taylor-explorer__readout").textContent})""")
+    order.fill(first)
+    order.dispatch_event("input")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    return {**colours, "sizes": [shot.stat().st_size for shot in shots]}
+
+
+after("taylor/", "explorer screenshots", _screenshots)
+
+
+@pytest.mark.browser
+@on_page("taylor/")
+def test_screenshot_of_the_explorer_in_both_palettes(path, swept):
+    for view in DESK:
+        shown = swept.after["explorer screenshots"][view.name]
+        assert "order 6" in shown["readout"], shown
+        assert shown["text"] != shown["page"], shown
+        assert min(shown["sizes"]) > 10_000, shown
+    assert not swept.problems
