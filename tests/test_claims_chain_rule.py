@@ -8,10 +8,12 @@ is run, so that the page, its output and its prose cannot drift apart.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import math
 import re
+import tokenize
 
 import numpy as np
 
@@ -85,8 +87,33 @@ def test_work_of_the_three_ways_to_a_gradient():
 def test_the_noise_makes_about_one_step_in_six_uphill():
     uphill = 0.5 * math.erfc(1 / math.sqrt(2))
     assert round(1 / uphill) == 6
-    assert "So about one step in six of each parameter group climbs." in (
+    assert "So about one step in six of each parameter group points uphill." in (
         ROOT / PAGE).read_text(encoding="utf8")
+
+
+def _code_lines(path: str) -> int:
+    """Lines of `path` that hold code: not blank, not only a comment, not a docstring."""
+    source = (ROOT / path).read_text(encoding="utf8")
+    docstrings = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+            tokenize.DEDENT, tokenize.ENDMARKER}
+    code = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in skip:
+            code.update(range(token.start[0], token.end[0] + 1))
+    return len(code - docstrings)
+
+
+def test_value_is_under_150_lines_of_code():
+    assert "`mvc.Value` is a complete one in under 150 lines of code" in (
+        ROOT / PAGE).read_text(encoding="utf8")
+    assert _code_lines("mvc/autodiff.py") < 150
 
 
 def test_exercise_solutions():

@@ -227,8 +227,9 @@ def test_exercise_4_by_hand():
 def test_exercise_5_how_many_terms():
     c = np.array([1 / factorial(n) for n in range(20)])
     order = int(np.argmax(np.abs(np.cumsum(c) - np.e) < 1e-8))
-    assert stated(PAGE, r"\(n \+ 1\)! > 10\^8\$: order {} \(\$12! \\approx {} \\times 10\^8\$\)",
-                  order, factorial(12) / 1e8)
+    assert stated(PAGE, r"\(n \+ 1\)! > 10\^8\$: order {} "
+                  r"\(\$12! \\approx {} \\times 10\^8\$\), which is {} terms",
+                  order, factorial(12) / 1e8, order + 1)
     n = np.arange(1, 1001)
     errors = np.abs(np.cumsum((-1.0) ** (n + 1) * 0.9**n / n) - np.log(1.9))
     _says("so it takes well over a hundred")

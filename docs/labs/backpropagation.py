@@ -384,8 +384,9 @@ print(f"a wrong J_W2 against finite differences: "
 # $$W^{(n)} \leftarrow W^{(n)} - \text{aggression} \cdot (1 + \text{noise}\cdot\xi)\,
 # \frac{\partial C}{\partial W^{(n)}}.$$
 #
-# With noise 1 the factor is negative whenever $\xi < -1$: then that parameter steps
-# *uphill*. How often, by the normal distribution and by counting draws:
+# With noise 1 the factor is negative whenever $\xi < -1$: then that
+# matrix's or bias's step points *uphill*. How often, by the normal
+# distribution and by counting draws:
 
 # %%
 from math import erfc, sqrt
@@ -495,9 +496,11 @@ ax.semilogy(np.arange(250, len(history) - 249, 100), typical, lw=2,
 ax.axvline(STEPS, color=plotting.COLORS["muted"], lw=0.8, ls=":")
 ax.set(xlabel="step", ylabel="cost $C$")
 ax.legend(fontsize=8)
+orders = np.log10(history[0] / history[-1])
 HTML(plotting.svg(fig, "The cost against the training step, on a log scale "
                   "(the dotted line marks where our own loop stopped): it "
-                  "falls by three orders of magnitude, in sudden drops as "
+                  f"falls from {history[0]:.3f} to {history[-1]:.1e}, "
+                  f"{orders:.1f} orders of magnitude, in sudden drops as "
                   "the network finds new shapes; the spikes are steps the "
                   "noise made too long."))
 
