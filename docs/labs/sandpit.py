@@ -23,10 +23,12 @@
 # The course's four strategies live in `mvc.descent`:
 #
 # - `fixed_step`: one metre to the right, whatever the ground;
-# - `steepest_descent_step`: $\delta x = -\gamma J$, $\gamma = 0.5$;
-# - `newton_step`: $\delta x = -H^{-1} J$, which finds maxima as readily as minima;
+# - `steepest_descent_step`: $\delta x = -\gamma J^\top$, $\gamma = 0.5$ ($J$ is a
+#   row, so $J^\top = \nabla f$);
+# - `newton_step`: $\delta x = -H^{-1} J^\top$, which finds maxima and saddles as
+#   readily as minima;
 # - `hybrid_step`: the Newton step, unless it points uphill or is longer than 2 m,
-#   and then $-0.5 J$.
+#   and then $-0.5 J^\top$.
 #
 # We run each over many seeded random pits and count how often it finds the phone.
 
