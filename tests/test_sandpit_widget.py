@@ -203,7 +203,7 @@ def test_the_chapter_with_its_sandpit_data_stays_small(site):
 
     page = site / PAGE / "index.html"
     sent = len(gzip.compress(page.read_bytes(), mtime=0))
-    assert sent < 250_000 and page.stat().st_size < 1_200_000, (sent, page.stat().st_size)
+    assert sent < 250_000 and page.stat().st_size < 1_400_000, (sent, page.stat().st_size)
     data = re.search(r'<script type="application/json" class="sandpit-data">(.*?)</script>',
                      page.read_text(encoding="utf8"), re.S)
     assert data is not None and len(data[1]) < 200_000, len(data[1])

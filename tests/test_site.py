@@ -339,7 +339,7 @@ def test_every_chapter_links_its_notebook(site):
 
 def test_pages_stay_within_their_size_budgets(site):
     """Every page but the print page under 250 KB as a server sends it (gzip-compressed)
-    and under 1.2 MB of HTML; the sizes of every page, as sent and gzip-compressed, are
+    and under 1.4 MB of HTML; the sizes of every page, as sent and gzip-compressed, are
     written to test-artifacts/page-sizes.txt. (Math typeset by the build is markup-heavy,
     about 1.5 KB of HTML a formula, but compresses ten to one; the 270 KB KaTeX script
     it replaces is no longer sent to every page.)"""
@@ -354,7 +354,7 @@ def test_pages_stay_within_their_size_budgets(site):
         rows.append(f"{len(raw) / 1e3:9.1f} KB {sent / 1e3:8.1f} KB gz  {path}")
         if path.startswith("print_page/"):
             continue
-        if sent > 250e3 or len(raw) > 1.2e6:
+        if sent > 250e3 or len(raw) > 1.4e6:
             over.append(f"{path}: {len(raw) / 1e3:.0f} KB, {sent / 1e3:.0f} KB gzip-compressed")
     (ARTIFACTS / "page-sizes.txt").write_text("\n".join(rows) + "\n")
     assert not over, over
