@@ -58,3 +58,42 @@ def stated(path: str, pattern: str, *values: float) -> bool:
              if not rounds_to(value, text)]
     assert not wrong, f"{path}: {matches[0][0]!r} states {', '.join(wrong)}"
     return True
+
+
+# --- the study time in a chapter's opening box ----------------------------------------------
+
+WORDS_A_MINUTE = 100  # mathematical text with code, read and run
+MINUTES_A_QUESTION = 5
+MINUTES_AN_EXERCISE = 15
+_QUESTION = re.compile(r"quiz\.(?:choice|numeric|symbolic)\(")
+_FIGURE = re.compile(r'^( *)```[^\n]*html="1"[^\n]*\n.*?^\1```[^\n]*$', re.M | re.S)
+
+
+def study_time(chapter: str) -> dict[str, float]:
+    """Minutes to read chapter `chapter` (its prose, formulas and shown code, without front
+    matter, figure fences, self-check and exercises, at WORDS_A_MINUTE) and to practise it (its self-check questions, in the
+    page or in docs/quizzes/, and its numbered exercises), and the hours of both."""
+    text = (ROOT / "docs" / f"{chapter}.md").read_text(encoding="utf8")
+    body = text.split("---", 2)[2] if text.startswith("---") else text
+    before, _, exercises = body.partition("\n## Exercises")
+    reading = before.split("\n## Self-check")[0]
+    reading = re.sub(r'--8<-- "docs/quizzes/[^"]+"', "", reading)
+    reading = _FIGURE.sub("", reading)  # a figure fence shows its figure, not its code
+    quiz = ROOT / "docs" / "quizzes" / f"{chapter}.md"
+    questions = len(_QUESTION.findall(body)) + (
+        len(_QUESTION.findall(quiz.read_text(encoding="utf8"))) if quiz.is_file() else 0)
+    n_exercises = len(re.findall(r"^\*\*\d+\. ", exercises, re.M))
+    read = len(reading.split()) / WORDS_A_MINUTE
+    practise = MINUTES_A_QUESTION * questions + MINUTES_AN_EXERCISE * n_exercises
+    return {"read": read, "practise": practise, "hours": (read + practise) / 60,
+            "questions": questions, "exercises": n_exercises}
+
+
+def time_sentence(chapter: str) -> str:
+    """The opening box's sentence for `chapter`: minutes to the nearest 5, the whole to
+    the nearest half hour."""
+    t = study_time(chapter)
+    read, practise = (5 * round(t[part] / 5) for part in ("read", "practise"))
+    hours = round(2 * (read + practise) / 60) / 2
+    return (f"**Time** about {hours:g} hours: {read} minutes to read and run the code, "
+            f"{practise} minutes for the self-check questions and exercises.")

@@ -35,3 +35,16 @@ def test_a_claim_is_found_once_and_its_numbers_checked(tmp_path, monkeypatch):
         stated("page.md", r"2/L ≈ {}", 0.0998 + 1e-5)
     with pytest.raises(AssertionError, match="matches 0 times"):
         stated("page.md", r"2/M ≈ {}", 0.0997)
+
+
+CHAPTERS = ["derivatives", "multivariate", "chain-rule", "taylor", "optimisation", "regression"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_opening_box_states_the_study_time_counted_from_the_page(chapter):
+    """Every chapter says how long it takes in the same words, counted from its source:
+    so the estimate follows the page as it grows."""
+    t = claims.study_time(chapter)
+    assert t["questions"] >= 10 and t["exercises"] >= 5, t
+    page = " ".join((claims.ROOT / "docs" / f"{chapter}.md").read_text(encoding="utf8").split())
+    assert claims.time_sentence(chapter) in page, (claims.time_sentence(chapter), t)

@@ -30,49 +30,6 @@ def sci(value: float) -> tuple[float, int]:
     return mantissa, exponent
 
 
-# --- the time estimate in the opening box -------------------------------------------------
-
-WORDS_A_MINUTE = 100  # mathematical text with code
-MINUTES_A_QUESTION = 5
-MINUTES_AN_EXERCISE = 15
-
-
-def _sections(source: str) -> tuple[str, str, str]:
-    """The page's reading part (after the opening box), its self-check and its exercises."""
-    body = source.split("\n---\n", 1)[1]  # after the front matter
-    box_end = body.index("\nCalculus is the study")
-    reading, rest = body[box_end:].split("\n## Self-check\n")
-    questions, exercises = rest.split("\n## Exercises\n")
-    return reading, questions, exercises
-
-
-def _shown_words(text: str) -> int:
-    """Words a reader reads: prose, maths and shown code; not a figure fence's hidden code."""
-    hidden = re.compile(r'^( *)```python exec="on" html="1"\n.*?^\1```', re.S | re.M)
-    return len(hidden.sub("", text).split())
-
-
-def estimate() -> dict[str, float]:
-    reading, questions, exercises = _sections((ROOT / PAGE).read_text(encoding="utf8"))
-    n_questions = questions.count("quiz.choice(") + questions.count("quiz.numeric(") \
-        + questions.count("quiz.symbolic(")
-    n_exercises = len(re.findall(r"^\*\*\d+\. ", exercises, re.M))
-    read = _shown_words(reading) / WORDS_A_MINUTE / 60
-    practise = (n_questions * MINUTES_A_QUESTION + n_exercises * MINUTES_AN_EXERCISE) / 60
-    return {"read": read, "practise": practise, "total": read + practise,
-            "questions": n_questions, "exercises": n_exercises}
-
-
-def test_the_stated_time_rounds_the_estimate_from_the_page_itself():
-    hours = estimate()
-    assert hours["questions"] >= 10 and hours["exercises"] >= 7, hours
-    # the total to the nearest hour, its parts to the nearest 5 minutes
-    to_5_minutes = [5 * round(hours[part] * 60 / 5) for part in ("read", "practise")]
-    assert stated(PAGE, r"\*\*Time\*\* about {} hours: {} minutes to read and run the code, "
-                        r"{} minutes for\s+the self-check and exercises\.",
-                  hours["total"], *to_5_minutes), hours
-
-
 # --- exercise 7: the best steps and their errors ------------------------------------------
 
 def _best_step(method: str) -> tuple[float, float]:

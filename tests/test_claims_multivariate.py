@@ -68,16 +68,3 @@ def test_steepest_direction_is_the_gradient():
     assert "finds the steepest of 360 directions" in (ROOT / PAGE).read_text(encoding="utf8")
 
 
-def test_time_estimate_in_the_opening_box_counts_the_page():
-    """100 words a minute for the text and code, 5 minutes a question, 15 an exercise."""
-    page = (ROOT / PAGE).read_text(encoding="utf8").split("---", 2)[2]
-    reading = page.split('--8<-- "docs/quizzes/multivariate.md"')[0]
-    questions = (ROOT / "docs/quizzes/multivariate.md").read_text(encoding="utf8")
-    n_questions = len(re.findall(r"quiz\.(?:choice|numeric|symbolic)\(", questions))
-    n_exercises = len(re.findall(r"(?m)^\*\*\d+\. ", page))
-    assert n_questions >= 10 and n_exercises >= 5
-    read = len(reading.split()) / 100 / 60
-    practice = (5 * n_questions + 15 * n_exercises) / 60
-    assert stated(PAGE, r"\*\*Time\*\* about {} hours: {} to read and run the code, {} for the "
-                  r"self-check\n +\({} questions, 5 minutes each\) and the exercises \({}, 15",
-                  read + practice, read, practice, n_questions, n_exercises)

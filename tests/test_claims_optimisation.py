@@ -75,16 +75,3 @@ def test_exercise_2_first_step():
     assert stated(PAGE, r"\\approx 10\^\{{}\}\$: the nearly flat", np.log10(x1))
 
 
-def _minutes():
-    page = (ROOT / PAGE).read_text(encoding="utf8")
-    questions = len(re.findall(r"quiz\.(?:numeric|choice|symbolic|plain)\(",
-                               (ROOT / QUIZ).read_text(encoding="utf8")))
-    exercises = len(re.findall(r"^\*\*\d+\. ", page, re.M))
-    return len(page.split()) / 100, 5 * questions + 15 * exercises
-
-
-def test_the_time_estimate_counts_the_page():
-    """≈100 words a minute, 5 minutes a self-check question, 15 an exercise."""
-    reading, practice = _minutes()
-    assert stated(PAGE, r"\*\*Time\*\* about {} hours: {} to read and run the code, {} for",
-                  (reading + practice) / 60, reading / 60, practice / 60)

@@ -33,17 +33,6 @@ def lorentzian(x, A, mu, w, b):
     return A / (1 + ((x - mu) / w) ** 2) + b
 
 
-def test_time_estimate_counts_the_words_questions_and_exercises():
-    page = (ROOT / PAGE).read_text(encoding="utf8").split("---", 2)[2]
-    questions = (ROOT / QUIZ).read_text(encoding="utf8").count("print(quiz.")
-    exercises = len(re.findall(r"^\*\*\d+\. ", page, re.M))
-    reading = len(page.split()) / 100 / 60  # hours at 100 words a minute
-    practice = (5 * questions + 15 * exercises) / 60
-    assert questions >= 10 and exercises >= 5
-    assert stated(PAGE, r"\*\*Time\*\* about {} hours: {} to read and run the code, {} for the "
-                  r"self-check and exercises\.", reading + practice, reading, practice)
-
-
 def test_steepest_descent_on_the_peak_needs_far_more_steps_than_lm():
     start = [5.0, 8.0, 3.0, 0.0]
     walk = fit(peak, PEAK_X, PEAK_Y, start, sigma=0.3, method="steepest-descent", max_iter=500)

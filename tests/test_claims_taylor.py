@@ -32,48 +32,6 @@ def _says(sentence: str, path: str = PAGE) -> None:
     assert len(re.findall(pattern, _text(path))) == 1, f"{path} no longer says {sentence!r}"
 
 
-# --- the opening box: an honest time estimate ---------------------------------------------------
-
-WORDS_PER_MINUTE = 100  # mathematical text with code
-MINUTES_PER_QUESTION = 5
-MINUTES_PER_EXERCISE = 15
-_FENCE = re.compile(r"^( *)```[^\n]*\n.*?^\1```[^\n]*$", re.M | re.S)
-
-
-def _reading_words(text: str) -> int:
-    """Words a reader reads: the prose and the code shown, before the exercises.
-
-    Figure fences (``html="1"``) show a figure, not their code, and count nothing; the
-    front matter and the included self-check (timed per question) are left out.
-    """
-    text = text.split("\n---\n", 1)[1].split("## Exercises")[0]
-    text = text.replace('--8<-- "docs/quizzes/taylor.md"', "")
-
-    def shown(fence: re.Match) -> str:
-        return "" if 'html="1"' in fence[0].split("\n", 1)[0] else fence[0]
-
-    return len(_FENCE.sub(shown, text).split())
-
-
-def _half_hours(minutes: float) -> float:
-    return math.floor(minutes / 30 + 0.5) / 2
-
-
-def test_the_time_estimate_counts_the_page():
-    text = _text()
-    reading = _reading_words(text) / WORDS_PER_MINUTE
-    questions = len(re.findall(r"quiz\.(?:choice|numeric|symbolic|plain)\(", _text(QUIZ)))
-    exercises = len(re.findall(r"^\*\*\d+\. ", text.split("## Exercises")[1], re.M))
-    practice = questions * MINUTES_PER_QUESTION + exercises * MINUTES_PER_EXERCISE
-    match = re.search(r"\*\*Time\*\* about (\S+) hours: (\S+) to read and run the code, "
-                      r"(\S+) for the\s+self-check and exercises\.", text)
-    assert match, "the opening box has no time estimate in the expected form"
-    total, read, practise = (float(v) for v in match.groups())
-    assert (read, practise) == (_half_hours(reading), _half_hours(practice)), \
-        (reading, practice, questions, exercises)
-    assert total == read + practise
-
-
 # --- how mvc finds the coefficients (under the hood) --------------------------------------------
 
 def test_the_usual_central_step():
