@@ -151,11 +151,13 @@ def _result(run, F, G, L) -> SolverResult:
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
     blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
     if blind:
-        message = (f"not converged: along x_{blind[0]} the difference steps (scaled to "
-                   f"|x0_{blind[0]}| = {abs(L.x0[blind[0]]):.3g}) are too short to change f or g, "
-                   "so the slopes there read 0 whatever they are, and ∇L = 0 was not seen. "
-                   "Start from a point whose coordinates are not tiny beside the others "
-                   "(0 itself is fine), or measure x in other units")
+        message = (
+            f"not converged: along x_{blind[0]} the difference steps (scaled to "
+            f"|x0_{blind[0]}| = {abs(L.x0[blind[0]]):.3g}) are too short to change f or g, "
+            "so the slopes there read 0 whatever they are, and ∇L = 0 was not seen. "
+            "Start from a point whose coordinates are not tiny beside the others "
+            "(0 itself is fine), or measure x in other units"
+        )
         converged = False
     if converged and not _feasible(G, point):
         miss = np.linalg.norm(G(point))
@@ -180,9 +182,14 @@ def _blind(F, G, x, s) -> list[int]:
     central differences read a slope of 0, whatever the slope is."""
     try:
         fx, gx = F(x), G(x)
-        return [j for j in range(x.size)
-                if all(F(x + d) == fx and np.array_equal(G(x + d), gx)
-                       for d in (s[j] * np.eye(x.size)[j], -s[j] * np.eye(x.size)[j]))]
+        return [
+            j
+            for j in range(x.size)
+            if all(
+                F(x + d) == fx and np.array_equal(G(x + d), gx)
+                for d in (s[j] * np.eye(x.size)[j], -s[j] * np.eye(x.size)[j])
+            )
+        ]
     except _NonFinite:
         return []  # not finite beside x: the feasibility check reports it
 

@@ -53,9 +53,14 @@ def stated(path: str, pattern: str, *values: float) -> bool:
     matches = list(regex.finditer(source))
     assert len(matches) == 1, f"{path}: {pattern!r} matches {len(matches)} times, expected once"
     numbers = matches[0].groups()
-    assert len(numbers) == len(values), f"{pattern!r} states {len(numbers)} numbers, given {len(values)}"
-    wrong = [f"{text} (computed {value!r})" for text, value in zip(numbers, values, strict=True)
-             if not rounds_to(value, text)]
+    assert len(numbers) == len(values), (
+        f"{pattern!r} states {len(numbers)} numbers, given {len(values)}"
+    )
+    wrong = [
+        f"{text} (computed {value!r})"
+        for text, value in zip(numbers, values, strict=True)
+        if not rounds_to(value, text)
+    ]
     assert not wrong, f"{path}: {matches[0][0]!r} states {', '.join(wrong)}"
     return True
 
@@ -81,12 +86,18 @@ def study_time(chapter: str) -> dict[str, float]:
     reading = _FIGURE.sub("", reading)  # a figure fence shows its figure, not its code
     quiz = ROOT / "docs" / "quizzes" / f"{chapter}.md"
     questions = len(_QUESTION.findall(body)) + (
-        len(_QUESTION.findall(quiz.read_text(encoding="utf8"))) if quiz.is_file() else 0)
+        len(_QUESTION.findall(quiz.read_text(encoding="utf8"))) if quiz.is_file() else 0
+    )
     n_exercises = len(re.findall(r"^\*\*\d+\. ", exercises, re.M))
     read = len(reading.split()) / WORDS_A_MINUTE
     practise = MINUTES_A_QUESTION * questions + MINUTES_AN_EXERCISE * n_exercises
-    return {"read": read, "practise": practise, "hours": (read + practise) / 60,
-            "questions": questions, "exercises": n_exercises}
+    return {
+        "read": read,
+        "practise": practise,
+        "hours": (read + practise) / 60,
+        "questions": questions,
+        "exercises": n_exercises,
+    }
 
 
 def time_sentence(chapter: str) -> str:
@@ -95,5 +106,7 @@ def time_sentence(chapter: str) -> str:
     t = study_time(chapter)
     read, practise = (5 * round(t[part] / 5) for part in ("read", "practise"))
     hours = round(2 * (read + practise) / 60) / 2
-    return (f"**Time** about {hours:g} hours: {read} minutes to read and run the code, "
-            f"{practise} minutes for the self-check questions and exercises.")
+    return (
+        f"**Time** about {hours:g} hours: {read} minutes to read and run the code, "
+        f"{practise} minutes for the self-check questions and exercises."
+    )

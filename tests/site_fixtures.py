@@ -102,7 +102,11 @@ def build_site(folder: Path, record: Path | None = None) -> subprocess.Completed
         env["MVC_FENCE_RECORD"] = str(record)
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     log_of(folder).write_text(json.dumps({"returncode": run.returncode, "stderr": run.stderr}))
     return run
@@ -191,8 +195,9 @@ def browser():
     if executable is None:
         pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                              timeout=CEILING * 1000)
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, timeout=CEILING * 1000
+        )
         yield chromium
         chromium.close()
 
@@ -201,7 +206,10 @@ def listen(page) -> tuple[list[str], list[str]]:
     """(problems, requests): console errors and warnings, page errors and failed requests
     on `page`, and every URL it requests, as they come."""
     problems, requests = [], []
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"))
+    page.on(
+        "console",
+        lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
     page.on("request", lambda r: requests.append(r.url))
@@ -241,7 +249,14 @@ class View:
 
 # The chapters and labs, the pages issue 17's reading on a phone is measured on
 # (tests/test_devices.py), and the home page, whose chapter map must fit a phone.
-CHAPTERS = ["derivatives/", "multivariate/", "chain-rule/", "taylor/", "optimisation/", "regression/"]
+CHAPTERS = [
+    "derivatives/",
+    "multivariate/",
+    "chain-rule/",
+    "taylor/",
+    "optimisation/",
+    "regression/",
+]
 LABS = sorted(f"labs/{p.stem}/" for p in (ROOT / "docs" / "labs").glob("*.py"))
 PHONE = frozenset(["", *CHAPTERS, *LABS])
 
@@ -254,7 +269,9 @@ VIEWS: list[View] = [
     View("phone-dark", "dark", 390, 844, pages=PHONE, axe="none"),
     View("phone-light", "light", 390, 844, pages=PHONE, axe="none"),
 ]
-PROBES: dict[str, tuple[str, frozenset[str] | None, frozenset[str] | None]] = {}  # name -> (script, pages, views)
+PROBES: dict[
+    str, tuple[str, frozenset[str] | None, frozenset[str] | None]
+] = {}  # name -> (script, pages, views)
 # Parts of a page that are other pages, audited there in every view: left out of the page's
 # audits. The print page holds every chapter's article.
 AUDITED_ELSEWHERE = {"print_page/": "section.print-page[id]:not(.md-section)"}
@@ -347,6 +364,7 @@ def pytest_collection_modifyitems(items):
     print page's tests (the biggest page, and its PDF), then every other page's, then the
     rest, each in collection order.
     (`make test` runs pytest-xdist with ``--no-loadscope-reorder``, which keeps this order.)"""
+
     def rank(item):
         page = _PAGE_ID.search(item.nodeid)
         if item.get_closest_marker("early") or item.nodeid.split("::")[0] in ONE_WORKER:
@@ -364,7 +382,9 @@ def pytest_collection_modifyitems(items):
 # (pytest-xdist's controller, or pytest alone) checks the sum with the function given to
 # `total`, once every page it names has reported, and fails the run if it fails.
 
-TOTALS: dict[str, tuple[frozenset[str], Callable]] = {}  # name -> (pages, check(parts) -> error or None)
+TOTALS: dict[
+    str, tuple[frozenset[str], Callable]
+] = {}  # name -> (pages, check(parts) -> error or None)
 _TALLIED: dict[str, dict[str, Any]] = {}  # name -> {page path: part}
 
 
@@ -377,10 +397,12 @@ def total(name: str, pages, check: Callable) -> None:
 @pytest.fixture
 def tally(request, record_property, path):
     """``tally(name, part)``: this page's part of the check `total` named `name`."""
+
     def add(name: str, part: Any) -> None:
         if name not in TOTALS:
             raise ValueError(f"no total is named {name!r}")
         record_property(f"tally:{name}:{path}", {"module": request.module.__file__, "part": part})
+
     return add
 
 
@@ -478,8 +500,11 @@ def _show(page, view: View) -> None:
 
 
 def _probe_all(path: str, view: View) -> str:
-    calls = ", ".join(f"{json.dumps(name)}: await ({script})()" for name, (script, pages, views) in PROBES.items()
-                      if (pages is None or path in pages) and (views is None or view.name in views))
+    calls = ", ".join(
+        f"{json.dumps(name)}: await ({script})()"
+        for name, (script, pages, views) in PROBES.items()
+        if (pages is None or path in pages) and (views is None or view.name in views)
+    )
     return f"async () => ({{{calls}}})"
 
 
@@ -489,8 +514,13 @@ def _sweep(context, server: str, path: str) -> Sweep:
     clock = _Clock()
     try:
         response = page.goto(f"{server}/{path}", wait_until="load")
-        result = Sweep(path, response.status if response else 0, problems=problems,
-                       requests=requests, seconds=clock.seconds)
+        result = Sweep(
+            path,
+            response.status if response else 0,
+            problems=problems,
+            requests=requests,
+            seconds=clock.seconds,
+        )
         page.add_script_tag(path=str(AXE))
         clock.lap("load")
         for view in views_of(path):
@@ -498,7 +528,9 @@ def _sweep(context, server: str, path: str) -> Sweep:
             result.probes[view.name] = page.evaluate(_probe_all(path, view))
             clock.lap(f"{view.name}: show and probe")
             if view.axe != "none":
-                result.axe[view.name] = page.evaluate(_AXE_RUN, [view.axe == "all", AUDITED_ELSEWHERE.get(path)])
+                result.axe[view.name] = page.evaluate(
+                    _AXE_RUN, [view.axe == "all", AUDITED_ELSEWHERE.get(path)]
+                )
                 clock.lap(f"{view.name}: axe")
             for where, name, action in AFTER:
                 if where == path:

@@ -26,8 +26,11 @@ QUIZ = "docs/quizzes/chain-rule.md"
 def _fence(marker: str) -> dict:
     """Run the page's one fence containing `marker`; return its namespace."""
     source = (ROOT / PAGE).read_text(encoding="utf8")
-    fences = [f for f in re.findall(r"```(?:python|\{\.python)[^\n]*\n(.*?)```", source, re.S)
-              if marker in f]
+    fences = [
+        f
+        for f in re.findall(r"```(?:python|\{\.python)[^\n]*\n(.*?)```", source, re.S)
+        if marker in f
+    ]
     assert len(fences) == 1, f"{marker!r} is in {len(fences)} fences"
     namespace: dict = {}
     with contextlib.redirect_stdout(io.StringIO()):
@@ -39,8 +42,9 @@ def test_the_network_worked_by_hand():
     """Every number of the 2 → 2 → 1 example, from the fence that computes it."""
     v = _fence('steps = {"z1"')
     z1, a1, z2, a2, C = v["z1"].ravel(), v["a1"].ravel(), v["z2"].item(), v["a2"].item(), v["C"]
-    assert stated(PAGE, r"\[0\.5 - 0\.5 \+ 0, \\; 1 \+ 0\.25 \+ 0\.5\]\^\\top = \[{}, \\; {}\]",
-                  *z1)
+    assert stated(
+        PAGE, r"\[0\.5 - 0\.5 \+ 0, \\; 1 \+ 0\.25 \+ 0\.5\]\^\\top = \[{}, \\; {}\]", *z1
+    )
     assert stated(PAGE, r"\\sigma\(1\.75\)\]\^\\top = \[{}, \\; {}\]\^\\top", *a1)
     assert stated(PAGE, r"0\.5 \\cdot 0\.852 \+ 0\.25 = {}\$", z2)
     assert stated(PAGE, r"a\^\{\(2\)\} = \\sigma\(0\.324\) =\n{}\$", a2)
@@ -65,7 +69,8 @@ def test_work_of_the_three_ways_to_a_gradient():
     assert np.array_equal(differences, 2 * p) and np.array_equal(forward, p + 1)
     assert np.all((2 < reverse) & (reverse < 3))
     assert "by forward mode a million and one, by central differences two\nmillion" in (
-        ROOT / PAGE).read_text(encoding="utf8")
+        ROOT / PAGE
+    ).read_text(encoding="utf8")
     assert stated(QUIZ, r"and finds about {} passes' worth", reverse[-1])
 
 
@@ -73,7 +78,8 @@ def test_the_noise_makes_about_one_step_in_six_uphill():
     uphill = 0.5 * math.erfc(1 / math.sqrt(2))
     assert round(1 / uphill) == 6
     assert "So about one step in six of each parameter group points uphill." in (
-        ROOT / PAGE).read_text(encoding="utf8")
+        ROOT / PAGE
+    ).read_text(encoding="utf8")
 
 
 def _code_lines(path: str) -> int:
@@ -82,12 +88,22 @@ def _code_lines(path: str) -> int:
     docstrings = set()
     for node in ast.walk(ast.parse(source)):
         body = getattr(node, "body", None)
-        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-            tokenize.DEDENT, tokenize.ENDMARKER}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
     code = set()
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type not in skip:
@@ -96,16 +112,28 @@ def _code_lines(path: str) -> int:
 
 
 def test_value_is_under_150_lines_of_code():
-    assert "`mvc.Value` is a complete one in under 150 lines of code" in (
-        ROOT / PAGE).read_text(encoding="utf8")
+    assert "`mvc.Value` is a complete one in under 150 lines of code" in (ROOT / PAGE).read_text(
+        encoding="utf8"
+    )
     assert _code_lines("mvc/autodiff.py") < 150
 
 
 def test_exercise_solutions():
     a1 = math.tanh(1.3 * 0.4 - 0.1)
-    assert stated(PAGE, r"a\^\{\(1\)\} = \\tanh 0\.42 \\approx {}\$, and\n +\$C = \(a\^\{\(1\)\} - 1\)\^2 "
-                  r"\\approx {}\$", a1, (a1 - 1) ** 2)
+    assert stated(
+        PAGE,
+        r"a\^\{\(1\)\} = \\tanh 0\.42 \\approx {}\$, and\n +\$C = \(a\^\{\(1\)\} - 1\)\^2 "
+        r"\\approx {}\$",
+        a1,
+        (a1 - 1) ** 2,
+    )
     sigma = 1 / (1 + math.exp(-(2 * 0.5 - 1)))
     db = 2 * (sigma - 0.8) * sigma * (1 - sigma)
-    assert stated(PAGE, r"\\partial C/\\partial b = 2\(0\.5 - 0\.8\) \\cdot 0\.25 = {}\$ and "
-                  r"\$\\partial C/\\partial w =\n +{} \\cdot 0\.5 = {}\$", db, db, db * 0.5)
+    assert stated(
+        PAGE,
+        r"\\partial C/\\partial b = 2\(0\.5 - 0\.8\) \\cdot 0\.25 = {}\$ and "
+        r"\$\\partial C/\\partial w =\n +{} \\cdot 0\.5 = {}\$",
+        db,
+        db,
+        db * 0.5,
+    )

@@ -32,6 +32,7 @@ def sci(value: float) -> tuple[float, int]:
 
 # --- exercise 7: the best steps and their errors ------------------------------------------
 
+
 def _best_step(method: str) -> tuple[float, float]:
     steps = 10.0 ** -np.arange(1, 16)
     errors = [abs(derivative(np.sin, 1.0, h=h, method=method) - np.cos(1.0)) for h in steps]
@@ -41,18 +42,29 @@ def _best_step(method: str) -> tuple[float, float]:
 
 def test_exercise_7_states_the_best_steps_errors_and_ratio_the_code_prints():
     (h_forward, forward), (h_central, central) = _best_step("forward"), _best_step("central")
-    assert stated(PAGE, r"The forward difference is best at \$h = 10\^\{{}\}\$",
-                  math.log10(h_forward))
+    assert stated(
+        PAGE, r"The forward difference is best at \$h = 10\^\{{}\}\$", math.log10(h_forward)
+    )
     assert stated(PAGE, r"best at a longer step,\s+\$h = 10\^\{{}\}\$", math.log10(h_central))
-    assert stated(PAGE, r"\$\\sqrt\{\\epsilon\} \\approx {} \\times 10\^\{{}\}\$, with an error of\s+"
-                  + SCI, *sci(EPS ** 0.5), *sci(forward))
-    assert stated(PAGE, r"next to \$\\epsilon\^\{1/3\} \\approx {} \\times 10\^\{{}\}\$, with an "
-                        r"error of\s+" + SCI + r", {} times smaller",
-                  *sci(EPS ** (1 / 3)), *sci(central), forward / central)
+    assert stated(
+        PAGE,
+        r"\$\\sqrt\{\\epsilon\} \\approx {} \\times 10\^\{{}\}\$, with an error of\s+" + SCI,
+        *sci(EPS**0.5),
+        *sci(forward),
+    )
+    assert stated(
+        PAGE,
+        r"next to \$\\epsilon\^\{1/3\} \\approx {} \\times 10\^\{{}\}\$, with an "
+        r"error of\s+" + SCI + r", {} times smaller",
+        *sci(EPS ** (1 / 3)),
+        *sci(central),
+        forward / central,
+    )
     assert h_central > h_forward  # "best at a longer step"
 
 
 # --- the numerical section ----------------------------------------------------------------
+
 
 def test_machine_precision_and_digits():
     assert stated(PAGE, r"A computer stores about {} significant digits", 53 * math.log10(2))
@@ -61,11 +73,17 @@ def test_machine_precision_and_digits():
 
 
 def test_where_round_off_takes_over_in_the_figure():
-    assert stated(PAGE, r"Below about \$h = \\sqrt\{\\epsilon\} \\approx {} \\times 10\^\{{}\}\$ "
-                        r"for forward",
-                  *sci(EPS ** 0.5))
-    assert stated(PAGE, r"\$h = \\epsilon\^\{1/3\} \\approx {} \\times 10\^\{{}\}\$ for central",
-                  *sci(EPS ** (1 / 3)))
+    assert stated(
+        PAGE,
+        r"Below about \$h = \\sqrt\{\\epsilon\} \\approx {} \\times 10\^\{{}\}\$ "
+        r"for forward",
+        *sci(EPS**0.5),
+    )
+    assert stated(
+        PAGE,
+        r"\$h = \\epsilon\^\{1/3\} \\approx {} \\times 10\^\{{}\}\$ for central",
+        *sci(EPS ** (1 / 3)),
+    )
 
 
 @pytest.mark.parametrize(("f", "x0"), [(np.exp, 1.0), (np.sin, 1.0)])
@@ -77,7 +95,7 @@ def test_the_figure_s_least_errors_sit_where_the_text_says(f, x0):
     """
     steps = np.logspace(-15, -1, 57)
     exact = derivative(f, x0, method="complex")
-    for method, where in [("forward", EPS ** 0.5), ("central", EPS ** (1 / 3))]:
+    for method, where in [("forward", EPS**0.5), ("central", EPS ** (1 / 3))]:
         errors = np.array([abs(derivative(f, x0, h=h, method=method) - exact) for h in steps])
         smooth = np.convolve(np.log10(np.maximum(errors, 1e-17)), np.ones(5) / 5, "valid")
         least = steps[2:-2][int(np.argmin(smooth))]

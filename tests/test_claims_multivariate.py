@@ -43,7 +43,9 @@ def test_total_derivative_terms_cancel_on_the_path():
 
 def test_intro_pit_is_a_dome_plus_a_well():
     pit = landscape("intro")
-    near_top = [pit.depth(4.1 + dx, 0.9 + dy) for dx, dy in ((0, 0), (0.3, 0), (0, -0.3), (-0.3, 0))]
+    near_top = [
+        pit.depth(4.1 + dx, 0.9 + dy) for dx, dy in ((0, 0), (0.3, 0), (0, -0.3), (-0.3, 0))
+    ]
     assert near_top[0] == max(near_top)  # highest at (4.1, 0.9): the dome's top
     assert np.hypot(*(pit.minimum - [1.5, 3.7])) < 0.5  # the deepest point is in the well
     assert stated(PAGE, r"A dip within\n{} m of the deepest point", sample(pit, n=3)["radius"])
@@ -66,5 +68,3 @@ def test_steepest_direction_is_the_gradient():
     slopes = [gradient(hill, point) @ [np.cos(a), np.sin(a)] for a in angles]
     assert abs(angles[np.argmax(slopes)] - np.arctan2(g[1], g[0]) % (2 * np.pi)) <= np.radians(0.5)
     assert "finds the steepest of 360 directions" in (ROOT / PAGE).read_text(encoding="utf8")
-
-

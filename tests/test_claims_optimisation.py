@@ -34,8 +34,12 @@ def test_correct_digits_per_newton_step():
     errors = np.abs(result.history - result.x) / abs(result.x)
     digits = -np.log10(errors[:-1])
     first_exact = int(np.argmax(errors == 0))
-    assert stated(PAGE, r"Step 4 already has {} correct digits, and step {} has every digit",
-                  np.floor(digits[4]), first_exact)
+    assert stated(
+        PAGE,
+        r"Step 4 already has {} correct digits, and step {} has every digit",
+        np.floor(digits[4]),
+        first_exact,
+    )
     assert stated(PAGE, r"digits doubles — {}, {}, {}, {} in the table", *digits[1:5])
 
 
@@ -49,7 +53,9 @@ def test_the_bowl_eigenvalues_and_the_step_limit():
     """Issue 15 item 6: 2/λmax = 0.099724 is 0.0997, in the text and in exercise 5."""
     low, high = np.linalg.eigvalsh(bowl[0])
     assert stated(PAGE, r"eigenvalues are about {} and {}\.", low, high)
-    assert stated(PAGE, r"converges only when \$\\gamma < 2/\\lambda_\{\\max\} \\approx {}\$", 2 / high)
+    assert stated(
+        PAGE, r"converges only when \$\\gamma < 2/\\lambda_\{\\max\} \\approx {}\$", 2 / high
+    )
     assert stated(PAGE, r"\$0\.085 < 2/\\lambda_\{\\max\} \\approx {}\$", 2 / high)
 
 
@@ -65,13 +71,14 @@ def test_exercise_5_first_step():
 def test_exercise_4_slopes():
     grad = gradient(lambda v: v[0] ** 2 * v[1], np.array([1.0, 2.0]))
     assert stated(PAGE, r"\\nabla f \\cdot \\hat r = \(12 \+ 4\)/5 = {}\$", grad @ [0.6, 0.8])
-    assert stated(PAGE, r"the slope is\s+\${} \\approx {}\$".replace("{} ", r"-\\sqrt\{17\} "),
-                  -np.linalg.norm(grad))
+    assert stated(
+        PAGE,
+        r"the slope is\s+\${} \\approx {}\$".replace("{} ", r"-\\sqrt\{17\} "),
+        -np.linalg.norm(grad),
+    )
 
 
 def test_exercise_2_first_step():
     x1 = 1e-4 - (1e-8 - 2) / 2e-4
     assert 5e3 < x1 < 2e4  # "≈ 10^4", "ten thousand units away"
     assert stated(PAGE, r"\\approx 10\^\{{}\}\$: the nearly flat", np.log10(x1))
-
-

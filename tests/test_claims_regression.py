@@ -20,8 +20,31 @@ from tests.claims import ROOT, stated
 PAGE = "docs/regression.md"
 QUIZ = "docs/quizzes/regression.md"
 PEAK_X = np.arange(0.0, 21.0)
-PEAK_Y = np.array([0.56, 0.2, 0.33, 0.89, 1.04, 2.46, 3.89, 5.89, 7.17, 8.76, 8.07,
-                   6.94, 5.38, 3.59, 1.6, 0.69, 0.88, 0.33, 0.89, 0.62, 0.59])
+PEAK_Y = np.array(
+    [
+        0.56,
+        0.2,
+        0.33,
+        0.89,
+        1.04,
+        2.46,
+        3.89,
+        5.89,
+        7.17,
+        8.76,
+        8.07,
+        6.94,
+        5.38,
+        3.59,
+        1.6,
+        0.69,
+        0.88,
+        0.33,
+        0.89,
+        0.62,
+        0.59,
+    ]
+)
 EX_X, EX_Y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 3.0, 4.0, 8.0])
 
 
@@ -38,34 +61,56 @@ def test_steepest_descent_on_the_peak_needs_far_more_steps_than_lm():
     walk = fit(peak, PEAK_X, PEAK_Y, start, sigma=0.3, method="steepest-descent", max_iter=500)
     lm = fit(peak, PEAK_X, PEAK_Y, start, sigma=np.full(PEAK_X.size, 0.3))
     assert walk.converged and lm.converged
-    assert stated(PAGE, r"slowly: it needs {} steps, where\nLevenberg–Marquardt below needs {},",
-                  walk.n_iter, lm.n_iter)
+    assert stated(
+        PAGE,
+        r"slowly: it needs {} steps, where\nLevenberg–Marquardt below needs {},",
+        walk.n_iter,
+        lm.n_iter,
+    )
 
 
 def test_residuals_of_the_two_peaks_as_the_text_describes_them():
-    assert stated(PAGE, r"with\nGaussian noise about {} % of them lie within", 100 * (2 * norm.cdf(1) - 1))
+    assert stated(
+        PAGE, r"with\nGaussian noise about {} % of them lie within", 100 * (2 * norm.cdf(1) - 1)
+    )
     found = {}
-    for name, model, start in [("gauss", peak, [5.0, 8.0, 3.0, 0.0]),
-                               ("lorentz", lorentzian, [8.0, 9.5, 2.0, 0.0])]:
+    for name, model, start in [
+        ("gauss", peak, [5.0, 8.0, 3.0, 0.0]),
+        ("lorentz", lorentzian, [8.0, 9.5, 2.0, 0.0]),
+    ]:
         result = fit(model, PEAK_X, PEAK_Y, start, sigma=0.3)
         r = (PEAK_Y - model(PEAK_X, *result.params)) / 0.3
         found[name] = result, r, 1 + np.count_nonzero(np.diff(np.sign(r)))
     lorentz, r, runs = found["lorentz"]
-    assert stated(PAGE, r"They run in groups, {} runs of one sign against the Gaussian's {}:",
-                  runs, found["gauss"][2])
+    assert stated(
+        PAGE,
+        r"They run in groups, {} runs of one sign against the Gaussian's {}:",
+        runs,
+        found["gauss"][2],
+    )
     # The runs of one sign, as (sign, first x, last x): the wings are the runs at the
     # ends, the flanks and feet the runs of two points or more between them.
     ends = np.flatnonzero(np.diff(np.sign(r))).tolist()
-    groups = [(np.sign(r[a]), a, b - 1) for a, b in zip([0, *(e + 1 for e in ends)],
-                                                      [*(e + 1 for e in ends), r.size])]
+    groups = [
+        (np.sign(r[a]), a, b - 1)
+        for a, b in zip([0, *(e + 1 for e in ends)], [*(e + 1 for e in ends), r.size])
+    ]
     inner = [g for g in groups[1:-1] if g[2] > g[1]]
     flanks = [x for sign, a, b in inner if sign > 0 for x in (a, b)]
     feet = [x for sign, a, b in inner if sign < 0 for x in (a, b)]
     (left, _, zero), (right, first, last) = groups[0], groups[-1]
     assert left > 0 and right > 0 and len(flanks) == len(feet) == 4
-    assert stated(PAGE, r"flanks of the peak \(\$x\$ = {}–{} and {}–{}\), negative at its feet "
-                  r"\(\$x\$ = {}–{} and {}–{}\),\npositive again in the far wings "
-                  r"\(\$x\$ = {} and {}–{}\)", *flanks, *feet, zero, first, last)
+    assert stated(
+        PAGE,
+        r"flanks of the peak \(\$x\$ = {}–{} and {}–{}\), negative at its feet "
+        r"\(\$x\$ = {}–{} and {}–{}\),\npositive again in the far wings "
+        r"\(\$x\$ = {} and {}–{}\)",
+        *flanks,
+        *feet,
+        zero,
+        first,
+        last,
+    )
     b = lorentz.params[3]
     assert b < PEAK_Y.min()
     assert stated(PAGE, r"to \$b = {}\$, below every measurement", b)
@@ -73,7 +118,9 @@ def test_residuals_of_the_two_peaks_as_the_text_describes_them():
 
 
 def test_the_lm_acceptance_threshold_is_the_codes():
-    assert stated(PAGE, r"by at least \$10\^\{{}\}\$ of the promised fall", math.log10(_fitting.ACCEPT))
+    assert stated(
+        PAGE, r"by at least \$10\^\{{}\}\$ of the promised fall", math.log10(_fitting.ACCEPT)
+    )
 
 
 def test_nist_collection_size():
@@ -83,11 +130,21 @@ def test_nist_collection_size():
 
 def test_exercise_1_by_hand():
     dx, dy = EX_X - EX_X.mean(), EX_Y - EX_Y.mean()
-    assert stated(PAGE, r"\$\\bar x = {}\$ and \$\\bar y = {}\$\. The deviations", EX_X.mean(), EX_Y.mean())
+    assert stated(
+        PAGE, r"\$\\bar x = {}\$ and \$\\bar y = {}\$\. The deviations", EX_X.mean(), EX_Y.mean()
+    )
     assert stated(PAGE, r"\$x_i - \\bar x\$ are \${}, {}, {}, {}\$", *dx)
     assert stated(PAGE, r"and \$y_i - \\bar y\$ are \${}, {}, {}, {}\$, so", *dy)
-    assert stated(PAGE, r"\$m = \\frac\{{} \+ {} \+ {} \+ {}\}\{{} \+ {} \+ {} \+ {}\} = "
-                  r"\\frac\{{}\}\{{}\} = {}\$", *(dx * dy), *(dx**2), dx @ dy, dx @ dx, dx @ dy / (dx @ dx))
+    assert stated(
+        PAGE,
+        r"\$m = \\frac\{{} \+ {} \+ {} \+ {}\}\{{} \+ {} \+ {} \+ {}\} = "
+        r"\\frac\{{}\}\{{}\} = {}\$",
+        *(dx * dy),
+        *(dx**2),
+        dx @ dy,
+        dx @ dx,
+        dx @ dy / (dx @ dx),
+    )
     m, c = linear_fit(EX_X, EX_Y).params
     assert stated(PAGE, r"\$c = 4 - 2\.2 \\cdot 1\.5 = {}\$", c)
 
@@ -95,7 +152,9 @@ def test_exercise_1_by_hand():
 def test_exercise_2_residuals_and_gradient():
     r = EX_Y - (2.0 * EX_X + 1.0)
     assert stated(PAGE, r"At \$\(2, 1\)\$ the residuals are\n    \${}, {}, {}, {}\$", *r)
-    assert stated(PAGE, r"\\partial\\chi\^2/\\partial m = -2\(0 \+ 0 - 2 \+ 3\) = {}\$", -2 * EX_X @ r)
+    assert stated(
+        PAGE, r"\\partial\\chi\^2/\\partial m = -2\(0 \+ 0 - 2 \+ 3\) = {}\$", -2 * EX_X @ r
+    )
     assert stated(PAGE, r"\\partial\\chi\^2/\\partial c = -2\(0\) = {}\$", -2 * r.sum())
 
 
@@ -105,16 +164,23 @@ def test_exercise_3_uncertainties_by_hand():
     variance = r @ r / 2
     sm2 = variance / np.sum((EX_X - EX_X.mean()) ** 2)
     sc2 = variance * (1 / 4 + EX_X.mean() ** 2 / 5)
-    assert stated(PAGE, r"residuals of the best line are \${}, {}, {}, {}\$, so \$\\chi\^2 = {}\$", *r, r @ r)
+    assert stated(
+        PAGE, r"residuals of the best line are \${}, {}, {}, {}\$, so \$\\chi\^2 = {}\$", *r, r @ r
+    )
     assert stated(PAGE, r"estimated variance per point is \${}/2 = {}\$", r @ r, variance)
     assert stated(PAGE, r"\$\\sigma_m\^2 = 0\.9/5 = {}\$", sm2)
     assert stated(PAGE, r"\\tfrac\{1\.5\^2\}\{5\}\\right\) = {}\$", sc2)
-    assert stated(PAGE, r"\$\\sigma_m \\approx {}\$ and \$\\sigma_c \\approx {}\$", *result.uncertainties)
+    assert stated(
+        PAGE, r"\$\\sigma_m \\approx {}\$ and \$\\sigma_c \\approx {}\$", *result.uncertainties
+    )
     np.testing.assert_allclose([sm2, sc2], result.uncertainties**2)
 
 
 def test_exercise_4_starting_guess():
-    t, counts = np.array([0.0, 10, 20, 30, 40, 50, 60]), np.array([1010.0, 745, 561, 420, 309, 233, 172])
+    t, counts = (
+        np.array([0.0, 10, 20, 30, 40, 50, 60]),
+        np.array([1010.0, 745, 561, 420, 309, 233, 172]),
+    )
     ratio = counts[0] / counts[-1]
     assert stated(PAGE, r"falls by a\n    factor of about {} in 60 minutes", ratio)
     assert stated(PAGE, r"\\tau \\approx 60/\\ln 6 \\approx {}\$", 60 / math.log(round(ratio)))

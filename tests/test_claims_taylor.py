@@ -34,9 +34,13 @@ def _says(sentence: str, path: str = PAGE) -> None:
 
 # --- how mvc finds the coefficients (under the hood) --------------------------------------------
 
+
 def test_the_usual_central_step():
-    assert stated(PAGE, r"h = \\epsilon\^\{1/3\} \\approx {} \\times 10\^\{-6\}",
-                  np.finfo(float).eps ** (1 / 3) / 1e-6)
+    assert stated(
+        PAGE,
+        r"h = \\epsilon\^\{1/3\} \\approx {} \\times 10\^\{-6\}",
+        np.finfo(float).eps ** (1 / 3) / 1e-6,
+    )
 
 
 def test_nested_differences_lose_every_digit_by_the_third_derivative():
@@ -47,8 +51,7 @@ def test_nested_differences_lose_every_digit_by_the_third_derivative():
 
     exact = [np.e / factorial(n) for n in range(6)]
     c = [nth(np.exp, 1.0, n) / factorial(n) for n in range(6)]
-    assert stated(PAGE, r"By the third derivative the error is {}%",
-                  100 * abs(c[3] / exact[3] - 1))
+    assert stated(PAGE, r"By the third derivative the error is {}%", 100 * abs(c[3] / exact[3] - 1))
     _says("and from the fourth on not even the sign is right")
     assert c[4] < 0 and c[5] < 0
 
@@ -69,6 +72,7 @@ def test_the_number_of_points_on_a_circle():
 
 
 # --- linearisation ------------------------------------------------------------------------------
+
 
 def test_halving_the_step_quarters_the_error_of_the_line():
     _says("halve the step and the error of the straight line falls by about four")
@@ -100,8 +104,7 @@ def test_the_lagrange_bound_holds_wherever_the_explorer_goes():
             error = np.abs(f(x[window])[:, None] - p_n).max(axis=0)
             reach = np.abs(x[window] - p).max()
             for n in range(11):
-                bound = M(n, max(lo, p - 1), min(hi, p + 1)) * reach ** (n + 1) \
-                    / factorial(n + 1)
+                bound = M(n, max(lo, p - 1), min(hi, p + 1)) * reach ** (n + 1) / factorial(n + 1)
                 assert error[n] <= bound * (1 + 1e-9) + 1e-15, (name, p, n, error[n], bound)
 
 
@@ -145,6 +148,7 @@ def test_the_ln_bound_is_loose():
 
 # --- convergence at the edge --------------------------------------------------------------------
 
+
 def test_ln_converges_at_two_and_diverges_at_zero():
     _says("but converges for $0 < x \\le 2$")
     n = np.arange(1, 100_001)
@@ -157,10 +161,12 @@ def test_ln_converges_at_two_and_diverges_at_zero():
 
 # --- exercises ------------------------------------------------------------------------------------
 
+
 def test_exercise_2_the_first_term_left_out():
     next_term = 0.2**4 / 24
-    assert stated(PAGE, r"left out is \$0\.2\^4/4! \\approx {} \\times 10\^\{-5\}\$",
-                  next_term / 1e-5)
+    assert stated(
+        PAGE, r"left out is \$0\.2\^4/4! \\approx {} \\times 10\^\{-5\}\$", next_term / 1e-5
+    )
     error = np.exp(0.2) - (1 + 0.2 + 0.02 + 0.2**3 / 6)
     _says("the error is just above it")
     assert next_term < error < 1.1 * next_term
@@ -185,9 +191,14 @@ def test_exercise_4_by_hand():
 def test_exercise_5_how_many_terms():
     c = np.array([1 / factorial(n) for n in range(20)])
     order = int(np.argmax(np.abs(np.cumsum(c) - np.e) < 1e-8))
-    assert stated(PAGE, r"\(n \+ 1\)! > 10\^8\$: order {} "
-                  r"\(\$12! \\approx {} \\times 10\^8\$\), which is {} terms",
-                  order, factorial(12) / 1e8, order + 1)
+    assert stated(
+        PAGE,
+        r"\(n \+ 1\)! > 10\^8\$: order {} "
+        r"\(\$12! \\approx {} \\times 10\^8\$\), which is {} terms",
+        order,
+        factorial(12) / 1e8,
+        order + 1,
+    )
     n = np.arange(1, 1001)
     errors = np.abs(np.cumsum((-1.0) ** (n + 1) * 0.9**n / n) - np.log(1.9))
     _says("so it takes well over a hundred")

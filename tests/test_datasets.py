@@ -12,11 +12,18 @@ def test_heart_is_the_courses_training_data():
     # The lab's training_data(), written as the lab writes it.
     N = 100
     t = np.arange(0, 1, 1 / N)
-    y = np.array([
-        16 * np.sin(2 * np.pi * t) ** 3,
-        13 * np.cos(2 * np.pi * t) - 5 * np.cos(2 * 2 * np.pi * t)
-        - 2 * np.cos(3 * 2 * np.pi * t) - np.cos(4 * 2 * np.pi * t),
-    ]) / 20
+    y = (
+        np.array(
+            [
+                16 * np.sin(2 * np.pi * t) ** 3,
+                13 * np.cos(2 * np.pi * t)
+                - 5 * np.cos(2 * 2 * np.pi * t)
+                - 2 * np.cos(3 * 2 * np.pi * t)
+                - np.cos(4 * 2 * np.pi * t),
+            ]
+        )
+        / 20
+    )
     y = (y + 1) / 2
     got_t, got_y = heart()
     np.testing.assert_array_equal(got_t, t.reshape(1, N))
@@ -70,8 +77,24 @@ def test_heights_is_the_courses_histogram():
     assert x.shape == y.shape == (100,)
     np.testing.assert_allclose(x, np.arange(50, 300, 2.5) + 1.25, rtol=0, atol=0)
     assert x[44] == 161.25 and x[59] == 198.75
-    counts = [0.031, 0.013, 0.023, 0.064, 0.065, 0.126, 0.132, 0.127, 0.113, 0.091,
-              0.105, 0.050, 0.018, 0.018, 0.018, 0.001]
+    counts = [
+        0.031,
+        0.013,
+        0.023,
+        0.064,
+        0.065,
+        0.126,
+        0.132,
+        0.127,
+        0.113,
+        0.091,
+        0.105,
+        0.050,
+        0.018,
+        0.018,
+        0.018,
+        0.001,
+    ]
     np.testing.assert_allclose(y[44:60], np.array(counts) / (sum(counts) * 2.5), rtol=1e-15)
     assert np.count_nonzero(y) == 16
     np.testing.assert_allclose(np.sum(y) * 2.5, 1.0, rtol=1e-15)

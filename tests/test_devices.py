@@ -122,11 +122,16 @@ probe("shift", LAYOUT_SHIFT, pages=PAGES, views=["light"])  # the first view: th
 
 # --- desk -----------------------------------------------------------------------------------
 
+
 @pytest.mark.browser
 @on_pages(PAGES)
 def test_desk_no_display_equation_is_wider_than_its_column(path, swept):
-    wide = [f"{where}: {d['width']:.0f} px > {d['column']} px: {d['tex'][:50]!r}"
-            for where, m in _each(path, swept, "desk") for d in m["displays"] if d["width"] > d["column"] + 1]
+    wide = [
+        f"{where}: {d['width']:.0f} px > {d['column']} px: {d['tex'][:50]!r}"
+        for where, m in _each(path, swept, "desk")
+        for d in m["displays"]
+        if d["width"] > d["column"] + 1
+    ]
     assert not wide, "\n".join(wide)
 
 
@@ -149,7 +154,13 @@ def test_desk_code_fits_its_box_and_the_copy_button_covers_none(path, swept, tal
     """The copy button on this page; this page's part of: at most 5% of all code blocks
     of the chapters and labs too wide (checked at the end of the run, `total`)."""
     codes = [(where, c) for where, m in _each(path, swept, "desk") for c in m["codes"]]
-    tally("desk code blocks", {"codes": len(codes), "wide": [f"{where}: {c['first']!r}" for where, c in codes if c["wide"]]})
+    tally(
+        "desk code blocks",
+        {
+            "codes": len(codes),
+            "wide": [f"{where}: {c['first']!r}" for where, c in codes if c["wide"]],
+        },
+    )
     covered = [f"{where}: {c['covered']!r}" for where, c in codes if c["covered"]]
     assert not covered, "the copy button covers:\n" + "\n".join(covered)
 
@@ -158,15 +169,25 @@ def test_desk_code_fits_its_box_and_the_copy_button_covers_none(path, swept, tal
 @on_pages(PAGES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_figure_text_is_legible(path, swept, viewport):
-    small = [f"{where}: {m['smallest']:.1f} px ({m['smallestText']!r})"
-             for where, m in _each(path, swept, viewport) if m["smallest"] < GOALS[viewport]]
+    small = [
+        f"{where}: {m['smallest']:.1f} px ({m['smallestText']!r})"
+        for where, m in _each(path, swept, viewport)
+        if m["smallest"] < GOALS[viewport]
+    ]
     assert not small, f"figure text under {GOALS[viewport]} px:\n" + "\n".join(small)
 
 
 # --- phone ----------------------------------------------------------------------------------
 
-total("wide equations on a phone", PAGES,
-      lambda parts: None if sum(parts.values()) else "no equation is wider than a phone: the check checks nothing")
+total(
+    "wide equations on a phone",
+    PAGES,
+    lambda parts: (
+        None
+        if sum(parts.values())
+        else "no equation is wider than a phone: the check checks nothing"
+    ),
+)
 
 
 @pytest.mark.browser
@@ -175,11 +196,16 @@ def test_phone_wide_equations_scroll_and_show_that_they_do(path, swept, tally):
     displays = [(where, d) for where, m in _each(path, swept, "phone") for d in m["displays"]]
     wide = [(where, d) for where, d in displays if d["width"] > d["room"] + 2]
     tally("wide equations on a phone", len(wide))
-    clipped = [f"{where}: {d['tex'][:50]!r}" for where, d in wide if not (d["scrolls"] and d["cue"])]
-    assert not clipped, "wide equations that do not scroll, or show no sign of it:\n" + "\n".join(clipped)
+    clipped = [
+        f"{where}: {d['tex'][:50]!r}" for where, d in wide if not (d["scrolls"] and d["cue"])
+    ]
+    assert not clipped, "wide equations that do not scroll, or show no sign of it:\n" + "\n".join(
+        clipped
+    )
 
 
 # --- math typeset at build time -------------------------------------------------------------
+
 
 @pytest.mark.browser
 @on_pages(PAGES)
@@ -201,7 +227,7 @@ _RAW_TEX = re.compile(r"\$|\\\(|\\\[|\\frac|\\mathrm")
 
 def _visible_text(page: str) -> str:
     """The body's text as a reader without JavaScript sees it, outside code and math."""
-    body = page[page.index("<body"):]
+    body = page[page.index("<body") :]
     body = re.sub(r"<(script|style|pre|code|svg|textarea)\b.*?</\1>", " ", body, flags=re.S)
     body = re.sub(r'<span class="katex">.*?</annotation>', " ", body, flags=re.S)  # MathML's TeX
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
@@ -216,13 +242,20 @@ def test_every_page_shows_typeset_math_without_javascript(site):
         assert not raw, f"{page.relative_to(site)}: raw TeX {sorted(set(raw))}"
         assert "katex-error" not in text, page.relative_to(site)
     for path in CHAPTERS + LABS:
-        assert (site / path / "index.html").read_text(encoding="utf8").count('class="katex"') > 5, path
+        assert (site / path / "index.html").read_text(encoding="utf8").count('class="katex"') > 5, (
+            path
+        )
 
 
 # --- worked solutions, admonitions, labs ----------------------------------------------------
 
-total("solution and admonition paragraphs", PAGES,
-      lambda parts: None if sum(parts.values()) > 50 else f"only {sum(parts.values())} paragraphs measured")
+total(
+    "solution and admonition paragraphs",
+    PAGES,
+    lambda parts: (
+        None if sum(parts.values()) > 50 else f"only {sum(parts.values())} paragraphs measured"
+    ),
+)
 
 
 @pytest.mark.browser
@@ -238,8 +271,17 @@ def test_solutions_and_admonitions_are_set_at_14_px(path, swept, tally):
 def test_labs_are_written_like_chapters(site, lab):
     page = (site / lab / "index.html").read_text(encoding="utf8")
     chapter = (site / "derivatives" / "index.html").read_text(encoding="utf8")
-    for notebook_markup in ("jp-", "jupyter-wrapper", "highlight-ipynb", "clipboard-copy", "In&nbsp;[",
-                            "In [", "assets/notebook/", "md-button--primary", "anchor-link"):
+    for notebook_markup in (
+        "jp-",
+        "jupyter-wrapper",
+        "highlight-ipynb",
+        "clipboard-copy",
+        "In&nbsp;[",
+        "In [",
+        "assets/notebook/",
+        "md-button--primary",
+        "anchor-link",
+    ):
         assert notebook_markup not in page, f"{lab}: {notebook_markup!r}"
     assert page.count('class="language-python highlight"') >= 3
     assert 'class="language-text highlight"' in page
@@ -250,15 +292,23 @@ def test_labs_are_written_like_chapters(site, lab):
 
 # --- paper ------------------------------------------------------------------------------------
 
+
 def test_print_page_has_a_cover_open_solutions_and_no_empty_section(site):
     import subprocess
 
     page = (site / "print_page" / "index.html").read_text(encoding="utf8")
     cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', page, re.S)[1]
-    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
-    for expected in ("Multivariate calculus for machine learning", "Imperial College London",
-                     "Multivariate", f"commit <code>{commit}</code>", "CC BY 4.0", "MIT"):
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    for expected in (
+        "Multivariate calculus for machine learning",
+        "Imperial College London",
+        "Multivariate",
+        f"commit <code>{commit}</code>",
+        "CC BY 4.0",
+        "MIT",
+    ):
         assert expected in cover, expected
     assert re.search(r"\d{1,2} \w+ 20\d\d", cover), "the cover has no date"
     details = re.findall(r"<details[^>]*>", page)
@@ -311,6 +361,7 @@ def test_home_page_links_to_the_print_page(site):
 
 # --- search ---------------------------------------------------------------------------------
 
+
 def test_search_index_has_no_notebook_clutter_or_repeated_code(site):
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf8"))["docs"]
     for entry in docs:
@@ -341,6 +392,7 @@ def test_a_search_for_a_lab_topic_lands_on_the_labs_heading(browser, server):
 
 # --- the widgets ----------------------------------------------------------------------------
 
+
 @pytest.mark.browser
 def test_sandpit_arrow_shows_at_every_dip(browser, server):
     from mvc.sandpit import landscape
@@ -350,7 +402,8 @@ def test_sandpit_arrow_shows_at_every_dip(browser, server):
     page.goto(f"{server}/multivariate/", wait_until="networkidle")
     page.wait_for_selector(".sandpit .sandpit-pit")
     minimum = landscape("intro").minimum  # where the slope, and the true arrow, is zero
-    lengths = page.evaluate("""(dips) => {
+    lengths = page.evaluate(
+        """(dips) => {
       const game = document.querySelector('.sandpit').sandpit;
       return dips.map(([x, y]) => {
         game.dip(x, y);
@@ -358,13 +411,17 @@ def test_sandpit_arrow_shows_at_every_dip(browser, server):
         const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(a => Number(line.getAttribute(a)));
         return Math.hypot(x2 - x1, y2 - y1);
       });
-    }""", [[minimum[0] + 0.02, minimum[1] + 0.02], [3.0, 3.0], [0.5, 5.5]])
+    }""",
+        [[minimum[0] + 0.02, minimum[1] + 0.02], [3.0, 3.0], [0.5, 5.5]],
+    )
     context.close()
     assert all(length >= 0.15 for length in lengths), lengths  # shaft in m; the head adds 0.15
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("path", "widget"), [("multivariate", ".sandpit"), ("taylor", ".taylor-explorer")])
+@pytest.mark.parametrize(
+    ("path", "widget"), [("multivariate", ".sandpit"), ("taylor", ".taylor-explorer")]
+)
 def test_back_to_top_pill_never_covers_a_widget(browser, server, path, widget):
     context = browser.new_context(viewport=VIEWPORTS["phone"])
     page = context.new_page()
@@ -409,13 +466,18 @@ def test_widgets_work_by_touch_on_a_phone(browser, server):
     assert box["height"] >= 20 and int(after) > int(before), (box, before, after)
 
 
-probe("chapter map", """() => {
+probe(
+    "chapter map",
+    """() => {
   const table = document.querySelector('.mvc-chapter-map table');
   const cells = [...table.querySelectorAll('td')];
   return {overflow: table.scrollWidth - table.clientWidth, width: table.getBoundingClientRect().width,
           font: Math.min(...cells.map(c => parseFloat(getComputedStyle(c).fontSize))),
           narrowest: Math.min(...cells.filter(c => c.textContent.length > 20).map(c => c.getBoundingClientRect().width))};
-}""", pages=[""], views=["phone-light", "phone-dark"])
+}""",
+    pages=[""],
+    views=["phone-light", "phone-dark"],
+)
 
 
 @pytest.mark.browser
@@ -429,7 +491,9 @@ def test_home_page_chapter_map_fits_a_phone(path, swept):
 def test_print_hook_opens_solutions_and_drops_empty_sections_with_their_entries():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("print_page", ROOT / "docs" / "hooks" / "print_page.py")
+    spec = importlib.util.spec_from_file_location(
+        "print_page", ROOT / "docs" / "hooks" / "print_page.py"
+    )
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
     page = hook.for_paper("""
@@ -449,5 +513,5 @@ def test_print_hook_opens_solutions_and_drops_empty_sections_with_their_entries(
     assert '<a href="#section-2" class="md-nav__link">Chapters</a>' in page  # kept, and a link
     assert "Labs" not in page and "section-3" not in page
     assert '<details open class="success">' in page
-    assert 'mvc-print-link' not in page and "Print / PDF," in page
+    assert "mvc-print-link" not in page and "Print / PDF," in page
     assert '<span title="gone">a link</span>' in page

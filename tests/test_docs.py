@@ -31,7 +31,7 @@ from conftest import (
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(ROOT.glob("docs/**/*.md")) + [ROOT / "README.md"]
 
-SAMPLE = '''
+SAMPLE = """
 ```python
 a = 1
 ```
@@ -65,7 +65,7 @@ shown, not run
 ```sh
 echo not python
 ```
-'''
+"""
 
 
 def test_scan_finds_fences_everywhere_but_inside_other_fences():
@@ -74,7 +74,9 @@ def test_scan_finds_fences_everywhere_but_inside_other_fences():
 
 def collected(text: str, path: Path) -> int:
     parser = pytest_markdown_docs_markdown_it()
-    return len(list(extract_fence_tests(parser, text, 0, path, fence_syntax=FenceSyntax.superfences)))
+    return len(
+        list(extract_fence_tests(parser, text, 0, path, fence_syntax=FenceSyntax.superfences))
+    )
 
 
 def test_collector_misses_a_fence_in_a_tab_and_the_scan_notices():
@@ -127,8 +129,12 @@ def example_fences(text: str) -> list[tuple[str, bool]]:
                 inner = None
             else:
                 lines.append(line)
-        elif match and not match["info"].strip() and match["mark"][0] == outer[0] \
-                and len(match["mark"]) >= len(outer):
+        elif (
+            match
+            and not match["info"].strip()
+            and match["mark"][0] == outer[0]
+            and len(match["mark"]) >= len(outer)
+        ):
             outer = None
         elif match and _PYTHON.match(match["info"].strip()):
             inner, lines = match["mark"], []
@@ -156,16 +162,26 @@ def test_every_python_fence_of_the_sources_is_run_or_an_example_that_runs_here()
         assert every == len(python_fences(text)) + len(example_fences(text)), path.name
 
 
-EXAMPLES = [(path, number, code) for path in SOURCES
-            for number, code in enumerate(
-                # A continuation example runs after the examples before it, as on a page.
-                _joined(example_fences(path.read_text(encoding="utf8"))), 1)]
+EXAMPLES = [
+    (path, number, code)
+    for path in SOURCES
+    for number, code in enumerate(
+        # A continuation example runs after the examples before it, as on a page.
+        _joined(example_fences(path.read_text(encoding="utf8"))),
+        1,
+    )
+]
 
 
-@pytest.mark.parametrize(("path", "number", "code"), EXAMPLES,
-                         ids=[f"{p.relative_to(ROOT).as_posix()}-example-{n}" for p, n, _ in EXAMPLES])
+@pytest.mark.parametrize(
+    ("path", "number", "code"),
+    EXAMPLES,
+    ids=[f"{p.relative_to(ROOT).as_posix()}-example-{n}" for p, n, _ in EXAMPLES],
+)
 def test_an_example_fence_runs_in_a_fresh_interpreter(path, number, code):
     # The site's own modules (docs/hooks/quiz.py) are importable, as in the build and in pytest.
     env = os.environ | {"PYTHONPATH": str(ROOT / "docs" / "hooks")}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, f"{path.name}, example {number}:\n{code}\n{done.stderr}"

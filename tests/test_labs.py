@@ -44,9 +44,12 @@ def test_lab_ran_in_the_build_without_error(site, path):
     # links in its markdown (docs/hooks/takehome.py): its code is the lab's code.
     install, *code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert install.source.splitlines()[-1].startswith("%pip install ")
-    assert [c.source for c in code] == [c.source for c in source.cells if c.cell_type == "code"], "not this lab"
+    assert [c.source for c in code] == [c.source for c in source.cells if c.cell_type == "code"], (
+        "not this lab"
+    )
     assert sum(c.cell_type == "markdown" for c in notebook.cells) == sum(
-        c.cell_type == "markdown" for c in source.cells)
+        c.cell_type == "markdown" for c in source.cells
+    )
     assert code and all(cell.execution_count for cell in code)
     outputs = [output for cell in code for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -67,7 +70,7 @@ def test_lab_is_a_percent_notebook_with_a_title_and_a_python_kernel(path):
 def test_every_lab_is_in_the_nav():
     # mkdocs.yml uses !ENV tags, which a safe loader does not know: read the nav only.
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf8")
-    nav = yaml.safe_load(text[text.index("nav:"): text.index("\ntheme:")])["nav"]
+    nav = yaml.safe_load(text[text.index("nav:") : text.index("\ntheme:")])["nav"]
     labs = next(item["Labs"] for item in nav if "Labs" in item)
     listed = {page for entry in labs for page in entry.values()}
     assert listed == {f"labs/{path.name}" for path in LABS}
@@ -94,10 +97,15 @@ def test_settle_joins_printed_text_the_kernel_flushed_in_pieces():
     kernel flushes stdout on a timer); the build keeps one, so two builds are identical."""
     hook = load_hook()
     cell = nbformat.v4.new_code_cell("print(1); print(2)")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
-                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
-                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
-                    nbformat.v4.new_output("stream", name="stdout", text="3\n")]
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="3\n"),
+    ]
     hook.settle(nbformat.v4.new_notebook(cells=[cell]))
     assert [(o.name, o.text) for o in cell.outputs] == [
-        ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n")]
+        ("stdout", "1\n2\n"),
+        ("stderr", "warning\n"),
+        ("stdout", "3\n"),
+    ]

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _hook(name):
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "docs" / "hooks" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"{name}_hook", ROOT / "docs" / "hooks" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,18 +46,23 @@ def test_the_chapters_section_is_found():
 
 # --- how a chapter becomes cells --------------------------------------------------------------
 
+
 def test_include_fences_become_markdown_that_shows_the_source():
-    text = HOOK.to_markdown('# T\n\n```python\n--8<-- "mvc/derivatives.py:differences"\n```\n',
-                            title="T", url="u")
-    nb = HOOK.notebook('# T\n\n```python\n--8<-- "mvc/derivatives.py:differences"\n```\n',
-                       title="T", url="u")
+    text = HOOK.to_markdown(
+        '# T\n\n```python\n--8<-- "mvc/derivatives.py:differences"\n```\n', title="T", url="u"
+    )
+    nb = HOOK.notebook(
+        '# T\n\n```python\n--8<-- "mvc/derivatives.py:differences"\n```\n', title="T", url="u"
+    )
     assert "fz.imag / step" in text
     assert [c.cell_type for c in nb.cells][-1] == "markdown"
 
 
 def test_a_question_becomes_a_plain_markdown_cell_with_its_folded_solution():
     nb = HOOK.notebook('# T\n\n--8<-- "docs/quizzes/taylor.md"\n', title="T", url="u")
-    questions = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**Self-check.**")]
+    questions = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**Self-check.**")
+    ]
     expected = quiz.keys(_printed(ROOT / "docs" / "quizzes" / "taylor.md"))
     assert len(questions) == len(expected) >= 6
     for cell in questions:
@@ -66,7 +73,9 @@ def test_a_question_becomes_a_plain_markdown_cell_with_its_folded_solution():
 
 
 def test_figure_options_become_the_cells_attachments():
-    nb = HOOK.notebook("# T\n\n" + _fence(Path("docs/derivatives.md"), "ch1-graph"), title="T", url="u")
+    nb = HOOK.notebook(
+        "# T\n\n" + _fence(Path("docs/derivatives.md"), "ch1-graph"), title="T", url="u"
+    )
     cell = next(c for c in nb.cells if "Self-check." in c.source)
     names = re.findall(r"\]\(attachment:([\w.-]+)\)", cell.source)
     assert names == [f"figure-{i}.svg" for i in range(1, 5)] and set(cell.attachments) == set(names)
@@ -81,15 +90,21 @@ def test_a_widget_becomes_a_sentence_linking_to_it_on_the_page():
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "data-sandpit" not in code
     sentence = [c.source for c in nb.cells if "is interactive" in c.source]
-    assert sentence == ["*The Sandpit is interactive: it runs in your browser on [the chapter's page]"
-                        "(https://example.org/multivariate/#play), not in a notebook.*"]
+    assert sentence == [
+        "*The Sandpit is interactive: it runs in your browser on [the chapter's page]"
+        "(https://example.org/multivariate/#play), not in a notebook.*"
+    ]
 
 
 def test_admonitions_are_dedented_and_their_code_stays_code():
     source = '# T\n\n??? success "Solution"\n\n    Because.\n\n    ```python\n    print(1)\n    ```\n\nAfter.\n'
     nb = HOOK.notebook(source, title="T", url="u")
     kinds = [(c.cell_type, c.source.strip()) for c in nb.cells[2:]]
-    assert kinds == [("markdown", "**Solution**\n\nBecause."), ("code", "print(1)"), ("markdown", "After.")]
+    assert kinds == [
+        ("markdown", "**Solution**\n\nBecause."),
+        ("code", "print(1)"),
+        ("markdown", "After."),
+    ]
 
 
 def _fence(path: Path, key: str) -> str:
@@ -105,8 +120,9 @@ def _printed(path: Path) -> str:
     import io
 
     printed = io.StringIO()
-    for code in re.findall(r'^```python exec="on" html="1"\n(.*?)^```', path.read_text(encoding="utf8"),
-                           re.S | re.M):
+    for code in re.findall(
+        r'^```python exec="on" html="1"\n(.*?)^```', path.read_text(encoding="utf8"), re.S | re.M
+    ):
         with contextlib.redirect_stdout(printed):
             exec(compile(code, str(path), "exec"), {"__name__": "__quiz__"})
     return printed.getvalue()
@@ -114,13 +130,19 @@ def _printed(path: Path) -> str:
 
 # --- the built notebooks ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def built(site):
-    return {chapter: nbformat.read(site / HOOK.notebook_uri(chapter), as_version=4) for chapter in CHAPTERS}
+    return {
+        chapter: nbformat.read(site / HOOK.notebook_uri(chapter), as_version=4)
+        for chapter in CHAPTERS
+    }
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_notebook_was_executed_at_build_and_starts_with_the_install_line(built, site, chapter):
+def test_chapter_notebook_was_executed_at_build_and_starts_with_the_install_line(
+    built, site, chapter
+):
     nb = built[chapter]
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -129,8 +151,11 @@ def test_chapter_notebook_was_executed_at_build_and_starts_with_the_install_line
     assert [c.execution_count for c in code[1:]] == list(range(1, len(code)))
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     figures = [c for c in code if c.source.startswith("%%figure")]
-    assert all(o.output_type == "display_data" and "<svg" in o.data["text/html"]
-               for c in figures for o in c.outputs) and all(c.outputs for c in figures)
+    assert all(
+        o.output_type == "display_data" and "<svg" in o.data["text/html"]
+        for c in figures
+        for o in c.outputs
+    ) and all(c.outputs for c in figures)
     assert (site / takehome.DOWNLOAD / takehome.wheel_name()).is_file()
 
 
@@ -151,8 +176,17 @@ def test_chapter_notebook_links_only_to_addresses_on_the_site(built, chapter):
 def test_chapter_notebook_has_plain_questions_and_no_dead_widgets(built, site, chapter):
     nb = built[chapter]
     page = (site / Path(chapter).with_suffix("") / "index.html").read_text(encoding="utf8")
-    questions = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**Self-check.**")]
+    questions = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("**Self-check.**")
+    ]
     assert len(questions) == len(quiz.keys(page)) >= 6
     everything = nbformat.writes(nb)
-    for dead in ('type=\\"radio\\"', "<input", "import quiz", "data-sandpit", "taylor-explorer", "data-key"):
+    for dead in (
+        'type=\\"radio\\"',
+        "<input",
+        "import quiz",
+        "data-sandpit",
+        "taylor-explorer",
+        "data-key",
+    ):
         assert dead not in everything, dead

@@ -28,14 +28,27 @@ _FIGURE_FENCE = re.compile(r'^```python exec="on" html="1"\n(.*?)^```', re.S | r
 
 # --- the functions ---------------------------------------------------------------------------
 
+
 def test_choice_key_feedback_and_markup():
-    page = quiz.choice("k", "Pick $a < b$.", ["one", "two & more", "three"], 1,
-                       why=["Not one.", None, "Not three."], solution="Two.\n\nBecause.", shuffle=False)
+    page = quiz.choice(
+        "k",
+        "Pick $a < b$.",
+        ["one", "two & more", "three"],
+        1,
+        why=["Not one.", None, "Not three."],
+        solution="Two.\n\nBecause.",
+        shuffle=False,
+    )
     key = quiz.keys(page)["k"]
     assert key == {"answer": 1, "why": ["Not one.", "", "Not three."], "kind": "choice"}
-    assert quiz.keys(quiz.choice("k", "?", ["a", "b"], 0, why=[None, "$a < b$ fails"], solution=".",
-                                  shuffle=False))["k"][
-        "why"][1] == "$a < b$ fails"  # feedback is text for the browser to show, not HTML
+    assert (
+        quiz.keys(
+            quiz.choice(
+                "k", "?", ["a", "b"], 0, why=[None, "$a < b$ fails"], solution=".", shuffle=False
+            )
+        )["k"]["why"][1]
+        == "$a < b$ fails"
+    )  # feedback is text for the browser to show, not HTML
     assert "Pick $a &lt; b$." in page and "two &amp; more" in page
     assert page.count('type="radio" name="quiz-k"') == 3
     assert "<legend" in page and "<details" in page and "<p>Two.</p><p>Because.</p>" in page
@@ -91,16 +104,24 @@ def test_plain_questions_are_markdown_with_no_inputs_and_the_answer_folded():
     x = sp.Symbol("x")
     options = [f"option {i}" for i in range(4)]
     with quiz.plain():
-        pages = [quiz.choice("c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."),
-                 quiz.numeric("n", "How many?", 2 / 3, tol=1e-3, solution="Two thirds."),
-                 quiz.symbolic("s", "Differentiate $x^3$.", sp.diff(x**3, x), [x], solution="Power rule.")]
+        pages = [
+            quiz.choice("c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."),
+            quiz.numeric("n", "How many?", 2 / 3, tol=1e-3, solution="Two thirds."),
+            quiz.symbolic(
+                "s", "Differentiate $x^3$.", sp.diff(x**3, x), [x], solution="Power rule."
+            ),
+        ]
     for page in pages:
         assert page.startswith("**Self-check.** ")
-        assert "<details><summary>Answer and worked solution</summary>" in page and page.endswith("</details>")
+        assert "<details><summary>Answer and worked solution</summary>" in page and page.endswith(
+            "</details>"
+        )
         for widget in ("<input", "<form", "<button", "data-key", "mvc-quiz"):
             assert widget not in page
-    html_order = re.findall(r"<span>(option \d)</span>", quiz.choice(
-        "c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."))
+    html_order = re.findall(
+        r"<span>(option \d)</span>",
+        quiz.choice("c", "Which $x$?", options, 2, why=["a", "b", None, "d"], solution="Two."),
+    )
     plain_order = re.findall(r"^\*\*[A-D]\.\*\* (option \d)$", pages[0], re.M)
     assert plain_order == html_order  # lettered as on the site
     answer = re.search(r"\*\*Answer: ([A-D])\.\*\*", pages[0])[1]
@@ -110,10 +131,19 @@ def test_plain_questions_are_markdown_with_no_inputs_and_the_answer_folded():
 
 
 def test_plain_keeps_a_figure_option_as_its_own_block():
-    figure = '<figure class="mvc-figure">\n<svg></svg>\n<figcaption>A curve.</figcaption>\n</figure>'
+    figure = (
+        '<figure class="mvc-figure">\n<svg></svg>\n<figcaption>A curve.</figcaption>\n</figure>'
+    )
     with quiz.plain():
-        page = quiz.choice("f", "Which graph?", [figure, figure + " "], 0, why=[None, "No."],
-                           solution="The first.", shuffle=False)
+        page = quiz.choice(
+            "f",
+            "Which graph?",
+            [figure, figure + " "],
+            0,
+            why=[None, "No."],
+            solution="The first.",
+            shuffle=False,
+        )
     assert "**A.**\n\n" + figure + "\n\n**B.**\n\n" + figure in page
     assert not quiz.keys(page)  # markdown for a notebook holds no answer key
 
@@ -126,24 +156,58 @@ def test_which_needs_exactly_one():
         quiz.which([1, 2], lambda v: v == 5)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: quiz.numeric("Bad Key", "?", 1, tol=1, solution="."), "`key`"),
-    (lambda: quiz.numeric("k", "?", float("nan"), tol=1, solution="."), "`answer` must be finite"),
-    (lambda: quiz.numeric("k", "?", 1, tol=0, solution="."), "`tol` must be positive"),
-    (lambda: quiz.numeric("k", "", 1, tol=1, solution="."), "non-empty string"),
-    (lambda: quiz.choice("k", "?", ["a"], 0, why=[None], solution="."), "two to ten"),
-    (lambda: quiz.choice("k", "?", ["a", "b"], 2, why=[None, "x"], solution="."), "`answer` must be an index"),
-    (lambda: quiz.choice("k", "?", ["a", "b"], True, why=[None, "x"], solution="."), "`answer` must be an index"),
-    (lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None], solution="."), "one entry per option"),
-    (lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None, " "], solution="."), "why option 1 is wrong"),
-    (lambda: quiz.symbolic("k", "?", sp.Symbol("x"), [], solution="."), "`variables`"),
-    (lambda: quiz.symbolic("k", "?", sp.Symbol("e"), [sp.Symbol("e")], solution="."), "plain names"),
-    (lambda: quiz.symbolic("k", "?", sp.gamma(sp.Symbol("x")), [sp.Symbol("x")], solution="."), "gamma"),
-    (lambda: quiz.symbolic("k", "?", sp.Symbol("x") * sp.Symbol("y"), [sp.Symbol("x")], solution="."),
-     "not `variables`"),
-    (lambda: quiz.symbolic("k", "?", sp.log(sp.Symbol("x")), [sp.Symbol("x")], solution=".",
-                           domain=(-2, -1)), "finite at three points"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: quiz.numeric("Bad Key", "?", 1, tol=1, solution="."), "`key`"),
+        (
+            lambda: quiz.numeric("k", "?", float("nan"), tol=1, solution="."),
+            "`answer` must be finite",
+        ),
+        (lambda: quiz.numeric("k", "?", 1, tol=0, solution="."), "`tol` must be positive"),
+        (lambda: quiz.numeric("k", "", 1, tol=1, solution="."), "non-empty string"),
+        (lambda: quiz.choice("k", "?", ["a"], 0, why=[None], solution="."), "two to ten"),
+        (
+            lambda: quiz.choice("k", "?", ["a", "b"], 2, why=[None, "x"], solution="."),
+            "`answer` must be an index",
+        ),
+        (
+            lambda: quiz.choice("k", "?", ["a", "b"], True, why=[None, "x"], solution="."),
+            "`answer` must be an index",
+        ),
+        (
+            lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None], solution="."),
+            "one entry per option",
+        ),
+        (
+            lambda: quiz.choice("k", "?", ["a", "b"], 0, why=[None, " "], solution="."),
+            "why option 1 is wrong",
+        ),
+        (lambda: quiz.symbolic("k", "?", sp.Symbol("x"), [], solution="."), "`variables`"),
+        (
+            lambda: quiz.symbolic("k", "?", sp.Symbol("e"), [sp.Symbol("e")], solution="."),
+            "plain names",
+        ),
+        (
+            lambda: quiz.symbolic(
+                "k", "?", sp.gamma(sp.Symbol("x")), [sp.Symbol("x")], solution="."
+            ),
+            "gamma",
+        ),
+        (
+            lambda: quiz.symbolic(
+                "k", "?", sp.Symbol("x") * sp.Symbol("y"), [sp.Symbol("x")], solution="."
+            ),
+            "not `variables`",
+        ),
+        (
+            lambda: quiz.symbolic(
+                "k", "?", sp.log(sp.Symbol("x")), [sp.Symbol("x")], solution=".", domain=(-2, -1)
+            ),
+            "finite at three points",
+        ),
+    ],
+)
 def test_bad_input_is_refused_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -173,6 +237,7 @@ def test_the_examples_in_the_quiz_module_run():
 
 # --- every question on the site -----------------------------------------------------------------
 
+
 def _render(path: Path) -> str:
     """What the page's question fences print, run as the build runs them."""
     printed = io.StringIO()
@@ -189,7 +254,7 @@ def rendered():
 
 
 def _options(page: str, key: str) -> list[str]:
-    block = page[page.index(f'id="quiz-{key}"'):]
+    block = page[page.index(f'id="quiz-{key}"') :]
     block = block[: block.index("</ul>")]
     return re.findall(r"<li>(.*?)</li>", block, re.S)
 
@@ -215,6 +280,7 @@ def graph_answer(function, lo, hi):
         # (up to matplotlib clipping the line at the axes' edge); every other curve is far off.
         assert correlations[data["answer"]] < -0.999, correlations
         assert sum(r < -0.9 for r in correlations) == 1, correlations
+
     return oracle
 
 
@@ -222,6 +288,7 @@ def text_answer(expected):
     def oracle(page, key, data):
         shown = re.search(r"<span>(.*?)</span>", _options(page, key)[data["answer"]], re.S)[1]
         assert shown == expected, shown
+
     return oracle
 
 
@@ -229,6 +296,7 @@ def number(value):
     def oracle(page, key, data):
         computed = value() if callable(value) else value
         assert abs(data["answer"] - computed) <= data["tol"] / 10, (data["answer"], computed)
+
     return oracle
 
 
@@ -236,6 +304,7 @@ def formula(function):
     def oracle(page, key, data):
         for point, value in zip(data["points"], data["values"]):
             np.testing.assert_allclose(value, function(*point), rtol=1e-7, atol=1e-9)
+
     return oracle
 
 
@@ -260,8 +329,12 @@ neuron = dict(w=1.3, b=-0.3, a0=0.8, y=0.2)
 def _lagrange_max():
     from scipy.optimize import minimize_scalar
 
-    best = minimize_scalar(lambda t: -np.cos(t) ** 2 * np.sin(t), bounds=(0, np.pi), method="bounded",
-                           options={"xatol": 1e-10})
+    best = minimize_scalar(
+        lambda t: -(np.cos(t) ** 2) * np.sin(t),
+        bounds=(0, np.pi),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
     return -best.fun
 
 
@@ -279,36 +352,63 @@ def _saddle():
 
 def _cycle():
     f, fp = lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2
-    return "it cycles between 0 and 1 for ever" if newton(f, fp, 0.0, 2) == 0.0 != newton(f, fp, 0.0, 1) \
+    return (
+        "it cycles between 0 and 1 for ever"
+        if newton(f, fp, 0.0, 2) == 0.0 != newton(f, fp, 0.0, 1)
         else "no cycle"
+    )
 
 
 ORACLES = {
     "ch1-graph": graph_answer(lambda x: x * np.exp(-x), -1, 4),
     "ch1-derivative-graph": graph_answer(lambda x: 3 * x**2 - 3, -2.2, 2.2),
-    "ch1-power": formula(lambda x: derivative(lambda t: 2 * t**5 - 1 / t + 3 * np.sqrt(t), x, method="complex")),
+    "ch1-power": formula(
+        lambda x: derivative(lambda t: 2 * t**5 - 1 / t + 3 * np.sqrt(t), x, method="complex")
+    ),
     "ch1-product": formula(lambda x: derivative(lambda t: t**3 * np.sin(t), x, method="complex")),
     "ch1-chain": formula(lambda x: derivative(lambda t: np.cos(3 * t**2 + 1), x, method="complex")),
     "ch1-reciprocal": text_answer(r"$\displaystyle - \frac{1}{x^{2}}$"),
-    "ch1-beast": number(lambda: derivative(lambda x: np.sin(2 * x**5 + 3 * x) * np.exp(-7 * x), 0.1)),
+    "ch1-beast": number(
+        lambda: derivative(lambda x: np.sin(2 * x**5 + 3 * x) * np.exp(-7 * x), 0.1)
+    ),
     "ch1-forward": number((1.1**2 - 1**2) / 0.1),
-    "ch2-can": formula(partial(lambda r, h, t, rho: 2 * np.pi * r**2 * t * rho + 2 * np.pi * r * h * t * rho, 0)),
+    "ch2-can": formula(
+        partial(lambda r, h, t, rho: 2 * np.pi * r**2 * t * rho + 2 * np.pi * r * h * t * rho, 0)
+    ),
     "ch2-partial-z": formula(partial(lambda x, y, z: np.sin(x) * np.exp(y * z**2), 2)),
     "ch2-total": number(lambda: derivative(lambda t: np.sin(t - 1) * np.exp(t**2 / t**2), 2.0)),
-    "ch2-det": number(lambda: np.linalg.det(jacobian(
-        lambda v: np.array([v[0] ** 2 + v[1] * v[2], np.sin(v[0]) + v[2], v[0] * v[1] * v[2]]),
-        np.array([1.0, 2.0, 3.0])))),
-    "ch2-hessian": formula(lambda x, y, z: hessian(lambda v: v[0] ** 2 * v[1] * v[2], np.array([x, y, z]))[0, 1]),
+    "ch2-det": number(
+        lambda: np.linalg.det(
+            jacobian(
+                lambda v: np.array(
+                    [v[0] ** 2 + v[1] * v[2], np.sin(v[0]) + v[2], v[0] * v[1] * v[2]]
+                ),
+                np.array([1.0, 2.0, 3.0]),
+            )
+        )
+    ),
+    "ch2-hessian": formula(
+        lambda x, y, z: hessian(lambda v: v[0] ** 2 * v[1] * v[2], np.array([x, y, z]))[0, 1]
+    ),
     "ch2-classify": text_answer(_saddle()),
-    "ch2-polar": formula(lambda r, t: np.linalg.det(jacobian(
-        lambda v: np.array([v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]), np.array([r, t])))),
+    "ch2-polar": formula(
+        lambda r, t: np.linalg.det(
+            jacobian(
+                lambda v: np.array([v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]), np.array([r, t])
+            )
+        )
+    ),
     "ch3-links": formula(lambda t: derivative(lambda s: 5 * (1 - s**2), t)),
-    "ch3-path": number(lambda: derivative(
-        lambda t: np.cos(t) ** 2 * np.sin(t) + np.exp(np.sin(t)), np.pi / 3)),
+    "ch3-path": number(
+        lambda: derivative(lambda t: np.cos(t) ** 2 * np.sin(t) + np.exp(np.sin(t)), np.pi / 3)
+    ),
     "ch3-neuron": number(math.tanh(neuron["w"] * neuron["a0"] + neuron["b"])),
     "ch3-cost": number((math.tanh(neuron["w"] * neuron["a0"] + neuron["b"]) - neuron["y"]) ** 2),
-    "ch3-dcdw": number(lambda: derivative(
-        lambda w: (np.tanh(w * neuron["a0"] + neuron["b"]) - neuron["y"]) ** 2, neuron["w"])),
+    "ch3-dcdw": number(
+        lambda: derivative(
+            lambda w: (np.tanh(w * neuron["a0"] + neuron["b"]) - neuron["y"]) ** 2, neuron["w"]
+        )
+    ),
     "ch3-dcdb": formula(partial(lambda w, b, a0, y: (np.tanh(w * a0 + b) - y) ** 2, 1)),
     "ch3-layer": text_answer(r"$2 \times 3$"),
     "ch4-cos": number(1 / math.factorial(4)),
@@ -320,16 +420,22 @@ ORACLES = {
     "ch5-step": number(lambda: newton(lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2, -2.0, 1)),
     "ch5-cycle": text_answer(_cycle()),
     "ch5-sextic": number(lambda: newton(sextic, sextic.deriv(), 1.99, 60)),
-    "ch5-descent": number(lambda: 1 - 0.1 * gradient(lambda v: v[0] ** 2 * v[1], np.array([1.0, 2.0]))[0]),
+    "ch5-descent": number(
+        lambda: 1 - 0.1 * gradient(lambda v: v[0] ** 2 * v[1], np.array([1.0, 2.0]))[0]
+    ),
     "ch5-lagrange": number(_lagrange_max),
     "ch5-scenario": text_answer("the maximum at $x = 1$"),
     "ch6-slope": number(line[0]),
     "ch6-intercept": number(line[1]),
     "ch6-chi2": number(float(np.sum((heights_y - np.polyval(line, heights_x)) ** 2))),
-    "ch6-gauss": formula(partial(
-        lambda x, mu, s: np.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * np.sqrt(2 * np.pi)), 1)),
+    "ch6-gauss": formula(
+        partial(
+            lambda x, mu, s: np.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * np.sqrt(2 * np.pi)), 1
+        )
+    ),
     "ch6-gradient": text_answer(
-        r"$\displaystyle \frac{\left(2 a e^{b x_{i}} - 2 y_{i}\right) e^{b x_{i}}}{\sigma_{i}^{2}}$"),
+        r"$\displaystyle \frac{\left(2 a e^{b x_{i}} - 2 y_{i}\right) e^{b x_{i}}}{\sigma_{i}^{2}}$"
+    ),
     "ch6-weights": text_answer("the first two points"),
 }
 
@@ -340,7 +446,9 @@ def test_every_chapter_has_at_least_six_questions_with_unique_keys(rendered):
         found = quiz.keys(html)
         assert len(found) >= 6, (page, len(found))
         seen += list(found)
-    assert len(seen) == len(set(seen)), "question keys must be unique across the site (the print page)"
+    assert len(seen) == len(set(seen)), (
+        "question keys must be unique across the site (the print page)"
+    )
     assert set(seen) == set(ORACLES), set(seen) ^ set(ORACLES)
 
 
@@ -352,6 +460,7 @@ def test_answer_key_agrees_with_an_independent_computation(rendered, key):
 
 
 # --- chapter 1 (issue 15) ---
+
 
 def _tangent_intercept():
     """c of the tangent y = m x + c to x^3 - 2x at x = 2, with m by mvc's complex step."""
@@ -385,6 +494,7 @@ def test_chapter_1_has_at_least_ten_questions(rendered):
 
 # --- chapter 3 (issue 15) ---
 
+
 def _ch3_delta():
     """δ = ∂C/∂z of (σ(z) − 1)² at z = 0.4, by mvc's differences of the cost."""
     return derivative(lambda z: (1 / (1 + np.exp(-z)) - 1.0) ** 2, 0.4, h=1e-5)
@@ -396,6 +506,7 @@ def _ch3_back():
 
     def cost(z):  # C = 0.3 z⁽²⁾, so ∂C/∂z⁽²⁾ = 0.3
         return 0.3 * float(np.array([1.0, -2.0]) @ (1 / (1 + np.exp(-z))))
+
     return gradient(cost, z1)[1]
 
 
@@ -420,6 +531,7 @@ def test_chapter_3_has_at_least_ten_questions(rendered):
 
 # --- chapter 5 (issue 15) ---
 
+
 def _ch5_multiplier():
     from mvc import lagrange_multipliers
 
@@ -438,8 +550,14 @@ def _ch5_momentum(beta=0.9, gamma=0.1, steps=2):
 CH5_ORACLES = {
     "ch5-sqrt2": number(lambda: newton(lambda x: x**2 - 2, lambda x: 2 * x, 1.0, 2)),
     "ch5-multiplier": number(_ch5_multiplier),
-    "ch5-step-limit": number(lambda: 2 / np.linalg.eigvalsh(
-        hessian(lambda v: v[0] ** 2 + 5 * v[1] ** 2, np.array([0.3, -0.7]))).max()),
+    "ch5-step-limit": number(
+        lambda: (
+            2
+            / np.linalg.eigvalsh(
+                hessian(lambda v: v[0] ** 2 + 5 * v[1] ** 2, np.array([0.3, -0.7]))
+            ).max()
+        )
+    ),
     "ch5-momentum": number(_ch5_momentum),
 }
 ORACLES.update(CH5_ORACLES)
@@ -464,23 +582,34 @@ def test_chapter_5_sextic_solution_names_the_root_beside_the_start(rendered):
 
 # --- chapter 4 (issue 15) ---
 
+
 def _ch4_match():
     """Which candidate's coefficients, by mvc's contour integral, are 1, -1, 1, -1."""
     from mvc import taylor_coefficients
 
-    candidates = {r"$\frac{1}{1 + x}$": lambda z: 1 / (1 + z), "$e^{- x}$": lambda z: np.exp(-z),
-                  "cos - sin": lambda z: np.cos(z) - np.sin(z), "1/(1 - x)": lambda z: 1 / (1 - z)}
-    right = [label for label, f in candidates.items()
-             if np.allclose(taylor_coefficients(f, 0.0, 3), [1, -1, 1, -1], atol=1e-9)]
+    candidates = {
+        r"$\frac{1}{1 + x}$": lambda z: 1 / (1 + z),
+        "$e^{- x}$": lambda z: np.exp(-z),
+        "cos - sin": lambda z: np.cos(z) - np.sin(z),
+        "1/(1 - x)": lambda z: 1 / (1 - z),
+    }
+    right = [
+        label
+        for label, f in candidates.items()
+        if np.allclose(taylor_coefficients(f, 0.0, 3), [1, -1, 1, -1], atol=1e-9)
+    ]
     assert len(right) == 1, right
     return right[0]
 
 
 def _ch4_odd():
     """The one candidate with f(-x) = -f(x) at sample points."""
-    candidates = {r"$x \cos{\left(x \right)}$": lambda t: t * np.cos(t),
-                  "x sin x": lambda t: t * np.sin(t), "e^x - 1": lambda t: np.expm1(t),
-                  "cos + sin": lambda t: np.cos(t) + np.sin(t)}
+    candidates = {
+        r"$x \cos{\left(x \right)}$": lambda t: t * np.cos(t),
+        "x sin x": lambda t: t * np.sin(t),
+        "e^x - 1": lambda t: np.expm1(t),
+        "cos + sin": lambda t: np.cos(t) + np.sin(t),
+    }
     t = np.linspace(0.1, 2, 7)
     odd = [label for label, f in candidates.items() if np.allclose(f(-t), -f(t))]
     assert len(odd) == 1, odd
@@ -514,8 +643,9 @@ def _ch4_radius():
 
 CH4_ORACLES = {  # the questions issue 15 added to chapter 4
     "ch4-match": lambda page, key, data: text_answer(_ch4_match())(page, key, data),
-    "ch4-apply": number(lambda: sum((-1) ** k * 0.5 ** (2 * k + 1) / math.factorial(2 * k + 1)
-                                    for k in range(3))),
+    "ch4-apply": number(
+        lambda: sum((-1) ** k * 0.5 ** (2 * k + 1) / math.factorial(2 * k + 1) for k in range(3))
+    ),
     "ch4-odd": lambda page, key, data: text_answer(_ch4_odd())(page, key, data),
     "ch4-2d-formula": formula(_ch4_2d),
     "ch4-remainder": number(_ch4_remainder),
@@ -535,11 +665,15 @@ def test_chapter_4_has_at_least_ten_questions(rendered):
 
 # --- chapter 2 (issue 15) ---
 
+
 def _ch2_direction():
     J = jacobian(lambda v: np.exp(-(v[0] ** 2 + v[1] ** 2)), np.array([-1.0, 1.0]))[0]
     towards_origin = J @ np.array([1.0, -1.0]) > 0.999 * np.linalg.norm(J) * np.sqrt(2)
-    return ("right and down, towards the summit at the origin"
-            if J[0] > 0 > J[1] and towards_origin else "not right and down")
+    return (
+        "right and down, towards the summit at the origin"
+        if J[0] > 0 > J[1] and towards_origin
+        else "not right and down"
+    )
 
 
 def _ch2_steepest():
@@ -561,16 +695,21 @@ def _ch2_quadratic():
     A = np.array([[1.0, 2.0], [0.0, 3.0]])
     x = np.array([0.7, -1.3])
     g = gradient(lambda v: v @ A @ v, x)
-    forms = {"$(A + A^\\top)\\mathbf{x}$": (A + A.T) @ x, "$2A\\mathbf{x}$": 2 * A @ x,
-             "$A^\\top\\mathbf{x}$": A.T @ x, "$A\\mathbf{x}$": A @ x}
+    forms = {
+        "$(A + A^\\top)\\mathbf{x}$": (A + A.T) @ x,
+        "$2A\\mathbf{x}$": 2 * A @ x,
+        "$A^\\top\\mathbf{x}$": A.T @ x,
+        "$A\\mathbf{x}$": A @ x,
+    }
     (right,) = [label for label, value in forms.items() if np.allclose(value, g, atol=1e-8)]
     return right
 
 
 CH2_ORACLES = {
     "ch2-direction": text_answer(_ch2_direction()),
-    "ch2-directional": number(lambda: derivative(
-        lambda s: (1 + 0.6 * s) ** 2 * (2 + 0.8 * s), 0.0)),
+    "ch2-directional": number(
+        lambda: derivative(lambda s: (1 + 0.6 * s) ** 2 * (2 + 0.8 * s), 0.0)
+    ),
     "ch2-steepest": number(_ch2_steepest),
     "ch2-zero-eigen": text_answer(_ch2_zero_eigen()),
     "ch2-quadratic": text_answer(_ch2_quadratic()),
@@ -584,6 +723,7 @@ def test_chapter_2_answer_key_agrees_with_an_independent_computation(rendered, k
 
 
 # --- chapter 6 (issue 15) ---
+
 
 def _ch6_sigmas(column):
     """σ_m or σ_c for x = 0..4, σ = 0.5, by numpy's weighted polyfit (not sympy's inverse)."""

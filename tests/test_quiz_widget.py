@@ -50,7 +50,9 @@ def test_chapter_one_questions_answer_right_and_wrong(browser, server, site):
     page.focus(f"#quiz-ch1-reciprocal input[value='{wrong}']")
     page.keyboard.press("Space")
     assert _feedback(page, "ch1-reciprocal").startswith("Not quite.")
-    assert _feedback(page, "ch1-reciprocal").endswith("Have another try; the worked solution appears after it.")
+    assert _feedback(page, "ch1-reciprocal").endswith(
+        "Have another try; the worked solution appears after it."
+    )
     assert page.get_attribute("#quiz-ch1-reciprocal", "data-state") == "wrong"
     assert not _solution_shown(page, "ch1-reciprocal")
     assert page.locator("#quiz-ch1-reciprocal .mvc-quiz-feedback .katex").count() >= 1
@@ -133,7 +135,9 @@ def test_questions_read_in_the_dark_palette(browser, server):
     assert _feedback(page, "ch1-power").startswith("Correct")
     page.locator("#quiz-ch1-reciprocal").screenshot(path=str(ARTIFACTS / "quiz-choice-dark.png"))
     page.locator("#quiz-ch1-power").screenshot(path=str(ARTIFACTS / "quiz-symbolic-dark.png"))
-    page.locator("#quiz-ch1-derivative-graph").screenshot(path=str(ARTIFACTS / "quiz-graphs-dark.png"))
+    page.locator("#quiz-ch1-derivative-graph").screenshot(
+        path=str(ARTIFACTS / "quiz-graphs-dark.png")
+    )
     context.close()
     assert not problems, problems
 
@@ -141,18 +145,31 @@ def test_questions_read_in_the_dark_palette(browser, server):
 def test_the_parser_reads_common_forms_and_refuses_the_rest(browser, server):
     context, page, problems, _ = _visit(browser, server, "derivatives/", "light")
     cases = {
-        "2x^3": 2 * 1.5**3, "2*x**3": 2 * 1.5**3, "-x^2": -(1.5**2), "2^-1": 0.5,
-        "(x+1)(x-1)": 1.5**2 - 1, "sqrt(x)exp(x)": 1.5**0.5 * 2.718281828459045**1.5,
-        "e^x": 2.718281828459045**1.5, "ln(e)": 1.0, "pi x": 3.141592653589793 * 1.5,
-        "x/2/3": 0.25, "1e-3x": 1.5e-3, "2^3^2": 512.0,
+        "2x^3": 2 * 1.5**3,
+        "2*x**3": 2 * 1.5**3,
+        "-x^2": -(1.5**2),
+        "2^-1": 0.5,
+        "(x+1)(x-1)": 1.5**2 - 1,
+        "sqrt(x)exp(x)": 1.5**0.5 * 2.718281828459045**1.5,
+        "e^x": 2.718281828459045**1.5,
+        "ln(e)": 1.0,
+        "pi x": 3.141592653589793 * 1.5,
+        "x/2/3": 0.25,
+        "1e-3x": 1.5e-3,
+        "2^3^2": 512.0,
     }
-    got = page.evaluate("""(cases) => Object.fromEntries(cases.map(c =>
-        [c, mvcQuiz.evaluate(mvcQuiz.parse(c, ["x"]), {x: 1.5})]))""", list(cases))
+    got = page.evaluate(
+        """(cases) => Object.fromEntries(cases.map(c =>
+        [c, mvcQuiz.evaluate(mvcQuiz.parse(c, ["x"]), {x: 1.5})]))""",
+        list(cases),
+    )
     for text, value in cases.items():
         assert got[text] == pytest.approx(value, rel=1e-12), text
-    errors = page.evaluate("""(cases) => cases.map(c => {
+    errors = page.evaluate(
+        """(cases) => cases.map(c => {
         try { mvcQuiz.parse(c, ["x"]); return null; } catch (e) { return e.message; } })""",
-        ["", "x +", "sin x", "y", "alert(1)", "x)"])
+        ["", "x +", "sin x", "y", "alert(1)", "x)"],
+    )
     assert all(errors), errors
     context.close()
     assert not problems, problems

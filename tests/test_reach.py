@@ -47,14 +47,19 @@ pytest_plugins = ["tests.site_fixtures"]
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 NAME, VERSION = takehome.project()
-CHAPTERS = [Path(next(iter(item.values()))).stem for entry in CONFIG.nav if isinstance(entry, dict)
-            and "Chapters" in entry for item in entry["Chapters"]]
+CHAPTERS = [
+    Path(next(iter(item.values()))).stem
+    for entry in CONFIG.nav
+    if isinstance(entry, dict) and "Chapters" in entry
+    for item in entry["Chapters"]
+]
 PAGES = [*CHAPTERS, "benchmarks"]  # the pages whose code a reader copies
 LABS = sorted(p.stem for p in (ROOT / "docs" / "labs").glob("*.py"))
 CONTINUES = '<div class="continuation"><p class="mvc-continues">Continues the block above.</p>'
 
 
 # --- the wheel and the install line ------------------------------------------------------------
+
 
 def test_the_site_serves_the_wheel_of_this_checkout(site):
     served = (site / takehome.DOWNLOAD / takehome.wheel_name()).read_bytes()
@@ -64,22 +69,37 @@ def test_the_site_serves_the_wheel_of_this_checkout(site):
         names = wheel.namelist()
         meta = wheel.read(f"{takehome.wheel_name().split('-py3')[0]}.dist-info/METADATA").decode()
         dates = {info.date_time for info in wheel.infolist()}
-    for expected in ("mvc/__init__.py", "mvc/py.typed", "mvc/derivatives.py", "mvc/data/nist/Misra1a.dat",
-                     "mvc/data/benchmarks.json"):
+    for expected in (
+        "mvc/__init__.py",
+        "mvc/py.typed",
+        "mvc/derivatives.py",
+        "mvc/data/nist/Misra1a.dat",
+        "mvc/data/benchmarks.json",
+    ):
         assert expected in names
     assert not [n for n in names if n.endswith("quiz.py")], "site code is not part of mvc"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE-TEXT") for n in names)
     assert f"Name: {NAME}\n" in meta and "License-Expression: MIT\n" in meta
-    assert "Provides-Extra: course\n" in meta and 'Requires-Dist: sympy>=1.13; extra == "course"' in meta
+    assert (
+        "Provides-Extra: course\n" in meta
+        and 'Requires-Dist: sympy>=1.13; extra == "course"' in meta
+    )
     assert f"Project-URL: Homepage, {CONFIG.site_url}\n" in meta
     epoch = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH") or takehome.EPOCH), UTC)
-    zip_time = (*epoch.timetuple()[:5], epoch.second - epoch.second % 2)  # a zip counts in 2 s steps
+    zip_time = (
+        *epoch.timetuple()[:5],
+        epoch.second - epoch.second % 2,
+    )  # a zip counts in 2 s steps
     assert dates == {zip_time}, "the zip's dates come from SOURCE_DATE_EPOCH, not from the files"
 
 
 def _urls():
-    urls = {"Homepage": CONFIG.site_url, "Documentation": CONFIG.site_url, "Source": CONFIG.repo_url}
+    urls = {
+        "Homepage": CONFIG.site_url,
+        "Documentation": CONFIG.site_url,
+        "Source": CONFIG.repo_url,
+    }
     return {k: v for k, v in urls.items() if v}
 
 
@@ -91,12 +111,14 @@ def test_the_distribution_is_not_the_unrelated_mvc_and_versions_agree():
 
 def test_every_page_gives_the_same_install_line(site):
     command = html.escape(takehome.install_command(CONFIG.site_url), quote=False)
-    block = f'<div class="mvc-install language-sh highlight"><pre><span></span><code>{command}</code>'
+    block = (
+        f'<div class="mvc-install language-sh highlight"><pre><span></span><code>{command}</code>'
+    )
     home = (site / "index.html").read_text(encoding="utf8")
-    assert block in home[home.index('id="run-it-yourself"'):]
+    assert block in home[home.index('id="run-it-yourself"') :]
     for page in [*CHAPTERS, *(f"labs/{lab}" for lab in LABS)]:
         text = (site / page / "index.html").read_text(encoding="utf8")
-        area = text[text.index('<div class="mvc-download">'):]
+        area = text[text.index('<div class="mvc-download">') :]
         assert block in area[: area.index("\n</div>")], page
     for lab in LABS:
         nb = nbformat.read(site / "labs" / lab / f"{lab}.ipynb", as_version=4)
@@ -107,7 +129,7 @@ def test_every_page_gives_the_same_install_line(site):
 
 def test_the_api_reference_shows_no_stray_double_colons(site):
     page = (site / "reference" / "index.html").read_text(encoding="utf8")
-    article = page[page.index("<article"): page.index("</article>")]
+    article = page[page.index("<article") : page.index("</article>")]
     prose = re.sub(r"<(pre|code)\b.*?</\1>", " ", article, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", prose))
     assert "::" not in text, re.findall(r".{60}::.{20}", text, re.S)
@@ -115,15 +137,18 @@ def test_the_api_reference_shows_no_stray_double_colons(site):
 
 # --- the code blocks of the built pages -----------------------------------------------------------
 
-_BLOCK = re.compile(r'<div class="(language-[\w-]+) highlight">(?:<span class="filename">[^<]*</span>)?'
-                    r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre></div>", re.S)
+_BLOCK = re.compile(
+    r'<div class="(language-[\w-]+) highlight">(?:<span class="filename">[^<]*</span>)?'
+    r"<pre[^>]*>(?:<span></span>)?<code[^>]*>(.*?)</code></pre></div>",
+    re.S,
+)
 
 
 def blocks(page_html: str) -> list[tuple[str, bool]]:
     """The Python code blocks of a built page, as a reader copies them, each with whether
     it is marked as a continuation. Excerpts of the package's own source are left out:
     they show lines of `mvc`, not a program."""
-    article = page_html[page_html.index("<article"): page_html.index("</article>")]
+    article = page_html[page_html.index("<article") : page_html.index("</article>")]
     package = _normal("\n".join(p.read_text(encoding="utf8") for p in (ROOT / "mvc").glob("*.py")))
     found = []
     for match in _BLOCK.finditer(article):
@@ -149,12 +174,20 @@ def test_blocks_are_found_and_continuations_are_rare_and_marked(site):
         assert found and not found[0][1], page  # a page's first block cannot continue anything
     assert all(n >= 6 for n in counts.values()) and sum(counts.values()) >= 100, counts
     # Each continuation fence that shows its code is marked, and no other block is.
-    fences = sum(len(re.findall(r'^\s*```\{\.python exec="on" continuation\}', (ROOT / "docs" / f"{page}.md")
-                                .read_text(encoding="utf8"), re.M)) for page in PAGES)
+    fences = sum(
+        len(
+            re.findall(
+                r'^\s*```\{\.python exec="on" continuation\}',
+                (ROOT / "docs" / f"{page}.md").read_text(encoding="utf8"),
+                re.M,
+            )
+        )
+        for page in PAGES
+    )
     assert marked == fences and marked <= 3, (marked, fences)
 
 
-RUN_BLOCKS = '''
+RUN_BLOCKS = """
 import json, multiprocessing, os, sys, tempfile, traceback
 import matplotlib, numpy, scipy, sympy, mvc  # imported once; each block runs in a fork
 
@@ -187,7 +220,7 @@ for index, code in enumerate(json.load(sys.stdin)):
     if error:
         failures.append([index, error])
 print(json.dumps(failures))
-'''
+"""
 
 
 def test_every_code_block_runs_on_its_own_in_a_fresh_install(site, reader):
@@ -205,6 +238,7 @@ def test_every_code_block_runs_on_its_own_in_a_fresh_install(site, reader):
 
 
 # --- the fresh environment ------------------------------------------------------------------------
+
 
 def pins(*roots: str) -> str:
     """The lines of requirements.lock (with hashes) for everything `roots` need, found
@@ -225,7 +259,9 @@ def pins(*roots: str) -> str:
         needed.add(key)
         for text in metadata.requires(requirement.name) or []:
             dependency = Requirement(text)
-            if dependency.marker is None or any(dependency.marker.evaluate({"extra": e}) for e in extras):
+            if dependency.marker is None or any(
+                dependency.marker.evaluate({"extra": e}) for e in extras
+            ):
                 todo.append(dependency)
     names = {name for name, _ in needed} - {canonicalize_name(NAME)}
     missing = sorted(names - set(locked))
@@ -234,9 +270,22 @@ def pins(*roots: str) -> str:
 
 
 def _pip(python: Path, *args: str, folder: Path) -> None:
-    run = subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", "--quiet", *args,
-                          *(["--no-compile"] if args[0] == "install" else [])],
-                         cwd=folder, capture_output=True, text=True, timeout=1800, check=False)
+    run = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "--quiet",
+            *args,
+            *(["--no-compile"] if args[0] == "install" else []),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
     assert run.returncode == 0, f"pip {' '.join(args)} failed:\n{run.stderr[-3000:]}"
 
 
@@ -245,9 +294,19 @@ def _run(python: Path, code: str, *, stdin: str | None = None) -> subprocess.Com
     PYTHONPATH, no user site), in an empty folder."""
     folder = python.parents[2] / "work"
     folder.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")} | {"MPLBACKEND": "Agg"}
-    return subprocess.run([str(python), "-I", "-c", code], cwd=folder, input=stdin, env=env,
-                          capture_output=True, text=True, timeout=3600, check=False)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")} | {
+        "MPLBACKEND": "Agg"
+    }
+    return subprocess.run(
+        [str(python), "-I", "-c", code],
+        cwd=folder,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
 
 
 def _python(python: Path, code: str, *, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -266,7 +325,8 @@ def reader(server, tmp_path_factory) -> Path:
     (folder / "pins.txt").write_text(pins(f"{NAME}[course]"))
     _pip(python, "install", "--require-hashes", "--no-deps", "-r", "pins.txt", folder=folder)
     command = takehome.install_command(CONFIG.site_url).replace(
-        takehome.wheel_url(CONFIG.site_url), f"{server}/{takehome.DOWNLOAD}{takehome.wheel_name()}")
+        takehome.wheel_url(CONFIG.site_url), f"{server}/{takehome.DOWNLOAD}{takehome.wheel_name()}"
+    )
     requirement = re.fullmatch(r'pip install "(.+)"', command)[1]
     _pip(python, "install", "--no-index", requirement, folder=folder)
     _pip(python, "check", folder=folder)
@@ -274,7 +334,9 @@ def reader(server, tmp_path_factory) -> Path:
 
 
 def test_the_install_line_gives_a_fresh_environment_mvc_from_the_wheel(reader):
-    run = _python(reader, textwrap.dedent(f"""
+    run = _python(
+        reader,
+        textwrap.dedent(f"""
         import importlib.metadata, sys
         import mvc
         from mvc import datasets
@@ -283,9 +345,12 @@ def test_the_install_line_gives_a_fresh_environment_mvc_from_the_wheel(reader):
         print(len(datasets.nist("Misra1a").x), len(datasets.heights()[0]),
               len(datasets.benchmarks()["derivatives"]) > 0, mvc.datasets.heart(5)[0].shape)
         print(importlib.metadata.distribution("{NAME}").read_text("direct_url.json"))
-    """))
+    """),
+    )
     location, versions, data, origin = run.stdout.splitlines()
-    assert Path(location).is_relative_to(reader.parents[1]) and not Path(location).is_relative_to(ROOT)
+    assert Path(location).is_relative_to(reader.parents[1]) and not Path(location).is_relative_to(
+        ROOT
+    )
     assert "site-packages" in location  # installed from the wheel, not editable
     assert versions == f"{VERSION} {VERSION}"
     assert data == "14 100 True (1, 5)"
@@ -294,7 +359,7 @@ def test_the_install_line_gives_a_fresh_environment_mvc_from_the_wheel(reader):
 
 # --- the notebooks ---------------------------------------------------------------------------------
 
-RUN_NOTEBOOK = '''
+RUN_NOTEBOOK = """
 import json, sys, tempfile
 import nbformat
 from nbclient import NotebookClient
@@ -306,7 +371,7 @@ first.source = "import sys, mvc\\nprint(sys.prefix)\\nprint(mvc.__file__)"  # wh
 NotebookClient(nb, timeout=600, kernel_name="python3",
                resources={"metadata": {"path": tempfile.mkdtemp()}}).execute()
 print(json.dumps({"install": install, "where": first.outputs[0]["text"].split()}))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -329,8 +394,11 @@ def test_every_notebook_runs_in_the_fresh_environment(site, jupyter):
     runner.write_text(RUN_NOTEBOOK)
 
     def run(path):
-        return path, _run(jupyter, f"import runpy, sys; sys.argv = ['run', {str(path)!r}]; "
-                                   f"runpy.run_path({str(runner)!r}, run_name='__main__')")
+        return path, _run(
+            jupyter,
+            f"import runpy, sys; sys.argv = ['run', {str(path)!r}]; "
+            f"runpy.run_path({str(runner)!r}, run_name='__main__')",
+        )
 
     failed = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:  # two kernels at a time
@@ -341,5 +409,7 @@ def test_every_notebook_runs_in_the_fresh_environment(site, jupyter):
             result = json.loads(done.stdout.strip().splitlines()[-1])
             assert result["install"] == "%" + takehome.install_command(CONFIG.site_url), path
             prefix, location = result["where"]
-            assert Path(prefix) == jupyter.parents[1] and Path(location).is_relative_to(prefix), path
+            assert Path(prefix) == jupyter.parents[1] and Path(location).is_relative_to(prefix), (
+                path
+            )
     assert not failed, f"{len(failed)} of {len(notebooks)} notebooks fail:\n" + "\n".join(failed)

@@ -339,7 +339,9 @@ def test_local_minima_are_lower_than_all_around_them(name):
     assert np.all((points > 0) & (points < 6))  # inside: the wall is no trap
     depths = p.depth(points[:, 0], points[:, 1])
     assert np.all(np.diff(depths) >= 0)  # deepest first
-    ring = 0.005 * np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)])
+    ring = 0.005 * np.array(
+        [[np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)]
+    )
     for point, depth in zip(points, depths, strict=True):
         around = np.clip(point + ring, 0, 6)
         assert np.all(p.depth(around[:, 0], around[:, 1]) > depth), (name, point)

@@ -76,7 +76,12 @@ def test_a_dip_at_the_deepest_point_wins_on_every_pit(browser, server):
     context, page, problems = _open(browser, server)
     pits = _pits(page)
     assert len(pits) >= 5 and {p["name"] for p in pits} == {
-        "intro", "random", "multiple minima", "rocks", "narrow well"}
+        "intro",
+        "random",
+        "multiple minima",
+        "rocks",
+        "narrow well",
+    }
     for k, embedded in enumerate(pits):
         name = embedded["name"]
         page.select_option(".sandpit select", name)
@@ -204,6 +209,9 @@ def test_the_chapter_with_its_sandpit_data_stays_small(site):
     page = site / PAGE / "index.html"
     sent = len(gzip.compress(page.read_bytes(), mtime=0))
     assert sent < 250_000 and page.stat().st_size < 1_400_000, (sent, page.stat().st_size)
-    data = re.search(r'<script type="application/json" class="sandpit-data">(.*?)</script>',
-                     page.read_text(encoding="utf8"), re.S)
+    data = re.search(
+        r'<script type="application/json" class="sandpit-data">(.*?)</script>',
+        page.read_text(encoding="utf8"),
+        re.S,
+    )
     assert data is not None and len(data[1]) < 200_000, len(data[1])

@@ -17,7 +17,15 @@ import pytest
 
 from mvc.plotting import contrast_ratio
 from tests.site_fixtures import (
-    VIEWS, after, build_site, each_page, on_page, probe, site_pages, views_of, visit,
+    VIEWS,
+    after,
+    build_site,
+    each_page,
+    on_page,
+    probe,
+    site_pages,
+    views_of,
+    visit,
 )
 
 pytest_plugins = ["tests.site_fixtures"]
@@ -113,7 +121,9 @@ def test_site_has_the_chapters_and_reference(site):
 
 def test_katex_is_served_by_the_site(site):
     katex = site / "assets" / "katex"
-    assert (katex / "katex.min.js").is_file() and (katex / "contrib" / "auto-render.min.js").is_file()
+    assert (katex / "katex.min.js").is_file() and (
+        katex / "contrib" / "auto-render.min.js"
+    ).is_file()
     stylesheet = (katex / "katex.min.css").read_text()
     fonts = {name for name in os.listdir(katex / "fonts")}
     for name in fonts:
@@ -125,8 +135,15 @@ def test_no_page_links_outside_the_site(site):
     # Anchors may link out (a reader clicks them); what loads by itself must not.
     for html in site.rglob("*.html"):
         text = html.read_text(encoding="utf8")
-        for marker in ('src="http', "src='http", 'rel="stylesheet" href="http', "fonts.googleapis",
-                       "cdn.jsdelivr", "unpkg.com", "pyodide"):
+        for marker in (
+            'src="http',
+            "src='http",
+            'rel="stylesheet" href="http',
+            "fonts.googleapis",
+            "cdn.jsdelivr",
+            "unpkg.com",
+            "pyodide",
+        ):
             assert marker not in text, f"{html.relative_to(site)} loads {marker!r} from elsewhere"
 
 
@@ -182,12 +199,18 @@ def test_page_renders_cleanly_in_every_view(path, swept, server, record_property
     where = path or "home"
     assert swept.status == 200, f"{where}: HTTP {swept.status}"
     assert not swept.problems, f"{where}: {swept.problems}"
-    outside = [url for url in swept.requests if not url.startswith(server + "/") and not url.startswith("data:")]
+    outside = [
+        url
+        for url in swept.requests
+        if not url.startswith(server + "/") and not url.startswith("data:")
+    ]
     assert not outside, f"{where} requested {outside}"
     for view in views_of(path):
         _check_view(f"{where} ({view.name})", path, view, swept.probes[view.name]["page"])
         if view.axe != "none":
-            assert not swept.axe[view.name], f"{where} ({view.name}): accessibility: {swept.axe[view.name]}"
+            assert not swept.axe[view.name], (
+                f"{where} ({view.name}): accessibility: {swept.axe[view.name]}"
+            )
 
 
 def _check_view(where, path, view, report):
@@ -217,6 +240,8 @@ def test_every_view_shows_its_palette(path, swept):
     for view in views_of(path):
         expected = "slate" if view.scheme == "dark" else "default"
         assert swept.probes[view.name]["palette"] == expected, f"{path or 'home'} ({view.name})"
+
+
 # --8<-- [end:probe]
 
 
@@ -272,7 +297,9 @@ def test_the_whole_course_prints_to_one_pdf(path, swept, site):
 
     reader = pypdf.PdfReader(swept.after["pdf"]["light"])
     text = "\n".join(page.extract_text() for page in reader.pages)
-    chapters = re.findall(r'<h1 id="[^"]*">([^<]+)<', (site / "print_page" / "index.html").read_text())
+    chapters = re.findall(
+        r'<h1 id="[^"]*">([^<]+)<', (site / "print_page" / "index.html").read_text()
+    )
     assert len(reader.pages) >= 10 + 5 * len(chapters), len(reader.pages)
     for heading in ["What is calculus?", "The chain rule", "Summary", "Exercises", "Chapter map"]:
         assert heading in text, heading
@@ -376,7 +403,11 @@ def test_lab_page_offers_its_executed_notebook(site, lab):
     notebook = nbformat.read(site / "labs" / lab / f"{lab}.ipynb", as_version=4)
     nbformat.validate(notebook)
     # Every cell executed but the first, the reader's install line (tests/test_reach.py).
-    code = [cell for cell in notebook.cells if cell.cell_type == "code" and "%pip install" not in cell.source]
+    code = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "%pip install" not in cell.source
+    ]
     assert code and all(cell.execution_count for cell in code), "not executed"
     kinds = {key for cell in code for out in cell.outputs for key in out.get("data", {})}
     assert "text/html" in kinds  # the figures

@@ -49,8 +49,9 @@ def test_the_precomputed_coefficients_are_mvcs(site):
     assert set(data) == {"sin x", "cos x", "e^x", "ln x", "1/(1 + x²)"}
     f = data["ln x"]
     i = f["points"].index(1.0)
-    np.testing.assert_allclose(f["coefficients"][i], taylor_coefficients(np.log, 1.0, 10),
-                               rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        f["coefficients"][i], taylor_coefficients(np.log, 1.0, 10), rtol=1e-6, atol=1e-12
+    )
     for f in data.values():
         assert len(f["coefficients"]) == len(f["points"]) and len(f["coefficients"][0]) == 11
 
@@ -96,8 +97,12 @@ def test_sliders_move_by_keyboard_and_mouse_and_the_drawing_follows(browser, ser
     assert not problems
 
 
-probe("explorer controls", """() => [...document.querySelectorAll(
-    ".taylor-explorer input, .taylor-explorer select")].map(c => c.labels.length)""", pages=["taylor/"])
+probe(
+    "explorer controls",
+    """() => [...document.querySelectorAll(
+    ".taylor-explorer input, .taylor-explorer select")].map(c => c.labels.length)""",
+    pages=["taylor/"],
+)
 
 
 @pytest.mark.browser
@@ -132,7 +137,10 @@ def _screenshots(page, view):
     first = order.input_value()
     order.fill("6")
     order.dispatch_event("input")
-    shots = [ARTIFACTS / f"taylor-explorer-{view.scheme}.png", ARTIFACTS / f"taylor-{view.scheme}.png"]
+    shots = [
+        ARTIFACTS / f"taylor-explorer-{view.scheme}.png",
+        ARTIFACTS / f"taylor-{view.scheme}.png",
+    ]
     explorer.screenshot(path=str(shots[0]))
     page.screenshot(path=str(shots[1]), full_page=True)
     colours = page.evaluate("""() => ({text: getComputedStyle(document.querySelector(
