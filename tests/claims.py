@@ -76,8 +76,9 @@ _FIGURE = re.compile(r'^( *)```[^\n]*html="1"[^\n]*\n.*?^\1```[^\n]*$', re.M | r
 
 def study_time(chapter: str) -> dict[str, float]:
     """Minutes to read chapter `chapter` (its prose, formulas and shown code, without front
-    matter, figure fences, self-check and exercises, at WORDS_A_MINUTE) and to practise it (its self-check questions, in the
-    page or in docs/quizzes/, and its numbered exercises), and the hours of both."""
+    matter, figure fences, self-check and exercises, at WORDS_A_MINUTE) and to practise it
+    (its self-check questions, in the page or in docs/quizzes/, and its numbered
+    exercises), and the hours of both."""
     text = (ROOT / "docs" / f"{chapter}.md").read_text(encoding="utf8")
     body = text.split("---", 2)[2] if text.startswith("---") else text
     before, _, exercises = body.partition("\n## Exercises")

@@ -31,8 +31,8 @@ as the view asks (every rule in the first view; in the dark one only the rules t
 colours, since nothing else changes with the palette; none at a phone's width; never on
 the parts of a page audited as pages of their own, `AUDITED_ELSEWHERE`), and the actions
 registered with `after`. A check over many pages together adds each page's part with the
-`tally` fixture and states the sum's goal with `total`. The result, a `Sweep`, is kept for the worker's other
-tests of that page. A test of every page is decorated with `each_page` (one test per page,
+`tally` fixture and states the sum's goal with `total`. The result, a `Sweep`, is kept for
+the worker's other tests of that page. A test of every page is decorated with `each_page` (one test per page,
 named ``page:<path>``), a test of one page with ``on_page("derivatives/")``; both take the
 arguments ``path`` and ``swept``. Under ``--dist loadgroup`` (as in `make test`) the
 tests of one page form one group, run by one worker, so each page is loaded once in the
@@ -70,9 +70,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

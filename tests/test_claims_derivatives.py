@@ -8,13 +8,12 @@ edit of the computation or of the sentence fails here until the two agree again.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
 
 from mvc import derivative
-from tests.claims import ROOT, stated
+from tests.claims import stated
 
 PAGE = "docs/derivatives.md"
 EPS = np.finfo(float).eps
@@ -112,7 +111,8 @@ def test_the_figure_s_slopes_are_one_for_forward_and_two_for_central():
 
 
 def test_the_search_lengthens_a_step_too_short_for_exp_near_zero():
-    """The box's example: at x = 1e-12 the first step, |x|/8, is too short, and the search grows it."""
+    """The box's example: at x = 1e-12 the first step, |x|/8, is too short, and the search
+    grows it."""
     steps = []
 
     def f(x):

@@ -6,8 +6,6 @@ fence beside it) and checks the sentence with `tests.claims.stated`.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from mvc import gradient, jacobian

@@ -7,12 +7,10 @@ the computation or the sentence fails here until the two agree again.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from mvc import gradient, newton_raphson
-from tests.claims import ROOT, stated
+from tests.claims import stated
 
 PAGE = "docs/optimisation.md"
 QUIZ = "docs/quizzes/optimisation.md"

@@ -7,13 +7,11 @@ fence beside it printing it) and checks the sentence with `tests.claims.stated`.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from scipy.stats import norm
 
-from mvc import fit, linear_fit
-from mvc import _fitting
+from mvc import _fitting, fit, linear_fit
 from mvc.datasets import NIST_NAMES, nist
 from tests.claims import ROOT, stated
 
@@ -93,7 +91,7 @@ def test_residuals_of_the_two_peaks_as_the_text_describes_them():
     ends = np.flatnonzero(np.diff(np.sign(r))).tolist()
     groups = [
         (np.sign(r[a]), a, b - 1)
-        for a, b in zip([0, *(e + 1 for e in ends)], [*(e + 1 for e in ends), r.size])
+        for a, b in zip([0, *(e + 1 for e in ends)], [*(e + 1 for e in ends), r.size], strict=True)
     ]
     inner = [g for g in groups[1:-1] if g[2] > g[1]]
     flanks = [x for sign, a, b in inner if sign > 0 for x in (a, b)]

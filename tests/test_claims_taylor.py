@@ -125,7 +125,7 @@ def test_the_cos_bound_is_tight_for_odd_orders_and_the_readout_floors():
     _says("it is tight for odd $n$")
     _says("From order 8 on, the readout stops falling and is even above the bound")
     rows = _cos_table()
-    for n, (measured, readout, bound) in rows.items():
+    for n, (measured, _readout, bound) in rows.items():
         assert measured <= bound
         ratio = bound / measured
         assert (ratio < 1.1) if n % 2 else (ratio > 4), (n, ratio)

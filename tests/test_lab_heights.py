@@ -1,4 +1,5 @@
-"""The lab "Fitting the distribution of height data" (docs/labs/heights.py) runs and says what it claims.
+"""The lab "Fitting the distribution of height data" (docs/labs/heights.py) runs and says
+what it claims.
 
 The notebook pipeline executes the lab at build time; this test runs its code as a plain
 script (pytest does not collect `docs/labs`), so a change to `mvc` that breaks the lab

@@ -97,7 +97,10 @@ def test_a_widget_becomes_a_sentence_linking_to_it_on_the_page():
 
 
 def test_admonitions_are_dedented_and_their_code_stays_code():
-    source = '# T\n\n??? success "Solution"\n\n    Because.\n\n    ```python\n    print(1)\n    ```\n\nAfter.\n'
+    source = (
+        '# T\n\n??? success "Solution"\n\n    Because.\n\n'
+        "    ```python\n    print(1)\n    ```\n\nAfter.\n"
+    )
     nb = HOOK.notebook(source, title="T", url="u")
     kinds = [(c.cell_type, c.source.strip()) for c in nb.cells[2:]]
     assert kinds == [

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import quiz  # docs/hooks/quiz.py, on the path by the root conftest.py
 import sympy as sp
 
-import quiz  # docs/hooks/quiz.py, on the path by the root conftest.py
 from mvc import derivative, gradient, hessian, jacobian
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +64,7 @@ def test_shuffle_moves_the_answer_and_its_feedback_together():
     assert re.findall(r'mvc-quiz-letter">(\w)<', page) == list("ABCDEF")
     assert shown != sorted(shown)  # the seeded order differs from the written one
     assert shown[key["answer"]] == "option 4"
-    for label, reason in zip(shown, key["why"]):
+    for label, reason in zip(shown, key["why"], strict=True):
         assert reason == ("" if label == "option 4" else "why " + label[-1])
     assert page == quiz.choice("shuffled", "Which?", options, 4, why=why, solution="4.")
 
@@ -81,7 +81,7 @@ def test_symbolic_key_holds_exact_values_at_seeded_points():
     page = quiz.symbolic("s", "?", sp.sqrt(x) * sp.log(y), [x, y], solution=".", n_points=5)
     key = quiz.keys(page)["s"]
     assert key["variables"] == ["x", "y"] and len(key["points"]) == 5
-    for (px, py), value in zip(key["points"], key["values"]):
+    for (px, py), value in zip(key["points"], key["values"], strict=True):
         assert 0.3 <= px <= 1.7 and 0.3 <= py <= 1.7
         assert value == pytest.approx(math.sqrt(px) * math.log(py), rel=1e-15)
     assert quiz.symbolic("s", "?", sp.sqrt(x) * sp.log(y), [x, y], solution=".", n_points=5) == page
@@ -302,7 +302,7 @@ def number(value):
 
 def formula(function):
     def oracle(page, key, data):
-        for point, value in zip(data["points"], data["values"]):
+        for point, value in zip(data["points"], data["values"], strict=True):
             np.testing.assert_allclose(value, function(*point), rtol=1e-7, atol=1e-9)
 
     return oracle

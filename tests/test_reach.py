@@ -357,7 +357,7 @@ def test_the_install_line_gives_a_fresh_environment_mvc_from_the_wheel(reader):
     assert json.loads(origin)["url"].endswith(f"/{takehome.DOWNLOAD}{takehome.wheel_name()}")
 
 
-# --- the notebooks ---------------------------------------------------------------------------------
+# --- the notebooks --------------------------------------------------------------------------------
 
 RUN_NOTEBOOK = """
 import json, sys, tempfile

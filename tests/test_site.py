@@ -133,8 +133,8 @@ def test_katex_is_served_by_the_site(site):
 
 def test_no_page_links_outside_the_site(site):
     # Anchors may link out (a reader clicks them); what loads by itself must not.
-    for html in site.rglob("*.html"):
-        text = html.read_text(encoding="utf8")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
         for marker in (
             'src="http',
             "src='http",
@@ -144,7 +144,7 @@ def test_no_page_links_outside_the_site(site):
             "unpkg.com",
             "pyodide",
         ):
-            assert marker not in text, f"{html.relative_to(site)} loads {marker!r} from elsewhere"
+            assert marker not in text, f"{page.relative_to(site)} loads {marker!r} from elsewhere"
 
 
 # --- in the browser: every page, in every view (tests/site_fixtures.py's sweep) -----------
@@ -217,7 +217,7 @@ def _check_view(where, path, view, report):
     levels = report["headings"]
     one_title = levels.count(1) == 1 or path == "print_page/"  # the print page has them all
     assert levels and levels[0] == 1 and one_title, f"{where}: headings {levels}"
-    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
     assert not jumps, f"{where}: heading levels skip: {jumps}"
     assert report["unnamedImages"] == 0, f"{where}: an image without a text alternative"
     assert not report["rawTex"], f"{where}: raw TeX left in the text: {report['rawTex']}"
