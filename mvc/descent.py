@@ -97,7 +97,8 @@ def gradient_descent(
     tol : float
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
-        differences (so a gradient lost in the rounding of $f$ never passes).
+        differences (so a gradient lost in the rounding of $f$ never passes), and
+        a minimum within `tol` $\|x\|$ by the curvature along the last step.
     max_iter : int
         The most steps to take.
 
@@ -185,8 +186,11 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
+    last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
         flat = _flat(x, fx, g, noise, target)
+        if flat and flat[0] and not _stationary(x, fx, g, last, tol):
+            flat = None  # small beside ∇f(x0), but no minimum is near: go on
         if flat:
             return done(fx, *flat)
         if lr is not None:
@@ -200,7 +204,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             if t == 0:
                 return done(fx, False, _no_decrease(x, fx, g, noise, target))
             step = -t * g
-        x, fx_old = x + step, fx
+        last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
@@ -208,12 +212,18 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
         if trouble:
             return done(fx, False, trouble)
-    return done(
-        fx,
-        False,
-        f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
-        f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}",
-    )
+    return done(fx, False, _unfinished(max_iter, g, target))
+
+
+def _unfinished(max_iter, g, target) -> str:
+    why = f"|∇f(x)| = {norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}"
+    if norm(g) <= target:
+        why = (
+            f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}, but the "
+            "curvature along the last step puts no minimum within tol of x (a flat "
+            "tail, or a minimum flatter than a quadratic)"
+        )
+    return f"max_iter = {max_iter} reached without converging: {why}"
 
 
 def _pace(history, rising, lr, tol) -> str:
@@ -261,6 +271,31 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
     if norm(g) <= noise:
         return False, _lost(x, fx, g, noise, target)
     return None
+
+
+def _stationary(x, fx, g, last, tol) -> bool:
+    """Is a stationary point within tol |x| of x, or closer than f's rounding can tell?
+
+    The distance to it is |∇f| / c, with c the curvature along the last step s (the secant
+    (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in sight. So a
+    gradient that is merely small beside ∇f(x0) (a far start, a flattening tail) does not pass.
+    A gradient of exactly 0 passes if f fell over the step as that curvature predicts.
+    """
+    if last is None:
+        return not np.any(g)
+    s = x - last[0]
+    scale = float(np.max(np.abs(s)))
+    if scale == 0:
+        return False
+    u = s / scale
+    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
+    if not curvature > 0:
+        return False
+    distance = norm(g) / curvature
+    if not np.any(g):  # landed on ∇f = 0: f must have fallen as the curvature says
+        fall, model = last[2] - fx, 0.5 * curvature * scale**2 * (u @ u)
+        return abs(fall - model) <= 0.25 * model
+    return distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
 
 
 def _lost(x, fx, g, noise, target) -> str:
