@@ -33,6 +33,7 @@ from mvc._validation import (
     as_int,
     as_point,
     as_positive_real,
+    as_relative_tolerance,
     check_values,
 )
 from mvc.derivatives import gradient, hessian
@@ -118,7 +119,7 @@ def gradient_descent(
         If `f` or `grad` is not callable, `x0` is not real numbers, `lr` or `tol` is
         not a number, or `max_iter` is not an integer.
     ValueError
-        If `x0` is empty, 2-D or not finite, `lr` or `tol` is not positive,
+        If `x0` is empty, 2-D or not finite, `lr` is not positive, `tol` not in (0, 1),
         `max_iter` < 1, or `f` or `grad` returns the wrong shape, or a non-finite
         value at `x0`.
 
@@ -170,7 +171,7 @@ def gradient_descent(
     f = as_callable(f, "f")
     grad = None if grad is None else as_callable(grad, "grad")
     lr = None if lr is None else as_positive_real(lr, "lr")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol", least=0.0)
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     scalar = np.ndim(x0) == 0
     x = as_point(x0, "x0")

@@ -83,7 +83,7 @@ def newton_raphson(
         ``fprime(x) -> (n, n) array`` (system). By default it is computed by central
         differences (see Notes): still Newton–Raphson, never the secant method.
     tol : float
-        Relative tolerance, at least $\epsilon \approx 2.2 \times 10^{-16}$. Converged
+        Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
         when $f(x) = 0$ exactly.
@@ -106,7 +106,7 @@ def newton_raphson(
         If `f` or `fprime` is not callable, `x0` is not real numbers, `tol` is not a
         number or `max_iter` not an integer.
     ValueError
-        If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$ or not finite,
+        If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$, 1 or more, or not finite,
         `max_iter` < 1, `f` or `fprime` returns the wrong shape (a system must be
         square), or $f(x_0)$ is not finite.
 

@@ -296,3 +296,19 @@ def test_divergence_is_relative_to_the_start():
     # The root of x - 1e200 is 1e200 away from 1: far, but not divergence.
     result = newton_raphson(lambda x: x / 1e200 - 1, 1e190, fprime=lambda x: 1e-200)
     assert result.converged and result.x == 1e200
+
+
+# adversarial finding 9: a relative tolerance of 1 or more accepts anything
+@pytest.mark.parametrize("tol", [1.0, 10.0])
+def test_tolerance_of_one_or_more_is_refused_by_every_solver(tol):
+    import mvc
+
+    calls = [
+        lambda: mvc.newton_raphson(np.sin, 1.0, tol=tol),
+        lambda: mvc.gradient_descent(lambda x: (x - 1) ** 2, 0.0, tol=tol),
+        lambda: mvc.lagrange_multipliers(lambda v: v @ v, lambda v: v.sum() - 1, [1.0, 2.0], tol=tol),
+        lambda: mvc.fit(lambda x, a: a * x, np.arange(5.0), np.arange(5.0), [2.0], tol=tol),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="`tol` must be below 1"):
+            call()
