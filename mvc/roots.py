@@ -108,7 +108,7 @@ def newton_raphson(
     ValueError
         If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$, 1 or more, or not finite,
         `max_iter` < 1, `f` or `fprime` returns the wrong shape (a system must be
-        square), or $f(x_0)$ is not finite.
+        square), or $f(x_0)$ or `fprime` at $x_0$ is not finite.
 
     Notes
     -----
@@ -160,6 +160,8 @@ def newton_raphson(
     F = _function(f, scalar, x.size)
     J = _Differenced(F, x) if fprime is None else _Given(fprime, scalar, x.size)
     fx = _start(F, x)
+    if fprime is not None:
+        _start_derivative(J, x, fx)
     with np.errstate(all="ignore"):  # divergence is reported in the result, not warned
         return _iterate(F, J, x, fx, tol, max_iter, scalar)
 
@@ -385,15 +387,20 @@ class _Given:
 
     def __init__(self, fprime, scalar, n):
         self.fprime, self.scalar, self.n = fprime, scalar, n
+        self.last: tuple[np.ndarray, np.ndarray] | None = None  # x0 and J(x0), checked first
 
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
-        with np.errstate(all="ignore"):
-            value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
-        shape = () if self.scalar else (self.n, self.n)
-        Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+        if self.last is not None and np.array_equal(self.last[0], x):
+            Jx = self.last[1]  # x0's, checked at entry: no second call
+        else:
+            with np.errstate(all="ignore"):
+                value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
+            shape = () if self.scalar else (self.n, self.n)
+            Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+            self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)
 
     def flat(self, x, fx, where) -> str:
@@ -467,6 +474,16 @@ def _start(F, x) -> np.ndarray:
     except _NonFinite:
         raise ValueError(
             f"`f` must return finite values at `x0`, got a non-finite value at {x}."
+        ) from None
+
+
+def _start_derivative(J, x, fx) -> None:
+    """The user's f'(x0), which must be finite: a wrong `fprime` is bad input."""
+    try:
+        J(x, fx)
+    except _NonFinite:
+        raise ValueError(
+            f"`fprime` must return finite values at `x0`, got a non-finite value at {x}."
         ) from None
 
 

@@ -312,3 +312,13 @@ def test_tolerance_of_one_or_more_is_refused_by_every_solver(tol):
     for call in calls:
         with pytest.raises(ValueError, match="`tol` must be below 1"):
             call()
+
+
+# adversarial finding 7: a non-finite fprime at x0 is bad input, not divergence
+@pytest.mark.parametrize("x0", [1.0, [1.0, 2.0]])
+def test_non_finite_fprime_at_x0_names_fprime(x0):
+    n = np.size(x0)
+    fprime = (lambda x: np.nan) if n == 1 else (lambda x: np.full((n, n), np.inf))
+    f = np.sin if n == 1 else (lambda v: np.sin(v))
+    with pytest.raises(ValueError, match="`fprime` must return finite values"):
+        newton_raphson(f, x0, fprime=fprime)
