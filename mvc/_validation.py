@@ -171,12 +171,14 @@ def as_broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
         raise ValueError(f"{shapes}: the shapes must be equal or broadcast together.") from None
 
 
-def as_int(n: Any, name: str, *, minimum: int) -> int:
-    """Return `n` as an int not below `minimum`; booleans and floats are refused."""
+def as_int(n: Any, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    """Return `n` as an int from `minimum` to `maximum`; booleans and floats are refused."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer, got {_show(n)}.")
     if n < minimum:
         raise ValueError(f"`{name}` must be at least {minimum}, got {int(n)!r}.")
+    if maximum is not None and n > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum}, got {int(n)!r}.")
     return int(n)
 
 
