@@ -175,11 +175,12 @@ def as_int(n: Any, name: str, *, minimum: int, maximum: int | None = None) -> in
     """Return `n` as an int from `minimum` to `maximum`; booleans and floats are refused."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer, got {_show(n)}.")
-    if n < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}, got {int(n)!r}.")
-    if maximum is not None and n > maximum:
-        raise ValueError(f"`{name}` must be at most {maximum}, got {int(n)!r}.")
-    return int(n)
+    value = int(n)
+    if value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum}, got {value!r}.")
+    return value
 
 
 def as_rng(rng: Any, name: str) -> np.random.Generator:
