@@ -89,7 +89,9 @@ def derivative(
         $x + h$ rounds to $x$, `method` is unknown, or `f` returns a value of the
         wrong shape or a non-finite value (by default: at every step tried). By
         default, also if the differences at the steps tried never agree even to one
-        digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy. With
+        digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
+        if $f$ changes within its rounding so that the estimate is below its own
+        error (``np.tanh`` at 20). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -230,6 +232,15 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             f"{search.last_h[k]:.1e}."
         )
     no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
+    if np.any(_below_rounding(search)):
+        k = int(np.argmax(_below_rounding(search)))
+        raise ValueError(
+            f"`f` changes too little near x = {float(x[k])!r} for its derivative to be found: "
+            f"even at the step {search.top[0][k]:.1e} its change is within a few times its "
+            f"rounding, and the estimate {search.best[k]:.2g} is below its own error "
+            f"{search.error[k]:.1g}, so it has no correct digit (tanh or a sigmoid far out in "
+            "its tail: differentiate a form that keeps the small part, such as 1 - tanh)."
+        )
     if np.any(no_digit | np.isnan(search.best)):
         k = int(np.argmax(no_digit | np.isnan(search.best)))
         raise ValueError(
@@ -238,6 +249,14 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
+
+
+def _below_rounding(search: Any) -> np.ndarray:
+    """Estimates with no digit: smaller than their error, where even the longest step's
+    difference was within 16 roundings of 0 but not 0 (so not a symmetric f' = 0)."""
+    _, D0, rho0 = search.top
+    faint = (np.abs(D0) > 0) & (np.abs(D0) <= 16 * rho0)
+    return faint & (np.abs(search.best) < search.error)
 
 
 def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:

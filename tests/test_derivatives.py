@@ -838,3 +838,14 @@ def test_complex_step_check_passes_steep_analytic_functions():
     g = gradient(lambda v: np.sin(v[0]) * np.exp(v[1] * v[2]), v, method="complex")
     exact = np.exp(200.0) * np.array([np.cos(1.0), 100 * np.sin(1.0), 2 * np.sin(1.0)])
     assert np.allclose(g, exact, rtol=1e-12)
+
+
+# adversarial finding 6: an estimate below its own rounding is no digit, not an answer
+def test_tanh_far_in_its_tail_is_the_no_digit_value_error():
+    with pytest.raises(ValueError, match="no correct digit"):
+        derivative(np.tanh, 20.0)
+
+
+def test_true_zero_slopes_below_rounding_are_still_returned():
+    assert abs(derivative(lambda x: x**3 - x, 1 / np.sqrt(3))) < 1e-12
+    assert derivative(np.cos, 0.0) == 0.0
