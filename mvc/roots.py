@@ -288,7 +288,7 @@ def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | Non
         if cond:
             return None, J.singular(x, fx, where, cond)
         step = np.linalg.solve(Jx, -fx)  # J(x_i) Δx = -f(x_i)
-    reach = VANISHING * max(norm(h) for h in history)
+    reach = VANISHING * max(max(norm(h) for h in history), getattr(J, "scale", 0.0))
     if not np.all(np.isfinite(step)) or 0 < reach < norm(step):
         return None, _vanishing(Jx, x, fx, step, scalar)
     return step, ""
@@ -390,6 +390,7 @@ class _Given:
         self.last: tuple[np.ndarray, np.ndarray] | None = None  # x0 and J(x0), checked first
 
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
+    scale = 0.0  # the size of x that the differences found (none for the user's J)
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
@@ -416,6 +417,10 @@ class _Given:
         )
 
 
+#: A step lost in rounding grows by GROW, at most GROWS times (64^20 ~ 1e36).
+GROW, GROWS = 64.0, 20
+
+
 class _Differenced(_Given):
     """J by central differences, each step scaled to its variable; its error bound counts
     the rounding of f, and a column lost in that rounding is told from a zero one."""
@@ -427,10 +432,24 @@ class _Differenced(_Given):
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x)
-        self.s = steps(x, typical_size(x, self.reference), 1 / 3)
-        Jx = jacobian_at(self.F, x, self.s)
-        self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's terms: rounding is eps times that
+        for _ in range(GROWS):
+            self.s = steps(x, typical_size(x, self.reference), 1 / 3)
+            Jx = jacobian_at(self.F, x, self.s)
+            self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's rounding: eps times that
+            if not self._grow_lost(x, fx, Jx):
+                break
+        self.scale = norm(typical_size(x, self.reference))
         return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
+
+    def _grow_lost(self, x, fx, Jx) -> bool:
+        """Lengthen by GROW the step of each axis along which f did not change beyond
+        its rounding (a start such as 0.1 + 0.2 - 0.3 = 5.6e-17 gives x's size as 1e-16);
+        True if any grew."""
+        zero = np.all(np.abs(Jx) <= rounding(self.size, self.s), axis=0)
+        lost = [j for j in np.flatnonzero(zero) if self._lost(x, fx, j)]
+        if lost and self.reference is not None:
+            self.reference[lost] *= GROW
+        return bool(lost)
 
     def _lost(self, x, fx, j) -> bool:
         """True if f stays within its rounding when x_j moves by its step."""

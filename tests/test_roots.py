@@ -322,3 +322,11 @@ def test_non_finite_fprime_at_x0_names_fprime(x0):
     f = np.sin if n == 1 else (lambda v: np.sin(v))
     with pytest.raises(ValueError, match="`fprime` must return finite values"):
         newton_raphson(f, x0, fprime=fprime)
+
+
+# adversarial finding 3: a tiny nonzero start must not make the difference step vanish
+@pytest.mark.parametrize("x0", [0.1 + 0.2 - 0.3, 1e-12, 1e-30])
+def test_tiny_start_grows_the_lost_difference_step(x0):
+    result = newton_raphson(lambda x: np.exp(x) - 2, x0)
+    assert result.converged, result.message
+    assert result.x == pytest.approx(np.log(2), rel=1e-12)
