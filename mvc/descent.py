@@ -66,6 +66,8 @@ TRIALS = 60
 #: A differenced gradient whose rounding error is over this fraction of it is taken
 #: again with longer steps.
 SHAKY = 1e-4
+#: A difference step too short to change f grows by GROW, at most GROWS times.
+GROW, GROWS = 64.0, 20
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
@@ -640,6 +642,13 @@ class _Differenced:
         size = typical_size(x, self.reference)
         try:
             g, noise = self._differences(x, fx, size)
+            for _ in range(GROWS):  # a step too short to change f at all (x0 = 1e-12)
+                unmoved = self._unmoved(x, fx, size) if norm(g) <= noise else []
+                if not unmoved:
+                    break
+                self.reference[unmoved] *= GROW
+                size = typical_size(x, self.reference)
+                g, noise = self._differences(x, fx, size)
             self.variation = max(self.variation, norm(g) * size.max())
             boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
             if noise > SHAKY * norm(g) and boost > 1:
@@ -649,6 +658,15 @@ class _Differenced:
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise
+
+    def _unmoved(self, x, fx, size) -> list[int]:
+        """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
+        s = steps(x, size, 1 / 3)
+        return [
+            j
+            for j in range(x.size)
+            if all(self.F(x + d * s[j] * np.eye(x.size)[j]) == fx for d in (1, -1))
+        ]
 
     def _differences(self, x, fx, size):
         s = steps(x, size, 1 / 3)

@@ -372,3 +372,11 @@ def test_far_start_converges_to_the_minimum_itself():
     result = gradient_descent(lambda x: (x - 1) ** 2, 1e8)
     assert result.converged
     assert abs(result.x - 1) <= 1e-7
+
+
+# adversarial finding 3: a tiny nonzero start must not make the gradient's step vanish
+@pytest.mark.parametrize("x0", [1e-12, 0.1 + 0.2 - 0.3])
+def test_tiny_start_grows_the_lost_difference_step(x0):
+    result = gradient_descent(lambda x: (x - 3) ** 2, x0)
+    assert result.converged, result.message
+    assert result.x == pytest.approx(3.0, rel=1e-7)
