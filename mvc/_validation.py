@@ -171,13 +171,16 @@ def as_broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
         raise ValueError(f"{shapes}: the shapes must be equal or broadcast together.") from None
 
 
-def as_int(n: Any, name: str, *, minimum: int) -> int:
-    """Return `n` as an int not below `minimum`; booleans and floats are refused."""
+def as_int(n: Any, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    """Return `n` as an int from `minimum` to `maximum`; booleans and floats are refused."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer, got {_show(n)}.")
-    if n < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}, got {int(n)!r}.")
-    return int(n)
+    value = int(n)
+    if value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum}, got {value!r}.")
+    return value
 
 
 def as_rng(rng: Any, name: str) -> np.random.Generator:
@@ -374,19 +377,26 @@ __all__ += ["as_data", "as_same_length", "as_sigma"]
 # --- tolerances and boxes of the solvers (mvc.roots, mvc.descent, mvc.lagrange) ---------
 
 
-def as_relative_tolerance(tol: Any, name: str) -> float:
-    """Return a relative tolerance: a finite float no smaller than float64's epsilon.
+def as_relative_tolerance(tol: Any, name: str, least: float | None = None) -> float:
+    """Return a relative tolerance: a finite float from `least` (float64's epsilon by
+    default) up to, not including, 1.
 
     A relative change below float64's epsilon (2.2e-16) cannot be seen, so a smaller
-    tolerance could never be met: it is refused here rather than reported later as a
-    failure to converge.
+    tolerance could never be met; a tolerance of 1 or more accepts any point, so the
+    claim of convergence would say nothing. Both are refused here rather than reported
+    later as a result.
     """
     tol = as_positive_real(tol, name)
-    eps = float(np.finfo(np.float64).eps)
+    eps = float(np.finfo(np.float64).eps) if least is None else least
     if tol < eps:
         raise ValueError(
             f"`{name}` must be at least {eps:.3g}: float64 cannot resolve a smaller relative "
             f"change, got {tol!r}."
+        )
+    if tol >= 1:
+        raise ValueError(
+            f"`{name}` must be below 1: a relative tolerance of 1 or more accepts points "
+            f"far from the answer, got {tol!r}."
         )
     return tol
 

@@ -114,6 +114,12 @@ class Value:
 
     # --8<-- [end:rules]
 
+    def __rpow__(self, base: object):  # b ** v, or u ** v: the exponent is a Value
+        raise TypeError(
+            "`**` needs a number as the exponent, got a Value (in "
+            f"{type(base).__name__} ** Value): write (v * log(b)).exp() for b ** v."
+        )
+
     def _unary(self, data: float, slope: float, op: str) -> Value:
         """v = g(u) with g'(u) = `slope`:  u.grad += g'(u) · v.grad."""
         out = Value(data, (self,), op)

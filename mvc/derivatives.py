@@ -89,7 +89,9 @@ def derivative(
         $x + h$ rounds to $x$, `method` is unknown, or `f` returns a value of the
         wrong shape or a non-finite value (by default: at every step tried). By
         default, also if the differences at the steps tried never agree even to one
-        digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy. With
+        digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
+        if $f$ changes within its rounding so that the estimate is below its own
+        error (``np.tanh`` at 20). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -154,8 +156,9 @@ def derivative(
     steps); more where the length over which $f$ changes is far from $|x|$, about 2
     more for each factor of 4 ($\sin x$ at $x = 10^8$ takes 36), and at most 80. One
     difference takes 2 evaluations (forward, backward, central with `h`); the complex
-    step 2, one of them the check at $x$. When `x` is an array, each evaluation is one
-    vectorised call for all elements.
+    step 2, one of them the check that $f$ is real at $x$, and with the default step 4
+    more: two central differences check that $f$ is analytic (``np.conj`` is not).
+    When `x` is an array, each evaluation is one vectorised call for all elements.
 
     Examples
     --------
@@ -183,6 +186,8 @@ def derivative(
         f0 = _evaluate(f, x + 0j, x.shape, kind="c")
         _check_real_on_the_axis(f0, fz.imag, x)
         slope = fz.imag / step  # f'(x) = Im f(x + ih) / h
+        if h is None:  # a user's h has its own truncation: no cross-check
+            _check_analytic(_real_along(f, x), slope, scale)
     else:
         scale = np.maximum(1.0, np.abs(x))
         step = h if h is not None else DEFAULT_STEP[method] * scale
@@ -227,6 +232,15 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             f"{search.last_h[k]:.1e}."
         )
     no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
+    if np.any(_below_rounding(search)):
+        k = int(np.argmax(_below_rounding(search)))
+        raise ValueError(
+            f"`f` changes too little near x = {float(x[k])!r} for its derivative to be found: "
+            f"even at the step {search.top[0][k]:.1e} its change is within a few times its "
+            f"rounding, and the estimate {search.best[k]:.2g} is below its own error "
+            f"{search.error[k]:.1g}, so it has no correct digit (tanh or a sigmoid far out in "
+            "its tail: differentiate a form that keeps the small part, such as 1 - tanh)."
+        )
     if np.any(no_digit | np.isnan(search.best)):
         k = int(np.argmax(no_digit | np.isnan(search.best)))
         raise ValueError(
@@ -235,6 +249,14 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
+
+
+def _below_rounding(search: Any) -> np.ndarray:
+    """Estimates with no digit: smaller than their error, where even the longest step's
+    difference was within 16 roundings of 0 but not 0 (so not a symmetric f' = 0)."""
+    _, D0, rho0 = search.top
+    faint = (np.abs(D0) > 0) & (np.abs(D0) <= 16 * rho0)
+    return faint & (np.abs(search.best) < search.error)
 
 
 def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:
@@ -252,6 +274,49 @@ def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None
             f"f(x) = {complex(f0.ravel()[k]):.6g} is not real, so Im f(x + ih)/h is not "
             "its derivative. Use method='central'."
         )
+
+
+def _check_analytic(along: Callable, slope: np.ndarray, scale: Any) -> None:
+    """The complex step is right only for complex-differentiable f: cross-check it against
+    central differences, ``along(t)`` being f at x + t (times a direction).
+
+    ``x * np.conj(x)`` or ``abs(x)**2`` are real on the real axis yet not analytic:
+    Im f(x + ih) is then 0 whatever f' is. The two must agree to 1e-3, beyond the
+    central difference's rounding and twice its truncation, |D(t) - D(2t)| (which is 3
+    times the truncation of D(t)), at t = 6e-6 max(1, |x|).
+    """
+    t = _EPS ** (1 / 3) * scale
+    values = [along(s) for s in (t, -t, 2 * t, -2 * t)]
+    with np.errstate(all="ignore"):
+        D, D2 = (values[0] - values[1]) / (2 * t), (values[2] - values[3]) / (4 * t)
+        rounding = 8 * _EPS * (np.abs(values[0]) + np.abs(values[1])) / (2 * t)
+        slack = 1e-3 * np.maximum(np.abs(D), np.abs(slope)) + rounding + 2 * np.abs(D - D2)
+    bad = np.abs(D - slope) > slack
+    if np.any(bad):
+        k = np.flatnonzero(np.ravel(bad))[0]
+        raise ValueError(
+            "`f` must be complex-differentiable (analytic) for method='complex': the "
+            f"complex step gives {float(np.ravel(slope)[k]):.6g} but a central difference "
+            f"gives {float(np.ravel(D)[k]):.6g} (abs, conj or |x|**2 are not analytic). "
+            "Use method='central'."
+        )
+
+
+def _real_along(f: Callable, x: np.ndarray) -> Callable:
+    """t -> Re f(x + t), evaluated as the complex step evaluates f."""
+    return lambda t: _evaluate(f, x + t + 0j, x.shape, kind="c").real
+
+
+def _check_analytic_along(
+    g: Callable, point: np.ndarray, J: np.ndarray, scale: np.ndarray, shape: tuple
+) -> None:
+    """`_check_analytic` of a Jacobian, along one direction d that is no axis alone."""
+    d = scale * (1 + np.arange(point.size) / point.size)
+
+    def along(t: float) -> np.ndarray:
+        return _each(g, [point + t * d + 0j], 1, shape, kind="c")[0].real
+
+    _check_analytic(along, J @ d, 1.0)  # the slope along d, as one difference sees it
 
 
 def _check_step_survives_rounding(run: np.ndarray, x: np.ndarray, h: float | None) -> None:
@@ -342,7 +407,7 @@ def gradient(
     that axis.
 
     Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward
-    (they share $f(x)$), $n + 1$ for complex. Memory: the points are made one at a
+    (they share $f(x)$), $n + 3$ for complex (two check it). Memory: the points are made one at a
     time, so beyond `f`'s own needs it is $O(n)$ (one point and the gradient), not
     the $n \times n$ of a matrix of steps.
 
@@ -391,9 +456,9 @@ def jacobian(
     $J_{:,j} \approx \frac{f(x + h_j e_j) - f(x - h_j e_j)}{2 h_j}$, with the steps
     and errors of `gradient` (one step per axis, not searched for).
 
-    Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward and
-    for complex, whatever $m$ is. Memory: $O(n + mn)$, one point at a time and the
-    values that make up $J$.
+    Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward,
+    $n + 5$ for complex (six check it; $n + 1$ with `h`), whatever $m$ is. Memory: $O(n + mn)$, one
+    point at a time and the values that make up $J$.
 
     Examples
     --------
@@ -494,7 +559,10 @@ def _jacobian(
         f0 = _each(g, [point + 0j], 1, F.shape[1:], kind="c")[0]
         _check_real_on_the_axis(f0, np.abs(F.imag).max(axis=0), None)
         # Im f(x + ih_j e_j) / h_j
-        return (F.imag.reshape(n, -1) / step[:, None]).T
+        J = (F.imag.reshape(n, -1) / step[:, None]).T
+        if h is None:
+            _check_analytic_along(g, point, J, scale, F.shape[1:])
+        return J
     lo, hi = {
         "forward": (None, step),
         "backward": (-step, None),

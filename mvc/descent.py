@@ -33,6 +33,7 @@ from mvc._validation import (
     as_int,
     as_point,
     as_positive_real,
+    as_relative_tolerance,
     check_values,
 )
 from mvc.derivatives import gradient, hessian
@@ -65,6 +66,8 @@ TRIALS = 60
 #: A differenced gradient whose rounding error is over this fraction of it is taken
 #: again with longer steps.
 SHAKY = 1e-4
+#: A difference step too short to change f grows by GROW, at most GROWS times.
+GROW, GROWS = 64.0, 20
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
@@ -97,7 +100,8 @@ def gradient_descent(
     tol : float
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
-        differences (so a gradient lost in the rounding of $f$ never passes).
+        differences (so a gradient lost in the rounding of $f$ never passes), and
+        a minimum within `tol` $\|x\|$ by the curvature along the last step.
     max_iter : int
         The most steps to take.
 
@@ -117,7 +121,7 @@ def gradient_descent(
         If `f` or `grad` is not callable, `x0` is not real numbers, `lr` or `tol` is
         not a number, or `max_iter` is not an integer.
     ValueError
-        If `x0` is empty, 2-D or not finite, `lr` or `tol` is not positive,
+        If `x0` is empty, 2-D or not finite, `lr` is not positive, `tol` not in (0, 1),
         `max_iter` < 1, or `f` or `grad` returns the wrong shape, or a non-finite
         value at `x0`.
 
@@ -169,7 +173,7 @@ def gradient_descent(
     f = as_callable(f, "f")
     grad = None if grad is None else as_callable(grad, "grad")
     lr = None if lr is None else as_positive_real(lr, "lr")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol", least=0.0)
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     scalar = np.ndim(x0) == 0
     x = as_point(x0, "x0")
@@ -185,8 +189,11 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
+    last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
         flat = _flat(x, fx, g, noise, target)
+        if flat and flat[0] and not _stationary(x, fx, g, last, tol):
+            flat = None  # small beside ∇f(x0), but no minimum is near: go on
         if flat:
             return done(fx, *flat)
         if lr is not None:
@@ -200,7 +207,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             if t == 0:
                 return done(fx, False, _no_decrease(x, fx, g, noise, target))
             step = -t * g
-        x, fx_old = x + step, fx
+        last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
@@ -208,12 +215,18 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
         if trouble:
             return done(fx, False, trouble)
-    return done(
-        fx,
-        False,
-        f"max_iter = {max_iter} reached without converging: |∇f(x)| = "
-        f"{norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}",
-    )
+    return done(fx, False, _unfinished(max_iter, g, target))
+
+
+def _unfinished(max_iter, g, target) -> str:
+    why = f"|∇f(x)| = {norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}"
+    if norm(g) <= target:
+        why = (
+            f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}, but the "
+            "curvature along the last step puts no minimum within tol of x (a flat "
+            "tail, or a minimum flatter than a quadratic)"
+        )
+    return f"max_iter = {max_iter} reached without converging: {why}"
 
 
 def _pace(history, rising, lr, tol) -> str:
@@ -261,6 +274,31 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
     if norm(g) <= noise:
         return False, _lost(x, fx, g, noise, target)
     return None
+
+
+def _stationary(x, fx, g, last, tol) -> bool:
+    """Is a stationary point within tol |x| of x, or closer than f's rounding can tell?
+
+    The distance to it is |∇f| / c, with c the curvature along the last step s (the secant
+    (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in sight. So a
+    gradient that is merely small beside ∇f(x0) (a far start, a flattening tail) does not pass.
+    A gradient of exactly 0 passes if f fell over the step as that curvature predicts.
+    """
+    if last is None:
+        return not np.any(g)
+    s = x - last[0]
+    scale = float(np.max(np.abs(s)))
+    if scale == 0:
+        return False
+    u = s / scale
+    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
+    if not curvature > 0:
+        return False
+    distance = norm(g) / curvature
+    if not np.any(g):  # landed on ∇f = 0: f must have fallen as the curvature says
+        fall, model = last[2] - fx, 0.5 * curvature * scale**2 * (u @ u)
+        return abs(fall - model) <= 0.25 * model
+    return distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
 
 
 def _lost(x, fx, g, noise, target) -> str:
@@ -604,6 +642,13 @@ class _Differenced:
         size = typical_size(x, self.reference)
         try:
             g, noise = self._differences(x, fx, size)
+            for _ in range(GROWS):  # a step too short to change f at all (x0 = 1e-12)
+                unmoved = self._unmoved(x, fx, size) if norm(g) <= noise else []
+                if not unmoved:
+                    break
+                self.reference[unmoved] *= GROW
+                size = typical_size(x, self.reference)
+                g, noise = self._differences(x, fx, size)
             self.variation = max(self.variation, norm(g) * size.max())
             boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
             if noise > SHAKY * norm(g) and boost > 1:
@@ -613,6 +658,15 @@ class _Differenced:
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise
+
+    def _unmoved(self, x, fx, size) -> list[int]:
+        """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
+        s = steps(x, size, 1 / 3)
+        return [
+            j
+            for j in range(x.size)
+            if all(self.F(x + d * s[j] * np.eye(x.size)[j]) == fx for d in (1, -1))
+        ]
 
     def _differences(self, x, fx, size):
         s = steps(x, size, 1 / 3)

@@ -89,7 +89,7 @@ def lagrange_multipliers(
         If `f` or `g` is not callable, `x0` is not real numbers, `tol` not a number,
         `max_iter` not an integer.
     ValueError
-        If `tol` is below $\epsilon$ or not finite, `max_iter` < 1,
+        If `tol` is below $\epsilon$, 1 or more, or not finite, `max_iter` < 1,
         `x0` is not a finite 1-D point of at least 2 numbers, `g` has $m \ge n$
         constraints or returns a 2-D array, `f` is not one number, or a value at `x0`
         is not finite.

@@ -32,8 +32,8 @@ from mvc._validation import (
     as_data,
     as_int,
     as_point,
-    as_positive_real,
     as_real_array,
+    as_relative_tolerance,
     as_same_length,
     as_sigma,
     as_step,
@@ -277,10 +277,11 @@ def fit(
         If `model` or `jac` is not callable, data are not real numbers, or an option
         has the wrong type.
     ValueError
-        If data are empty, not finite or of differing lengths; `sigma`, `tol` or `lr`
-        is not positive; there are no more points than parameters; `model` cannot take
-        ``len(p0)`` parameters, or returns a wrong shape or non-finite values at `p0`
-        (likewise `jac`); `method` is unknown; `lr` is given for another method.
+        If data are empty, not finite or of differing lengths; `sigma` or `lr`
+        is not positive, or `tol` not in (0, 1); there are no more points than
+        parameters; `model` cannot take ``len(p0)`` parameters, or returns a wrong
+        shape or non-finite values at `p0` (likewise `jac`); `method` is unknown;
+        `lr` is given for another method.
 
     Notes
     -----
@@ -348,7 +349,7 @@ def fit(
             f"`lr` is for method='steepest-descent' only, got lr={lr!r} with method={method!r}."
         )
     jac = None if jac is None else as_callable(jac, "jac")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol", least=0.0)
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     if y.size <= p0.size:
         raise ValueError(

@@ -83,7 +83,7 @@ def newton_raphson(
         ``fprime(x) -> (n, n) array`` (system). By default it is computed by central
         differences (see Notes): still Newton–Raphson, never the secant method.
     tol : float
-        Relative tolerance, at least $\epsilon \approx 2.2 \times 10^{-16}$. Converged
+        Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
         when $f(x) = 0$ exactly.
@@ -106,9 +106,9 @@ def newton_raphson(
         If `f` or `fprime` is not callable, `x0` is not real numbers, `tol` is not a
         number or `max_iter` not an integer.
     ValueError
-        If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$ or not finite,
+        If `x0` is empty, 2-D or not finite, `tol` is below $\epsilon$, 1 or more, or not finite,
         `max_iter` < 1, `f` or `fprime` returns the wrong shape (a system must be
-        square), or $f(x_0)$ is not finite.
+        square), or $f(x_0)$ or `fprime` at $x_0$ is not finite.
 
     Notes
     -----
@@ -160,6 +160,8 @@ def newton_raphson(
     F = _function(f, scalar, x.size)
     J = _Differenced(F, x) if fprime is None else _Given(fprime, scalar, x.size)
     fx = _start(F, x)
+    if fprime is not None:
+        _start_derivative(J, x, fx)
     with np.errstate(all="ignore"):  # divergence is reported in the result, not warned
         return _iterate(F, J, x, fx, tol, max_iter, scalar)
 
@@ -286,7 +288,7 @@ def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | Non
         if cond:
             return None, J.singular(x, fx, where, cond)
         step = np.linalg.solve(Jx, -fx)  # J(x_i) Δx = -f(x_i)
-    reach = VANISHING * max(norm(h) for h in history)
+    reach = VANISHING * max(max(norm(h) for h in history), getattr(J, "scale", 0.0))
     if not np.all(np.isfinite(step)) or 0 < reach < norm(step):
         return None, _vanishing(Jx, x, fx, step, scalar)
     return step, ""
@@ -385,15 +387,21 @@ class _Given:
 
     def __init__(self, fprime, scalar, n):
         self.fprime, self.scalar, self.n = fprime, scalar, n
+        self.last: tuple[np.ndarray, np.ndarray] | None = None  # x0 and J(x0), checked first
 
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
+    scale = 0.0  # the size of x that the differences found (none for the user's J)
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
-        with np.errstate(all="ignore"):
-            value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
-        shape = () if self.scalar else (self.n, self.n)
-        Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+        if self.last is not None and np.array_equal(self.last[0], x):
+            Jx = self.last[1]  # x0's, checked at entry: no second call
+        else:
+            with np.errstate(all="ignore"):
+                value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
+            shape = () if self.scalar else (self.n, self.n)
+            Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+            self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)
 
     def flat(self, x, fx, where) -> str:
@@ -409,6 +417,10 @@ class _Given:
         )
 
 
+#: A step lost in rounding grows by GROW, at most GROWS times (64^20 ~ 1e36).
+GROW, GROWS = 64.0, 20
+
+
 class _Differenced(_Given):
     """J by central differences, each step scaled to its variable; its error bound counts
     the rounding of f, and a column lost in that rounding is told from a zero one."""
@@ -420,10 +432,24 @@ class _Differenced(_Given):
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x)
-        self.s = steps(x, typical_size(x, self.reference), 1 / 3)
-        Jx = jacobian_at(self.F, x, self.s)
-        self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's terms: rounding is eps times that
+        for _ in range(GROWS):
+            self.s = steps(x, typical_size(x, self.reference), 1 / 3)
+            Jx = jacobian_at(self.F, x, self.s)
+            self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's rounding: eps times that
+            if not self._grow_lost(x, fx, Jx):
+                break
+        self.scale = norm(typical_size(x, self.reference))
         return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
+
+    def _grow_lost(self, x, fx, Jx) -> bool:
+        """Lengthen by GROW the step of each axis along which f did not change beyond
+        its rounding (a start such as 0.1 + 0.2 - 0.3 = 5.6e-17 gives x's size as 1e-16);
+        True if any grew."""
+        zero = np.all(np.abs(Jx) <= rounding(self.size, self.s), axis=0)
+        lost = [j for j in np.flatnonzero(zero) if self._lost(x, fx, j)]
+        if lost and self.reference is not None:
+            self.reference[lost] *= GROW
+        return bool(lost)
 
     def _lost(self, x, fx, j) -> bool:
         """True if f stays within its rounding when x_j moves by its step."""
@@ -467,6 +493,16 @@ def _start(F, x) -> np.ndarray:
     except _NonFinite:
         raise ValueError(
             f"`f` must return finite values at `x0`, got a non-finite value at {x}."
+        ) from None
+
+
+def _start_derivative(J, x, fx) -> None:
+    """The user's f'(x0), which must be finite: a wrong `fprime` is bad input."""
+    try:
+        J(x, fx)
+    except _NonFinite:
+        raise ValueError(
+            f"`fprime` must return finite values at `x0`, got a non-finite value at {x}."
         ) from None
 
 

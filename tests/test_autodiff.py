@@ -231,3 +231,9 @@ def test_autodiff_equals_backpropagation(sizes, activation):
     assert cost == pytest.approx(net.cost(x, y), rel=1e-13)
     for got, want in zip(grads, dW + db, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)
+
+
+# adversarial finding 10: a Value exponent is refused by a TypeError that says what to write
+def test_number_to_the_power_of_a_value_names_the_exponent():
+    with pytest.raises(TypeError, match="`\\*\\*` needs a number as the exponent"):
+        2 ** Value(3.0)

@@ -138,7 +138,7 @@ def test_cost_in_function_evaluations():
         return np.sin(x)
 
     h = {"central": 1e-5}  # one central difference; the default searches (next test)
-    for method, cost in [("forward", 2), ("backward", 2), ("central", 2), ("complex", 2)]:
+    for method, cost in [("forward", 2), ("backward", 2), ("central", 2), ("complex", 6)]:
         calls.clear()
         derivative(f, np.linspace(0, 1, 7), method=method, h=h.get(method))
         assert len(calls) == cost, method
@@ -542,7 +542,7 @@ class Recorder:
 
 
 COST = {"central": lambda n: 2 * n, "forward": lambda n: n + 1, "backward": lambda n: n + 1,
-        "complex": lambda n: n + 1}  # n complex steps and the check that f(x) is real
+        "complex": lambda n: n + 5}  # n complex steps, f(x) real, two central differences
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -815,4 +815,37 @@ def test_a_point_far_closer_to_0_than_f_changes_grows_its_step_enough(x):
 
 def test_a_constant_or_an_even_function_about_0_has_derivative_0():
     assert derivative(lambda t: 5.0 + 0 * t, 1e-3) == 0.0
+    assert derivative(np.cos, 0.0) == 0.0
+
+
+# adversarial finding 5: the complex step of a non-analytic f is refused, not returned
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: derivative(lambda x: x * np.conj(x), 1.0, method="complex"),
+        lambda: derivative(lambda x: x * np.conj(x), np.array([1.0, 2.0]), method="complex"),
+        lambda: gradient(lambda v: np.abs(v[0]) ** 2 + v[1], [1.0, 1.0], method="complex"),
+        lambda: jacobian(lambda v: np.array([np.conj(v[0]) * v[1], v[1]]), [1.0, 2.0], method="complex"),
+    ],
+)
+def test_complex_step_of_a_non_analytic_f_is_a_value_error(call):
+    with pytest.raises(ValueError, match="complex-differentiable"):
+        call()
+
+
+def test_complex_step_check_passes_steep_analytic_functions():
+    v = [1.0, 2.0, 1e2]
+    g = gradient(lambda v: np.sin(v[0]) * np.exp(v[1] * v[2]), v, method="complex")
+    exact = np.exp(200.0) * np.array([np.cos(1.0), 100 * np.sin(1.0), 2 * np.sin(1.0)])
+    assert np.allclose(g, exact, rtol=1e-12)
+
+
+# adversarial finding 6: an estimate below its own rounding is no digit, not an answer
+def test_tanh_far_in_its_tail_is_the_no_digit_value_error():
+    with pytest.raises(ValueError, match="no correct digit"):
+        derivative(np.tanh, 20.0)
+
+
+def test_true_zero_slopes_below_rounding_are_still_returned():
+    assert abs(derivative(lambda x: x**3 - x, 1 / np.sqrt(3))) < 1e-12
     assert derivative(np.cos, 0.0) == 0.0

@@ -351,3 +351,32 @@ def test_issue14_item13_bounds_of_the_wrong_length_name_bounds():
             descend(BOWL, [0.0, 0.0], bounds=bounds)
     with pytest.raises(TypeError, match="`bounds`"):
         descend(BOWL, [0.0, 0.0], bounds="box")
+
+
+# adversarial finding 1: a gradient small beside ∇f(x0) is not a minimum
+@pytest.mark.parametrize(
+    "f, x0",
+    [
+        (lambda x: x**4, 1e3),
+        (np.exp, 0.0),
+        (lambda v: np.log(1 + np.exp(v[0])) + v[1] ** 2, [0.0, 1.0]),
+    ],
+)
+def test_no_minimum_nearby_is_not_converged(f, x0):
+    result = gradient_descent(f, x0, max_iter=2000)
+    assert not result.converged
+    assert result.message
+
+
+def test_far_start_converges_to_the_minimum_itself():
+    result = gradient_descent(lambda x: (x - 1) ** 2, 1e8)
+    assert result.converged
+    assert abs(result.x - 1) <= 1e-7
+
+
+# adversarial finding 3: a tiny nonzero start must not make the gradient's step vanish
+@pytest.mark.parametrize("x0", [1e-12, 0.1 + 0.2 - 0.3])
+def test_tiny_start_grows_the_lost_difference_step(x0):
+    result = gradient_descent(lambda x: (x - 3) ** 2, x0)
+    assert result.converged, result.message
+    assert result.x == pytest.approx(3.0, rel=1e-7)

@@ -296,3 +296,37 @@ def test_divergence_is_relative_to_the_start():
     # The root of x - 1e200 is 1e200 away from 1: far, but not divergence.
     result = newton_raphson(lambda x: x / 1e200 - 1, 1e190, fprime=lambda x: 1e-200)
     assert result.converged and result.x == 1e200
+
+
+# adversarial finding 9: a relative tolerance of 1 or more accepts anything
+@pytest.mark.parametrize("tol", [1.0, 10.0])
+def test_tolerance_of_one_or_more_is_refused_by_every_solver(tol):
+    import mvc
+
+    calls = [
+        lambda: mvc.newton_raphson(np.sin, 1.0, tol=tol),
+        lambda: mvc.gradient_descent(lambda x: (x - 1) ** 2, 0.0, tol=tol),
+        lambda: mvc.lagrange_multipliers(lambda v: v @ v, lambda v: v.sum() - 1, [1.0, 2.0], tol=tol),
+        lambda: mvc.fit(lambda x, a: a * x, np.arange(5.0), np.arange(5.0), [2.0], tol=tol),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="`tol` must be below 1"):
+            call()
+
+
+# adversarial finding 7: a non-finite fprime at x0 is bad input, not divergence
+@pytest.mark.parametrize("x0", [1.0, [1.0, 2.0]])
+def test_non_finite_fprime_at_x0_names_fprime(x0):
+    n = np.size(x0)
+    fprime = (lambda x: np.nan) if n == 1 else (lambda x: np.full((n, n), np.inf))
+    f = np.sin if n == 1 else (lambda v: np.sin(v))
+    with pytest.raises(ValueError, match="`fprime` must return finite values"):
+        newton_raphson(f, x0, fprime=fprime)
+
+
+# adversarial finding 3: a tiny nonzero start must not make the difference step vanish
+@pytest.mark.parametrize("x0", [0.1 + 0.2 - 0.3, 1e-12, 1e-30])
+def test_tiny_start_grows_the_lost_difference_step(x0):
+    result = newton_raphson(lambda x: np.exp(x) - 2, x0)
+    assert result.converged, result.message
+    assert result.x == pytest.approx(np.log(2), rel=1e-12)

@@ -459,3 +459,20 @@ def test_points_must_have_n_variables(build):
         approximation([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="`x` must be finite"):
         approximation([1.0, np.inf])
+
+
+# adversarial finding 8: high orders warn nothing, absurd orders are refused by name
+def test_high_order_gives_no_warning_and_the_right_coefficients():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = taylor_coefficients(np.exp, 0.0, 200)
+    exact = np.array([math.exp(-math.lgamma(k + 1)) for k in range(c.size)])
+    assert np.abs(c - exact).max() <= 1e-13  # 13 digits of the largest term, c_0 = 1
+    assert np.allclose(c[:20], exact[:20], rtol=1e-12, atol=0)
+
+
+def test_order_beyond_the_largest_is_a_value_error_naming_n():
+    with pytest.raises(ValueError, match="`n` must be at most"):
+        taylor_coefficients(np.exp, 0.0, 10**9)
