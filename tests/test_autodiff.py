@@ -129,15 +129,18 @@ def test_issue_14_item_12_zero_to_the_zero_has_derivative_zero():
     assert w.grad == 1.0
 
 
-@pytest.mark.parametrize(("make", "match"), [
-    (lambda: Value(1000.0).exp(), r"exp\(1000.0\) overflows: the result is beyond the largest"),
-    (lambda: Value(-1.0).log(), r"log\(-1.0\) is not a real number: ln u needs u > 0"),
-    (lambda: Value(0.0).log(), r"ln 0 is minus infinity"),
-    (lambda: Value(1e200) * Value(1e200), r"1e\+200 \* 1e\+200 overflows"),
-    (lambda: Value(1e200) ** 2, r"1e\+200 \*\* 2.0 overflows"),
-    (lambda: Value(1e308) + 1e308, r"overflows"),
-    (lambda: 1 / Value(0.0), r"u \*\* -1.0 is infinite for u = 0.0 \(a division by zero\)"),
-])
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: Value(1000.0).exp(), r"exp\(1000.0\) overflows: the result is beyond the largest"),
+        (lambda: Value(-1.0).log(), r"log\(-1.0\) is not a real number: ln u needs u > 0"),
+        (lambda: Value(0.0).log(), r"ln 0 is minus infinity"),
+        (lambda: Value(1e200) * Value(1e200), r"1e\+200 \* 1e\+200 overflows"),
+        (lambda: Value(1e200) ** 2, r"1e\+200 \*\* 2.0 overflows"),
+        (lambda: Value(1e308) + 1e308, r"overflows"),
+        (lambda: 1 / Value(0.0), r"u \*\* -1.0 is infinite for u = 0.0 \(a division by zero\)"),
+    ],
+)
 def test_issue_14_item_12_overflow_and_domain_errors_are_clear(make, match):
     """Item 12: exp(1000) gave "math range error", log(-1) "math domain error"; now a
     ValueError saying which operation, at which value, and why (never inf or nan)."""
@@ -149,15 +152,26 @@ def test_exp_just_below_overflow_is_fine():
     assert Value(709.0).exp().data == pytest.approx(math.exp(709.0))
 
 
-@pytest.mark.parametrize(("make", "error", "match"), [
-    (lambda: Value(2.0) + float("nan"), ValueError, r"`Value \+ other`: `other` must be finite"),
-    (lambda: float("nan") + Value(2.0), ValueError, r"`other` must be finite, got nan"),
-    (lambda: Value(2.0) * float("inf"), ValueError, r"`Value \* other`: `other` must be finite"),
-    (lambda: Value(2.0) - float("nan"), ValueError, r"`other` must be finite"),
-    (lambda: Value(2.0) / float("nan"), ValueError, r"`k`|`other`"),
-    (lambda: Value(2.0) ** float("nan"), ValueError, r"`Value \*\* k`: `k` must be finite"),
-    (lambda: Value(2.0) * "3", TypeError, r"`Value \* other`: `other` must be a Value or a"),
-])
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (
+            lambda: Value(2.0) + float("nan"),
+            ValueError,
+            r"`Value \+ other`: `other` must be finite",
+        ),
+        (lambda: float("nan") + Value(2.0), ValueError, r"`other` must be finite, got nan"),
+        (
+            lambda: Value(2.0) * float("inf"),
+            ValueError,
+            r"`Value \* other`: `other` must be finite",
+        ),
+        (lambda: Value(2.0) - float("nan"), ValueError, r"`other` must be finite"),
+        (lambda: Value(2.0) / float("nan"), ValueError, r"`k`|`other`"),
+        (lambda: Value(2.0) ** float("nan"), ValueError, r"`Value \*\* k`: `k` must be finite"),
+        (lambda: Value(2.0) * "3", TypeError, r"`Value \* other`: `other` must be a Value or a"),
+    ],
+)
 def test_issue_14_item_12_a_bad_operand_is_named_as_the_operand(make, error, match):
     """Item 12: Value(2.) + nan blamed "`data`", the argument of Value(); it is the operand."""
     with pytest.raises(error, match=match):
@@ -178,7 +192,7 @@ def test_a_gradient_that_overflows_in_backward_is_an_error():
     v.backward()
     assert u.grad == pytest.approx(1.0)
     w = Value(1e-300)
-    z = w ** 0.5 * 1e300  # d z / d w = 0.5 w^-0.5 * 1e300 = 5e449
+    z = w**0.5 * 1e300  # d z / d w = 0.5 w^-0.5 * 1e300 = 5e449
     with pytest.raises(ValueError, match="backward overflowed"):
         z.backward()
 

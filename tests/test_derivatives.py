@@ -43,8 +43,9 @@ def exact(expr, x):
 @pytest.mark.parametrize("name", sorted(set(SMOOTH) - {"beast"}))
 def test_matches_sympy_at_default_step(name, method):
     f, expr = SMOOTH[name]
-    np.testing.assert_allclose(derivative(f, POINTS, method=method), exact(expr, POINTS),
-                               rtol=TOLERANCE[method], atol=0)
+    np.testing.assert_allclose(
+        derivative(f, POINTS, method=method), exact(expr, POINTS), rtol=TOLERANCE[method], atol=0
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SMOOTH))
@@ -70,8 +71,9 @@ def test_default_search_is_far_more_accurate_than_one_step(name):
 
 def test_complex_step_is_exact_to_rounding_even_for_the_beast():
     f, expr = SMOOTH["beast"]
-    np.testing.assert_allclose(derivative(f, POINTS, method="complex"), exact(expr, POINTS),
-                               rtol=4 * EPS, atol=0)
+    np.testing.assert_allclose(
+        derivative(f, POINTS, method="complex"), exact(expr, POINTS), rtol=4 * EPS, atol=0
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -110,8 +112,10 @@ def test_forward_error_falls_as_h():
 
 def test_forward_and_backward_err_on_opposite_sides():
     # f(x + h) - f(x) over h overestimates the slope of a convex function; backward underestimates.
-    assert derivative(np.exp, 0.0, h=1e-3, method="forward") > 1 > derivative(
-        np.exp, 0.0, h=1e-3, method="backward"
+    assert (
+        derivative(np.exp, 0.0, h=1e-3, method="forward")
+        > 1
+        > derivative(np.exp, 0.0, h=1e-3, method="backward")
     )
 
 
@@ -154,10 +158,15 @@ def test_cost_of_the_default_search():
         def g(x):
             calls.append(np.shape(x))
             return f(x)
+
         return g
 
-    for f, x, low, high in [(np.sin, np.linspace(0.1, 2, 20), 6, 16), (np.exp, 1.0, 6, 16),
-                            (lambda x: 1 / x, -3.0, 6, 16), (np.sin, 1e8, 36, 36)]:
+    for f, x, low, high in [
+        (np.sin, np.linspace(0.1, 2, 20), 6, 16),
+        (np.exp, 1.0, 6, 16),
+        (lambda x: 1 / x, -3.0, 6, 16),
+        (np.sin, 1e8, 36, 36),
+    ]:
         calls.clear()
         derivative(counted(f), x)
         assert low <= len(calls) <= high, (x, len(calls))
@@ -181,12 +190,15 @@ def test_quadratic_exactly_with_central(a, b, x):
 MAGNITUDES = 10.0 ** np.arange(-8, 9)  # |x| from 1e-8 to 1e8
 
 
-@pytest.mark.parametrize(("name", "f", "fprime", "signs"), [
-    ("1/x", lambda x: 1 / x, lambda x: -1 / x**2, (1, -1)),
-    ("log", np.log, lambda x: 1 / x, (1,)),
-    ("log|x|", lambda x: np.log(np.abs(x)), lambda x: 1 / x, (-1,)),
-    ("tan", np.tan, lambda x: 1 / np.cos(x) ** 2, (1, -1)),
-])
+@pytest.mark.parametrize(
+    ("name", "f", "fprime", "signs"),
+    [
+        ("1/x", lambda x: 1 / x, lambda x: -1 / x**2, (1, -1)),
+        ("log", np.log, lambda x: 1 / x, (1,)),
+        ("log|x|", lambda x: np.log(np.abs(x)), lambda x: 1 / x, (-1,)),
+        ("tan", np.tan, lambda x: 1 / np.cos(x) ** 2, (1, -1)),
+    ],
+)
 def test_issue_14_item_9_default_is_right_from_1e_minus_8_to_1e8(name, f, fprime, signs):
     """Item 9: with default options, relative error <= 1e-6 for 1/x, log and tan at every
     |x| from 1e-8 to 1e8, both signs where defined (measured: <= 3e-12)."""
@@ -269,11 +281,14 @@ def test_step_shrinks_where_f_is_not_finite():
 # --- issue 14, item 10: the complex step of a function not real on the real axis ----------
 
 
-@pytest.mark.parametrize(("f", "x"), [
-    (lambda x: np.sqrt(x - 2 + 0j), 1.0),  # the issue's example: it returned 1e20
-    (lambda x: np.log(x + 0j), -1.0),
-    (lambda x: x + 1e-12j, 0.5),  # an imaginary part far below f, far above h f'
-])
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (lambda x: np.sqrt(x - 2 + 0j), 1.0),  # the issue's example: it returned 1e20
+        (lambda x: np.log(x + 0j), -1.0),
+        (lambda x: x + 1e-12j, 0.5),  # an imaginary part far below f, far above h f'
+    ],
+)
 def test_issue_14_item_10_complex_step_refuses_f_not_real_on_the_axis(f, x):
     """Item 10: a complex step needs f(x) real; otherwise ValueError naming `f` and `method`."""
     with pytest.raises(ValueError, match=r"`f` must be real on the real axis for method='complex'"):
@@ -368,33 +383,76 @@ x_, y_, z_, r_, h_, t_, rho_, theta_, phi_ = sp.symbols("x y z r h t rho theta p
 X10 = sp.symbols("x0:10")
 ROSENBROCK = sum(100 * (X10[i + 1] - X10[i] ** 2) ** 2 + (1 - X10[i]) ** 2 for i in range(9))
 SCALAR = {
-    "x^2y+3z": (lambda v: v[0] ** 2 * v[1] + 3 * v[2], x_**2 * y_ + 3 * z_, (x_, y_, z_),
-                [[1.0, 2.0, 3.0], [-0.5, 1.5, 2.0], [2.0, -1.0, 0.3]]),
-    "sin(x)e^(yz^2)": (lambda v: np.sin(v[0]) * np.exp(v[1] * v[2] ** 2),
-                       sp.sin(x_) * sp.exp(y_ * z_**2), (x_, y_, z_),
-                       [[0.5, 0.3, -0.7], [1.2, -0.4, 0.9], [-2.0, 1.0, 1.0]]),
-    "can": (lambda v: 2 * np.pi * v[0] ** 2 * v[2] * v[3] + 2 * np.pi * v[0] * v[1] * v[2] * v[3],
-            2 * sp.pi * r_**2 * t_ * rho_ + 2 * sp.pi * r_ * h_ * t_ * rho_, (r_, h_, t_, rho_),
-            [[0.04, 0.12, 0.001, 2700.0], [0.5, 2.0, 0.1, 7.8]]),
-    "x^2yz": (lambda v: v[0] ** 2 * v[1] * v[2], x_**2 * y_ * z_, (x_, y_, z_),
-              [[1.0, 2.0, 3.0], [-1.5, 0.5, 2.5]]),
-    "x^2+y^2": (lambda v: v[0] ** 2 + v[1] ** 2, x_**2 + y_**2, (x_, y_),
-                [[1.0, -2.0], [0.5, 0.5]]),
-    "x^2-y^2": (lambda v: v[0] ** 2 - v[1] ** 2, x_**2 - y_**2, (x_, y_),
-                [[1.0, -2.0], [0.5, 0.5]]),
-    "rosenbrock-10": (lambda v: np.sum(100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2),
-                      ROSENBROCK, X10, np.random.default_rng(3).uniform(-2, 2, (3, 10)).tolist()),
+    "x^2y+3z": (
+        lambda v: v[0] ** 2 * v[1] + 3 * v[2],
+        x_**2 * y_ + 3 * z_,
+        (x_, y_, z_),
+        [[1.0, 2.0, 3.0], [-0.5, 1.5, 2.0], [2.0, -1.0, 0.3]],
+    ),
+    "sin(x)e^(yz^2)": (
+        lambda v: np.sin(v[0]) * np.exp(v[1] * v[2] ** 2),
+        sp.sin(x_) * sp.exp(y_ * z_**2),
+        (x_, y_, z_),
+        [[0.5, 0.3, -0.7], [1.2, -0.4, 0.9], [-2.0, 1.0, 1.0]],
+    ),
+    "can": (
+        lambda v: 2 * np.pi * v[0] ** 2 * v[2] * v[3] + 2 * np.pi * v[0] * v[1] * v[2] * v[3],
+        2 * sp.pi * r_**2 * t_ * rho_ + 2 * sp.pi * r_ * h_ * t_ * rho_,
+        (r_, h_, t_, rho_),
+        [[0.04, 0.12, 0.001, 2700.0], [0.5, 2.0, 0.1, 7.8]],
+    ),
+    "x^2yz": (
+        lambda v: v[0] ** 2 * v[1] * v[2],
+        x_**2 * y_ * z_,
+        (x_, y_, z_),
+        [[1.0, 2.0, 3.0], [-1.5, 0.5, 2.5]],
+    ),
+    "x^2+y^2": (
+        lambda v: v[0] ** 2 + v[1] ** 2,
+        x_**2 + y_**2,
+        (x_, y_),
+        [[1.0, -2.0], [0.5, 0.5]],
+    ),
+    "x^2-y^2": (
+        lambda v: v[0] ** 2 - v[1] ** 2,
+        x_**2 - y_**2,
+        (x_, y_),
+        [[1.0, -2.0], [0.5, 0.5]],
+    ),
+    "rosenbrock-10": (
+        lambda v: np.sum(100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2),
+        ROSENBROCK,
+        X10,
+        np.random.default_rng(3).uniform(-2, 2, (3, 10)).tolist(),
+    ),
 }
 VECTOR = {
-    "polar": (lambda v: [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])],
-              [r_ * sp.cos(theta_), r_ * sp.sin(theta_)], (r_, theta_),
-              [[2.0, 0.3], [0.5, 2.5], [3.0, -1.0]]),
-    "u=x-2y,v=3y-2x": (lambda v: [v[0] - 2 * v[1], 3 * v[1] - 2 * v[0]],
-                       [x_ - 2 * y_, 3 * y_ - 2 * x_], (x_, y_), [[1.0, 2.0], [-3.0, 0.5]]),
-    "spherical": (lambda v: [v[0] * np.sin(v[1]) * np.cos(v[2]), v[0] * np.sin(v[1]) * np.sin(v[2]),
-                             v[0] * np.cos(v[1])],
-                  [r_ * sp.sin(theta_) * sp.cos(phi_), r_ * sp.sin(theta_) * sp.sin(phi_),
-                   r_ * sp.cos(theta_)], (r_, theta_, phi_), [[2.0, 0.7, 0.4], [0.8, 2.0, -2.5]]),
+    "polar": (
+        lambda v: [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])],
+        [r_ * sp.cos(theta_), r_ * sp.sin(theta_)],
+        (r_, theta_),
+        [[2.0, 0.3], [0.5, 2.5], [3.0, -1.0]],
+    ),
+    "u=x-2y,v=3y-2x": (
+        lambda v: [v[0] - 2 * v[1], 3 * v[1] - 2 * v[0]],
+        [x_ - 2 * y_, 3 * y_ - 2 * x_],
+        (x_, y_),
+        [[1.0, 2.0], [-3.0, 0.5]],
+    ),
+    "spherical": (
+        lambda v: [
+            v[0] * np.sin(v[1]) * np.cos(v[2]),
+            v[0] * np.sin(v[1]) * np.sin(v[2]),
+            v[0] * np.cos(v[1]),
+        ],
+        [
+            r_ * sp.sin(theta_) * sp.cos(phi_),
+            r_ * sp.sin(theta_) * sp.sin(phi_),
+            r_ * sp.cos(theta_),
+        ],
+        (r_, theta_, phi_),
+        [[2.0, 0.7, 0.4], [0.8, 2.0, -2.5]],
+    ),
 }
 EXAMPLES = SCALAR | VECTOR
 
@@ -426,9 +484,11 @@ def assert_close_relative_to_largest(actual, desired, rtol):
 def test_jacobian_matches_sympy(name, method):
     f, expr, symbols, points = EXAMPLES[name]
     for point in points:
-        assert_close_relative_to_largest(jacobian(f, point, method=method),
-                                         exact_jacobian(expr, symbols, point),
-                                         JACOBIAN_TOLERANCE[method])
+        assert_close_relative_to_largest(
+            jacobian(f, point, method=method),
+            exact_jacobian(expr, symbols, point),
+            JACOBIAN_TOLERANCE[method],
+        )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -437,8 +497,9 @@ def test_gradient_matches_sympy_and_is_the_row_of_the_jacobian(name, method):
     f, expr, symbols, points = SCALAR[name]
     for point in points:
         g = gradient(f, point, method=method)
-        assert_close_relative_to_largest(g, exact_jacobian(expr, symbols, point)[0],
-                                         JACOBIAN_TOLERANCE[method])
+        assert_close_relative_to_largest(
+            g, exact_jacobian(expr, symbols, point)[0], JACOBIAN_TOLERANCE[method]
+        )
         np.testing.assert_array_equal(g, jacobian(f, point, method=method)[0])
 
 
@@ -446,8 +507,9 @@ def test_gradient_matches_sympy_and_is_the_row_of_the_jacobian(name, method):
 def test_hessian_matches_sympy(name):
     f, expr, symbols, points = SCALAR[name]
     for point in points:
-        assert_close_relative_to_largest(hessian(f, point), exact_hessian(expr, symbols, point),
-                                         HESSIAN_TOLERANCE)
+        assert_close_relative_to_largest(
+            hessian(f, point), exact_hessian(expr, symbols, point), HESSIAN_TOLERANCE
+        )
 
 
 def test_course_jacobian_of_x2y_plus_3z_in_closed_form():
@@ -498,8 +560,9 @@ def test_jacobian_forward_error_falls_as_h():
     f = SCALAR["sin(x)e^(yz^2)"]
     point = [0.5, 0.3, -0.7]
     J = exact_jacobian(f[1], f[2], point)
-    errors = [np.max(np.abs(jacobian(f[0], point, h=h, method="forward") - J))
-              for h in (1e-3, 5e-4)]
+    errors = [
+        np.max(np.abs(jacobian(f[0], point, h=h, method="forward") - J)) for h in (1e-3, 5e-4)
+    ]
     assert errors[0] / errors[1] == pytest.approx(2.0, rel=1e-2)
 
 
@@ -541,8 +604,12 @@ class Recorder:
         return self.f(point)
 
 
-COST = {"central": lambda n: 2 * n, "forward": lambda n: n + 1, "backward": lambda n: n + 1,
-        "complex": lambda n: n + 5}  # n complex steps, f(x) real, two central differences
+COST = {
+    "central": lambda n: 2 * n,
+    "forward": lambda n: n + 1,
+    "backward": lambda n: n + 1,
+    "complex": lambda n: n + 5,
+}  # n complex steps, f(x) real, two central differences
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -614,10 +681,15 @@ def test_hessian_is_exactly_symmetric(x):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 4).flatmap(
-    lambda n: st.tuples(st.lists(coordinate, min_size=n * n, max_size=n * n),
-                        st.lists(coordinate, min_size=n, max_size=n),
-                        st.lists(coordinate, min_size=n, max_size=n))))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(coordinate, min_size=n * n, max_size=n * n),
+            st.lists(coordinate, min_size=n, max_size=n),
+            st.lists(coordinate, min_size=n, max_size=n),
+        )
+    )
+)
 def test_quadratic_has_exact_gradient_and_hessian(args):
     # f = x.A x / 2 + b.x with A symmetric: central differences have no truncation error,
     # so only round-off is left: ~eps|f|/h for the gradient and ~eps|f|/h^2 for the Hessian.
@@ -631,9 +703,14 @@ def test_quadratic_has_exact_gradient_and_hessian(args):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 4).flatmap(
-    lambda n: st.tuples(st.lists(coordinate, min_size=2 * n, max_size=2 * n),
-                        st.lists(coordinate, min_size=n, max_size=n))))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(coordinate, min_size=2 * n, max_size=2 * n),
+            st.lists(coordinate, min_size=n, max_size=n),
+        )
+    )
+)
 def test_jacobian_of_a_linear_map_is_its_matrix(args):
     M, x = np.array(args[0]).reshape(2, -1), np.array(args[1])
     for method in METHODS:
@@ -673,8 +750,10 @@ def test_bad_input_names_the_argument_multivariate(fn, kwargs, error, match):
 @pytest.mark.parametrize("fn", [gradient, jacobian])
 @pytest.mark.parametrize(
     ("method", "error", "match"),
-    [("centre", ValueError, "`method` must be one of .*, got 'centre'"),
-     (None, TypeError, "`method` must be a string")],
+    [
+        ("centre", ValueError, "`method` must be one of .*, got 'centre'"),
+        (None, TypeError, "`method` must be a string"),
+    ],
 )
 def test_bad_method(fn, method, error, match):
     with pytest.raises(error, match=match):
@@ -704,7 +783,9 @@ def test_jacobian_refuses_a_2d_value():
 @pytest.mark.parametrize("fn", [derivative, gradient, jacobian, hessian])
 def test_a_ragged_value_is_an_error_that_names_f(fn):
     # numpy alone would say "inhomogeneous shape" without naming the function
-    with pytest.raises(ValueError, match="`f` near `x` must return a number or a rectangular array"):
+    with pytest.raises(
+        ValueError, match="`f` near `x` must return a number or a rectangular array"
+    ):
         fn(lambda v: [1.0, [2.0, 3.0]], [1.0, 2.0] if fn is not derivative else 1.0)
 
 
@@ -825,7 +906,9 @@ def test_a_constant_or_an_even_function_about_0_has_derivative_0():
         lambda: derivative(lambda x: x * np.conj(x), 1.0, method="complex"),
         lambda: derivative(lambda x: x * np.conj(x), np.array([1.0, 2.0]), method="complex"),
         lambda: gradient(lambda v: np.abs(v[0]) ** 2 + v[1], [1.0, 1.0], method="complex"),
-        lambda: jacobian(lambda v: np.array([np.conj(v[0]) * v[1], v[1]]), [1.0, 2.0], method="complex"),
+        lambda: jacobian(
+            lambda v: np.array([np.conj(v[0]) * v[1], v[1]]), [1.0, 2.0], method="complex"
+        ),
     ],
 )
 def test_complex_step_of_a_non_analytic_f_is_a_value_error(call):

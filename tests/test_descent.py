@@ -71,8 +71,11 @@ A, B = np.array([[2.0, 1.0], [1.0, 20.0]]), np.array([5.0, 3.0])  # MML Example 
     [
         (BOWL, BOWL_GRAD, [0.0, 1.0]),
         (lambda v: np.log1p((v[0] - 0.5) ** 2) + (v[1] - v[0]) ** 2, None, [2.0, -1.0]),
-        (lambda v: (v - [1, 0.1, 0.01]) @ np.diag([1.0, 10.0, 100.0]) @ (v - [1, 0.1, 0.01]) / 2,
-         None, [0.0, 0.0, 0.0]),
+        (
+            lambda v: (v - [1, 0.1, 0.01]) @ np.diag([1.0, 10.0, 100.0]) @ (v - [1, 0.1, 0.01]) / 2,
+            None,
+            [0.0, 0.0, 0.0],
+        ),
     ],
 )
 def test_line_search_reaches_the_minimum_scipy_finds(f, grad, x0):
@@ -121,8 +124,9 @@ def test_line_search_does_not_lock_into_a_bounce_across_the_valley():
     rng = np.random.default_rng(4301803)
     M = rng.normal(size=(3, 3))
     A, b = M @ M.T + np.eye(3), rng.normal(size=3)
-    result = gradient_descent(lambda v: v @ A @ v / 2 - b @ v, np.zeros(3),
-                              grad=lambda v: A @ v - b, tol=1e-10)
+    result = gradient_descent(
+        lambda v: v @ A @ v / 2 - b @ v, np.zeros(3), grad=lambda v: A @ v - b, tol=1e-10
+    )
     assert result.converged, result.message
     assert result.n_iter < 200  # cond(A) = 7.7: steepest descent needs about 100
 
@@ -272,8 +276,12 @@ def test_line_search_solves_random_positive_definite_quadratics(seed):
     rng = np.random.default_rng(seed)
     M = rng.normal(size=(3, 3))
     A, b = M @ M.T + np.eye(3), rng.normal(size=3)
-    result = gradient_descent(lambda v: v @ A @ v / 2 - b @ v, np.zeros(3),
-                              grad=lambda v: A @ v - b, tol=1e-10 / np.linalg.norm(b))
+    result = gradient_descent(
+        lambda v: v @ A @ v / 2 - b @ v,
+        np.zeros(3),
+        grad=lambda v: A @ v - b,
+        tol=1e-10 / np.linalg.norm(b),
+    )
     assert result.converged, result.message
     # |∇f| <= 1e-10 (tol is relative to |∇f(0)| = |b|); |x - x*| <= |∇f| / λmin(A), λmin >= 1.
     np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-10)
@@ -302,7 +310,8 @@ def test_issue14_item2_a_tolerance_within_reach_of_the_differences_converges_tru
     result = gradient_descent(f, [0.0, 1.0], tol=1e-3)
     assert result.converged, result.message
     assert np.linalg.norm(true_bowl_gradient(result.x)) <= 1e-3 * np.linalg.norm(
-        true_bowl_gradient([0.0, 1.0]))
+        true_bowl_gradient([0.0, 1.0])
+    )
 
 
 def test_a_gradient_that_rounds_to_zero_at_the_start_is_not_a_minimum():

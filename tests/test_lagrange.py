@@ -46,8 +46,11 @@ def test_practice_problem_agrees_with_scipy_slsqp(x0):
     kind = classify(PRACTICE_F, PRACTICE_G, result.x, result.multipliers)
     sign = -1 if kind == "maximum" else 1
     reference = scipy.optimize.minimize(
-        lambda v: sign * PRACTICE_F(v), result.x + 0.01, method="SLSQP",
-        constraints={"type": "eq", "fun": PRACTICE_G}, options={"ftol": 1e-14},
+        lambda v: sign * PRACTICE_F(v),
+        result.x + 0.01,
+        method="SLSQP",
+        constraints={"type": "eq", "fun": PRACTICE_G},
+        options={"ftol": 1e-14},
     )
     np.testing.assert_allclose(result.x, reference.x, atol=1e-6)  # SLSQP's own accuracy
     np.testing.assert_allclose(PRACTICE_G(result.x), 0, atol=1e-12)
@@ -173,8 +176,9 @@ def test_x_in_other_units_gives_the_same_point():
     b = 1e-8  # lengths in units 1e8 times larger: the circle has radius 2e-8
     result = lagrange_multipliers(lambda v: X2Y(v / b), lambda v: CIRCLE(v / b), [b, 1.5 * b])
     assert result.converged, result.message
-    np.testing.assert_allclose(result.x / b, A / np.sqrt(3) * np.array([np.sqrt(2), 1.0]),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        result.x / b, A / np.sqrt(3) * np.array([np.sqrt(2), 1.0]), rtol=1e-10
+    )
 
 
 def test_a_gradient_lost_in_the_rounding_of_f_is_not_convergence():
@@ -191,8 +195,8 @@ def test_a_tolerance_below_eps_is_refused():
 
 
 def _practice():
-    f = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)  # noqa: E731 - the course's problem
-    g = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1  # noqa: E731 - its ellipse
+    f = lambda v: np.exp(-(2 * v[0] ** 2 + v[1] ** 2 - v[0] * v[1]) / 2)
+    g = lambda v: v[0] ** 2 + 3 * (v[1] + 1) ** 2 - 1
     return f, g
 
 

@@ -59,8 +59,12 @@ def test_fit_reaches_the_certified_values(name, start):
     assert accuracy >= GOOD, f"{name} start {start}: LRE {accuracy:.1f}"
     # The standard deviations too (certified from the scaled covariance, as fit gives it).
     assert lre(result.uncertainties, problem.certified_std) >= 3
-    np.testing.assert_allclose(result.chi2, problem.residual_sum_of_squares,
-                               rtol=1e-8 if name != "Lanczos1" else 1, atol=1e-20)
+    np.testing.assert_allclose(
+        result.chi2,
+        problem.residual_sum_of_squares,
+        rtol=1e-8 if name != "Lanczos1" else 1,
+        atol=1e-20,
+    )
 
 
 @pytest.mark.parametrize(("name", "start"), [("MGH10", 1), ("MGH09", 1), ("Bennett5", 1)])
@@ -69,7 +73,9 @@ def test_tiny_changes_of_the_start_change_nothing(name, start):
     # whose arithmetic differs in the last bits. A relative 1e-6 changes no outcome.
     problem = nist(name)
     for sign in (1, -1):
-        p0 = problem.starts[start - 1] * (1 + sign * 1e-6 * np.array([1, -1, 1, -1])[: problem.certified.size])
+        p0 = problem.starts[start - 1] * (
+            1 + sign * 1e-6 * np.array([1, -1, 1, -1])[: problem.certified.size]
+        )
         result = fit(problem.model, problem.x, problem.y, p0)
         assert result.converged and lre(result.params, problem.certified) >= GOOD, result.message
 

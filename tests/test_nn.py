@@ -193,8 +193,10 @@ def test_noisy_training_is_the_courses_lab_loop():
     rng = np.random.default_rng(9)
     for _ in range(25):
         dW, db = _with_params(net, params).gradients(x, y)
-        params = [p - g * (1 + rng.standard_normal() * 1.0) * 7.0
-                  for p, g in zip(params, dW + db, strict=True)]
+        params = [
+            p - g * (1 + rng.standard_normal() * 1.0) * 7.0
+            for p, g in zip(params, dW + db, strict=True)
+        ]
     net.train(x, y, lr=7.0, iterations=25, noise=1.0, rng=np.random.default_rng(9))
     for got, want in zip(net.weights + net.biases, params, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
@@ -202,14 +204,13 @@ def test_noisy_training_is_the_courses_lab_loop():
 
 def _with_params(net, params):
     copy = Network(net.sizes, activation=net.activation, rng=0)
-    copy.weights, copy.biases = params[: len(net.weights)], params[len(net.weights):]
+    copy.weights, copy.biases = params[: len(net.weights)], params[len(net.weights) :]
     return copy
 
 
 def test_training_is_reproducible_from_a_seed():
     x, y = heart(30)
-    runs = [Network(COURSE, rng=11).train(x, y, lr=7.0, iterations=50, noise=1.0)
-            for _ in range(2)]
+    runs = [Network(COURSE, rng=11).train(x, y, lr=7.0, iterations=50, noise=1.0) for _ in range(2)]
     np.testing.assert_array_equal(runs[0], runs[1])
     other = Network(COURSE, rng=12).train(x, y, lr=7.0, iterations=50, noise=1.0)
     assert not np.array_equal(runs[0], other)
@@ -234,8 +235,9 @@ def test_seed_generator_and_none_are_accepted():
     g = np.random.default_rng(0)
     assert Network([1, 1], rng=g).rng is g
     assert isinstance(Network([1, 1]).rng, np.random.Generator)
-    np.testing.assert_array_equal(Network([2, 2], rng=np.int64(3)).weights[0],
-                                  Network([2, 2], rng=3).weights[0])
+    np.testing.assert_array_equal(
+        Network([2, 2], rng=np.int64(3)).weights[0], Network([2, 2], rng=3).weights[0]
+    )
 
 
 def test_repr_names_the_architecture():

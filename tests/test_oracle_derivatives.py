@@ -58,8 +58,9 @@ def atom(draw, variables):
 @st.composite
 def smooth(draw, variables=X[:1]):
     """A sum of products of one or two atoms: a smooth function of `variables`."""
-    terms = draw(st.lists(st.lists(atom(variables), min_size=1, max_size=2), min_size=1,
-                          max_size=3))
+    terms = draw(
+        st.lists(st.lists(atom(variables), min_size=1, max_size=2), min_size=1, max_size=3)
+    )
     return sp.Add(*(sp.Mul(*factors) for factors in terms))
 
 
@@ -119,14 +120,14 @@ def test_gradient_and_hessian_match_sympy(expr, x0):
     size += max(abs(value(sp.diff(expr, xi, 3), at)) for xi in X)
     point = np.array(x0)
     np.testing.assert_allclose(gradient(f, point), exact_g, rtol=0, atol=1e-8 * size)
-    np.testing.assert_allclose(gradient(f, point, method="complex"), exact_g, rtol=0,
-                               atol=1e-14 * size)
+    np.testing.assert_allclose(
+        gradient(f, point, method="complex"), exact_g, rtol=0, atol=1e-14 * size
+    )
     np.testing.assert_allclose(hessian(f, point), exact_H, rtol=0, atol=1e-6 * size)
 
 
 @settings_
-@given(st.lists(smooth(X[:2]), min_size=1, max_size=3), st.lists(point, min_size=2,
-                                                                    max_size=2))
+@given(st.lists(smooth(X[:2]), min_size=1, max_size=3), st.lists(point, min_size=2, max_size=2))
 def test_jacobian_matches_sympy(exprs, x0):
     at = dict(zip(X[:2], x0, strict=True))
     F = sp.lambdify([X[:2]], exprs, "numpy")
@@ -173,13 +174,20 @@ def test_taylor_coefficients_match_sympy_to_13_digits_of_the_largest_term(expr, 
     got = taylor_coefficients(lambda z: f(z) + 0 * z, float(a), n)
     rho = min(1.0, singularity_distance(expr, x, a))
     terms = np.abs(exact) * rho ** np.arange(n + 1)
-    np.testing.assert_allclose(got * rho ** np.arange(n + 1), exact * rho ** np.arange(n + 1),
-                               rtol=0, atol=1e-11 * max(terms.max(), 1e-300))
+    np.testing.assert_allclose(
+        got * rho ** np.arange(n + 1),
+        exact * rho ** np.arange(n + 1),
+        rtol=0,
+        atol=1e-11 * max(terms.max(), 1e-300),
+    )
 
 
 @settings(max_examples=15, deadline=None)
-@given(smooth(), st.sampled_from([sp.Rational(k, 2) for k in range(-2, 3)]),
-       st.sampled_from([1e-8, 1e8]))
+@given(
+    smooth(),
+    st.sampled_from([sp.Rational(k, 2) for k in range(-2, 3)]),
+    st.sampled_from([1e-8, 1e8]),
+)
 def test_taylor_coefficients_keep_their_accuracy_in_other_units(expr, a, c):
     # g(z) = f(z c) about a / c has coefficients c_k c^k: the radii must follow. Not for a
     # polynomial, which has no length for them to follow (the docstring says so).
@@ -192,8 +200,9 @@ def test_taylor_coefficients_keep_their_accuracy_in_other_units(expr, a, c):
     got = taylor_coefficients(lambda z: f(z * c) + 0 * z, float(a) / c, n) / c**k
     rho = min(1.0, singularity_distance(expr, x, a))
     terms = np.abs(exact) * rho**k
-    np.testing.assert_allclose(got * rho**k, exact * rho**k, rtol=0,
-                               atol=1e-11 * max(terms.max(), 1e-300))
+    np.testing.assert_allclose(
+        got * rho**k, exact * rho**k, rtol=0, atol=1e-11 * max(terms.max(), 1e-300)
+    )
 
 
 @pytest.mark.parametrize("weight", [1.0, 1e-6])

@@ -39,8 +39,11 @@ BASIS = {
 }
 
 
-@given(st.lists(st.sampled_from(sorted(BASIS)), min_size=1, max_size=4, unique=True), seeds,
-       st.sampled_from([1e-6, 1.0, 1e6]))
+@given(
+    st.lists(st.sampled_from(sorted(BASIS)), min_size=1, max_size=4, unique=True),
+    seeds,
+    st.sampled_from([1e-6, 1.0, 1e6]),
+)
 @settings(max_examples=40, deadline=None)
 def test_models_linear_in_their_parameters_reach_the_lstsq_solution(names, seed, size):
     rng = np.random.default_rng(seed)
@@ -58,7 +61,9 @@ def test_models_linear_in_their_parameters_reach_the_lstsq_solution(names, seed,
         assert "singular" in result.message, result.message
         assert np.linalg.cond(columns / sigma[:, None]) > 1e7
         return
-    scale = np.sqrt(np.diag(np.linalg.pinv((columns / sigma[:, None]).T @ (columns / sigma[:, None]))))
+    scale = np.sqrt(
+        np.diag(np.linalg.pinv((columns / sigma[:, None]).T @ (columns / sigma[:, None])))
+    )
     np.testing.assert_allclose(result.params, exact, rtol=1e-7, atol=1e-6 * scale.max())
     np.testing.assert_allclose(result.uncertainties, scale, rtol=1e-5)
 
@@ -81,7 +86,9 @@ def gaussian(x, A, mu, w, b):
 
 def gaussian_jacobian(x, A, mu, w, b):
     g = np.exp(-((x - mu) ** 2) / (2 * w**2))
-    return np.column_stack([g, A * g * (x - mu) / w**2, A * g * (x - mu) ** 2 / w**3, np.ones_like(x)])
+    return np.column_stack(
+        [g, A * g * (x - mu) / w**2, A * g * (x - mu) ** 2 / w**3, np.ones_like(x)]
+    )
 
 
 def rational(x, a, b, c):
@@ -94,9 +101,26 @@ def rational_jacobian(x, a, b, c):
 
 
 FAMILIES = {
-    "exponential": (exponential, exponential_jacobian, lambda rng: [rng.uniform(1, 5), rng.uniform(0.3, 2), rng.uniform(-1, 1)]),
-    "gaussian": (gaussian, gaussian_jacobian, lambda rng: [rng.uniform(2, 8), rng.uniform(1.5, 3.5), rng.uniform(0.4, 1.2), rng.uniform(-1, 1)]),
-    "rational": (rational, rational_jacobian, lambda rng: [rng.uniform(0.5, 3), rng.uniform(-1, 2), rng.uniform(0.1, 2)]),
+    "exponential": (
+        exponential,
+        exponential_jacobian,
+        lambda rng: [rng.uniform(1, 5), rng.uniform(0.3, 2), rng.uniform(-1, 1)],
+    ),
+    "gaussian": (
+        gaussian,
+        gaussian_jacobian,
+        lambda rng: [
+            rng.uniform(2, 8),
+            rng.uniform(1.5, 3.5),
+            rng.uniform(0.4, 1.2),
+            rng.uniform(-1, 1),
+        ],
+    ),
+    "rational": (
+        rational,
+        rational_jacobian,
+        lambda rng: [rng.uniform(0.5, 3), rng.uniform(-1, 2), rng.uniform(0.1, 2)],
+    ),
 }
 
 
@@ -106,9 +130,14 @@ def linearisation_promises(J, r):
     return np.linalg.norm(Q.T @ r) / np.linalg.norm(r)
 
 
-@given(st.sampled_from(sorted(FAMILIES)), seeds, st.sampled_from([1e-9, 0.01, 0.3]),
-       st.sampled_from([0.05, 0.3]), st.sampled_from(["lm", "gauss-newton", "steepest-descent"]),
-       st.sampled_from([1e-8, 1.0, 1e8]))
+@given(
+    st.sampled_from(sorted(FAMILIES)),
+    seeds,
+    st.sampled_from([1e-9, 0.01, 0.3]),
+    st.sampled_from([0.05, 0.3]),
+    st.sampled_from(["lm", "gauss-newton", "steepest-descent"]),
+    st.sampled_from([1e-8, 1.0, 1e8]),
+)
 @settings(max_examples=60, deadline=None)
 def test_non_linear_fits_are_right_or_say_they_are_not(family, seed, noise, spread, method, units):
     model, jacobian, draw = FAMILIES[family]
@@ -121,18 +150,36 @@ def test_non_linear_fits_are_right_or_say_they_are_not(family, seed, noise, spre
     # the data in other units (y and sigma times `units`): the answer scales, the verdict not
     scaled = np.ones(truth.size)
     scaled[[0, -1] if family != "rational" else [0, 1]] = units
-    result = fit(model, x, y * units, p0 * scaled, sigma=sigma * units, method=method,
-                 max_iter=300 if method == "steepest-descent" else 2000)
-    oracle = least_squares(lambda p: (model(x, *p) - y) / sigma, truth, jac=lambda p: jacobian(x, *p) / sigma[:, None],
-                           xtol=1e-15, ftol=1e-15, gtol=1e-15, method="lm")
+    result = fit(
+        model,
+        x,
+        y * units,
+        p0 * scaled,
+        sigma=sigma * units,
+        method=method,
+        max_iter=300 if method == "steepest-descent" else 2000,
+    )
+    oracle = least_squares(
+        lambda p: (model(x, *p) - y) / sigma,
+        truth,
+        jac=lambda p: jacobian(x, *p) / sigma[:, None],
+        xtol=1e-15,
+        ftol=1e-15,
+        gtol=1e-15,
+        method="lm",
+    )
     params = result.params / scaled
     assert np.all(np.isfinite(result.params)) and result.message
     if not result.converged:
         return  # an honest failure: the message says why (tested in test_regression.py)
     r = (y - model(x, *params)) / sigma
-    floor = 10 * np.finfo(float).eps * np.linalg.norm((np.abs(y) + np.abs(model(x, *params))) / sigma)
-    assert linearisation_promises(jacobian(x, *params) / sigma[:, None], r) * np.linalg.norm(r) \
-        <= 1e-4 * np.linalg.norm(r) + floor, "converged=True, but the analytic Jacobian finds a fall"
+    floor = (
+        10 * np.finfo(float).eps * np.linalg.norm((np.abs(y) + np.abs(model(x, *params))) / sigma)
+    )
+    assert (
+        linearisation_promises(jacobian(x, *params) / sigma[:, None], r) * np.linalg.norm(r)
+        <= 1e-4 * np.linalg.norm(r) + floor
+    ), "converged=True, but the analytic Jacobian finds a fall"
     chi2_oracle = np.sum(oracle.fun**2)
     # Another minimum than the oracle's (higher, or lower: a rational model may put its pole
     # between two data points) is a right answer too; the check above proved it is one.
@@ -140,7 +187,9 @@ def test_non_linear_fits_are_right_or_say_they_are_not(family, seed, noise, spre
         covariance = np.linalg.pinv(oracle.jac.T @ oracle.jac)
         if family == "gaussian":  # the width enters squared: -w fits as well as w
             params[2], oracle.x[2] = abs(params[2]), abs(oracle.x[2])
-        np.testing.assert_allclose(params, oracle.x, rtol=1e-7, atol=1e-4 * np.sqrt(np.diag(covariance)).max())
+        np.testing.assert_allclose(
+            params, oracle.x, rtol=1e-7, atol=1e-4 * np.sqrt(np.diag(covariance)).max()
+        )
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -159,8 +208,12 @@ def test_levenberg_marquardt_converges_from_near_the_truth(family):
 # --- linear_fit against linregress ------------------------------------------------------------
 
 
-@given(seeds, st.integers(3, 50), st.sampled_from([1e-150, 1e-8, 1.0, 1e8, 1e150]),
-       st.sampled_from([1e-150, 1.0, 1e150]))
+@given(
+    seeds,
+    st.integers(3, 50),
+    st.sampled_from([1e-150, 1e-8, 1.0, 1e8, 1e150]),
+    st.sampled_from([1e-150, 1.0, 1e150]),
+)
 @settings(max_examples=50, deadline=None)
 def test_linear_fit_equals_linregress_at_every_scale(seed, n, sx, sy):
     rng = np.random.default_rng(seed)
@@ -170,7 +223,14 @@ def test_linear_fit_equals_linregress_at_every_scale(seed, n, sx, sy):
         return
     result, reference = linear_fit(x * sx, y * sy), linregress(x, y)
     assert result.converged, result.message
-    np.testing.assert_allclose(result.params, [reference.slope * sy / sx, reference.intercept * sy],
-                               rtol=1e-9, atol=1e-12 * sy * (1 + abs(reference.intercept)))
-    np.testing.assert_allclose(result.uncertainties,
-                               [reference.stderr * sy / sx, reference.intercept_stderr * sy], rtol=1e-9)
+    np.testing.assert_allclose(
+        result.params,
+        [reference.slope * sy / sx, reference.intercept * sy],
+        rtol=1e-9,
+        atol=1e-12 * sy * (1 + abs(reference.intercept)),
+    )
+    np.testing.assert_allclose(
+        result.uncertainties,
+        [reference.stderr * sy / sx, reference.intercept_stderr * sy],
+        rtol=1e-9,
+    )

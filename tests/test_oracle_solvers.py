@@ -32,8 +32,13 @@ seeds = st.integers(0, 2**32 - 1)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.floats(-10, 10), min_size=1, max_size=4), st.floats(-12, 12), unit,
-       st.floats(0.01, 100), st.booleans())
+@given(
+    st.lists(st.floats(-10, 10), min_size=1, max_size=4),
+    st.floats(-12, 12),
+    unit,
+    st.floats(0.01, 100),
+    st.booleans(),
+)
 def test_newton_finds_a_chosen_root_or_says_it_did_not(roots, x0, scale, lead, exact):
     roots = np.array(sorted(roots))
     assume(np.all(np.diff(roots) > 0.5))  # simple, separated roots
@@ -99,8 +104,7 @@ def convex_quadratic(rng, n, scale):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 3), seeds, unit, unit, st.sampled_from([0.0, 1.0, 1e6, 1e12]),
-       st.booleans())
+@given(st.integers(1, 3), seeds, unit, unit, st.sampled_from([0.0, 1.0, 1e6, 1e12]), st.booleans())
 def test_descent_reaches_the_minimum_of_a_convex_quadratic(n, seed, s, a, offset, exact):
     rng = np.random.default_rng(seed)
     H, m = convex_quadratic(rng, n, s)
@@ -115,8 +119,9 @@ def test_descent_reaches_the_minimum_of_a_convex_quadratic(n, seed, s, a, offset
 
     result = gradient_descent(f, x0, grad=grad if exact else None, tol=1e-6)
     if result.converged:  # the true gradient, not the one descent saw
-        assert np.linalg.norm(grad(result.x)) <= 1.01 * 1e-6 * np.linalg.norm(grad(x0)), \
+        assert np.linalg.norm(grad(result.x)) <= 1.01 * 1e-6 * np.linalg.norm(grad(x0)), (
             result.message
+        )
     else:
         assert not result.message.startswith("converged")
         assert offset > 0 or not exact, result.message  # only rounding may stop it
@@ -191,8 +196,9 @@ def test_lagrange_solves_a_quadratic_with_linear_constraints(n, m, seed, s):
     if result.converged:
         scale = np.linalg.norm(z[:n]) + s  # x's own size, at least its unit
         np.testing.assert_allclose(result.x, z[:n], atol=1e-5 * scale)
-        np.testing.assert_allclose(result.multipliers, z[n:],
-                                   atol=1e-5 * (np.linalg.norm(z[n:]) + 1 / s))
+        np.testing.assert_allclose(
+            result.multipliers, z[n:], atol=1e-5 * (np.linalg.norm(z[n:]) + 1 / s)
+        )
     else:
         assert not result.message.endswith("converged")
 
@@ -208,10 +214,12 @@ def test_lagrange_finds_the_extremes_of_a_linear_function_on_a_sphere(n, seed, s
     result = lagrange_multipliers(lambda x: c @ x, lambda x: (x - p) @ (x - p) - R**2, x0)
     if result.converged:
         which = np.sign(result.multipliers[0])
-        np.testing.assert_allclose(result.x, p + which * R * c / np.linalg.norm(c),
-                                   atol=1e-6 * (R + np.linalg.norm(p)))
-        np.testing.assert_allclose(result.multipliers, [which * np.linalg.norm(c) / (2 * R)],
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            result.x, p + which * R * c / np.linalg.norm(c), atol=1e-6 * (R + np.linalg.norm(p))
+        )
+        np.testing.assert_allclose(
+            result.multipliers, [which * np.linalg.norm(c) / (2 * R)], rtol=1e-6
+        )
     else:
         assert not result.message.endswith("converged")
 
@@ -227,8 +235,10 @@ def verdict(result):
 
 
 CUBIC = (lambda x: x**3 - 2 * x + 2, lambda x: 3 * x**2 - 2)
-SEXTIC = (lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30,
-          lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18)
+SEXTIC = (
+    lambda x: x**6 / 6 - 3 * x**4 - 2 * x**3 / 3 + 27 * x**2 / 2 + 18 * x - 30,
+    lambda x: x**5 - 12 * x**3 - 2 * x**2 + 27 * x + 18,
+)
 NEWTON_CASES = {
     "cubic from -2": (*CUBIC, -2.0),
     "cubic cycle from 0": (*CUBIC, 0.0),
@@ -247,8 +257,11 @@ def test_newton_verdicts_do_not_depend_on_units(case, exact):
     base = newton_raphson(f, x0, fprime=fp if exact else None)
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
-        scaled = newton_raphson(lambda x, a=a, b=b: a * f(x / b), b * x0,
-                                fprime=(lambda x, a=a, b=b: a / b * fp(x / b)) if exact else None)
+        scaled = newton_raphson(
+            lambda x, a=a, b=b: a * f(x / b),
+            b * x0,
+            fprime=(lambda x, a=a, b=b: a / b * fp(x / b)) if exact else None,
+        )
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-9)
@@ -287,8 +300,11 @@ def test_descent_verdicts_do_not_depend_on_units(case):
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
         # A rate has units x^2 / f: the course's lr in the scaled problem is lr b^2 / a.
-        scaled = gradient_descent(lambda v, a=a, b=b: a * f(v / b), b * np.array(x0),
-                                  lr=None if lr is None else lr * b**2 / a)
+        scaled = gradient_descent(
+            lambda v, a=a, b=b: a * f(v / b),
+            b * np.array(x0),
+            lr=None if lr is None else lr * b**2 / a,
+        )
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-5, atol=1e-7)
@@ -312,8 +328,9 @@ def test_lagrange_verdicts_do_not_depend_on_units(case):
     base = lagrange_multipliers(f, g, x0)
     for k, m in SCALES:
         a, b = 10.0**k, 10.0**m
-        scaled = lagrange_multipliers(lambda v, a=a, b=b: a * f(v / b), lambda v, b=b: g(v / b),
-                                      b * np.array(x0))
+        scaled = lagrange_multipliers(
+            lambda v, a=a, b=b: a * f(v / b), lambda v, b=b: g(v / b), b * np.array(x0)
+        )
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-8)

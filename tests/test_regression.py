@@ -48,7 +48,9 @@ residual = st.one_of(st.just(0.0), st.floats(1e-100, 1e3), st.floats(-1e3, -1e-1
 @settings(max_examples=50, deadline=None)
 def test_chi_squared_scales_as_one_over_sigma_squared(values, sigma):
     y = np.array(values)
-    np.testing.assert_allclose(chi_squared(y, 0 * y, sigma), chi_squared(y, 0 * y) / sigma**2, rtol=1e-12)
+    np.testing.assert_allclose(
+        chi_squared(y, 0 * y, sigma), chi_squared(y, 0 * y) / sigma**2, rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize(
@@ -59,7 +61,11 @@ def test_chi_squared_scales_as_one_over_sigma_squared(values, sigma):
         (([1.0, 2.0], [1.0, np.inf]), ValueError, "`y_model` must be finite"),
         (([1.0, 2.0], [1.0, 2.0], 0.0), ValueError, "`sigma` must be positive, got 0.0"),
         (([1.0, 2.0], [1.0, 2.0], [1.0, -1.0]), ValueError, "`sigma` must be positive, got -1.0"),
-        (([1.0, 2.0], [1.0, 2.0], [1.0, 1.0, 1.0]), ValueError, "`sigma` must be a number or hold 2"),
+        (
+            ([1.0, 2.0], [1.0, 2.0], [1.0, 1.0, 1.0]),
+            ValueError,
+            "`sigma` must be a number or hold 2",
+        ),
         (([[1.0, 2.0]], [1.0, 2.0]), ValueError, "`y` must be a 1-D array"),
         ((["a"], [1.0]), TypeError, "`y` must be a real number"),
     ],
@@ -75,9 +81,13 @@ def test_chi_squared_bad_input_names_the_argument(args, error, match):
 def test_linear_fit_equals_linregress():
     result, reference = linear_fit(X, Y), linregress(X, Y)
     np.testing.assert_allclose(result.params, [reference.slope, reference.intercept], rtol=1e-13)
-    np.testing.assert_allclose(result.uncertainties, [reference.stderr, reference.intercept_stderr], rtol=1e-12)
+    np.testing.assert_allclose(
+        result.uncertainties, [reference.stderr, reference.intercept_stderr], rtol=1e-12
+    )
     assert result.dof == X.size - 2 and result.converged and result.n_iter == 0
-    np.testing.assert_allclose(result.chi2, np.sum((Y - result.params[0] * X - result.params[1]) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(
+        result.chi2, np.sum((Y - result.params[0] * X - result.params[1]) ** 2), rtol=1e-12
+    )
     np.testing.assert_allclose(result.reduced_chi2, result.chi2 / result.dof)
 
 
@@ -143,13 +153,20 @@ def test_lm_with_sigma_equals_curve_fit_with_absolute_sigma():
     popt, pcov = curve_fit(decay, XD, YD, p0=[1.0, 1.0, 0.0], sigma=sigma, absolute_sigma=True)
     np.testing.assert_allclose(result.params, popt, rtol=1e-6)
     np.testing.assert_allclose(result.covariance, pcov, rtol=1e-5)
-    np.testing.assert_allclose(result.chi2, chi_squared(YD, decay(XD, *result.params), sigma), rtol=1e-12)
+    np.testing.assert_allclose(
+        result.chi2, chi_squared(YD, decay(XD, *result.params), sigma), rtol=1e-12
+    )
 
 
 def test_lm_on_a_line_equals_the_closed_form():
-    result, exact = fit(lambda x, m, c: m * x + c, X, Y, [0.0, 0.0], sigma=SIGMA), linear_fit(X, Y, sigma=SIGMA)
+    result, exact = (
+        fit(lambda x, m, c: m * x + c, X, Y, [0.0, 0.0], sigma=SIGMA),
+        linear_fit(X, Y, sigma=SIGMA),
+    )
     np.testing.assert_allclose(result.params, exact.params, rtol=1e-10)
-    np.testing.assert_allclose(result.covariance, exact.covariance, rtol=1e-7)  # central-difference J
+    np.testing.assert_allclose(
+        result.covariance, exact.covariance, rtol=1e-7
+    )  # central-difference J
 
 
 @pytest.mark.parametrize("method", ["lm", "gauss-newton"])
@@ -163,7 +180,9 @@ def test_methods_reach_the_same_minimum(method):
 
 
 def test_steepest_descent_with_line_search_decreases_chi2_every_step():
-    result = fit(lambda x, m, c: m * x + c, X, Y, [0.0, 0.0], method="steepest-descent", max_iter=200)
+    result = fit(
+        lambda x, m, c: m * x + c, X, Y, [0.0, 0.0], method="steepest-descent", max_iter=200
+    )
     chi2 = [chi_squared(Y, p[0] * X + p[1]) for p in result.history]
     assert np.all(np.diff(chi2) < 0)
     assert chi2[-1] < 1.01 * linear_fit(X, Y).chi2
@@ -219,8 +238,12 @@ def test_x_that_is_not_numbers_reaches_the_model_as_it_is():
 @settings(max_examples=60, deadline=None)
 def test_linear_fit_equals_polyfit(points):
     x, y = np.array(points).T
-    assume(np.ptp(x) >= 1)  # x spread out: a well-conditioned line (polyfit's QR vs our centred sums)
-    np.testing.assert_allclose(linear_fit(x, y).params, np.polyfit(x, y, 1), rtol=1e-8, atol=1e-9 * (1 + np.abs(y).max()))
+    assume(
+        np.ptp(x) >= 1
+    )  # x spread out: a well-conditioned line (polyfit's QR vs our centred sums)
+    np.testing.assert_allclose(
+        linear_fit(x, y).params, np.polyfit(x, y, 1), rtol=1e-8, atol=1e-9 * (1 + np.abs(y).max())
+    )
 
 
 def test_a_supplied_jacobian_is_used_and_agrees():
@@ -264,8 +287,13 @@ def test_max_iter_reached_is_reported():
 def test_gauss_newton_divergence_is_reported():
     # Far from the minimum the full Gauss–Newton step throws k negative: exp(-k x) overflows.
     x = np.linspace(0, 50, 30)
-    result = fit(lambda x, a, k: a * np.exp(-k * x), x, 3 * np.exp(-0.05 * x), [10.0, 3.0],
-                 method="gauss-newton")
+    result = fit(
+        lambda x, a, k: a * np.exp(-k * x),
+        x,
+        3 * np.exp(-0.05 * x),
+        [10.0, 3.0],
+        method="gauss-newton",
+    )
     assert not result.converged
     assert "Diverged" in result.message or "singular" in result.message
     assert np.all(np.isfinite(result.params)) and np.isfinite(result.chi2)
@@ -274,8 +302,13 @@ def test_gauss_newton_divergence_is_reported():
 def test_gauss_newton_leap_to_overflow_is_reported_at_the_last_finite_point():
     # From k = 3 the first step makes k negative, and exp(-k x) overflows out at x = 300.
     x = np.linspace(0, 300, 30)
-    result = fit(lambda x, a, k: a * np.exp(-k * x), x, 3 * np.exp(-0.05 * x), [10.0, 3.0],
-                 method="gauss-newton")
+    result = fit(
+        lambda x, a, k: a * np.exp(-k * x),
+        x,
+        3 * np.exp(-0.05 * x),
+        [10.0, 3.0],
+        method="gauss-newton",
+    )
     assert not result.converged and "Diverged" in result.message
     np.testing.assert_array_equal(result.params, [10.0, 3.0])
     assert result.n_iter == 0 and result.history.shape == (1, 2)
@@ -328,29 +361,83 @@ def line(x, m, c):
     [
         ((line, X[:-1], Y, [1.0, 0.0]), {}, ValueError, "`x` must have 25 values"),
         ((line, X, Y[:-1], [1.0, 0.0]), {}, ValueError, "`x` must have 24 values"),
-        ((line, X, np.where(X > 5, np.nan, Y), [1.0, 0.0]), {}, ValueError, "`y` must be finite, got nan"),
-        ((line, np.where(X > 5, np.nan, X), Y, [1.0, 0.0]), {}, ValueError, "`x` must be finite, got nan"),
+        (
+            (line, X, np.where(X > 5, np.nan, Y), [1.0, 0.0]),
+            {},
+            ValueError,
+            "`y` must be finite, got nan",
+        ),
+        (
+            (line, np.where(X > 5, np.nan, X), Y, [1.0, 0.0]),
+            {},
+            ValueError,
+            "`x` must be finite, got nan",
+        ),
         ((line, X, Y, [1.0, np.nan]), {}, ValueError, "`p0` must be finite"),
         ((line, X, Y, [1.0, 0.0]), {"sigma": 0.0}, ValueError, "`sigma` must be positive"),
         ((line, X, Y, [1.0, 0.0]), {"sigma": -SIGMA}, ValueError, "`sigma` must be positive"),
-        ((line, X, Y, [1.0, 0.0]), {"sigma": SIGMA[:3]}, ValueError, "`sigma` must be a number or hold 25"),
-        ((line, X, Y, [1.0, 0.0, 2.0]), {}, ValueError, "`p0` must hold as many parameters as `model`"),
+        (
+            (line, X, Y, [1.0, 0.0]),
+            {"sigma": SIGMA[:3]},
+            ValueError,
+            "`sigma` must be a number or hold 25",
+        ),
+        (
+            (line, X, Y, [1.0, 0.0, 2.0]),
+            {},
+            ValueError,
+            "`p0` must hold as many parameters as `model`",
+        ),
         ((line, X, Y, [1.0]), {}, ValueError, "`p0` must hold as many parameters"),
-        ((lambda x, a: np.sqrt(a) * x, X, Y, [-1.0]), {}, ValueError, "`model` at `p0` must return finite"),
-        ((lambda x, a: a * x[:3], X, Y, [1.0]), {}, ValueError, r"`model` at `p0` must return shape \(25,\)"),
-        ((lambda x, a: np.sqrt(a) * x, X, Y, [0.0]), {}, ValueError, "`model` must be finite near `p0`"),
+        (
+            (lambda x, a: np.sqrt(a) * x, X, Y, [-1.0]),
+            {},
+            ValueError,
+            "`model` at `p0` must return finite",
+        ),
+        (
+            (lambda x, a: a * x[:3], X, Y, [1.0]),
+            {},
+            ValueError,
+            r"`model` at `p0` must return shape \(25,\)",
+        ),
+        (
+            (lambda x, a: np.sqrt(a) * x, X, Y, [0.0]),
+            {},
+            ValueError,
+            "`model` must be finite near `p0`",
+        ),
         ((line, X, Y, [1.0, 0.0]), {"method": "newton"}, ValueError, "`method` must be one of"),
         ((line, X, Y, [1.0, 0.0]), {"method": 3}, TypeError, "`method` must be a string"),
-        ((line, X, Y, [1.0, 0.0]), {"lr": 0.1}, ValueError, "`lr` is for method='steepest-descent' only"),
-        ((line, X, Y, [1.0, 0.0]), {"method": "steepest-descent", "lr": -1.0}, ValueError, "`lr` must be positive"),
+        (
+            (line, X, Y, [1.0, 0.0]),
+            {"lr": 0.1},
+            ValueError,
+            "`lr` is for method='steepest-descent' only",
+        ),
+        (
+            (line, X, Y, [1.0, 0.0]),
+            {"method": "steepest-descent", "lr": -1.0},
+            ValueError,
+            "`lr` must be positive",
+        ),
         ((line, X, Y, [1.0, 0.0]), {"tol": 0.0}, ValueError, "`tol` must be positive"),
         ((line, X, Y, [1.0, 0.0]), {"max_iter": 0}, ValueError, "`max_iter` must be at least 1"),
         ((line, X, Y, [1.0, 0.0]), {"max_iter": 2.5}, TypeError, "`max_iter` must be an integer"),
         ((line, X, Y, [1.0, 0.0]), {"jac": "J"}, TypeError, "`jac` must be a callable"),
-        ((line, X, Y, [1.0, 0.0]), {"jac": lambda x, m, c: np.ones((25, 3))}, ValueError,
-         r"`jac` at `p0` must return shape \(25, 2\)"),
+        (
+            (line, X, Y, [1.0, 0.0]),
+            {"jac": lambda x, m, c: np.ones((25, 3))},
+            ValueError,
+            r"`jac` at `p0` must return shape \(25, 2\)",
+        ),
         (("line", X, Y, [1.0, 0.0]), {}, TypeError, "`model` must be a callable"),
-        ((line, X[:2], Y[:2], [1.0, 0.0]), {}, ValueError, "`y` must hold more points than `p0` has parameters"),
+        (
+            (line, X[:2], Y[:2], [1.0, 0.0]),
+            {},
+            ValueError,
+            "`y` must hold more points than `p0` has parameters",
+        ),
     ],
 )
 def test_fit_bad_input_names_the_argument(args, options, error, match):
@@ -394,8 +481,11 @@ def test_issue14_item11_linear_fit_with_extreme_sigma(sigma):
     assert result.chi2 == (np.inf if sigma < 1 else 0.0)  # 4.7e+318 and 4.7e-402
     assert "beyond the range of a float" in result.message
     mantissa, exponent = result.message.split("chi^2 = ")[1].split()[0].split("e")
-    np.testing.assert_allclose(np.log10(float(mantissa)) + int(exponent),
-                               np.log10(reference.chi2) - 2 * np.log10(sigma), atol=1e-3)
+    np.testing.assert_allclose(
+        np.log10(float(mantissa)) + int(exponent),
+        np.log10(reference.chi2) - 2 * np.log10(sigma),
+        atol=1e-3,
+    )
 
 
 @pytest.mark.parametrize("scale", [1e-200, 1e200])
@@ -403,7 +493,9 @@ def test_issue14_item11_linear_fit_with_extreme_x(scale):
     reference, result = linear_fit(XL, YL), linear_fit(XL * scale, YL)
     assert result.converged, result.message
     np.testing.assert_allclose(result.params, reference.params / [scale, 1], rtol=1e-12)
-    np.testing.assert_allclose(result.uncertainties, reference.uncertainties / [scale, 1], rtol=1e-12)
+    np.testing.assert_allclose(
+        result.uncertainties, reference.uncertainties / [scale, 1], rtol=1e-12
+    )
     np.testing.assert_allclose(result.chi2, reference.chi2, rtol=1e-12)
 
 
@@ -415,7 +507,9 @@ def test_issue14_item11_a_line_beyond_the_range_of_floats_is_not_converged():
 
 def test_issue14_item11_x_values_that_differ_are_not_all_equal_however_small():
     x = np.array([1e-300, 2e-300, 3e-300])
-    np.testing.assert_allclose(linear_fit(x, [1.0, 2.0, 3.0]).params, [1e300, 0], atol=1e-3, rtol=1e-12)
+    np.testing.assert_allclose(
+        linear_fit(x, [1.0, 2.0, 3.0]).params, [1e300, 0], atol=1e-3, rtol=1e-12
+    )
 
 
 def test_issue14_item11_chi_squared_beyond_the_range_of_floats_is_inf_or_zero_without_warnings():
@@ -423,8 +517,11 @@ def test_issue14_item11_chi_squared_beyond_the_range_of_floats_is_inf_or_zero_wi
     assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e200) == 0.0
 
 
-@given(st.sampled_from([1e-8, 1e8, 3e-8, 7e8]), st.sampled_from([1e-8, 1e8, 0.3]),
-       st.integers(0, 2**32 - 1))
+@given(
+    st.sampled_from([1e-8, 1e8, 3e-8, 7e8]),
+    st.sampled_from([1e-8, 1e8, 0.3]),
+    st.integers(0, 2**32 - 1),
+)
 @settings(max_examples=25, deadline=None)
 def test_linear_fit_is_unchanged_by_the_units_of_x_y_and_sigma(sx, sy, seed):
     rng = np.random.default_rng(seed)
@@ -432,7 +529,9 @@ def test_linear_fit_is_unchanged_by_the_units_of_x_y_and_sigma(sx, sy, seed):
     y = rng.normal(0, 1, 15) + 3 * x
     sigma = rng.uniform(0.5, 2, 15)
     base, scaled = linear_fit(x, y, sigma), linear_fit(x * sx, y * sy, sigma * sy)
-    np.testing.assert_allclose(scaled.params, base.params * [sy / sx, sy], rtol=1e-10, atol=1e-12 * sy)
+    np.testing.assert_allclose(
+        scaled.params, base.params * [sy / sx, sy], rtol=1e-10, atol=1e-12 * sy
+    )
     np.testing.assert_allclose(scaled.uncertainties, base.uncertainties * [sy / sx, sy], rtol=1e-10)
     np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-10)
     assert scaled.converged == base.converged
@@ -515,11 +614,16 @@ def test_issue14_item6_a_tiny_sigma_gives_the_same_fit_and_says_chi2_overflows(m
 
 @pytest.mark.parametrize("sigma", [1e-160, 1e200])
 def test_issue14_item11_fit_with_extreme_sigma(sigma):
-    reference, result = fit(line, XL, YL, [1.0, 0.0], sigma=1.0), fit(line, XL, YL, [1.0, 0.0], sigma=sigma)
+    reference, result = (
+        fit(line, XL, YL, [1.0, 0.0], sigma=1.0),
+        fit(line, XL, YL, [1.0, 0.0], sigma=sigma),
+    )
     assert result.converged, result.message
     np.testing.assert_allclose(result.params, reference.params, rtol=1e-9)
     np.testing.assert_allclose(result.uncertainties, sigma * reference.uncertainties, rtol=1e-6)
-    assert result.chi2 == (np.inf if sigma < 1 else 0.0)  # not "chi^2 = 0, passes through every point"
+    assert result.chi2 == (
+        np.inf if sigma < 1 else 0.0
+    )  # not "chi^2 = 0, passes through every point"
     assert "beyond the range of a float" in result.message and "every point" not in result.message
 
 
@@ -543,8 +647,12 @@ def test_issue14_item15_mgh10_from_its_far_start():
 SCALES = [1e-8, 1e8, 3.7e-8, 2.9e8]
 
 
-@given(st.sampled_from(SCALES), st.sampled_from(SCALES), st.integers(0, 2**32 - 1),
-       st.sampled_from(["lm", "gauss-newton"]))
+@given(
+    st.sampled_from(SCALES),
+    st.sampled_from(SCALES),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["lm", "gauss-newton"]),
+)
 @settings(max_examples=20, deadline=None)
 def test_the_units_of_x_y_and_sigma_change_no_verdict(sx, sy, seed, method):
     rng = np.random.default_rng(seed)

@@ -59,8 +59,16 @@ def test_convergence_is_quadratic():
 
 @pytest.mark.parametrize("x0", [-4.0, -2.0, 0.0, 1.99, 3.1, 4.0])
 def test_sextic_reaches_a_root_that_sympy_confirms(x0):
-    roots = real_roots(lambda x: sp.Rational(1, 6) * x**6 - 3 * x**4 - sp.Rational(2, 3) * x**3
-                       + sp.Rational(27, 2) * x**2 + 18 * x - 30)
+    roots = real_roots(
+        lambda x: (
+            sp.Rational(1, 6) * x**6
+            - 3 * x**4
+            - sp.Rational(2, 3) * x**3
+            + sp.Rational(27, 2) * x**2
+            + 18 * x
+            - 30
+        )
+    )
     result = newton_raphson(SEXTIC, x0, fprime=SEXTIC_PRIME)
     assert result.converged
     assert min(abs(result.x - r) for r in roots) < 1e-12
@@ -246,8 +254,9 @@ def test_a_derivative_a_little_wrong_still_converges_to_tol():
 @pytest.mark.parametrize("fprime", [None, lambda v: np.diag([1e9, 1e-9])])
 def test_issue14_item7_singularity_does_not_depend_on_units(fprime):
     # cond(J) = 1e18 > 1/eps, but scaling rows or columns makes J the identity.
-    result = newton_raphson(lambda v: np.array([1e9 * v[0] - 1, 1e-9 * v[1] - 1]), [0.0, 0.0],
-                            fprime=fprime)
+    result = newton_raphson(
+        lambda v: np.array([1e9 * v[0] - 1, 1e-9 * v[1] - 1]), [0.0, 0.0], fprime=fprime
+    )
     assert result.converged, result.message
     np.testing.assert_allclose(result.x, [1e-9, 1e9], rtol=1e-12)
 
@@ -306,7 +315,9 @@ def test_tolerance_of_one_or_more_is_refused_by_every_solver(tol):
     calls = [
         lambda: mvc.newton_raphson(np.sin, 1.0, tol=tol),
         lambda: mvc.gradient_descent(lambda x: (x - 1) ** 2, 0.0, tol=tol),
-        lambda: mvc.lagrange_multipliers(lambda v: v @ v, lambda v: v.sum() - 1, [1.0, 2.0], tol=tol),
+        lambda: mvc.lagrange_multipliers(
+            lambda v: v @ v, lambda v: v.sum() - 1, [1.0, 2.0], tol=tol
+        ),
         lambda: mvc.fit(lambda x, a: a * x, np.arange(5.0), np.arange(5.0), [2.0], tol=tol),
     ]
     for call in calls:

@@ -61,10 +61,12 @@ def test_issue_accuracy_8_significant_digits_through_order_6(name):
 
 def test_closed_forms_of_the_course():
     k = np.arange(9)
-    np.testing.assert_allclose(taylor_coefficients(np.exp, 0.0, 8),
-                               [1 / math.factorial(i) for i in k], rtol=1e-13)
-    np.testing.assert_allclose(taylor_coefficients(lambda z: 1 / z, 1.0, 8), (-1.0) ** k,
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        taylor_coefficients(np.exp, 0.0, 8), [1 / math.factorial(i) for i in k], rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        taylor_coefficients(lambda z: 1 / z, 1.0, 8), (-1.0) ** k, rtol=1e-13
+    )
     ln = taylor_coefficients(np.log, 1.0, 8)
     np.testing.assert_allclose(ln[1:], (-1.0) ** (k[1:] + 1) / k[1:], rtol=1e-12)
     assert abs(ln[0]) < 1e-15
@@ -147,10 +149,10 @@ def test_a_removable_singularity_at_a_is_fine():
 
 def test_a_close_singularity_is_found_by_smaller_circles():
     f = lambda z: 1 / (z - 0.999)  # radius of convergence 0.001 about 1
-    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e3, -1e6, 1e9, -1e12],
-                               rtol=1e-12)
-    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3, radius=5e-4),
-                               [1e3, -1e6, 1e9, -1e12], rtol=1e-10)
+    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e3, -1e6, 1e9, -1e12], rtol=1e-12)
+    np.testing.assert_allclose(
+        taylor_coefficients(f, 1.0, 3, radius=5e-4), [1e3, -1e6, 1e9, -1e12], rtol=1e-10
+    )
 
 
 def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
@@ -167,8 +169,9 @@ def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
 
 def exp4_plus_pole(n):
     """e^(4x) + 1/(1 + x^2) about 0: c_k = 4^k/k! + (-1)^(k/2) for even k, poles at +-i."""
-    return np.array([4.0**k / math.factorial(k) + ((-1) ** (k // 2) if k % 2 == 0 else 0)
-                     for k in range(n + 1)])
+    return np.array(
+        [4.0**k / math.factorial(k) + ((-1) ** (k // 2) if k % 2 == 0 else 0) for k in range(n + 1)]
+    )
 
 
 def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
@@ -185,8 +188,12 @@ def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
 @pytest.mark.parametrize("weight", [1e-3, 1e-6, 1e-9, 1e-12])
 def test_issue_14_item_1_even_a_faint_pole_is_seen(weight):
     f = lambda z: np.exp(4 * z) + weight / (1 + z**2)
-    exact = np.array([4.0**k / math.factorial(k) + weight * ((-1) ** (k // 2) if k % 2 == 0 else 0)
-                      for k in range(13)])
+    exact = np.array(
+        [
+            4.0**k / math.factorial(k) + weight * ((-1) ** (k // 2) if k % 2 == 0 else 0)
+            for k in range(13)
+        ]
+    )
     got = taylor_coefficients(f, 0.0, 12)
     np.testing.assert_allclose(got, exact, rtol=1e-10, atol=1e-13 * np.abs(exact).max())
 
@@ -198,8 +205,17 @@ def test_high_orders_near_a_singularity_lose_digits_as_the_docstring_says():
 
 
 @pytest.mark.parametrize("c", [1e-8, 1e8])
-@pytest.mark.parametrize("name", ["exp about 1", "ln about 1", "1/x about -0.5",
-                                  "1/(1+x^2) about 0", "sqrt about 1", "cos about 0"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exp about 1",
+        "ln about 1",
+        "1/x about -0.5",
+        "1/(1+x^2) about 0",
+        "sqrt about 1",
+        "cos about 0",
+    ],
+)
 def test_issue_14_scale_invariance_units_of_x_and_f(name, c):
     """Multiplying x or f by 1e+-8 keeps the verdict and the accuracy: the radii follow
     the length over which f changes (g(z) = f(z c) about a / c has c_k c^k)."""
@@ -213,8 +229,10 @@ def test_issue_14_scale_invariance_units_of_x_and_f(name, c):
     np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12 * scale)
 
 
-@pytest.mark.parametrize(("f", "a"), [(lambda z: np.abs(z) + 0j, 0.0), (np.conj, 0.0),
-                                      (lambda z: np.exp(z.real) + 0j, 0.0)])
+@pytest.mark.parametrize(
+    ("f", "a"),
+    [(lambda z: np.abs(z) + 0j, 0.0), (np.conj, 0.0), (lambda z: np.exp(z.real) + 0j, 0.0)],
+)
 def test_not_analytic_about_zero_is_refused_however_small_the_circle(f, a):
     # About 0 circles may shrink without end; exp(Re z)'s top modes fall like r, not abruptly.
     with pytest.raises(ValueError, match="not analytic around `a` = 0.0"):
@@ -326,8 +344,9 @@ def test_polynomial_error_grows_like_the_next_term():
     for n in (1, 3, 5):
         p = taylor_polynomial(np.exp, 0.0, n)
         x = 0.1
-        np.testing.assert_allclose(np.exp(x) - p(x), x ** (n + 1) / math.factorial(n + 1),
-                                   rtol=0.04)
+        np.testing.assert_allclose(
+            np.exp(x) - p(x), x ** (n + 1) / math.factorial(n + 1), rtol=0.04
+        )
 
 
 def test_one_over_x_partial_sums_converge_only_inside_0_to_2():
@@ -408,8 +427,9 @@ def test_batches_of_points_on_the_last_axis():
 def test_linearise_a_vector_function_polar_to_cartesian():
     polar = lambda p: np.array([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])])
     L = linearise(polar, [2.0, np.pi / 6])
-    J = np.array([[np.cos(np.pi / 6), -2 * np.sin(np.pi / 6)],
-                  [np.sin(np.pi / 6), 2 * np.cos(np.pi / 6)]])
+    J = np.array(
+        [[np.cos(np.pi / 6), -2 * np.sin(np.pi / 6)], [np.sin(np.pi / 6), 2 * np.cos(np.pi / 6)]]
+    )
     np.testing.assert_allclose(L.J, J, rtol=1e-9, atol=1e-12)
     assert L([2.0, 0.5]).shape == (2,) and L(np.zeros((5, 2))).shape == (5, 2)
 
@@ -418,8 +438,9 @@ def test_one_variable_x0_as_a_number():
     L, Q = linearise(np.sin, 0.5), quadratic_approximation(np.sin, 0.5)
     x = np.array([0.5, 0.6])
     np.testing.assert_allclose(L(x), np.sin(0.5) + np.cos(0.5) * (x - 0.5), rtol=1e-10)
-    np.testing.assert_allclose(Q(x), np.sin(0.5) + np.cos(0.5) * (x - 0.5)
-                               - np.sin(0.5) * (x - 0.5) ** 2 / 2, rtol=1e-8)
+    np.testing.assert_allclose(
+        Q(x), np.sin(0.5) + np.cos(0.5) * (x - 0.5) - np.sin(0.5) * (x - 0.5) ** 2 / 2, rtol=1e-8
+    )
     assert type(L(0.7)) is float
 
 
