@@ -102,7 +102,7 @@ class Value:
 
     def __pow__(self, k: float):  # v = u^k:  ∂v/∂u = k u^(k−1)
         if isinstance(k, Value):
-            return k.__rpow__(self)  # u ** v: Python never calls v.__rpow__ itself
+            return k.__rpow__(self)  # u ** v: the same message as b ** v
         if not isinstance(k, numbers.Real):
             return NotImplemented
         k = as_operand(k, "**")
