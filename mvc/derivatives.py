@@ -143,8 +143,8 @@ def derivative(
     12), `derivative` raises rather than return a number with few digits (the estimate
     overstates the true error, so what it returns is right to about $10^{-6}$); a
     derivative far below the differences at longer steps (as $x^3 - x$ at
-    $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function computed with cancellation (``(1 - np.cos(x)) / x**2``
-    near 0) is noisier than $\rho$ and can cost more digits than the estimate shows; a
+    $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
+    computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than $\rho$ and can cost more digits than the estimate shows; a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
     that underflow or overflow near `x` cannot be differenced.
 
