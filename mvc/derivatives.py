@@ -91,7 +91,7 @@ def derivative(
         default, also if the differences at the steps tried never agree even to one
         digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
         if $f$ changes so little beside its rounding that the estimate's own estimated
-        error is over $10^{-5}$ of it (``np.tanh`` at 12 or beyond, ``1e10 + np.sin(x)``). With
+        error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -139,12 +139,13 @@ def derivative(
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
-    estimated error over $10^{-5}$ of it ($f = 10^{10} + \sin x$, ``np.tanh`` beyond
-    12), `derivative` raises rather than return a number with few digits (the estimate
+    estimated error over $10^{-5}$ of it ($f = 10^{10} + \sin x$, ``np.tanh`` from
+    10 on), `derivative` raises rather than return a number with few digits (the estimate
     overstates the true error, so what it returns is right to about $10^{-6}$); a
     derivative far below the differences at longer steps (as $x^3 - x$ at
     $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
-    computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than $\rho$ and can cost more digits than the estimate shows; a
+    computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
+    $\rho$ and can cost more digits than the estimate shows; a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
     that underflow or overflow near `x` cannot be differenced.
 
