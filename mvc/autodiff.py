@@ -101,7 +101,9 @@ class Value:
         return out
 
     def __pow__(self, k: float):  # v = u^k:  ∂v/∂u = k u^(k−1)
-        if isinstance(k, Value) or not isinstance(k, numbers.Real):
+        if isinstance(k, Value):
+            return k.__rpow__(self)  # u ** v: the same message as b ** v
+        if not isinstance(k, numbers.Real):
             return NotImplemented
         k = as_operand(k, "**")
         out = Value(_power(self.data, k), (self,), f"**{k}")
@@ -115,9 +117,14 @@ class Value:
     # --8<-- [end:rules]
 
     def __rpow__(self, base: object):  # b ** v, or u ** v: the exponent is a Value
+        hint = (
+            "(v * u.log()).exp() for u ** v"
+            if isinstance(base, Value)
+            else ("(v * log(b)).exp() for b ** v")
+        )
         raise TypeError(
             "`**` needs a number as the exponent, got a Value (in "
-            f"{type(base).__name__} ** Value): write (v * log(b)).exp() for b ** v."
+            f"{type(base).__name__} ** Value): write {hint}."
         )
 
     def _unary(self, data: float, slope: float, op: str) -> Value:

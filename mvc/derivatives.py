@@ -90,8 +90,8 @@ def derivative(
         wrong shape or a non-finite value (by default: at every step tried). By
         default, also if the differences at the steps tried never agree even to one
         digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
-        if $f$ changes within its rounding so that the estimate is below its own
-        error (``np.tanh`` at 20). With
+        if $f$ changes so little beside its rounding that the estimate's own estimated
+        error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -138,10 +138,14 @@ def derivative(
     element searches for its own step.
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
-    $\epsilon |f| / h$ at the step found, so $f = 10^{10} + \sin x$ gives 4 or 5
-    digits and a derivative far below $|f|/|x|$ (as $\cos'$ at $x = 10^{-8}$) few
-    relative digits; a function computed with cancellation (``(1 - np.cos(x)) / x**2``
-    near 0) is noisier than $\rho$ and can cost more digits than the estimate shows; a
+    $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
+    estimated error over $10^{-5}$ of it ($f = 10^{10} + \sin x$, ``np.tanh`` from
+    10 on), `derivative` raises rather than return a number with few digits (the estimate
+    overstates the true error, so what it returns is right to about $10^{-6}$); a
+    derivative far below the differences at longer steps (as $x^3 - x$ at
+    $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
+    computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
+    $\rho$ and can cost more digits than the estimate shows; a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
     that underflow or overflow near `x` cannot be differenced.
 
@@ -232,14 +236,22 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             f"{search.last_h[k]:.1e}."
         )
     no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
-    if np.any(_below_rounding(search)):
-        k = int(np.argmax(_below_rounding(search)))
+    below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
+    doubtful = below if np.any(below) else _doubtful(search) & ~no_digit
+    if np.any(doubtful):
+        k = int(np.argmax(doubtful))
+        best, error = search.best[k], search.error[k]
+        digits = (
+            "no correct digit"
+            if error >= abs(best)
+            else (f"{max(0, int(-np.log10(error / abs(best)))):d} correct digits at most")
+        )
         raise ValueError(
             f"`f` changes too little near x = {float(x[k])!r} for its derivative to be found: "
-            f"even at the step {search.top[0][k]:.1e} its change is within a few times its "
-            f"rounding, and the estimate {search.best[k]:.2g} is below its own error "
-            f"{search.error[k]:.1g}, so it has no correct digit (tanh or a sigmoid far out in "
-            "its tail: differentiate a form that keeps the small part, such as 1 - tanh)."
+            f"f's rounding dominates its changes over every step tried, and the estimate "
+            f"{best:.2g} carries an estimated error {error:.1g}, so it has {digits} "
+            "(tanh or a sigmoid far out in its tail, or a large constant plus a small part: "
+            "differentiate a form that keeps the small part, such as 1 - tanh)."
         )
     if np.any(no_digit | np.isnan(search.best)):
         k = int(np.argmax(no_digit | np.isnan(search.best)))
@@ -251,12 +263,30 @@ def _check_search(search: Any, x: np.ndarray) -> None:
         )
 
 
+#: An estimate whose own estimated error is over this part of it is refused: beyond it,
+#: the error estimate (which overstates the true error 5 to 50 times) no longer
+#: promises 6 digits.
+DOUBTFUL = 1e-5
+#: A slope this small beside the longest step's difference is a zero slope, found to
+#: that absolute accuracy (x^3 - x at 1/sqrt(3)).
+ZERO_SLOPE = 1e-10
+
+
 def _below_rounding(search: Any) -> np.ndarray:
     """Estimates with no digit: smaller than their error, where even the longest step's
     difference was within 16 roundings of 0 but not 0 (so not a symmetric f' = 0)."""
     _, D0, rho0 = search.top
     faint = (np.abs(D0) > 0) & (np.abs(D0) <= 16 * rho0)
     return faint & (np.abs(search.best) < search.error)
+
+
+def _doubtful(search: Any) -> np.ndarray:
+    """Estimates whose estimated error is not small against them, where the longest step's
+    difference D0 was not 0 (a symmetric f' = 0) nor so much larger that the slope is a
+    zero found to D0's absolute accuracy."""
+    _, D0, _ = search.top
+    against_value = search.error > DOUBTFUL * np.abs(search.best)
+    return (np.abs(D0) > 0) & against_value & (search.error > ZERO_SLOPE * np.abs(D0))
 
 
 def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:

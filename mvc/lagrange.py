@@ -34,7 +34,7 @@ from mvc._validation import (
     check_vector_values,
 )
 from mvc.result import SolverResult
-from mvc.roots import DIFFERENCED, _Given, _iterate, _NonFinite
+from mvc.roots import DIFFERENCED, GROW, GROWS, _Given, _iterate, _NonFinite
 
 __all__ = ["bordered_hessian", "classify", "lagrange_multipliers"]
 
@@ -67,9 +67,10 @@ def lagrange_multipliers(
     tol : float
         Relative tolerance of Newton–Raphson on $\nabla \mathcal{L} = 0$, at least
         $\epsilon$: converged when the last step in $(x, \lambda)$ and
-        $|\nabla \mathcal{L}|$ are at most `tol` relative to the size of its terms (or
-        within the rounding of its differences, when that is below
-        $\sqrt\epsilon$ of them), and each constraint holds to $10^{-8}$ of its terms.
+        $|\nabla \mathcal{L}|$ plus its rounding are at most `tol` relative to the size
+        of its terms (or, where Newton stalls or $\nabla \mathcal{L}$ reads 0, when it
+        is 0 to its rounding and that rounding moves $(x, \lambda)$ by at most `tol` of
+        their size), and each constraint holds to $10^{-8}$ of its terms.
     max_iter : int
         The most Newton steps.
 
@@ -105,7 +106,9 @@ def lagrange_multipliers(
     $\begin{pmatrix} H_f - \sum_k \lambda_k H_{g_k} & -J_g^T \\ -J_g & 0 \end{pmatrix}$,
     built from `mvc.hessian` and `mvc.jacobian` (central differences) with the step
     along $x_j$ proportional to the larger of $|x_j|$ and $|{x_0}_j|$, so the verdict
-    does not depend on the units of $x$, $f$ or $g$; the stopping rule is
+    does not depend on the units of $x$, $f$ or $g$ (an axis whose steps are too short
+    to move $f$ or $g$ beyond their rounding, while it is smaller than the others, has
+    them grown 64 times at a time, up to the largest size); the stopping rule is
     `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
 
@@ -131,41 +134,22 @@ def lagrange_multipliers(
     G, F = _constraints(g, x), _guarded(f, (), "`f`")
     L = _Lagrangian(F, G, x)
     try:
-        s = L.steps(x)[0]
-        lam = np.linalg.lstsq(jacobian_at(G, x, s).T, gradient_at(F, x, s), rcond=None)[0]
+        grad_f, Jg = L.slopes(x)
+        lam = np.linalg.lstsq(Jg.T, grad_f, rcond=None)[0]
         z = np.concatenate([x, lam])
         grad = L.gradient(z)
     except _NonFinite:
         raise ValueError(f"`f` and `g` must be finite near `x0` = {x!r}.") from None
     with np.errstate(all="ignore"):
         run = _iterate(L.gradient, L, z, grad, tol, max_iter, False)
-    return _result(run, F, G, L)
+    return _result(run, F, G, L, tol)
 
 
-def _result(run, F, G, L) -> SolverResult:
-    """The point and multipliers from Newton's run on ∇L = 0, checked against the constraints."""
+def _result(run, F, G, L, tol) -> SolverResult:
+    """The point and multipliers from Newton's run on ∇L = 0, with the verdict checked."""
     n = L.n
     point, lam = run.history[-1, :n], run.history[-1, n:]
-    converged = run.converged
-    message = run.message.replace("|f(x)|", "|∇L|").replace("f's terms", "∇L's terms")
-    message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
-    blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
-    if blind:
-        message = (
-            f"not converged: along x_{blind[0]} the difference steps (scaled to "
-            f"|x0_{blind[0]}| = {abs(L.x0[blind[0]]):.3g}) are too short to change f or g, "
-            "so the slopes there read 0 whatever they are, and ∇L = 0 was not seen. "
-            "Start from a point whose coordinates are not tiny beside the others "
-            "(0 itself is fine), or measure x in other units"
-        )
-        converged = False
-    if converged and not _feasible(G, point):
-        miss = np.linalg.norm(G(point))
-        message = (
-            f"infeasible: |g(x)| = {miss:.3g} at the end "
-            "(the constraints may be inconsistent, or tol too loose)"
-        )
-        converged = False
+    converged, message = _verdict(run, F, G, L, tol)
     return SolverResult(
         x=point,
         fun=_value(F, point),
@@ -175,6 +159,70 @@ def _result(run, F, G, L) -> SolverResult:
         message=f"Newton on ∇L = 0 in (x, λ): {message}",
         multipliers=lam,
     )
+
+
+def _verdict(run, F, G, L, tol) -> tuple[bool, str]:
+    """Newton's verdict, checked: a stall or an exact 0 at the rounding of ∇L, slopes that
+    read 0 because no step could move f or g, and the constraints themselves."""
+    point, converged = run.history[-1, : L.n], run.converged
+    message = run.message.replace("|f(x)|", "|∇L|").replace("f's terms", "∇L's terms")
+    message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
+    if run.message.startswith(("stalled", "converged: f(x) = 0 exactly")):
+        converged, message = _at_rounding(L, run.history[-1], run.fun, tol, message)
+    blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
+    if blind:
+        return False, (
+            f"not converged: along x_{blind[0]} the difference steps "
+            f"(h = {L.steps(point)[0][blind[0]]:.3g}, grown to the size of the largest "
+            "coordinate) are too short to change f or g, so the slopes there read 0 whatever "
+            "they are, and ∇L = 0 was not seen. Rescale f (subtract a large constant part), "
+            "or measure x in other units"
+        )
+    if converged and not _feasible(G, point):
+        return False, (
+            f"infeasible: |g(x)| = {np.linalg.norm(G(point)):.3g} at the end "
+            "(the constraints may be inconsistent, or tol too loose)"
+        )
+    return converged, message
+
+
+def _at_rounding(L, z, grad, tol, message) -> tuple[bool, str]:
+    """Where Newton stalled (or ∇L read exactly 0): converged if ∇L = 0 holds to its
+    rounding and that rounding moves (x, λ) by at most tol of their size.
+
+    The rounding of ∇L, `L.noise`, is that of f and g over the difference steps; the
+    point moves by B⁻¹ times it, B the bordered Hessian. Each x_j is measured by its
+    typical size, each λ_k by |λ_k| (or, where it is 0, by |f| over |g_k|'s terms).
+    """
+    if _rounding_moves_within(L, z, grad, tol):
+        return True, message if message.startswith("converged") else (
+            f"converged: |∇L| = {np.max(np.abs(grad)):.2g} is within the rounding of its "
+            f"differences ({np.max(L.noise):.2g}), which moves (x, λ) by at most tol = "
+            f"{tol:g} of their size; Newton could go no further"
+        )
+    if message.startswith("converged"):  # ∇L read 0, but its rounding is too large to trust
+        return False, (
+            f"gradient lost in rounding: ∇L reads 0, but the rounding of f and g over the "
+            f"difference steps ({np.max(L.noise):.2g}) could move (x, λ) by more than "
+            f"tol = {tol:g} of their size; rescale f (subtract a large constant part)"
+        )
+    return False, message
+
+
+def _rounding_moves_within(L, z, grad, tol) -> bool:
+    """True if ∇L = 0 to twice its rounding and that rounding probably moves z by at most
+    tol: each value of f and g off by eps of its terms (`L.noise` / ROUNDING), the errors
+    of ∇L's components independent, so B⁻¹ adds them in quadrature."""
+    try:
+        B, _ = L(z, grad)
+        inverse = np.linalg.inv(B)
+    except (_NonFinite, np.linalg.LinAlgError):
+        return False
+    n, terms = L.n, np.abs(B) @ np.abs(z)
+    zero = np.all(np.abs(grad) <= 2 * L.noise + tol * terms)
+    moved = np.sqrt(inverse**2 @ (L.noise / ROUNDING) ** 2)
+    size = np.concatenate([L.sizes(z[:n]), L.lam_size])
+    return bool(zero and np.all(moved <= tol * size))
 
 
 def _blind(F, G, x, s) -> list[int]:
@@ -213,28 +261,58 @@ class _Lagrangian:
     def __init__(self, F, G, x0):
         self.F, self.G, self.x0, self.reference = F, G, x0, None
         self.n = x0.size
+        self.grown = np.zeros(x0.size)  # sizes that axes lost in rounding grew to
 
     def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The steps for first (eps^(1/3)) and second (eps^(1/4)) differences at x."""
-        self.reference = reference_size(self.x0, self.reference, x)
-        size = typical_size(x, self.reference)
+        size = self.sizes(x)
         return steps(x, size, 1 / 3), steps(x, size, 1 / 4)
+
+    def sizes(self, x) -> np.ndarray:
+        """Each variable's size, as its difference steps see it."""
+        self.reference = reference_size(self.x0, self.reference, x)
+        return np.maximum(typical_size(x, self.reference), self.grown)
+
+    def _grow(self, x, lost) -> bool:
+        """Lengthen by GROW, up to the largest variable's size, the steps of each axis
+        `lost` in rounding while its size is below the others' (x0 = [1, 1e-3, 2]: the
+        steps along x_1 were a thousand times too short to see f's curvature); True if
+        any grew. Where every axis is lost, f has a large constant part, and longer steps
+        would only trade rounding for truncation."""
+        size = self.sizes(x)
+        grow = lost & (size < size.max())
+        self.grown[grow] = np.minimum(GROW * size[grow], size.max())
+        return bool(np.any(grow))
 
     # --8<-- [start:lagrangian]
     def gradient(self, z):
         # ∇L = [∇f - J_gᵀ λ, -g]: zero at the solution z = (x, λ)
         x, lam = z[: self.n], z[self.n :]
-        s = self.steps(x)[0]
-        dL_dx = gradient_at(self.F, x, s) - jacobian_at(self.G, x, s).T @ lam
-        return np.concatenate([dL_dx, -self.G(x)])
+        grad_f, Jg = self.slopes(x)  # ∇f and J_g by central differences
+        return np.concatenate([grad_f - Jg.T @ lam, -self.G(x)])
 
     # --8<-- [end:lagrangian]
 
+    def slopes(self, x) -> tuple[np.ndarray, np.ndarray]:
+        """∇f and J_g at x; an axis along which neither f nor g changed at all, while its
+        size is below the others', first gets longer steps (`_grow`)."""
+        for _ in range(GROWS):
+            s = self.steps(x)[0]
+            grad_f, Jg = gradient_at(self.F, x, s), jacobian_at(self.G, x, s)
+            blind = (grad_f == 0) & np.all(Jg == 0, axis=0)
+            if not (np.any(blind) and self._grow(x, blind)):
+                return grad_f, Jg
+        return grad_f, Jg
+
     def __call__(self, z, grad) -> tuple[np.ndarray, np.ndarray]:
         x, lam = z[: self.n], z[self.n :]
-        s1, s2 = self.steps(x)
-        B, H, Jg = _bordered(self.F, self.G, x, lam, s1, s2)
-        return B, self._error(x, lam, grad[: self.n] + Jg.T @ lam, H, Jg, (s1, s2))
+        for _ in range(GROWS):
+            s1, s2 = self.steps(x)
+            B, H, Jg = _bordered(self.F, self.G, x, lam, s1, s2)
+            error = self._error(x, lam, grad[: self.n] + Jg.T @ lam, H, Jg, (s1, s2))
+            if not (self.lost and self._grow(x, self.lost_rows)):
+                break
+        return B, error
 
     def _error(self, x, lam, grad_f, H, Jg, s) -> np.ndarray:
         """The bordered Hessian's error bound: the rounding of f and g over the steps
@@ -242,9 +320,12 @@ class _Lagrangian:
         (s1, s2), size_f = s, abs(self.F(x)) + np.abs(grad_f) @ np.abs(x)
         size_g = np.abs(self.G(x)) + np.abs(Jg) @ np.abs(x)
         rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
+        # λ_k is a rate df/dg_k: its size is |λ_k|, or f's over g_k's where λ_k = 0
+        self.lam_size = np.maximum(np.abs(lam), size_f / np.where(size_g > 0, size_g, np.inf))
         self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
         E_H = 4 * rounded / np.outer(s2, s2)
-        self.lost = np.max(E_H) > LOST * np.max(np.abs(H))  # H_L is mostly rounding
+        self.lost_rows = np.max(E_H, axis=1) > LOST * np.max(np.abs(H))  # mostly rounding
+        self.lost = bool(np.any(self.lost_rows))
         E_H += np.sqrt(EPS) * np.abs(H)
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])

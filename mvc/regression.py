@@ -66,8 +66,9 @@ def chi_squared(y: Any, y_model: Any, sigma: Any = None) -> float:
     TypeError
         If an argument is not real numbers.
     ValueError
-        If an argument is empty, not finite or not 1-D, the lengths differ, or
-        `sigma` is not positive.
+        If an argument is empty, not finite or not 1-D, the lengths differ,
+        `sigma` is not positive, or $\chi^2$ overflows a float (above
+        $1.8 \times 10^{308}$): then rescale `y`, `y_model` and `sigma` alike.
 
     Examples
     --------
@@ -79,7 +80,14 @@ def chi_squared(y: Any, y_model: Any, sigma: Any = None) -> float:
     y_model = as_same_length("y_model", as_data(y_model, "y_model"), "y", y.size)
     sigma = as_sigma(sigma, "sigma", y.size)
     with np.errstate(over="ignore", under="ignore"):  # beyond the range of a float: inf or 0
-        return float(np.sum(((y - y_model) / sigma) ** 2))
+        chi2 = float(np.sum(((y - y_model) / sigma) ** 2))
+    if not np.isfinite(chi2):
+        raise ValueError(
+            "`y`, `y_model` and `sigma` must give a chi^2 within the range of a float "
+            f"(below {np.finfo(np.float64).max:.1e}), but it overflows: measure y and sigma "
+            "in a larger unit (divide y, y_model and sigma by the same number)."
+        )
+    return chi2
 
 
 def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:

@@ -251,3 +251,5 @@ def test_autodiff_equals_backpropagation(sizes, activation):
 def test_number_to_the_power_of_a_value_names_the_exponent():
     with pytest.raises(TypeError, match="`\\*\\*` needs a number as the exponent"):
         2 ** Value(3.0)
+    with pytest.raises(TypeError, match="`\\*\\*` needs a number as the exponent.*u.log"):
+        Value(2.0) ** Value(3.0)  # Python never asks the right operand's __rpow__ here

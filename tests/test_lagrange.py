@@ -212,8 +212,60 @@ def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
     assert np.allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
 
 
-def test_a_tiny_start_coordinate_whose_steps_cannot_move_f_is_not_converged():
+def test_a_tiny_start_coordinate_gets_steps_that_can_move_f():
+    # x0_0 = 1e-12 beside 1.58: steps scaled to it cannot move f, so they grow first.
     f, g = _practice()
     result = lagrange_multipliers(f, g, [1e-12, -1 - 1 / np.sqrt(3)])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+
+
+SUM_SQUARES = (lambda v: v @ v, lambda v: v[0] + v[1] + v[2] - 1)
+
+
+@pytest.mark.parametrize("small", [1e-2, 1e-3, 1e-6, 1e-9, -1e-5])
+@pytest.mark.parametrize("unit", [1.0, 1e8, 1e-8])
+def test_a_small_start_coordinate_is_not_a_singular_jacobian(small, unit):
+    # adversarial finding 2: x0 = [1, 1e-3, 2] said "singular Jacobian, or one lost in
+    # rounding": the Hessian's steps along x_1 were scaled to 1e-3, too short to see f's
+    # curvature beside its rounding. They grow until it shows. min v.v on sum v = 1.
+    f, g = SUM_SQUARES  # in x's units: f(x / unit) on g(x / unit) = 0, the same λ
+    x0 = unit * np.array([1.0, small, 2.0])
+    result = lagrange_multipliers(lambda v: f(v / unit), lambda v: g(v / unit), x0)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, np.full(3, unit / 3), rtol=1e-9)
+    np.testing.assert_allclose(result.multipliers, [2 / 3], rtol=1e-8)
+
+
+def test_a_gradient_that_reads_zero_in_the_rounding_of_f_is_not_convergence():
+    # ∇f = (2, 1) is lost in the rounding of 1e20 over steps of 6e-6: ∇L read exactly 0 at
+    # the start ([1, 1] is on x = y), which Newton took for a root. The answer is x = -0.5.
+    f = lambda v: 1e20 + v[0] ** 2 + v[1]
+    result = lagrange_multipliers(f, lambda v: v[0] - v[1], [1.0, 1.0])
     assert not result.converged
-    assert "too short to change f or g" in result.message
+    assert "gradient lost in rounding" in result.message
+
+
+def _adversarial_4():
+    a = [1.0478167906921265, 1.6428144264753415, 1.0134277816720754]
+    c = [-1.600519256790602, 0.5145047983461842, -0.02542251765492415]
+    f = lambda v: (v[0] - c[0]) ** 2 + a[1] * v[1] ** 4 + np.sin(v[2]) + c[2] * v[0] * v[1]
+    g = lambda v: v[0] ** 2 + a[2] * v[1] ** 2 + v[2] ** 2 - a[0]
+    df = lambda v: np.array(
+        [2 * (v[0] - c[0]) + c[2] * v[1], 4 * a[1] * v[1] ** 3 + c[2] * v[0], np.cos(v[2])]
+    )
+    dg = lambda v: np.array([2 * v[0], 2 * a[2] * v[1], 2 * v[2]])
+    return f, g, df, dg
+
+
+def test_a_stall_where_the_lagrange_conditions_hold_to_rounding_is_convergence():
+    # adversarial finding 4: "stalled" though ∇f = λ∇g held to 5e-12. Its rounding moves the
+    # point by less than tol, so Newton has converged as far as f's values allow.
+    f, g, df, dg = _adversarial_4()
+    x0 = [0.37505307082165046, -0.6044158958807989, 0.20202256113721573]
+    result = lagrange_multipliers(f, g, x0)
+    assert result.converged, result.message
+    assert "within the rounding" in result.message
+    x, lam = result.x, result.multipliers[0]
+    np.testing.assert_allclose(df(x), lam * dg(x), rtol=0, atol=1e-9)
+    assert abs(g(x)) <= 1e-12

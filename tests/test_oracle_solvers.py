@@ -224,6 +224,29 @@ def test_lagrange_finds_the_extremes_of_a_linear_function_on_a_sphere(n, seed, s
         assert not result.message.endswith("converged")
 
 
+@settings(max_examples=60, deadline=None)
+@given(seeds)
+def test_lagrange_on_an_ellipsoid_is_a_stationary_point_or_says_it_is_not(seed):
+    # f = (x - c0)^2 + a1 y^4 + sin z + c2 x y on x^2 + a2 y^2 + z^2 = a0 (adversarial
+    # finding 4's family), checked with the exact gradients: ∇f = λ∇g and g = 0.
+    rng = np.random.default_rng(seed)
+    a, c, x0 = rng.uniform(1, 2, 3), rng.uniform(-2, 2, 3), rng.uniform(-1, 1, 3)
+    f = lambda v: (v[0] - c[0]) ** 2 + a[1] * v[1] ** 4 + np.sin(v[2]) + c[2] * v[0] * v[1]
+    g = lambda v: v[0] ** 2 + a[2] * v[1] ** 2 + v[2] ** 2 - a[0]
+    result = lagrange_multipliers(f, g, x0)
+    if not result.converged:
+        assert not result.message.endswith("converged")
+        return
+    x, lam = result.x, result.multipliers[0]
+    df = np.array(
+        [2 * (x[0] - c[0]) + c[2] * x[1], 4 * a[1] * x[1] ** 3 + c[2] * x[0], np.cos(x[2])]
+    )
+    dg = np.array([2 * x[0], 2 * a[2] * x[1], 2 * x[2]])
+    # ∇f - λ∇g within 1e-7 of its terms: tol 1e-8 on steps of about 6e-6 of x's size
+    assert np.all(np.abs(df - lam * dg) <= 1e-7 * (np.abs(df) + abs(lam) * np.abs(dg)) + 1e-12)
+    assert abs(g(x)) <= 1e-8 * a[0]
+
+
 # --- scale invariance: f times 1e±8, x times 1e±8, the same verdict ---------------------------
 
 

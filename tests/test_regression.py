@@ -512,9 +512,20 @@ def test_issue14_item11_x_values_that_differ_are_not_all_equal_however_small():
     )
 
 
-def test_issue14_item11_chi_squared_beyond_the_range_of_floats_is_inf_or_zero_without_warnings():
-    assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e-200) == np.inf
+def test_issue14_item11_chi_squared_below_the_range_of_floats_is_zero_without_warnings():
+    # 5e-400 is below the least float: 0 is the nearest float, not a false claim.
     assert chi_squared([1.0, 2.0], [0.0, 0.0], sigma=1e200) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("y", "y_model", "sigma"),
+    [([1.0, 2.0], [0.0, 0.0], 1e-200), ([1e200], [-1e200], None), ([1e308], [-1e308], None)],
+)
+def test_a_chi_squared_beyond_the_largest_float_is_refused_with_what_to_do(y, y_model, sigma):
+    # adversarial finding 10: chi_squared([1e200], [-1e200]) returned inf with no word.
+    # fit reports such a chi^2 in its message; a bare number cannot, so it raises.
+    with pytest.raises(ValueError, match="`y`, `y_model` and `sigma`.*overflows.*larger unit"):
+        chi_squared(y, y_model, sigma)
 
 
 @given(
