@@ -117,14 +117,10 @@ class Value:
     # --8<-- [end:rules]
 
     def __rpow__(self, base: object):  # b ** v, or u ** v: the exponent is a Value
-        hint = (
-            "(v * u.log()).exp() for u ** v"
-            if isinstance(base, Value)
-            else ("(v * log(b)).exp() for b ** v")
-        )
+        b, log_b = ("u", "u.log()") if isinstance(base, Value) else ("b", "log(b)")
         raise TypeError(
             "`**` needs a number as the exponent, got a Value (in "
-            f"{type(base).__name__} ** Value): write {hint}."
+            f"{type(base).__name__} ** Value): write (v * {log_b}).exp() for {b} ** v."
         )
 
     def _unary(self, data: float, slope: float, op: str) -> Value:
