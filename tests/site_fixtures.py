@@ -480,8 +480,17 @@ _AXE_RUN = """async ([everything, elsewhere]) => {
     const rules = axe._audit.rules.filter(r => r.enabled !== false && r.tags.includes("cat.color"));
     options.runOnly = {type: "rule", values: rules.map(r => r.id)};
   }
-  const context = elsewhere ? {exclude: [elsewhere]} : document;
-  const result = await axe.run(context, options);
+  // Parts audited as pages of their own are taken out of the document while axe runs (an
+  // exclusion would still make axe walk them, most of the print page), then put back.
+  const parts = elsewhere ? [...document.querySelectorAll(elsewhere)] : [];
+  const marks = parts.map(part => part.parentNode.insertBefore(document.createComment(""), part));
+  parts.forEach(part => part.remove());
+  let result;
+  try {
+    result = await axe.run(document, options);
+  } finally {
+    marks.forEach((mark, i) => { mark.replaceWith(parts[i]); });
+  }
   return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
     .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
 }"""
