@@ -958,7 +958,9 @@ def test_true_zero_slopes_below_rounding_are_still_returned():
 
 
 # issue 14 (scale brief): a 0 that rounding made is not a zero slope
-@pytest.mark.parametrize(("f", "x"), [(np.tanh, 25.0), (np.tanh, -30.0), (np.cos, 1e-12), (np.cos, -1e-12)])
+@pytest.mark.parametrize(
+    ("f", "x"), [(np.tanh, 25.0), (np.tanh, -30.0), (np.cos, 1e-12), (np.cos, -1e-12)]
+)
 def test_a_zero_made_by_rounding_is_the_changes_too_little_value_error(f, x):
     # tanh(25 ± 25/8) and cos(1e-12 ± h) round to 1 at every short step, so every central
     # difference there is exactly 0; the true slopes are 7.7e-22 and -1e-12. A longer step

@@ -23,6 +23,7 @@ from scipy.optimize import least_squares
 from scipy.stats import linregress
 
 from mvc import fit, linear_fit
+from mvc.datasets import nist
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -266,20 +267,34 @@ def _scale_cases():
     noise = rng.normal(0, 1, x.size)
     cases = {
         # name: model, x, y, sigma, p0, the powers (of y, of x) of each parameter's unit
-        "decay": (_decay, x, _decay(x, 4, 1.3, 0.5) + 0.02 * noise, 0.02, [3, 1, 1], [(1, 0), (0, -1), (1, 0)]),
+        "decay": (
+            _decay,
+            x,
+            _decay(x, 4, 1.3, 0.5) + 0.02 * noise,
+            0.02,
+            [3, 1, 1],
+            [(1, 0), (0, -1), (1, 0)],
+        ),
         "peak": (
-            _peak, x, _peak(x, 2, 2.5, 0.6, 0.3) + 0.01 * noise, 0.01, [1.5, 2.2, 0.8, 0],
+            _peak,
+            x,
+            _peak(x, 2, 2.5, 0.6, 0.3) + 0.01 * noise,
+            0.01,
+            [1.5, 2.2, 0.8, 0],
             [(1, 0), (0, 1), (0, 1), (1, 0)],
         ),
         "line": (_line, x, 1.7 * x - 0.4 + 0.1 * noise, 0.1, [1, 1], [(1, -1), (1, 0)]),
     }
-    from mvc.datasets import nist
-
     for name, units in (("Misra1a", [(1, 0), (0, -1)]), ("Eckerle4", [(1, 1), (0, 1), (0, 1)])):
         problem = nist(name)
         for start in (0, 1):
             cases[f"{name} from start {start + 1}"] = (
-                problem.model, problem.x, problem.y, 1.0, problem.starts[start], units,
+                problem.model,
+                problem.x,
+                problem.y,
+                1.0,
+                problem.starts[start],
+                units,
             )
     return cases
 

@@ -408,7 +408,10 @@ def _unit_roundoff_decides(f, g, x0, base):
 
 COMBINED_CASES = {
     "sum of squares on a plane": (
-        lambda v: v @ v, lambda v: v[0] + v[1] + v[2] - 1, [1.0, 0.0, 0.5], None
+        lambda v: v @ v,
+        lambda v: v[0] + v[1] + v[2] - 1,
+        [1.0, 0.0, 0.5],
+        None,
     ),
     "a quadratic on a sphere": _quadratic_on_a_sphere(),
     "x^2 y on a circle (λ = 1)": (X2Y, CIRCLE, [1.0, 1.5], None),
