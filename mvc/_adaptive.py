@@ -73,6 +73,8 @@ class _Search:
         self.best, self.error = np.full(n, np.nan), np.full(n, np.inf)
         self.rho = np.full(n, np.nan)
         self.finite = np.zeros(n, dtype=bool)
+        self.seen = np.zeros(n)  # the largest |D| taken: 0 where every difference was 0
+        self.zero_rho = np.zeros(n)  # the largest rounding of a difference that was exactly 0
         self.first_h, self.last_h = self.h.copy(), self.h.copy()
 
     def finished(self) -> bool:
@@ -83,6 +85,9 @@ class _Search:
         up, down = self.phase == 1, self.phase == 0
         self.rows += ~(self.phase == 2)
         self.finite |= ok & ~(self.phase == 2)
+        taken = ok & ~(self.phase == 2)
+        self.seen = np.maximum(self.seen, np.where(taken, np.abs(D), 0.0))
+        self.zero_rho = np.maximum(self.zero_rho, np.where(taken & (D == 0), rho, 0.0))
         self.first_h = np.maximum(self.first_h, np.where(self.phase == 2, 0, self.h))
         self.last_h = np.minimum(self.last_h, np.where(self.phase == 2, np.inf, self.h))
         self._up(up, D, rho, ok)
@@ -173,10 +178,11 @@ class _Search:
 
         By |f| / 64|D|: the length over which f changes by its own size (|f| = rho h / eps),
         in 64 steps; at least 64 h, at most 2^64 h. Where f did not change at all (D = 0)
-        there is no such length, and the step goes no further than max(1, |x|) / 8, the
-        default of the one-step rule: a constant f would otherwise send it to overflow.
+        there is no such length, and the step goes no further than max(|x|, 1/4) / 2, on
+        the side of 0 where x is (tanh at 25 changes only there): a constant f would
+        otherwise send it to overflow.
         """
         with np.errstate(all="ignore"):
             length = rho * h / (_EPS * np.abs(D)) / 64
             longer = np.clip(length, GROW * h, 2.0**64 * h)
-        return np.where(D == 0, np.maximum(h, np.maximum(1.0, np.abs(self.x)) / 8), longer)
+        return np.where(D == 0, np.maximum(h, np.maximum(0.25, np.abs(self.x)) / 2), longer)

@@ -177,7 +177,7 @@ def steepest_descent(
             grad = -2 * A.T @ r
             step = -lr * grad
         else:
-            # down the gradient, as far as chi^2 keeps falling
+            # down the gradient (in parameters scaled by D), as far as chi^2 keeps falling
             step = _line_search(problem, lin)
         # --8<-- [end:steepest]
         if not np.all(np.isfinite(step)):
@@ -211,9 +211,15 @@ def steepest_descent(
 
 
 def _line_search(problem: Problem, lin: Linearisation) -> np.ndarray:
-    """A step down the gradient that lowers chi^2: the linear model's best, halved as needed."""
-    g = lin.A.T @ (lin.r / lin.r_norm)  # -grad chi^2, divided by a positive number
-    step = g * (lin.r_norm * (norm(g) / norm(lin.A @ g)) ** 2)  # minimises |r - A step| along g
+    """A step down the gradient that lowers chi^2: the linear model's best, halved as needed.
+
+    The gradient is taken in the scaled parameters D a (each in the units where its column
+    of the Jacobian has length 1, as Levenberg–Marquardt measures its steps), so the walk
+    does not depend on the units of the parameters, the data or x.
+    """
+    u = lin.A.T @ (lin.r / lin.r_norm) / lin.D  # -grad chi^2 in D a, divided by a positive number
+    d = u / lin.D  # that direction in the parameters a
+    step = d * (lin.r_norm * (norm(u) / norm(lin.A @ d)) ** 2)  # minimises |r - A step| along d
     for _ in range(60):
         residuals = problem.residuals(lin.p + step)
         if residuals is not None and residuals.norm < lin.r_norm:
@@ -229,7 +235,7 @@ NO_STEP = "no step, however short, lowers chi^2 any further"
 NO_DESCENT = "no step down the gradient lowers chi^2"
 CRAWLING = (
     " Steepest descent is crawling: down the gradient, chi^2 no longer falls by steps"
-    " it can resolve (parameters of very different scales make a narrow valley); try"
+    " it can resolve (strongly correlated parameters make a narrow valley); try"
     " method='lm'."
 )
 NOT_DOWNHILL = (

@@ -91,7 +91,9 @@ def derivative(
         default, also if the differences at the steps tried never agree even to one
         digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
         if $f$ changes so little beside its rounding that the estimate's own estimated
-        error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``). With
+        error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
+        its differences are exactly 0 only because rounding hides its slope
+        (``np.cos`` at $10^{-12}$). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -133,7 +135,8 @@ def derivative(
     rounding is above $10^{-13}$ of them, $f$ barely changes over $|x|/8$ ($e^x$ at
     $x = 10^{-12}$): the step first grows, to $|f| / 64|f'|$ at a time (at least 64
     times, at most $2^{64}$), until $f$'s curvature shows; where $f(x \pm h)$ are
-    equal ($e^x$ at $10^{-20}$, or a constant), to $\max(1, |x|)/8$ at most.
+    equal ($e^x$ at $10^{-20}$, ``np.tanh`` at 25, or a constant), to $\max(|x|, 1/4)/2$
+    at most, which keeps $x \pm h$ on the side of 0 where $x$ is for $|x| \ge 1/4$.
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
@@ -141,7 +144,15 @@ def derivative(
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
     estimated error over $10^{-5}$ of it ($f = 10^{10} + \sin x$, ``np.tanh`` from
     10 on), `derivative` raises rather than return a number with few digits (the estimate
-    overstates the true error, so what it returns is right to about $10^{-6}$); a
+    overstates the true error, so what it returns is right to about $10^{-6}$). An
+    exact 0, from differences that were all 0, is returned as a zero slope ($f$
+    symmetric about $x$, as ``np.cos`` or ``abs`` at 0, or constant near it, as
+    ``np.floor`` at 2.5) unless another step found a slope that $f$'s rounding would
+    hide at the steps that gave 0: then it raises the same error (``np.cos`` at
+    $10^{-12}$, whose slope is $-10^{-12}$). Where $f$ never changed at any step
+    (``np.tanh`` at 100, ``1 + 1e-17 * x``), the 0 it returns is off by at most about
+    $\epsilon |f(x)| / h$ with $h = \max(|x|, 1/4)/2$, the longest step tried: the
+    slope is hidden below $f$'s rounding there. A
     derivative far below the differences at longer steps (as $x^3 - x$ at
     $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
     computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
@@ -241,6 +252,7 @@ def _check_search(search: Any, x: np.ndarray) -> None:
     if np.any(doubtful):
         k = int(np.argmax(doubtful))
         best, error = search.best[k], search.error[k]
+        error = error if best else max(error, search.seen[k])  # a slope of the size seen
         digits = (
             "no correct digit"
             if error >= abs(best)
@@ -274,10 +286,13 @@ ZERO_SLOPE = 1e-10
 
 def _below_rounding(search: Any) -> np.ndarray:
     """Estimates with no digit: smaller than their error, where even the longest step's
-    difference was within 16 roundings of 0 but not 0 (so not a symmetric f' = 0)."""
+    difference was within 16 roundings of 0 but not 0 (so not a symmetric f' = 0); and
+    zeros that are not known to be a zero slope: every difference behind them was 0, but
+    another step found a slope that f's rounding at those steps would hide (cos at 1e-12)."""
     _, D0, rho0 = search.top
     faint = (np.abs(D0) > 0) & (np.abs(D0) <= 16 * rho0)
-    return faint & (np.abs(search.best) < search.error)
+    hidden = (search.best == 0) & (search.seen > 0) & (search.seen <= 16 * search.zero_rho)
+    return (faint & (np.abs(search.best) < search.error)) | hidden
 
 
 def _doubtful(search: Any) -> np.ndarray:

@@ -254,7 +254,10 @@ def fit(
         descent $a \leftarrow a - \text{lr}\, \nabla\chi^2$.
     lr : float, optional
         The steepest-descent step factor (the course's "aggression"). By default each
-        step is chosen by a line search. Only for ``method="steepest-descent"``.
+        step is chosen by a line search down the gradient in the scaled parameters
+        $D a$ (each parameter in the units where its column of $A$ has length 1), which
+        makes the walk blind to the parameters' units. Only for
+        ``method="steepest-descent"``.
     jac : callable, optional
         ``jac(x, *params) -> array`` of shape ``(N, n)``: $\partial y_i / \partial a_k$.
         By default the Jacobian is taken by central differences. A `jac` that

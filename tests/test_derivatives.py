@@ -955,3 +955,50 @@ def test_what_derivative_returns_far_out_is_right_to_a_millionth(f, fprime, x):
 def test_true_zero_slopes_below_rounding_are_still_returned():
     assert abs(derivative(lambda x: x**3 - x, 1 / np.sqrt(3))) < 1e-12
     assert derivative(np.cos, 0.0) == 0.0
+
+
+# issue 14 (scale brief): a 0 that rounding made is not a zero slope
+@pytest.mark.parametrize(
+    ("f", "x"), [(np.tanh, 25.0), (np.tanh, -30.0), (np.cos, 1e-12), (np.cos, -1e-12)]
+)
+def test_a_zero_made_by_rounding_is_the_changes_too_little_value_error(f, x):
+    # tanh(25 ± 25/8) and cos(1e-12 ± h) round to 1 at every short step, so every central
+    # difference there is exactly 0; the true slopes are 7.7e-22 and -1e-12. A longer step
+    # (|x|/2, or the one that grew) shows f changing, so the 0 is not known to be a slope.
+    with pytest.raises(ValueError, match="changes too little near x"):
+        derivative(f, x)
+    with pytest.raises(ValueError, match="changes too little near x"):
+        derivative(f, np.array([1.0, x]))
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (np.abs, 0.0),
+        (np.cos, 0.0),
+        (lambda x: (x - 3) ** 2, 3.0),
+        (lambda x: 5.0 + 0 * x, 2.0),
+        (np.floor, 2.5),
+        (lambda x: 5 + np.maximum(x, 0), -0.1),
+        (lambda x: 5 + np.maximum(x, 0), -3.0),
+    ],
+)
+def test_zero_slopes_with_every_difference_0_are_still_returned(f, x):
+    # symmetric about x, constant, or constant between jumps: f does not change near x
+    assert derivative(f, x) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("f", "fprime", "x"),
+    [
+        (np.tanh, lambda x: 1 / np.cosh(x) ** 2, 100.0),
+        (lambda x: 1 + 1e-17 * x, lambda x: 1e-17, 1.0),
+        (lambda x: 1 / (1 + np.exp(-x)), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2, 80.0),
+    ],
+)
+def test_a_zero_where_f_never_changed_is_within_the_documented_bound(f, fprime, x):
+    # f(x ± h) equal at every step tried, up to |x|/2 (1/8 near 0): the slope is hidden
+    # below f's rounding there, eps |f| / h at h = max(|x|, 1/4) / 2, the documented bound.
+    value = derivative(f, x)
+    assert value == 0.0
+    assert abs(fprime(x) - value) <= EPS * abs(f(x)) / (max(abs(x), 0.25) / 2)

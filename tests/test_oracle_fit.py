@@ -23,6 +23,7 @@ from scipy.optimize import least_squares
 from scipy.stats import linregress
 
 from mvc import fit, linear_fit
+from mvc.datasets import nist
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -234,3 +235,102 @@ def test_linear_fit_equals_linregress_at_every_scale(seed, n, sx, sy):
         [reference.stderr * sy / sx, reference.intercept_stderr * sy],
         rtol=1e-9,
     )
+
+
+# --- scale invariance: x, and y with sigma, in other units change no verdict ------------------
+#
+# Each model is written so that a change of units is a change of parameters: with x times
+# sx and y (and sigma) times sy, the parameter of units y^i x^j is multiplied by sy^i sx^j
+# and the scaled problem is the same problem. Its verdict must be the same, and its
+# parameters the base ones in the new units, to the accuracy the test for a minimum
+# guarantees: |A δ| <= sqrt(tol) |r| + |e| bounds each parameter's distance from the
+# minimum by that many standard uncertainties.
+
+UNIT_SCALES = [(sx, sy) for sx in (1e-8, 1.0, 1e8) for sy in (1e-8, 1.0, 1e8)]
+
+
+def _decay(x, a, k, c):
+    return a * np.exp(-k * x) + c
+
+
+def _peak(x, h, mu, w, c):
+    return h * np.exp(-0.5 * ((x - mu) / w) ** 2) + c
+
+
+def _line(x, m, b):
+    return m * x + b
+
+
+def _scale_cases():
+    rng = np.random.default_rng(14)
+    x = np.linspace(0, 5, 40)
+    noise = rng.normal(0, 1, x.size)
+    cases = {
+        # name: model, x, y, sigma, p0, the powers (of y, of x) of each parameter's unit
+        "decay": (
+            _decay,
+            x,
+            _decay(x, 4, 1.3, 0.5) + 0.02 * noise,
+            0.02,
+            [3, 1, 1],
+            [(1, 0), (0, -1), (1, 0)],
+        ),
+        "peak": (
+            _peak,
+            x,
+            _peak(x, 2, 2.5, 0.6, 0.3) + 0.01 * noise,
+            0.01,
+            [1.5, 2.2, 0.8, 0],
+            [(1, 0), (0, 1), (0, 1), (1, 0)],
+        ),
+        "line": (_line, x, 1.7 * x - 0.4 + 0.1 * noise, 0.1, [1, 1], [(1, -1), (1, 0)]),
+    }
+    for name, units in (("Misra1a", [(1, 0), (0, -1)]), ("Eckerle4", [(1, 1), (0, 1), (0, 1)])):
+        problem = nist(name)
+        for start in (0, 1):
+            cases[f"{name} from start {start + 1}"] = (
+                problem.model,
+                problem.x,
+                problem.y,
+                1.0,
+                problem.starts[start],
+                units,
+            )
+    return cases
+
+
+SCALE_CASES = _scale_cases()
+
+
+def _within_the_test(base, tol):
+    """|scaled - base| within the distance the test for a minimum allows either of them."""
+    r_norm = np.sqrt(base.chi2)
+    return 2 * (np.sqrt(tol) * r_norm + 1e-12 * (1 + r_norm)) * base.uncertainties
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+@pytest.mark.parametrize("case", sorted(SCALE_CASES))
+def test_fit_verdicts_do_not_depend_on_units(case, method):
+    model, x, y, sigma, p0, powers = SCALE_CASES[case]
+    sigma = np.full(np.shape(y), sigma)
+    base = fit(model, x, y, p0, sigma=sigma, method=method)
+    for sx, sy in UNIT_SCALES:
+        units = np.array([sy**i * sx**j for i, j in powers])
+        scaled = fit(model, x * sx, y * sy, np.array(p0) * units, sigma=sigma * sy, method=method)
+        assert scaled.converged == base.converged, (sx, sy, base.message, scaled.message)
+        if base.converged:
+            distance = np.abs(scaled.params / units - base.params)
+            allowed = _within_the_test(base, 1e-10)
+            assert np.all(distance <= allowed), (sx, sy, distance / allowed)
+            np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-6)
+
+
+@pytest.mark.parametrize("sx, sy", UNIT_SCALES)
+def test_linear_fit_verdict_and_line_do_not_depend_on_units(sx, sy):
+    _, x, y, sigma, _, _ = SCALE_CASES["line"]
+    sigma = np.full(y.shape, sigma)
+    base, scaled = linear_fit(x, y, sigma), linear_fit(x * sx, y * sy, sigma * sy)
+    assert scaled.converged == base.converged
+    np.testing.assert_allclose(scaled.params, base.params * [sy / sx, sy], rtol=1e-10)
+    np.testing.assert_allclose(scaled.uncertainties, base.uncertainties * [sy / sx, sy], rtol=1e-10)
+    np.testing.assert_allclose(scaled.chi2, base.chi2, rtol=1e-10)

@@ -358,3 +358,106 @@ def test_lagrange_verdicts_do_not_depend_on_units(case):
         if base.converged:
             np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-8)
             np.testing.assert_allclose(scaled.multipliers / a, base.multipliers, rtol=1e-6)
+
+
+# f and g in other units at the same time as x: f times 10^k, g times 10^j, x times 10^m.
+# L = a f - λ' c g (x / b) is stationary where L = f - λ g is, with λ' = λ a / c.
+
+COMBINED = [(k, j, m) for k in (-8, 0, 8) for j in (-8, 0, 8) for m in (-8, 0, 8)]
+
+
+def _quadratic_on_a_sphere():
+    Q = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])
+    return (lambda v: v @ Q @ v, lambda v: v @ v - 1, [0.6, 0.5, 0.6], None)
+
+
+def _ellipsoid(seed):
+    # the random family of test_lagrange_on_an_ellipsoid_is_a_stationary_point_or_says_it_is_not
+    rng = np.random.default_rng(seed)
+    a, c, x0 = rng.uniform(1, 2, 3), rng.uniform(-2, 2, 3), rng.uniform(-1, 1, 3)
+    f = lambda v: (v[0] - c[0]) ** 2 + a[1] * v[1] ** 4 + np.sin(v[2]) + c[2] * v[0] * v[1]
+    g = lambda v: v[0] ** 2 + a[2] * v[1] ** 2 + v[2] ** 2 - a[0]
+
+    def stationary(x, lam):  # with the exact gradients, to that test's accuracy
+        df = np.array(
+            [2 * (x[0] - c[0]) + c[2] * x[1], 4 * a[1] * x[1] ** 3 + c[2] * x[0], np.cos(x[2])]
+        )
+        dg = np.array([2 * x[0], 2 * a[2] * x[1], 2 * x[2]])
+        close = np.abs(df - lam * dg) <= 1e-7 * (np.abs(df) + abs(lam) * np.abs(dg)) + 1e-12
+        return bool(np.all(close) and abs(g(x)) <= 1e-8 * a[0])
+
+    return f, g, x0, stationary
+
+
+def _same(one, other, rtol=1e-8):
+    return (
+        verdict(one) == verdict(other)
+        and one.n_iter == other.n_iter
+        and np.allclose(one.x, other.x, rtol=rtol, atol=1e-9)
+    )
+
+
+def _unit_roundoff_decides(f, g, x0, base):
+    """Whether a change of x0 by one rounding (1e-15 of it) changes the run's verdict, its
+    length or its point: undamped Newton far from a solution can be chaotic, and then the units of
+    the problem, which change every rounding, may too."""
+    return not all(
+        _same(lagrange_multipliers(f, g, np.array(x0) * (1 + e)), base) for e in (1e-15, -1e-15)
+    )
+
+
+COMBINED_CASES = {
+    "sum of squares on a plane": (
+        lambda v: v @ v,
+        lambda v: v[0] + v[1] + v[2] - 1,
+        [1.0, 0.0, 0.5],
+        None,
+    ),
+    "a quadratic on a sphere": _quadratic_on_a_sphere(),
+    "x^2 y on a circle (λ = 1)": (X2Y, CIRCLE, [1.0, 1.5], None),
+    "the practice problem": (ELLIPSE_F, ELLIPSE_G, [0.0, -0.5], None),
+    **{f"the ellipsoid family, seed {seed}": _ellipsoid(seed) for seed in range(12)},
+}
+
+
+@pytest.mark.parametrize("case", COMBINED_CASES)
+def test_lagrange_verdicts_do_not_depend_on_the_units_of_f_g_and_x_together(case):
+    f, g, x0, stationary = COMBINED_CASES[case]
+    base = lagrange_multipliers(f, g, x0)
+    chaotic = _unit_roundoff_decides(f, g, x0, base)
+    assert not chaotic or stationary, "a hand-made case must not be decided by rounding"
+    for k, j, m in COMBINED:
+        a, c, b = 10.0**k, 10.0**j, 10.0**m
+        scaled = lagrange_multipliers(
+            lambda v, a=a, b=b: a * f(v / b), lambda v, c=c, b=b: c * g(v / b), b * np.array(x0)
+        )
+        if chaotic:  # no verdict to keep: a converged run must still be right
+            if scaled.converged:
+                assert stationary(scaled.x / b, scaled.multipliers[0] * c / a), (k, j, m)
+            continue
+        assert verdict(scaled) == verdict(base), (k, j, m, scaled.message, base.message)
+        if base.converged:
+            np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-8, atol=1e-9)
+            np.testing.assert_allclose(
+                scaled.multipliers * c / a, base.multipliers, rtol=1e-6, atol=1e-9
+            )
+
+
+# Each equation and each unknown of a system in its own units (item 7's [1e9 x - 1, 1e-9 y - 1]
+# is one such change): Newton's step, J Δx = -f, is blind to both. The unknowns' units differ
+# by at most 1e8 here: a coordinate below 64 eps (1.4e-14) times the largest is taken for a
+# rounded 0 (`mvc._scaling.reference_size`), so x0 = [1e-8, 1e8] differences x_0 with a
+# step of 600, and exp(x_0 / 1e-8) overflows: that start is beyond the rule, not a verdict.
+
+EACH_ITS_OWN = [np.array(u, dtype=float) for u in np.ndindex(3, 3, 3, 3) if abs(u[2] - u[3]) <= 1]
+
+
+@pytest.mark.parametrize("x0", [[1.0, -1.0], [0.0, 0.0], [1.0, 1.0]])
+def test_newton_verdicts_on_a_system_do_not_depend_on_the_units_of_each_equation_and_unknown(x0):
+    base = newton_raphson(system, x0)
+    for u in EACH_ITS_OWN:
+        a, b = 10.0 ** (8 * (u[:2] - 1)), 10.0 ** (8 * (u[2:] - 1))  # each 1e-8, 1 or 1e8
+        scaled = newton_raphson(lambda v, a=a, b=b: a * system(v / b), b * np.array(x0))
+        assert verdict(scaled) == verdict(base), (a, b, scaled.message, base.message)
+        if base.converged:
+            np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-9)
