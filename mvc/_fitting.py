@@ -177,7 +177,7 @@ def steepest_descent(
             grad = -2 * A.T @ r
             step = -lr * grad
         else:
-            # down the gradient (in parameters scaled by D), as far as chi^2 keeps falling
+            # down the gradient of the scaled parameters D a, while chi^2 falls
             step = _line_search(problem, lin)
         # --8<-- [end:steepest]
         if not np.all(np.isfinite(step)):
