@@ -253,7 +253,7 @@ def _screenshot(page, view):
         return None
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"derivatives-{view.name}.png"
-    page.screenshot(path=str(shot), full_page=True)
+    page.screenshot(path=str(shot))  # the window: a whole page's PNG costs seconds to encode
     return shot
 
 
