@@ -270,7 +270,7 @@ class _Lagrangian:
 
     def sizes(self, x) -> np.ndarray:
         """Each variable's size, as its difference steps see it."""
-        self.reference = reference_size(self.x0, self.reference, x)
+        self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
         return np.maximum(typical_size(x, self.reference), self.grown)
 
     def _grow(self, x, lost) -> bool:

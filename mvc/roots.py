@@ -431,7 +431,7 @@ class _Differenced(_Given):
         self.F, self.x0, self.reference = F, x0, None
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
-        self.reference = reference_size(self.x0, self.reference, x)
+        self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
         for _ in range(GROWS):
             self.s = steps(x, typical_size(x, self.reference), 1 / 3)
             Jx = jacobian_at(self.F, x, self.s)

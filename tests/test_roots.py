@@ -341,3 +341,20 @@ def test_tiny_start_grows_the_lost_difference_step(x0):
     result = newton_raphson(lambda x: np.exp(x) - 2, x0)
     assert result.converged, result.message
     assert result.x == pytest.approx(np.log(2), rel=1e-12)
+
+
+# round 3, finding 12: unknowns in units 2^27 and 2^-27 together (2^54 ~ 1.8e16 apart) once
+# changed Newton's verdict or its root: a start coordinate 1e-16 of the largest was taken for
+# a rounded 0 and differenced with the largest one's step. Powers of 2 scale x exactly, so
+# the run must be the same run, step for step.
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("exponents", [(27, -27, 0), (-27, 0, 27), (40, -40, 10)])
+def test_unknowns_in_units_far_apart_give_the_same_run(seed, exponents):
+    rng = np.random.default_rng(seed)
+    A, b, x0 = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+    system = lambda u: np.tanh(A @ u) + 0.1 * u**3 - b
+    base = newton_raphson(system, x0)
+    unit = 2.0 ** np.array(exponents)
+    scaled = newton_raphson(lambda v: system(v / unit), x0 * unit)
+    assert (scaled.converged, scaled.n_iter) == (base.converged, base.n_iter), scaled.message
+    np.testing.assert_allclose(scaled.x / unit, base.x, rtol=1e-12)
