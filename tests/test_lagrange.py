@@ -286,3 +286,12 @@ def test_unknowns_in_units_far_apart_keep_the_verdict(unit):
         lambda v: v[0] ** 2 + np.sin(v[1]), lambda v: v[0] + v[1] - 1, [0.3, 0.5]
     )
     assert result.n_iter <= plain.n_iter + 1  # rounding may differ, not the run's course
+
+
+# round 3, finding 14 (the class, in lagrange too): Python's math.exp past 709 raises
+# OverflowError where numpy gives inf; either way f is not finite near x0.
+def test_a_python_overflow_in_f_is_a_value_error_naming_f_and_g():
+    import math
+
+    with pytest.raises(ValueError, match="`f` and `g` must be finite near `x0`"):
+        lagrange_multipliers(lambda v: math.exp(1000 * v[0]), lambda v: v[0] + v[1] - 1, [1.0, 0.0])
