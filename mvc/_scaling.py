@@ -24,23 +24,32 @@ from mvc.derivatives import gradient, hessian, jacobian
 EPS = float(np.finfo(np.float64).eps)
 #: The rounding error of one evaluation of f, in units of eps times the size of its terms.
 ROUNDING = 4.0
-#: A coordinate of x0 no larger than this times the largest is taken for a rounded 0.
+#: A coordinate of x0 no larger than this times the largest is taken for a rounded 0,
+#: unless the caller passes its own `zero_beside` (see `reference_size`).
 ZERO_BESIDE = 64 * EPS
 
 
-def reference_size(x0: np.ndarray, reference: np.ndarray | None, x: np.ndarray) -> np.ndarray:
+def reference_size(
+    x0: np.ndarray,
+    reference: np.ndarray | None,
+    x: np.ndarray,
+    zero_beside: float = ZERO_BESIDE,
+) -> np.ndarray:
     """Each variable's size at the start, |x0_j|; for one that started at 0, the largest of
     max |x0| and the |x_j| the run has reached so far. `reference` is the last value
     (None at the start).
 
-    A start within rounding of 0 beside the other coordinates counts as 0: `np.cos(3 *
+    A start within `zero_beside` of the largest coordinate counts as 0: `np.cos(3 *
     np.pi / 2)` is -1.8e-16, a zero that rounding left behind, not a unit of 1e-16 (whose
     steps would be too short to move f, so every slope along that axis would read 0).
+    A solver that lengthens the steps f cannot feel (`newton_raphson`,
+    `lagrange_multipliers`) passes `zero_beside=0`: then only an exact 0 borrows the
+    others' size, and unknowns in units 1e16 apart keep each its own.
     """
     start = np.abs(x0)
     if reference is None:
         reference = np.full(x0.shape, start.max())
-    given = start > ZERO_BESIDE * start.max()
+    given = start > zero_beside * start.max()
     return np.where(given, start, np.maximum(reference, np.abs(x)))
 
 

@@ -270,7 +270,7 @@ class _Lagrangian:
 
     def sizes(self, x) -> np.ndarray:
         """Each variable's size, as its difference steps see it."""
-        self.reference = reference_size(self.x0, self.reference, x)
+        self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
         return np.maximum(typical_size(x, self.reference), self.grown)
 
     def _grow(self, x, lost) -> bool:
@@ -332,6 +332,11 @@ class _Lagrangian:
 
     noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
     trusted = True  # J is mvc's own
+
+    @staticmethod
+    def exact_zero(F, z, z0) -> tuple[bool, str]:
+        """∇L read 0 exactly: `_verdict` then checks it against its rounding."""
+        return True, "converged: f(x) = 0 exactly"
 
     def singular(self, z, grad, where, cond) -> str:
         if not self.lost:
@@ -434,8 +439,11 @@ def _guarded(f: Callable, shape: tuple[int, ...], what: str) -> Callable:
     """f checked for shape; a non-finite value raises _NonFinite (a failed run, not bad input)."""
 
     def checked(v):
-        with np.errstate(all="ignore"):
-            value = f(v)
+        try:
+            with np.errstate(all="ignore"):
+                value = f(v)
+        except OverflowError:  # Python's math.exp(1000): not finite, as numpy's inf
+            raise _NonFinite from None
         arr = np.asarray(value)
         if arr.shape == shape and arr.dtype.kind in "iuf" and not np.all(np.isfinite(arr)):
             raise _NonFinite

@@ -86,7 +86,8 @@ def newton_raphson(
         Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
-        when $f(x) = 0$ exactly.
+        when $f(x) = 0$ exactly and each equation leaves 0 where $x$ moves by a
+        difference step (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -96,9 +97,10 @@ def newton_raphson(
         `x` has the shape of `x0` (a float for a scalar); `fun` is $f(x)$; `history`
         holds every iterate, row 0 being `x0`. When `converged` is False, `message`
         says which failure ended the run: a zero or vanishing derivative, one lost in
-        rounding, a singular Jacobian, a cycle, a stall at the rounding of $f$,
-        divergence (an iterate or value not finite or $10^{100}$ times its size at
-        the start, or both growing for 10 steps in a row), or `max_iter` reached.
+        rounding, a singular Jacobian, an $f$ that is 0 only because it underflowed
+        (no evidence of a root), a cycle, a stall at the rounding of $f$, divergence
+        (an iterate or value not finite or $10^{100}$ times its size at the start, or
+        both growing for 10 steps in a row), or `max_iter` reached.
 
     Raises
     ------
@@ -129,7 +131,13 @@ def newton_raphson(
     one of the 8 before it. A run has stalled when $|f|$ has not fallen below its
     least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
     rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
-    when its step would be over $1/\epsilon$ times the largest $|x|$ so far. A
+    when its step would be over $1/\epsilon$ times the largest $|x|$ so far.
+    An exact $f(x) = 0$ is a root only if each equation is nonzero at some
+    $x \pm h_j e_j$, $h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and
+    $|{x_0}_j|$: $1/(1 + e^x)$ underflows to 0 at $x = 710$ and $\tanh x - 1$ rounds
+    to 0 at $x = 20$, and neither has a root there. A value of $f$ below
+    $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
+    counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
     ($n\epsilon |J|$ for `fprime`; $\epsilon^{2/3} |J|$ and the rounding of $f$ for
     differences), could be singular: the spectral radius of $|J^{-1}|\,E$ reaches 1,
@@ -173,10 +181,10 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
     explains a flat or singular one (`J.flat`, `J.singular`).
     """
     history, progress = [x], _Progress(fx)
-    done = _Finish(history, scalar)
+    done = _Finish(history, scalar, progress.f0)
     for _ in range(max_iter):
         if not np.any(fx):
-            return done(fx, True, "converged: f(x) = 0 exactly")
+            return done(fx, *J.exact_zero(F, x, history[0]))
         try:
             Jx, error = J(x, fx)
             step, trouble = _newton_step(J, Jx, error, x, fx, history, scalar)
@@ -355,10 +363,15 @@ def _diverged(x, why) -> str:
 class _Finish:
     """Builds the result from the history, for every exit of the loop."""
 
-    def __init__(self, history, scalar):
-        self.history, self.scalar = history, scalar
+    def __init__(self, history, scalar, f0):
+        self.history, self.scalar, self.f0 = history, scalar, f0
 
     def __call__(self, fx, converged, message) -> SolverResult:
+        if not converged and 0 < self.f0 < TINY:
+            message += (
+                f"; |f(x0)| = {self.f0:.3g} is below {TINY:.2g}, the smallest normal float, "
+                "where numbers keep fewer digits: multiply f by a large constant"
+            )
         H = np.array(self.history)
         x = H[-1]
         fun = np.full_like(x, np.nan) if fx is None else fx
@@ -374,12 +387,43 @@ def _function(f, scalar, n) -> Callable:
     shape = () if scalar else (n,)
 
     def F(x):
-        with np.errstate(all="ignore"):
-            value = f(float(x[0])) if scalar else f(x)
-        value = _checked(value, shape, "`f` (one equation per unknown)")
+        value = _checked(_call(f, x, scalar), shape, "`f` (one equation per unknown)")
         return np.atleast_1d(value)
 
     return F
+
+
+def _call(g, x, scalar):
+    """g at x, a Python float for a scalar; Python's OverflowError (`x**2` past 1.8e308,
+    where numpy gives inf) means not finite, as inf does."""
+    try:
+        with np.errstate(all="ignore"):
+            return g(float(x[0])) if scalar else g(x)
+    except OverflowError:
+        raise _NonFinite from None
+
+
+def _exact_zero(F, x, x0) -> tuple[bool, str]:
+    """f(x) = 0 exactly: a root if each equation leaves 0 at some point x ± s_j e_j around
+    it (s the difference steps, eps^(1/3) of each variable's size). One that stays 0 at all
+    of them has underflowed, or its terms cancelled, to 0: e^(-x^2) at 27 is 0, and
+    tanh(x) - 1 at 20, with no root there."""
+    s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
+    left = np.zeros(x.size, dtype=bool)
+    for point in [x + sign * s[j] * np.eye(x.size)[j] for j in range(x.size) for sign in (1, -1)]:
+        try:
+            left |= F(point) != 0
+        except _NonFinite:
+            left[:] = True  # not finite beside x: f does not stay 0 there
+    if np.all(left):
+        return True, "converged: f(x) = 0 exactly"
+    which = "f" if scalar else f"f_{np.flatnonzero(~left)[0]}"
+    return False, (
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} is "
+        f"0 too at every point tried around it (x moved by {_show(s, scalar)}), so it has "
+        "underflowed, or its terms cancelled, to 0 there, and it may only level off at 0 "
+        "without crossing it; start elsewhere, or rescale f"
+    )
 
 
 class _Given:
@@ -397,12 +441,13 @@ class _Given:
         if self.last is not None and np.array_equal(self.last[0], x):
             Jx = self.last[1]  # x0's, checked at entry: no second call
         else:
-            with np.errstate(all="ignore"):
-                value = self.fprime(float(x[0])) if self.scalar else self.fprime(x)
+            value = _call(self.fprime, x, self.scalar)
             shape = () if self.scalar else (self.n, self.n)
             Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
             self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)
+
+    exact_zero = staticmethod(_exact_zero)
 
     def flat(self, x, fx, where) -> str:
         return (
@@ -417,6 +462,8 @@ class _Given:
         )
 
 
+#: The smallest normal float, 2.2e-308: below it numbers keep fewer digits.
+TINY = float(np.finfo(np.float64).tiny)
 #: A step lost in rounding grows by GROW, at most GROWS times (64^20 ~ 1e36).
 GROW, GROWS = 64.0, 20
 
@@ -431,11 +478,13 @@ class _Differenced(_Given):
         self.F, self.x0, self.reference = F, x0, None
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
-        self.reference = reference_size(self.x0, self.reference, x)
+        self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
         for _ in range(GROWS):
             self.s = steps(x, typical_size(x, self.reference), 1 / 3)
             Jx = jacobian_at(self.F, x, self.s)
-            self.size = np.abs(fx) + np.abs(Jx) @ np.abs(x)  # f's rounding: eps times that
+            # f's rounding: eps times the size of its terms, and never below the spacing of
+            # subnormal floats, eps * TINY (1e-320 carries 4 digits, not 16)
+            self.size = np.maximum(np.abs(fx) + np.abs(Jx) @ np.abs(x), TINY)
             if not self._grow_lost(x, fx, Jx):
                 break
         self.scale = norm(typical_size(x, self.reference))

@@ -269,3 +269,29 @@ def test_a_stall_where_the_lagrange_conditions_hold_to_rounding_is_convergence()
     x, lam = result.x, result.multipliers[0]
     np.testing.assert_allclose(df(x), lam * dg(x), rtol=0, atol=1e-9)
     assert abs(g(x)) <= 1e-12
+
+
+# round 3, finding 12: x_0 in units 1e8 and x_1 in units 1e-8 (1e16 apart) reached max_iter,
+# where the same problem in plain units converges in 4 steps: x0's second coordinate was
+# taken for a rounded 0 beside the first and differenced with a step of 1e8 eps^(1/3).
+@pytest.mark.parametrize("unit", [[1e8, 1e-8], [1e-8, 1e8], [2.0**60, 2.0**-60]])
+def test_unknowns_in_units_far_apart_keep_the_verdict(unit):
+    s = np.array(unit)
+    f = lambda v: (v[0] / s[0]) ** 2 + np.sin(v[1] / s[1])
+    g = lambda v: v[0] / s[0] + v[1] / s[1] - 1
+    result = lagrange_multipliers(f, g, np.array([0.3, 0.5]) * s)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x / s, [0.41756206, 0.58243794], rtol=1e-7)
+    plain = lagrange_multipliers(
+        lambda v: v[0] ** 2 + np.sin(v[1]), lambda v: v[0] + v[1] - 1, [0.3, 0.5]
+    )
+    assert result.n_iter <= plain.n_iter + 1  # rounding may differ, not the run's course
+
+
+# round 3, finding 14 (the class, in lagrange too): Python's math.exp past 709 raises
+# OverflowError where numpy gives inf; either way f is not finite near x0.
+def test_a_python_overflow_in_f_is_a_value_error_naming_f_and_g():
+    import math
+
+    with pytest.raises(ValueError, match="`f` and `g` must be finite near `x0`"):
+        lagrange_multipliers(lambda v: math.exp(1000 * v[0]), lambda v: v[0] + v[1] - 1, [1.0, 0.0])

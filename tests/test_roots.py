@@ -341,3 +341,97 @@ def test_tiny_start_grows_the_lost_difference_step(x0):
     result = newton_raphson(lambda x: np.exp(x) - 2, x0)
     assert result.converged, result.message
     assert result.x == pytest.approx(np.log(2), rel=1e-12)
+
+
+# round 3, finding 12: unknowns in units 2^27 and 2^-27 together (2^54 ~ 1.8e16 apart) once
+# changed Newton's verdict or its root: a start coordinate 1e-16 of the largest was taken for
+# a rounded 0 and differenced with the largest one's step. Powers of 2 scale x exactly, so
+# the run must be the same run, step for step.
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("exponents", [(27, -27, 0), (-27, 0, 27), (40, -40, 10)])
+def test_unknowns_in_units_far_apart_give_the_same_run(seed, exponents):
+    rng = np.random.default_rng(seed)
+    A, b, x0 = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+    system = lambda u: np.tanh(A @ u) + 0.1 * u**3 - b
+    base = newton_raphson(system, x0)
+    unit = 2.0 ** np.array(exponents)
+    scaled = newton_raphson(lambda v: system(v / unit), x0 * unit)
+    assert (scaled.converged, scaled.n_iter) == (base.converged, base.n_iter), scaled.message
+    np.testing.assert_allclose(scaled.x / unit, base.x, rtol=1e-12)
+
+
+# round 3, finding 4: f(x) = 0 exactly was taken for a root before any other check, but f
+# underflows (or its terms cancel) to an exact 0 far from any root: 1 / (1 + e^x) at 710,
+# x e^(-x^2) at 27, tanh x - 1 at 20 have no root there. A 0 that f also takes at every point
+# tried around x is no evidence of a root.
+NO_ROOT_THERE = {
+    "1 / (1 + e^x) from 700": (lambda x: 1 / (1 + np.exp(x)), 700.0, {}),
+    "x e^(-x^2) from 2": (lambda x: x * np.exp(-(x**2)), 2.0, {"max_iter": 2000}),
+    "tanh x - 1 from 0": (lambda x: np.tanh(x) - 1, 0.0, {}),
+    "tanh x - 1 from 0, fprime": (
+        lambda x: np.tanh(x) - 1,
+        0.0,
+        {"fprime": lambda x: 1 / np.cosh(x) ** 2},
+    ),
+    "a system, one equation underflowed": (
+        lambda v: np.array([v[0] * np.exp(-(v[0] ** 2)), v[1] - 1]),
+        [30.0, 1.0],
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NO_ROOT_THERE)
+def test_an_underflowed_f_is_not_an_exact_root(case):
+    f, x0, options = NO_ROOT_THERE[case]
+    result = newton_raphson(f, x0, **options)
+    assert result.converged is False, result.message
+    assert "underflowed" in result.message and "no evidence of a root" in result.message
+
+
+@pytest.mark.parametrize(
+    ("f", "x0", "root"),
+    [
+        (lambda x: x - 3.0, 3.0, 3.0),
+        (np.sin, 0.5, 0.0),
+        (lambda x: x**2, 0.0, 0.0),  # a double root: f' = 0 there too
+        (lambda x: (x - 1) ** 3, 1.0, 1.0),
+        (np.sin, 1e-300, 0.0),
+        (lambda v: np.array([v[0] - 2, v[1] * v[0]]), [1.0, 0.0], [2.0, 0.0]),
+    ],
+)
+def test_an_exact_zero_that_f_leaves_around_it_is_still_a_root(f, x0, root):
+    result = newton_raphson(f, x0)
+    assert result.converged, result.message
+    assert "exactly" in result.message
+    np.testing.assert_allclose(result.x, root, rtol=1e-15)
+
+
+# round 3, finding 19: the slope of 1e-320 x is 1e-320, a subnormal number, not 0; f's
+# values there keep only a few digits. The run must not call the tangent flat.
+def test_a_subnormal_slope_is_not_called_zero():
+    result = newton_raphson(lambda x: 1e-320 * x, 1.0)
+    assert result.converged is False or abs(result.x) <= 1e-10, result.message
+    assert "zero derivative" not in result.message and "flat" not in result.message
+
+
+def test_subnormal_values_of_f_are_named_in_the_message():
+    result = newton_raphson(lambda x: 1e-320 * (x**2 + 1), 1.0)
+    assert result.converged is False
+    assert "2.2e-308" in result.message and "flat" not in result.message
+
+
+# round 3, finding 14: a Python float squared past 1.8e308 raises OverflowError (numpy's
+# float64 gives inf); either way f is not finite: bad input at x0, divergence later.
+def test_a_python_overflow_at_x0_is_a_value_error_naming_f():
+    with pytest.raises(ValueError, match="`f` must return finite values at `x0`"):
+        newton_raphson(lambda x: x**2 - 1, 1e200)
+    with pytest.raises(ValueError, match="`fprime` must return finite values at `x0`"):
+        newton_raphson(lambda x: x - 1, 1e200, fprime=lambda x: x**2)
+
+
+def test_a_python_overflow_during_the_run_is_divergence():
+    import math
+
+    result = newton_raphson(lambda x: math.cosh(x) - 2, 1e-3)  # x_1 = 1000: cosh overflows
+    assert result.converged is False and result.message.startswith("diverged"), result.message
