@@ -135,6 +135,7 @@ class Problem:
         weight = np.ldexp(self.w, -e_data)  # one multiplication, if that rounds nothing
         self.weight = weight if np.all(weight >= np.finfo(float).tiny * 2**53) else None
         self.y_norm = norm(self.scale(np.abs(y)))  # |y / sigma|, scaled: for the rounding floor
+        self.size = self.y_norm or norm(self.scale(np.abs(f0)))  # how large the model is
 
     def scale(self, v: np.ndarray) -> np.ndarray:
         """`v` (model units, one value per point) in scaled units, in place: v 2^-e / sigma."""
@@ -176,15 +177,53 @@ class Problem:
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
         r"""The Jacobian into `out` by central differences, the relative step
-        $\epsilon^{1/3} |a_k|$."""
+        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`)."""
         for k in range(p.size):
-            up, down = p.copy(), p.copy()
-            h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
-            up[k], down[k] = p[k] + h, p[k] - h
-            column = self.values(up) - self.values(down)
-            self.scale(column)
-            column /= up[k] - down[k]
-            out[:, k] = column
+            if p[k] != 0:
+                out[:, k] = self.difference(p, k, STEP * abs(p[k]))
+            else:
+                out[:, k] = self.difference_at_zero(p, k)
+
+    def difference(self, p: np.ndarray, k: int, h: float) -> np.ndarray:
+        """The central difference of the scaled model along parameter `k`, step `h`."""
+        up, down = p.copy(), p.copy()
+        up[k], down[k] = p[k] + h, p[k] - h
+        column = self.values(up) - self.values(down)
+        self.scale(column)
+        column /= up[k] - down[k]
+        return column
+
+    def difference_at_zero(self, p: np.ndarray, k: int) -> np.ndarray:
+        r"""The column of a parameter at 0, which has no size to make a step relative to.
+
+        The step is the one that changes the model by about $\epsilon^{1/3}$ of its size,
+        as a relative step does for a parameter that multiplies the model: blind to the
+        units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
+        """
+        target = STEP * self.size
+        h, low, high, found = float(STEP), 0.0, np.inf, None
+        for _ in range(16):
+            column = self.difference(p, k, h)
+            change = norm(column) * 2 * h  # |f(a + h) - f(a - h)|, scaled
+            if target == 0 or target / 4 <= change <= 4 * target:
+                return column
+            if np.isfinite(change):
+                found = column
+            low, high = (h, high) if change < target else (low, h)
+            h = _next_step(h, change, target, low, high)
+        return column if found is None else found
+
+
+def _next_step(h: float, change: float, target: float, low: float, high: float) -> float:
+    """The next step of the search for a change of `target`, within the bracket (low, high):
+    linear from a measured change, else 2^20 times wider or narrower, or halfway (in log)."""
+    if 0 < change < np.inf:
+        guess = h * target / change
+    else:
+        guess = h * 2.0**20 if change == 0 else h / 2.0**20
+    if low < guess < high and (low == 0 or high == np.inf or change > 0):
+        return guess
+    return float(np.sqrt(low * high)) if 0 < low and high < np.inf else guess
 
 
 # --- the linearisation at a point: one factorisation, reused by every trial step ------------

@@ -353,8 +353,10 @@ def fit(
     ($QR$, then the SVD of $R$); every trial step is then solved in $O(n^2)$.
 
     The default Jacobian takes central differences with the relative step
-    $\epsilon^{1/3} |a_k|$ (or $\epsilon^{1/3}$ for $a_k = 0$), whatever the size of
-    the parameter (an absolute step would swamp a parameter of $10^{-7}$).
+    $\epsilon^{1/3} |a_k|$, whatever the size of the parameter (an absolute step would
+    swamp a parameter of $10^{-7}$). A parameter at 0 has no size: its step is searched
+    for (a few more evaluations) as the one that changes the model by about
+    $\epsilon^{1/3}$ of its size, so it does not depend on the units of `x`.
 
     Cost per iteration: one model evaluation for the trial step and, after an
     accepted step, $2n$ for the Jacobian ($n$ parameters), or one call of `jac`;

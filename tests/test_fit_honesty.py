@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mvc import linear_fit
+from mvc import fit, linear_fit
 
 X = np.linspace(-1, 1, 20)
 WIGGLY = 3 * X + 1 + 0.1 * np.sin(7 * X)
@@ -47,3 +47,18 @@ def test_finding8_one_very_precise_point_pins_the_line_without_nan(tiny):
     assert result.converged and "nan" not in result.message
     np.testing.assert_allclose(result.params, [slope, WIGGLY[0] - slope * X[0]], rtol=1e-10)
     assert np.all(np.isfinite(result.uncertainties)) and np.isfinite(result.chi2)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e6, 1e7, 1e8, 1e-8])
+@pytest.mark.parametrize("method", ["lm", "gauss-newton"])
+def test_finding10_a_parameter_starting_at_zero_is_blind_to_the_units_of_x(scale, method):
+    x = np.linspace(0, 3, 25)
+    result = fit(growth, x * scale, 2 * np.exp(-1.3 * x), [1.0, 0.0], method=method)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params * [1, scale], [2.0, -1.3], rtol=1e-8)
+
+
+def test_finding17_steepest_descent_diverging_is_not_called_singular():
+    result = fit(line, X, WIGGLY, [1.0, 0.0], method="steepest-descent", lr=10.0)
+    assert not result.converged
+    assert result.message.startswith("Diverged") and "singular" not in result.message
