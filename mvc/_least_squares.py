@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple, cast
 
 import numpy as np
@@ -258,17 +259,41 @@ class Linearisation:
         in [0, 1]."""
         return float(norm(self.c))
 
-    @property
+    @cached_property
     def singular(self) -> bool:
         """Whether some combination of the parameters leaves chi^2 unchanged, as far as the
-        Jacobian can tell (central differences resolve about 4e-9 of its largest direction)."""
-        return bool(self.s[-1] <= self.resolution * self.s[0])
+        Jacobian can tell (central differences resolve about 4e-9 of its largest direction).
+
+        Judged with every row of the Jacobian scaled to length 1 as well: the rounding of
+        a row is relative to that row, and a point of small `sigma` (a heavy row) must not
+        make the Jacobian look singular.
+        """
+        if self.s[-1] > self.resolution * self.s[0]:
+            return False
+        lengths = np.sqrt(np.einsum("ij,ij->i", self.A, self.A))
+        rows = self.A[lengths > 0] / lengths[lengths > 0, None]
+        if rows.shape[0] < rows.shape[1]:
+            return True
+        columns = column_norms(rows)
+        R = triangular_factor(rows / np.where(columns > 0, columns, 1.0))
+        s = np.linalg.svd(R, compute_uv=False)
+        return bool(s[-1] <= self.resolution * s[0])
 
     def at_minimum(self, tol: float) -> bool:
         r"""The convergence test: the linear model promises a fall of $\chi^2$ of at most
         ``tol`` times $\chi^2$, up to what the rounding of the residuals (`noise`) hides:
         $\lVert P r \rVert \le \sqrt{tol} \lVert r \rVert + \lVert e \rVert$."""
-        return self.r_norm == 0 or self.decrement <= np.sqrt(max(tol, EPS)) + self.noise
+        floor = self.noise + self.terms_noise
+        return self.r_norm == 0 or self.decrement <= np.sqrt(max(tol, EPS)) + floor
+
+    @cached_property
+    def terms_noise(self) -> float:
+        r"""The rounding of the model's terms, relative to $\lVert r \rVert$: they are
+        about $a_k\, \partial y / \partial a_k$, and $m x + c$ with $x$ near $10^6$ rounds
+        terms of $3 \times 10^6$ to fit $y$ near 3 (the stopping rules leave it out: it
+        only lets the verdict see that such a fit is at its minimum)."""
+        terms = norm(np.abs(self.A) @ np.abs(self.p))
+        return float(ROUNDING * EPS * terms / self.r_norm) if self.r_norm > 0 else 0.0
 
 
 def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisation | None:
@@ -313,7 +338,7 @@ def triangular_factor(M: np.ndarray) -> np.ndarray:
 
 def gauss_newton_step(lin: Linearisation) -> np.ndarray:
     r"""The minimum of the linear model: $\delta = \tilde A^+ \tilde r$ (pseudo-inverse)."""
-    keep = lin.s > lin.resolution * lin.s[0]
+    keep = lin.s > (lin.resolution * lin.s[0] if lin.singular else 0.0)
     z = np.where(keep, lin.c / np.where(keep, lin.s, 1.0), 0.0) * lin.r_norm
     return (lin.Vt.T @ z) / lin.D
 

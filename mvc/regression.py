@@ -340,11 +340,16 @@ def fit(
     compared with $\chi^2$, so it does not change when the data, `sigma` or the
     parameters are multiplied by any factor. "Below rounding" means
     $\lVert P r \rVert \le \sqrt{\text{tol}}\,\lVert r \rVert + \lVert e \rVert$, where
-    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$
-    bounds the rounding of the residuals. A Gauss–Newton step whose predicted fall of
+    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert\, |A|\,|a|
+    \,\rVert + \lVert r \rVert)$ bounds the rounding of the residuals and of the model's
+    terms $a_k \partial y / \partial a_k$ (the stopping rules leave the terms out). A
+    Gauss–Newton step whose predicted fall of
     $\chi^2$ is below the rounding of $\chi^2$ ($2 \lVert e \rVert \lVert r \rVert$) is
     taken unless $\chi^2$ rises by more than that. A step that shrank because
-    trial steps were rejected is never taken for convergence by itself.
+    trial steps were rejected is never taken for convergence by itself. The Jacobian
+    is called singular when its smallest singular value is below what it resolves,
+    with its columns and also its rows scaled to length 1 (so a point of tiny `sigma`
+    does not make it singular).
 
     Everything is computed in scaled units: the residuals and the Jacobian are
     divided by one power of two chosen from the sizes of $y$ and `sigma` (exact), and

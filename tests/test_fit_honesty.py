@@ -58,6 +58,26 @@ def test_finding10_a_parameter_starting_at_zero_is_blind_to_the_units_of_x(scale
     np.testing.assert_allclose(result.params * [1, scale], [2.0, -1.3], rtol=1e-8)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_finding11_a_heavy_point_is_no_singular_jacobian(method):
+    sigma = np.r_[1e-10, np.ones(19)]
+    result = fit(line, X, WIGGLY, [1.0, 0.0], sigma=sigma, method=method)
+    assert "singular" not in result.message
+    if method != "steepest-descent":  # a narrow valley: steepest descent may only crawl
+        assert result.converged, result.message
+        np.testing.assert_allclose(result.params, _weighted_lstsq(X, WIGGLY, sigma), rtol=1e-6)
+
+
+# From an offset near 1e8 the columns x and 1 differ by less than central differences resolve
+# (with their margin of 100): the Jacobian is called singular, which the step of 1e-8 confirms.
+@pytest.mark.parametrize("offset", [1e6, 1e7, -1e7])
+@pytest.mark.parametrize("method", ["lm", "gauss-newton"])
+def test_finding11_exact_data_far_from_the_origin_converges(offset, method):
+    result = fit(line, X + offset, 3 * X + 1, [1.0, 0.0], method=method)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, [3.0, 1 - 3 * offset], rtol=1e-6)
+
+
 def test_finding17_steepest_descent_diverging_is_not_called_singular():
     result = fit(line, X, WIGGLY, [1.0, 0.0], method="steepest-descent", lr=10.0)
     assert not result.converged
