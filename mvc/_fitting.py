@@ -362,8 +362,8 @@ def _finish(
         covariance = np.full((p.size, p.size), np.inf)
         if converged:
             converged, message = False, "Stalled: " + message[len("Converged: ") :]
-        if "singular" not in message:
-            message += SINGULAR
+        if "singular" not in message and not message.startswith("Diverged"):
+            message += SINGULAR  # (a diverging walk says so, not that the Jacobian is singular)
         uncertainties = np.diag(covariance).copy()
     else:
         M = (lin.Vt.T / lin.s) / lin.D[:, None]  # (AᵀA)⁻¹ = M Mᵀ, in scaled units

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple, cast
 
 import numpy as np
@@ -135,6 +136,7 @@ class Problem:
         weight = np.ldexp(self.w, -e_data)  # one multiplication, if that rounds nothing
         self.weight = weight if np.all(weight >= np.finfo(float).tiny * 2**53) else None
         self.y_norm = norm(self.scale(np.abs(y)))  # |y / sigma|, scaled: for the rounding floor
+        self.size = self.y_norm or norm(self.scale(np.abs(f0)))  # how large the model is
 
     def scale(self, v: np.ndarray) -> np.ndarray:
         """`v` (model units, one value per point) in scaled units, in place: v 2^-e / sigma."""
@@ -176,15 +178,53 @@ class Problem:
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
         r"""The Jacobian into `out` by central differences, the relative step
-        $\epsilon^{1/3} |a_k|$."""
+        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`)."""
         for k in range(p.size):
-            up, down = p.copy(), p.copy()
-            h = STEP * (abs(p[k]) if p[k] != 0 else 1.0)
-            up[k], down[k] = p[k] + h, p[k] - h
-            column = self.values(up) - self.values(down)
-            self.scale(column)
-            column /= up[k] - down[k]
-            out[:, k] = column
+            if p[k] != 0:
+                out[:, k] = self.difference(p, k, STEP * abs(p[k]))
+            else:
+                out[:, k] = self.difference_at_zero(p, k)
+
+    def difference(self, p: np.ndarray, k: int, h: float) -> np.ndarray:
+        """The central difference of the scaled model along parameter `k`, step `h`."""
+        up, down = p.copy(), p.copy()
+        up[k], down[k] = p[k] + h, p[k] - h
+        column = self.values(up) - self.values(down)
+        self.scale(column)
+        column /= up[k] - down[k]
+        return column
+
+    def difference_at_zero(self, p: np.ndarray, k: int) -> np.ndarray:
+        r"""The column of a parameter at 0, which has no size to make a step relative to.
+
+        The step is the one that changes the model by about $\epsilon^{1/3}$ of its size,
+        as a relative step does for a parameter that multiplies the model: blind to the
+        units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
+        """
+        target = STEP * self.size
+        h, low, high, found = float(STEP), 0.0, np.inf, None
+        for _ in range(16):
+            column = self.difference(p, k, h)
+            change = norm(column) * 2 * h  # |f(a + h) - f(a - h)|, scaled
+            if target == 0 or target / 4 <= change <= 4 * target:
+                return column
+            if np.isfinite(change):
+                found = column
+            low, high = (h, high) if change < target else (low, h)
+            h = _next_step(h, change, target, low, high)
+        return column if found is None else found
+
+
+def _next_step(h: float, change: float, target: float, low: float, high: float) -> float:
+    """The next step of the search for a change of `target`, within the bracket (low, high):
+    linear from a measured change, else 2^20 times wider or narrower, or halfway (in log)."""
+    if 0 < change < np.inf:
+        guess = h * target / change
+    else:
+        guess = h * 2.0**20 if change == 0 else h / 2.0**20
+    if low < guess < high and (low == 0 or high == np.inf or change > 0):
+        return guess
+    return float(np.sqrt(low * high)) if 0 < low and high < np.inf else guess
 
 
 # --- the linearisation at a point: one factorisation, reused by every trial step ------------
@@ -219,17 +259,41 @@ class Linearisation:
         in [0, 1]."""
         return float(norm(self.c))
 
-    @property
+    @cached_property
     def singular(self) -> bool:
         """Whether some combination of the parameters leaves chi^2 unchanged, as far as the
-        Jacobian can tell (central differences resolve about 4e-9 of its largest direction)."""
-        return bool(self.s[-1] <= self.resolution * self.s[0])
+        Jacobian can tell (central differences resolve about 4e-9 of its largest direction).
+
+        Judged with every row of the Jacobian scaled to length 1 as well: the rounding of
+        a row is relative to that row, and a point of small `sigma` (a heavy row) must not
+        make the Jacobian look singular.
+        """
+        if self.s[-1] > self.resolution * self.s[0]:
+            return False
+        lengths = np.sqrt(np.einsum("ij,ij->i", self.A, self.A))
+        rows = self.A[lengths > 0] / lengths[lengths > 0, None]
+        if rows.shape[0] < rows.shape[1]:
+            return True
+        columns = column_norms(rows)
+        R = triangular_factor(rows / np.where(columns > 0, columns, 1.0))
+        s = np.linalg.svd(R, compute_uv=False)
+        return bool(s[-1] <= self.resolution * s[0])
 
     def at_minimum(self, tol: float) -> bool:
         r"""The convergence test: the linear model promises a fall of $\chi^2$ of at most
         ``tol`` times $\chi^2$, up to what the rounding of the residuals (`noise`) hides:
         $\lVert P r \rVert \le \sqrt{tol} \lVert r \rVert + \lVert e \rVert$."""
-        return self.r_norm == 0 or self.decrement <= np.sqrt(max(tol, EPS)) + self.noise
+        floor = self.noise + self.terms_noise
+        return self.r_norm == 0 or self.decrement <= np.sqrt(max(tol, EPS)) + floor
+
+    @cached_property
+    def terms_noise(self) -> float:
+        r"""The rounding of the model's terms, relative to $\lVert r \rVert$: they are
+        about $a_k\, \partial y / \partial a_k$, and $m x + c$ with $x$ near $10^6$ rounds
+        terms of $3 \times 10^6$ to fit $y$ near 3 (the stopping rules leave it out: it
+        only lets the verdict see that such a fit is at its minimum)."""
+        terms = norm(np.abs(self.A) @ np.abs(self.p))
+        return float(ROUNDING * EPS * terms / self.r_norm) if self.r_norm > 0 else 0.0
 
 
 def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisation | None:
@@ -274,7 +338,7 @@ def triangular_factor(M: np.ndarray) -> np.ndarray:
 
 def gauss_newton_step(lin: Linearisation) -> np.ndarray:
     r"""The minimum of the linear model: $\delta = \tilde A^+ \tilde r$ (pseudo-inverse)."""
-    keep = lin.s > lin.resolution * lin.s[0]
+    keep = lin.s > (lin.resolution * lin.s[0] if lin.singular else 0.0)
     z = np.where(keep, lin.c / np.where(keep, lin.s, 1.0), 0.0) * lin.r_norm
     return (lin.Vt.T @ z) / lin.D
 

@@ -165,34 +165,27 @@ def linear_fit(x: Any, y: Any, sigma: Any = None) -> FitResult:
 def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) -> FitResult:
     """`linear_fit` in scaled variables: powers of two keep every sum in range, exactly."""
     e_sigma = exponent(np.min(sigma))
-    w = (np.ldexp(1.0, e_sigma) / sigma) ** 2  # 1 / sigma^2, times 4^e_sigma: in (0, 4]
-    x_mean, y_mean = _mean(x, w), _mean(y, w)
-    dx, e_x = _scaled(x - x_mean)
-    dy, e_y = _scaled(y - y_mean)
-    spread = np.sum(w * dx**2)
-    slope = np.sum(w * dx * dy) / spread  # m, in units of 2^(e_y - e_x)
+    s = np.ldexp(1.0, e_sigma) / sigma  # 1 / sigma, times 2^e_sigma: in (0, 2]
+    w = s * s  # the weights, for the means: one that underflows weighs nothing beside the rest
+    x_mean, dx, e_x = _centred(x, w)
+    y_mean, dy, e_y = _centred(y, w)
+    u, e_u = _scaled(s * dx)  # sqrt(w) (x - x_mean): squared only once in range
+    v = np.ldexp(s * dy, -e_u)
+    spread = np.sum(u**2)
+    slope = np.sum(u * v) / spread  # m, in units of 2^(e_y - e_x)
     m = np.ldexp(slope, e_y - e_x)
     c = y_mean - np.ldexp(slope * np.ldexp(x_mean, -e_x), e_y)
-    misfit = np.sqrt(
-        np.sum(w * (dy - slope * dx) ** 2)
-    )  # sqrt(chi^2), in units of 2^(e_y - e_sigma)
-    dof = x.size - 2
-    scale, e = (1.0, e_sigma) if sigma_given else (misfit / np.sqrt(dof), e_y)  # sigma of a point
-    lever = np.ldexp(x_mean, -e_x) / np.sqrt(spread)  # x_mean / sqrt(sum w (x - x_mean)^2)
-    u_m = np.ldexp(scale / np.sqrt(spread), e - e_x)
+    misfit = np.sqrt(np.sum((v - slope * u) ** 2))  # sqrt(chi^2), in units of 2^e_misfit
+    e_misfit, dof = e_y + e_u - e_sigma, x.size - 2
+    # the sigma of a point, in units of 2^e
+    scale, e = (1.0, e_sigma) if sigma_given else (misfit / np.sqrt(dof), e_y + e_u)
+    lever = np.ldexp(x_mean, -e_x - e_u) / np.sqrt(spread)  # x_mean / sqrt(sum w dx^2)
+    u_m = np.ldexp(scale / np.sqrt(spread), e - e_x - e_u)
     u_c = np.ldexp(scale * np.hypot(1 / np.sqrt(np.sum(w)), lever), e)
     correlation = -lever / np.hypot(1 / np.sqrt(np.sum(w)), lever)
     covariance = np.array([[u_m**2, correlation * u_m * u_c], [correlation * u_m * u_c, u_c**2]])
     params = np.array([m, c])
-    chi2 = scaled_square(misfit, e_y - e_sigma)
-    message = "Closed form: the minimum of chi^2 solved exactly."
-    if not np.all(np.isfinite(params)):
-        message = (
-            "The line is beyond the range of a float: |m| is about 10^"
-            f"{np.log10(abs(slope)) + (e_y - e_x) * np.log10(2):.0f}, so it is reported as inf."
-        )
-    elif misfit > 0 and not np.finfo(float).tiny <= chi2 < np.inf:
-        message += f" chi^2 = {decimal(misfit, e_y - e_sigma)} is beyond the range of a float."
+    chi2 = scaled_square(misfit, e_misfit)
     return FitResult(
         params,
         np.array([u_m, u_c]),
@@ -202,14 +195,42 @@ def _line(x: np.ndarray, y: np.ndarray, sigma: np.ndarray, sigma_given: bool) ->
         bool(np.all(np.isfinite(params))),
         0,
         params[None].copy(),
-        message,
+        _line_message(params, slope, e_y - e_x, misfit, e_misfit, chi2),
     )
+
+
+def _line_message(
+    params: np.ndarray, slope: float, e_slope: int, misfit: float, e_misfit: int, chi2: float
+) -> str:
+    """What `linear_fit` says of its line: solved, or beyond the range of a float."""
+    message = "Closed form: the minimum of chi^2 solved exactly."
+    if not np.all(np.isfinite(params)):
+        return (
+            "The line is beyond the range of a float: |m| is about 10^"
+            f"{np.log10(abs(slope)) + e_slope * np.log10(2):.0f}, so it is reported as inf."
+        )
+    if misfit > 0 and not np.finfo(float).tiny <= chi2 < np.inf:
+        message += f" chi^2 = {decimal(misfit, e_misfit)} is beyond the range of a float."
+    return message
 
 
 def _mean(v: np.ndarray, w: np.ndarray) -> float:
     """The weighted mean of `v`, in range whatever the size of `v`."""
     e = exponent(np.max(np.abs(v))) if np.any(v) else 0
     return float(np.ldexp(np.sum(w * np.ldexp(v, -e)) / np.sum(w), e))
+
+
+def _centred(v: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray, int]:
+    """The weighted mean of `v`, and `v` minus it, scaled by 2^-e, with e.
+
+    Centred twice: the mean of values far from 0 is rounded, and the differences from a
+    rounded mean do not average to 0 (with x near 1e15 that changed the slope by 15%).
+    """
+    mean = _mean(v, w)
+    d = v - mean  # exact where the values are close to the mean
+    shift = _mean(d, w)
+    d, e = _scaled(d - shift)
+    return mean + shift, d, e
 
 
 def _scaled(v: np.ndarray) -> tuple[np.ndarray, int]:
@@ -319,11 +340,16 @@ def fit(
     compared with $\chi^2$, so it does not change when the data, `sigma` or the
     parameters are multiplied by any factor. "Below rounding" means
     $\lVert P r \rVert \le \sqrt{\text{tol}}\,\lVert r \rVert + \lVert e \rVert$, where
-    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert r \rVert)$
-    bounds the rounding of the residuals. A Gauss–Newton step whose predicted fall of
+    $\lVert e \rVert = 10\,\epsilon\,(2 \lVert y/\sigma \rVert + \lVert\, |A|\,|a|
+    \,\rVert + \lVert r \rVert)$ bounds the rounding of the residuals and of the model's
+    terms $a_k \partial y / \partial a_k$ (the stopping rules leave the terms out). A
+    Gauss–Newton step whose predicted fall of
     $\chi^2$ is below the rounding of $\chi^2$ ($2 \lVert e \rVert \lVert r \rVert$) is
     taken unless $\chi^2$ rises by more than that. A step that shrank because
-    trial steps were rejected is never taken for convergence by itself.
+    trial steps were rejected is never taken for convergence by itself. The Jacobian
+    is called singular when its smallest singular value is below what it resolves,
+    with its columns and also its rows scaled to length 1 (so a point of tiny `sigma`
+    does not make it singular).
 
     Everything is computed in scaled units: the residuals and the Jacobian are
     divided by one power of two chosen from the sizes of $y$ and `sigma` (exact), and
@@ -332,8 +358,10 @@ def fit(
     ($QR$, then the SVD of $R$); every trial step is then solved in $O(n^2)$.
 
     The default Jacobian takes central differences with the relative step
-    $\epsilon^{1/3} |a_k|$ (or $\epsilon^{1/3}$ for $a_k = 0$), whatever the size of
-    the parameter (an absolute step would swamp a parameter of $10^{-7}$).
+    $\epsilon^{1/3} |a_k|$, whatever the size of the parameter (an absolute step would
+    swamp a parameter of $10^{-7}$). A parameter at 0 has no size: its step is searched
+    for (a few more evaluations) as the one that changes the model by about
+    $\epsilon^{1/3}$ of its size, so it does not depend on the units of `x`.
 
     Cost per iteration: one model evaluation for the trial step and, after an
     accepted step, $2n$ for the Jacobian ($n$ parameters), or one call of `jac`;

@@ -610,7 +610,8 @@ def test_issue14_item6_chi2_overflowing_at_p0_gives_a_result(method):
     assert isinstance(result.converged, bool) and result.message
     assert np.all(np.isfinite(result.params))
     if not result.converged:
-        assert "singular" in result.message or "Not converged" in result.message
+        said = ("singular", "Not converged", "Diverged")  # GN may leap to where exp overflows
+        assert any(word in result.message for word in said)
 
 
 @pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
