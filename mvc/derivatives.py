@@ -137,6 +137,12 @@ def derivative(
     times, at most $2^{64}$), until $f$'s curvature shows; where $f(x \pm h)$ are
     equal ($e^x$ at $10^{-20}$, ``np.tanh`` at 25, or a constant), to $\max(|x|, 1/4)/2$
     at most, which keeps $x \pm h$ on the side of 0 where $x$ is for $|x| \ge 1/4$.
+    Near the peak of a bell ($e^{-x^2}$ at $10^{-5}$), $|f'|$ is far below $|f|$ over
+    $f$'s width and that jump lands where $f$ has vanished: where $f$ falls below half
+    its size at the longer step, or is not finite there (``np.cosh``), the step goes back
+    to the middle, in logarithm, of the two; and no estimate farther than half of the
+    last short step's difference from it (beyond that difference's rounding) is taken,
+    since far beyond $f$'s features every difference is 0 and zeros agree.
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
@@ -297,11 +303,12 @@ def _below_rounding(search: Any) -> np.ndarray:
 
 def _doubtful(search: Any) -> np.ndarray:
     """Estimates whose estimated error is not small against them, where the longest step's
-    difference D0 was not 0 (a symmetric f' = 0) nor so much larger that the slope is a
-    zero found to D0's absolute accuracy."""
+    difference D0 was not 0 with a 0 estimate (a symmetric f' = 0) nor so much larger that
+    the slope is a zero found to D0's absolute accuracy."""
     _, D0, _ = search.top
     against_value = search.error > DOUBTFUL * np.abs(search.best)
-    return (np.abs(D0) > 0) & against_value & (search.error > ZERO_SLOPE * np.abs(D0))
+    not_symmetric = (np.abs(D0) > 0) | (search.best != 0)  # cos at 1e-12: D0 = 0 far out
+    return not_symmetric & against_value & (search.error > ZERO_SLOPE * np.abs(D0))
 
 
 def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:
@@ -384,8 +391,16 @@ def _evaluate(
     """
     arg = points.item() if points.ndim == 0 else points
     with np.errstate(all="ignore"):
-        values = as_returned_array(f(arg), "`f` near `x`")
+        values = as_returned_array(_call(f, arg, shape), "`f` near `x`")
     return check_values(values, shape, "`f` near `x`", kind=kind, finite=finite)
+
+
+def _call(f: Callable, arg: Any, shape: tuple[int, ...] | None) -> Any:
+    """f(arg), where a Python number's OverflowError (``1e155 ** 2``) is the inf numpy gives."""
+    try:
+        return f(arg)
+    except OverflowError:
+        return np.full(shape or (), np.inf)
 
 
 def gradient(
@@ -692,7 +707,7 @@ def _each(
     values, dtype = None, np.complex128 if kind == "c" else np.float64
     with np.errstate(all="ignore"):
         for k, point in enumerate(points):
-            value = as_returned_array(f(point), "`f` near `x`")
+            value = as_returned_array(_call(f, point, shape), "`f` near `x`")
             if values is None or value.shape != shape or value.dtype.kind not in _KINDS[kind]:
                 value = check_vector_values(value, shape, "`f` near `x`", kind=kind)
                 shape = value.shape

@@ -1002,3 +1002,38 @@ def test_a_zero_where_f_never_changed_is_within_the_documented_bound(f, fprime, 
     value = derivative(f, x)
     assert value == 0.0
     assert abs(fprime(x) - value) <= EPS * abs(f(x)) / (max(abs(x), 0.25) / 2)
+
+
+# --- round 3: findings 5 (extrema), 14 (overflow) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "fprime"),
+    [
+        (lambda x: np.exp(-(x**2)), lambda x: -2 * x * np.exp(-(x**2))),
+        (
+            lambda x: np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+            lambda x: -x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+        ),
+        (lambda x: 1 / np.cosh(x), lambda x: -np.tanh(x) / np.cosh(x)),
+        (lambda x: 1 / (1 + x**2), lambda x: -2 * x / (1 + x**2) ** 2),
+        (np.cosh, np.sinh),
+        (np.sinc, lambda x: -(np.pi**2) * x / 3 * (1 - (np.pi * x) ** 2 / 10)),  # its series
+    ],
+)
+@pytest.mark.parametrize("x", [1e-3, 1e-5, 1e-6, 1e-7, 3e-8, -1e-5])
+def test_round3_finding_5_near_the_peak_of_a_bell(f, fprime, x):
+    # f' is far below f / (the length over which f changes): the search must not grow its
+    # step to where f has vanished and take the agreement of zeros for the derivative
+    assert derivative(f, x) == pytest.approx(fprime(x), rel=1e-6)
+
+
+def test_round3_finding_14_a_python_overflow_is_a_non_finite_value():
+    # a scalar x reaches f as a Python float, whose ** raises OverflowError, not inf
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        derivative(lambda x: x**2, 1e155)
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        derivative(lambda x: x**2, 1e155, method="forward")
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        gradient(lambda x: x**2, 1e155)
+    assert derivative(lambda x: x**2, 1e150) == pytest.approx(2e150, rel=1e-9)
