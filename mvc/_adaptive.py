@@ -161,25 +161,27 @@ class _Search:
     def _up(self, active: np.ndarray, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
         """Grow the step (see `_growth`) while the estimate agrees with the last to rounding.
 
-        Then go down again, from the first step where f changed. Where f fell below half
-        its size, or was not finite, at a step far longer than the last (the peak of a bell,
-        where f has vanished there; cosh, where it overflowed), the step is first taken
-        back to the middle, in logarithm, of that step and the last, while that is at
-        least 64 times the last: the descent starts near where f begins to change, not
-        far beyond it.
+        Then go down again, from the first step where f changed. The jump aims at a step
+        over which f changes by 1/64 of its size; where f's size changed by a factor of 2
+        or more instead, or f was not finite, at a step far longer than the last (the peak
+        of a bell, where f has vanished there; cosh, where it overflowed; 1e10 + x^2, whose
+        x^2 takes over), the step is first taken back to the middle, in logarithm, of
+        that step and the last, while that is at least 64 times the last: the descent
+        starts near where f begins to change, not far beyond it.
         """
         if not np.any(active):
             return
         _, D_top, rho_top = self.top
-        vanished = ok & (rho * self.h < rho_top * self.top[0] / 2)  # rho h ~ eps |f|
-        agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top)) & ~vanished
+        size, size_top = rho * self.h, rho_top * self.top[0]  # rho h ~ eps |f|
+        resized = ok & ((size < size_top / 2) | (size > 2 * size_top))
+        agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top)) & ~resized
         self._anchor(active & agree, D, rho, rho_top)
         self.grown += active
         longer = self._grown(self.h, D, rho)
         more = active & agree & (rho > ENOUGH * np.abs(D)) & (self.grown < MAX_GROW)
         more &= longer > self.h
         between = np.sqrt(self.h * self.top[0])
-        retry = active & (vanished | ~ok) & (between >= GROW * self.top[0])
+        retry = active & (resized | ~ok) & (between >= GROW * self.top[0])
         retry &= self.grown < MAX_GROW
         more, longer = more | retry, np.where(retry, between, longer)
         self.top = np.where(active & ok & ~retry, [self.h, D, rho], self.top)

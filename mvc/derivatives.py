@@ -138,8 +138,8 @@ def derivative(
     equal ($e^x$ at $10^{-20}$, ``np.tanh`` at 25, or a constant), to $\max(|x|, 1/4)/2$
     at most, which keeps $x \pm h$ on the side of 0 where $x$ is for $|x| \ge 1/4$.
     Near the peak of a bell ($e^{-x^2}$ at $10^{-5}$), $|f'|$ is far below $|f|$ over
-    $f$'s width and that jump lands where $f$ has vanished: where $f$ falls below half
-    its size at the longer step, or is not finite there (``np.cosh``), the step goes back
+    $f$'s width and that jump lands where $f$ has vanished: where $f$'s size changes by a
+    factor of 2 at the longer step, or $f$ is not finite there (``np.cosh``), the step goes back
     to the middle, in logarithm, of the two; and no estimate farther than half of the
     last short step's difference from it (beyond that difference's rounding) is taken,
     since far beyond $f$'s features every difference is 0 and zeros agree.
@@ -226,6 +226,24 @@ def derivative(
 
 def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     """Central differences at steps found by `mvc._adaptive.central_search`, element-wise."""
+    search = _search(f, x)
+    _check_search(search, x.ravel())
+    return search.best.reshape(x.shape)
+
+
+def _searched(f: Callable, x: float) -> tuple[float, float]:
+    """f'(x) as `derivative` searches for it, without its refusals: the estimate and a bound
+    on its error (for a 0 from differences that were all 0, the rounding of the longest or
+    the slope seen at another step). Raises only where f was never finite."""
+    search = _search(f, np.asarray(float(x)))
+    if not search.finite[0]:
+        _check_search(search, np.asarray([x]))
+    best, error = float(search.best[0]), float(search.error[0])
+    return best, error if best else max(error, search.seen[0], search.zero_rho[0])
+
+
+def _search(f: Callable, x: np.ndarray) -> Any:
+    """The finished `central_search` of f' at every element of `x`."""
     flat = x.ravel()
 
     def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -238,9 +256,7 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
             D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
         return D, rho, np.isfinite(D) & np.isfinite(rho) & (run > 0)
 
-    search = central_search(row, flat)
-    _check_search(search, flat)
-    return search.best.reshape(x.shape)
+    return central_search(row, flat)
 
 
 def _check_search(search: Any, x: np.ndarray) -> None:
