@@ -164,7 +164,11 @@ def derivative(
     computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
     $\rho$ and can cost more digits than the estimate shows; a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
-    that underflow or overflow near `x` cannot be differenced.
+    that overflow near `x` raise the ``ValueError`` of non-finite values (a Python
+    float's ``OverflowError`` included), and values that underflow to 0 make $f$ a
+    constant 0 there as computed: ``x**2`` at $10^{-200}$ gives 0 (the slope
+    $2 \times 10^{-200}$ is lost with $f$'s values; ``np.maximum(x, 0)`` at $-1$ is 0 in
+    the same way, and rightly), so scale such a function before differencing it.
 
     With an explicit `h`, or with ``method="forward"`` or ``"backward"`` (default step
     $\epsilon^{1/2}\max(1, |x|)$, the rule of chapter 1), one difference is taken at
@@ -476,11 +480,18 @@ def gradient(
     The step is fixed, not searched for as `derivative` does by default: solvers and
     fits take a gradient at every iteration, and a search would cost 3 to 8 times as
     many evaluations. It assumes that $f$ changes over a length of about
-    $\max(1, |x_i|)$ along axis $i$, which is not scale-free below $|x_i| = 1$: where
-    $f$ changes much faster (in units that make $x_i \approx 10^{-8}$ and $f$'s
-    features as small) the step spans them, and the result is wrong, or `f` is not
-    finite there (``ValueError``). Pass a smaller `h`, or take `derivative` along
-    that axis.
+    $\max(1, |x_i|)$ along axis $i$, which is not scale-free, and nothing checks it.
+    Where it fails, the result is wrong with no warning: where $f$ changes much faster
+    than that (a pole or a narrow feature near $x_i$ in units that make $x_i$ small:
+    ``1 / v[0]`` at $10^{-6}$ gives $+2.8 \times 10^{10}$ for $-10^{12}$, and
+    ``np.log(v[0])`` at $10^{-7}$ steps out of its domain, a ``ValueError``), or
+    oscillates ($\sin$ at $10^8$, where the step of 600 spans periods: $-4 \times
+    10^{-4}$ for $-0.36$), or has a large constant beside a small slope (``v @ v +
+    1e10`` at $(1, 2)$: round-off $\epsilon \cdot 10^{10} / 2h \approx 0.2$, and
+    $(1.89, 3.94)$ for $(2, 4)$). To
+    know, compare with `mvc.check_gradient`, whose differences are searched for along
+    each axis and come with an error estimate; pass a suitable `h`, or take
+    `derivative` along the axis.
 
     Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward
     (they share $f(x)$), $n + 3$ for complex (two check it). Memory: the points are made one at a
@@ -506,7 +517,8 @@ def jacobian(
     r"""Jacobian $J_{ij} = \partial f_i / \partial x_j$ of $f: \mathbb{R}^n \to \mathbb{R}^m$.
 
     Accuracy: as `gradient`, for each row: about $10^{-10}$ of the row's largest entry
-    by central differences, where $f$ changes over lengths of about $\max(1, |x_j|)$.
+    by central differences, where $f$ changes over lengths of about $\max(1, |x_j|)$;
+    elsewhere wrong with no warning, as the Notes of `gradient` show.
 
     Parameters
     ----------
@@ -553,7 +565,8 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
     Accuracy: one second difference per entry, with an error about $10^{-7}$ of $f$'s
     scale where $f$ changes over lengths of about $\max(1, |x_i|)$ (fixed steps, as in
-    `gradient`).
+    `gradient`); elsewhere wrong with no warning, as the Notes of `gradient` show
+    (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$: $H_{01} = 2.8 \times 10^{-5}$ for $-0.36$).
 
     Parameters
     ----------

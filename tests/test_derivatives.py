@@ -1037,3 +1037,25 @@ def test_round3_finding_14_a_python_overflow_is_a_non_finite_value():
     with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
         gradient(lambda x: x**2, 1e155)
     assert derivative(lambda x: x**2, 1e150) == pytest.approx(2e150, rel=1e-9)
+
+
+def test_round3_finding_7_the_fixed_step_failures_are_the_documented_ones():
+    # gradient, jacobian and hessian take one fixed step per axis; their Notes name where
+    # it fails, with these numbers, and point to check_gradient, which is not fooled
+    assert gradient(lambda v: 1 / v[0], [1e-6])[0] == pytest.approx(2.8e10, rel=0.01)
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        gradient(lambda v: np.log(v[0]), [1e-7])
+    assert gradient(lambda v: np.sin(v[0]), [1e8])[0] == pytest.approx(-4.2e-4, rel=0.02)
+    np.testing.assert_allclose(
+        gradient(lambda v: v @ v + 1e10, [1.0, 2.0]), [1.89, 3.94], atol=5e-3
+    )
+    H = hessian(lambda v: np.sin(v[0]) * v[1], [1e8, 1.0])
+    assert H[0, 1] == pytest.approx(2.8e-5, rel=0.02)
+    assert np.cos(1e8) == pytest.approx(-0.36, abs=0.005)
+
+
+def test_round3_finding_9_values_that_underflow_give_the_documented_zero():
+    # the Notes say: f's values are all exactly 0 near x, so f as computed is constant
+    assert derivative(lambda x: x**2, 1e-200) == 0.0
+    assert derivative(lambda x: np.maximum(x, 0), -1.0) == 0.0
+    assert derivative(lambda x: (x * 1e100) ** 2, 1e-200) == pytest.approx(2e0, rel=1e-9)
