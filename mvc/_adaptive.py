@@ -75,6 +75,9 @@ class _Search:
         self.finite = np.zeros(n, dtype=bool)
         self.seen = np.zeros(n)  # the largest |D| taken: 0 where every difference was 0
         self.zero_rho = np.zeros(n)  # the largest rounding of a difference that was exactly 0
+        # after growing: the last short-step difference and how far the derivative can be
+        # from it (its rounding); estimates farther away come from steps past f's features
+        self.anchor, self.slack = np.zeros(n), np.full(n, np.inf)
         self.first_h, self.last_h = self.h.copy(), self.h.copy()
 
     def finished(self) -> bool:
@@ -99,6 +102,7 @@ class _Search:
         fresh = active & ok
         T, raw = self._extrapolate(active, fresh, D)
         err = np.maximum(raw, 2 * rho)  # no estimate is better than the rounding of D
+        fresh = fresh & (np.abs(T - self.anchor) <= self.slack + err)  # see `_up`
         better = fresh & (err < self.error)
         self.best, self.error = np.where(better, T, self.best), np.where(better, err, self.error)
         self.rho = np.where(better, rho, self.rho)
@@ -146,6 +150,7 @@ class _Search:
         too short, and a longer one would be more accurate.
         """
         agree = np.abs(D - self.top[1]) <= 4 * (rho + self.top[2])
+        self._anchor(second & agree, D, rho, self.top[2])
         symmetric = (self.x == 0) & (self.top[1] == 0) & (D == 0)  # even f about 0: f' = 0
         longer = self._grown(self.top[0], D, rho)
         grow = second & agree & (rho > ENOUGH * np.abs(D)) & ~symmetric & (longer > self.top[0])
@@ -156,22 +161,52 @@ class _Search:
     def _up(self, active: np.ndarray, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
         """Grow the step (see `_growth`) while the estimate agrees with the last to rounding.
 
-        Then go down again, from the first step where f changed (or was not finite).
+        Then go down again, from the first step where f changed. The jump aims at a step
+        over which f changes by 1/64 of its size; where f's size changed by a factor of 2
+        or more instead, or f was not finite, at a step far longer than the last (the peak
+        of a bell, where f has vanished there; cosh, where it overflowed; 1e10 + x^2, whose
+        x^2 takes over), the step is first taken back to the middle, in logarithm, of
+        that step and the last, while that is at least 64 times the last: the descent
+        starts near where f begins to change, not far beyond it.
         """
         if not np.any(active):
             return
         _, D_top, rho_top = self.top
-        agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top))
+        size, size_top = rho * self.h, rho_top * self.top[0]  # rho h ~ eps |f|
+        resized = ok & ((size < size_top / 2) | (size > 2 * size_top))
+        agree = ok & (np.abs(D - D_top) <= 4 * (rho + rho_top)) & ~resized
+        self._anchor(active & agree, D, rho, rho_top)
         self.grown += active
         longer = self._grown(self.h, D, rho)
         more = active & agree & (rho > ENOUGH * np.abs(D)) & (self.grown < MAX_GROW)
         more &= longer > self.h
-        self.top = np.where(active & ok, [self.h, D, rho], self.top)
+        between = np.sqrt(self.h * self.top[0])
+        retry = active & (resized | ~ok) & (between >= GROW * self.top[0])
+        retry &= self.grown < MAX_GROW
+        more, longer = more | retry, np.where(retry, between, longer)
+        self.top = np.where(active & ok & ~retry, [self.h, D, rho], self.top)
         turn = active & ~more
         self.phase = np.where(turn, 0, self.phase)
         self.table[0] = np.where(turn, self.top[1], self.table[0])  # the table restarts there
         self.depth = np.where(turn, 1, self.depth)
         self.h = np.where(more, longer, np.where(turn, self.top[0] / SHRINK, self.h))
+
+    def _anchor(
+        self, agree: np.ndarray, D: np.ndarray, rho: np.ndarray, rho_short: np.ndarray
+    ) -> None:
+        """Remember D where it agreed to rounding with the shorter step's difference.
+
+        The step grows by up to 2^64 at a time and may overshoot f's features: near the
+        peak of a bell, f' is far below |f| / (f's width), and at the longer step f has
+        vanished, so every difference there is 0 and they agree. D agreed with the
+        shorter step's, so its step was short for f: the derivative is within D's rounding
+        and the two differences' disagreement allowed, 4 (rho + rho_short), but no farther
+        than half of D from it beyond D's own rounding (a short step's D has the right sign
+        and size). An estimate farther than that and its own error is not taken.
+        """
+        slack = np.minimum(4 * (rho + rho_short), np.abs(D) / 2) + 4 * rho
+        self.anchor = np.where(agree, D, self.anchor)
+        self.slack = np.where(agree, slack, self.slack)
 
     def _grown(self, h: np.ndarray, D: np.ndarray, rho: np.ndarray) -> np.ndarray:
         """The next step up from h, where f barely changed over h.

@@ -137,6 +137,12 @@ def derivative(
     times, at most $2^{64}$), until $f$'s curvature shows; where $f(x \pm h)$ are
     equal ($e^x$ at $10^{-20}$, ``np.tanh`` at 25, or a constant), to $\max(|x|, 1/4)/2$
     at most, which keeps $x \pm h$ on the side of 0 where $x$ is for $|x| \ge 1/4$.
+    Near the peak of a bell ($e^{-x^2}$ at $10^{-5}$), $|f'|$ is far below $|f|$ over
+    $f$'s width and that jump lands where $f$ has vanished: where $f$'s size changes by a
+    factor of 2 at the longer step, or $f$ is not finite there (``np.cosh``), the step goes back
+    to the middle, in logarithm, of the two; and no estimate farther than half of the
+    last short step's difference from it (beyond that difference's rounding) is taken,
+    since far beyond $f$'s features every difference is 0 and zeros agree.
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
@@ -158,7 +164,11 @@ def derivative(
     computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
     $\rho$ and can cost more digits than the estimate shows; a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
-    that underflow or overflow near `x` cannot be differenced.
+    that overflow near `x` raise the ``ValueError`` of non-finite values (a Python
+    float's ``OverflowError`` included), and values that underflow to 0 make $f$ a
+    constant 0 there as computed: ``x**2`` at $10^{-200}$ gives 0 (the slope
+    $2 \times 10^{-200}$ is lost with $f$'s values; ``np.maximum(x, 0)`` at $-1$ is 0 in
+    the same way, and rightly), so scale such a function before differencing it.
 
     With an explicit `h`, or with ``method="forward"`` or ``"backward"`` (default step
     $\epsilon^{1/2}\max(1, |x|)$, the rule of chapter 1), one difference is taken at
@@ -220,6 +230,24 @@ def derivative(
 
 def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
     """Central differences at steps found by `mvc._adaptive.central_search`, element-wise."""
+    search = _search(f, x)
+    _check_search(search, x.ravel())
+    return search.best.reshape(x.shape)
+
+
+def _searched(f: Callable, x: float) -> tuple[float, float]:
+    """f'(x) as `derivative` searches for it, without its refusals: the estimate and a bound
+    on its error (for a 0 from differences that were all 0, the rounding of the longest or
+    the slope seen at another step). Raises only where f was never finite."""
+    search = _search(f, np.asarray(float(x)))
+    if not search.finite[0]:
+        _check_search(search, np.asarray([x]))
+    best, error = float(search.best[0]), float(search.error[0])
+    return best, error if best else max(error, search.seen[0], search.zero_rho[0])
+
+
+def _search(f: Callable, x: np.ndarray) -> Any:
+    """The finished `central_search` of f' at every element of `x`."""
     flat = x.ravel()
 
     def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -232,9 +260,7 @@ def _central_with_search(f: Callable, x: np.ndarray) -> np.ndarray:
             D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
         return D, rho, np.isfinite(D) & np.isfinite(rho) & (run > 0)
 
-    search = central_search(row, flat)
-    _check_search(search, flat)
-    return search.best.reshape(x.shape)
+    return central_search(row, flat)
 
 
 def _check_search(search: Any, x: np.ndarray) -> None:
@@ -297,11 +323,12 @@ def _below_rounding(search: Any) -> np.ndarray:
 
 def _doubtful(search: Any) -> np.ndarray:
     """Estimates whose estimated error is not small against them, where the longest step's
-    difference D0 was not 0 (a symmetric f' = 0) nor so much larger that the slope is a
-    zero found to D0's absolute accuracy."""
+    difference D0 was not 0 with a 0 estimate (a symmetric f' = 0) nor so much larger that
+    the slope is a zero found to D0's absolute accuracy."""
     _, D0, _ = search.top
     against_value = search.error > DOUBTFUL * np.abs(search.best)
-    return (np.abs(D0) > 0) & against_value & (search.error > ZERO_SLOPE * np.abs(D0))
+    not_symmetric = (np.abs(D0) > 0) | (search.best != 0)  # cos at 1e-12: D0 = 0 far out
+    return not_symmetric & against_value & (search.error > ZERO_SLOPE * np.abs(D0))
 
 
 def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None) -> None:
@@ -384,8 +411,16 @@ def _evaluate(
     """
     arg = points.item() if points.ndim == 0 else points
     with np.errstate(all="ignore"):
-        values = as_returned_array(f(arg), "`f` near `x`")
+        values = as_returned_array(_call(f, arg, shape), "`f` near `x`")
     return check_values(values, shape, "`f` near `x`", kind=kind, finite=finite)
+
+
+def _call(f: Callable, arg: Any, shape: tuple[int, ...] | None) -> Any:
+    """f(arg), where a Python number's OverflowError (``1e155 ** 2``) is the inf numpy gives."""
+    try:
+        return f(arg)
+    except OverflowError:
+        return np.full(shape or (), np.inf)
 
 
 def gradient(
@@ -445,11 +480,18 @@ def gradient(
     The step is fixed, not searched for as `derivative` does by default: solvers and
     fits take a gradient at every iteration, and a search would cost 3 to 8 times as
     many evaluations. It assumes that $f$ changes over a length of about
-    $\max(1, |x_i|)$ along axis $i$, which is not scale-free below $|x_i| = 1$: where
-    $f$ changes much faster (in units that make $x_i \approx 10^{-8}$ and $f$'s
-    features as small) the step spans them, and the result is wrong, or `f` is not
-    finite there (``ValueError``). Pass a smaller `h`, or take `derivative` along
-    that axis.
+    $\max(1, |x_i|)$ along axis $i$, which is not scale-free, and nothing checks it.
+    Where it fails, the result is wrong with no warning: where $f$ changes much faster
+    than that (a pole or a narrow feature near $x_i$ in units that make $x_i$ small:
+    ``1 / v[0]`` at $10^{-6}$ gives $+2.8 \times 10^{10}$ for $-10^{12}$, and
+    ``np.log(v[0])`` at $10^{-7}$ steps out of its domain, a ``ValueError``), or
+    oscillates ($\sin$ at $10^8$, where the step of 600 spans periods: $-4 \times
+    10^{-4}$ for $-0.36$), or has a large constant beside a small slope (``v @ v +
+    1e10`` at $(1, 2)$: round-off $\epsilon \cdot 10^{10} / 2h \approx 0.2$, and
+    $(1.89, 3.94)$ for $(2, 4)$). To
+    know, compare with `mvc.check_gradient`, whose differences are searched for along
+    each axis and come with an error estimate; pass a suitable `h`, or take
+    `derivative` along the axis.
 
     Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward
     (they share $f(x)$), $n + 3$ for complex (two check it). Memory: the points are made one at a
@@ -475,7 +517,8 @@ def jacobian(
     r"""Jacobian $J_{ij} = \partial f_i / \partial x_j$ of $f: \mathbb{R}^n \to \mathbb{R}^m$.
 
     Accuracy: as `gradient`, for each row: about $10^{-10}$ of the row's largest entry
-    by central differences, where $f$ changes over lengths of about $\max(1, |x_j|)$.
+    by central differences, where $f$ changes over lengths of about $\max(1, |x_j|)$;
+    elsewhere wrong with no warning, as the Notes of `gradient` show.
 
     Parameters
     ----------
@@ -522,7 +565,8 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
     Accuracy: one second difference per entry, with an error about $10^{-7}$ of $f$'s
     scale where $f$ changes over lengths of about $\max(1, |x_i|)$ (fixed steps, as in
-    `gradient`).
+    `gradient`); elsewhere wrong with no warning, as the Notes of `gradient` show
+    (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$: $H_{01} = 2.8 \times 10^{-5}$ for $-0.36$).
 
     Parameters
     ----------
@@ -692,7 +736,7 @@ def _each(
     values, dtype = None, np.complex128 if kind == "c" else np.float64
     with np.errstate(all="ignore"):
         for k, point in enumerate(points):
-            value = as_returned_array(f(point), "`f` near `x`")
+            value = as_returned_array(_call(f, point, shape), "`f` near `x`")
             if values is None or value.shape != shape or value.dtype.kind not in _KINDS[kind]:
                 value = check_vector_values(value, shape, "`f` near `x`", kind=kind)
                 shape = value.shape

@@ -1002,3 +1002,60 @@ def test_a_zero_where_f_never_changed_is_within_the_documented_bound(f, fprime, 
     value = derivative(f, x)
     assert value == 0.0
     assert abs(fprime(x) - value) <= EPS * abs(f(x)) / (max(abs(x), 0.25) / 2)
+
+
+# --- round 3: findings 5 (extrema), 14 (overflow) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "fprime"),
+    [
+        (lambda x: np.exp(-(x**2)), lambda x: -2 * x * np.exp(-(x**2))),
+        (
+            lambda x: np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+            lambda x: -x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+        ),
+        (lambda x: 1 / np.cosh(x), lambda x: -np.tanh(x) / np.cosh(x)),
+        (lambda x: 1 / (1 + x**2), lambda x: -2 * x / (1 + x**2) ** 2),
+        (np.cosh, np.sinh),
+        (np.sinc, lambda x: -(np.pi**2) * x / 3 * (1 - (np.pi * x) ** 2 / 10)),  # its series
+    ],
+)
+@pytest.mark.parametrize("x", [1e-3, 1e-5, 1e-6, 1e-7, 3e-8, -1e-5])
+def test_round3_finding_5_near_the_peak_of_a_bell(f, fprime, x):
+    # f' is far below f / (the length over which f changes): the search must not grow its
+    # step to where f has vanished and take the agreement of zeros for the derivative
+    assert derivative(f, x) == pytest.approx(fprime(x), rel=1e-6)
+
+
+def test_round3_finding_14_a_python_overflow_is_a_non_finite_value():
+    # a scalar x reaches f as a Python float, whose ** raises OverflowError, not inf
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        derivative(lambda x: x**2, 1e155)
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        derivative(lambda x: x**2, 1e155, method="forward")
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        gradient(lambda x: x**2, 1e155)
+    assert derivative(lambda x: x**2, 1e150) == pytest.approx(2e150, rel=1e-9)
+
+
+def test_round3_finding_7_the_fixed_step_failures_are_the_documented_ones():
+    # gradient, jacobian and hessian take one fixed step per axis; their Notes name where
+    # it fails, with these numbers, and point to check_gradient, which is not fooled
+    assert gradient(lambda v: 1 / v[0], [1e-6])[0] == pytest.approx(2.8e10, rel=0.01)
+    with pytest.raises(ValueError, match="`f` near `x` must return finite values"):
+        gradient(lambda v: np.log(v[0]), [1e-7])
+    assert gradient(lambda v: np.sin(v[0]), [1e8])[0] == pytest.approx(-4.2e-4, rel=0.02)
+    np.testing.assert_allclose(
+        gradient(lambda v: v @ v + 1e10, [1.0, 2.0]), [1.89, 3.94], atol=5e-3
+    )
+    H = hessian(lambda v: np.sin(v[0]) * v[1], [1e8, 1.0])
+    assert H[0, 1] == pytest.approx(2.8e-5, rel=0.02)
+    assert np.cos(1e8) == pytest.approx(-0.36, abs=0.005)
+
+
+def test_round3_finding_9_values_that_underflow_give_the_documented_zero():
+    # the Notes say: f's values are all exactly 0 near x, so f as computed is constant
+    assert derivative(lambda x: x**2, 1e-200) == 0.0
+    assert derivative(lambda x: np.maximum(x, 0), -1.0) == 0.0
+    assert derivative(lambda x: (x * 1e100) ** 2, 1e-200) == pytest.approx(2e0, rel=1e-9)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from mvc.datasets import heart
-from mvc.derivatives import DEFAULT_STEP
 from mvc.gradcheck import check_gradient, check_network
 from mvc.nn import Network
 
@@ -72,23 +71,24 @@ def test_issue_14_item_13_a_scalar_x_reaches_f_and_grad_as_a_number():
         check_gradient(f, lambda x: np.array([1.0, 2.0]), 0.7)
 
 
-def test_default_step_scales_with_x():
+def test_a_given_step_is_one_difference_per_coordinate():
     calls = []
 
     def f(x):
         calls.append(x.copy())
         return float(x @ x)
 
-    check_gradient(f, lambda x: 2 * x, [0.5, 100.0])
+    check_gradient(f, lambda x: 2 * x, [0.5, 100.0], h=1e-3)
+    assert len(calls) == 4
     steps = np.abs(calls[0] - np.array([0.5, 100.0])) + np.abs(calls[-1] - np.array([0.5, 100.0]))
-    h = DEFAULT_STEP["central"]  # times max(1, |x_i|), as in mvc.derivative
-    np.testing.assert_allclose(steps, [h, 100 * h], rtol=1e-6)
+    np.testing.assert_allclose(steps, [1e-3, 1e-3], rtol=1e-6)
 
 
-def test_cost_is_two_evaluations_per_coordinate():
+def test_default_cost_is_that_of_derivative_per_coordinate():
+    # mvc.derivative's search, along each axis: at most 80 evaluations each, and one of f(x)
     calls = []
     check_gradient(lambda x: calls.append(1) or float(np.sum(x**2)), lambda x: 2 * x, np.ones(4))
-    assert len(calls) == 8
+    assert 4 * 4 < len(calls) <= 4 * 80 + 1
 
 
 def test_check_network_catches_a_wrong_backpropagation():
@@ -148,3 +148,44 @@ def test_errors_raised_by_the_users_function_pass_through():
 
     with pytest.raises(KeyError, match="from f"):
         check_gradient(f, lambda x: x, [1.0])
+
+
+# --- round 3, finding 7: a right gradient is never called wrong, at any magnitude -------
+
+
+@pytest.mark.parametrize(
+    ("f", "grad", "x"),
+    [
+        (lambda x: 1 / x, lambda x: -1 / x**2, 1e-6),  # a fixed step of 6e-6 spans the pole
+        (lambda x: np.log(x), lambda x: 1 / x, 1e-7),  # ... and leaves log's domain
+        (lambda v: np.sin(v[0]), lambda v: np.cos(v), [1e8]),  # a step of 600 spans periods
+        (lambda v: v @ v + 1e10, lambda v: 2 * v, [1.0, 2.0]),  # rounding of 1e10 over 6e-6
+        (lambda v: np.exp(-(v @ v)), lambda v: -2 * v * np.exp(-(v @ v)), [1e-5, 3e-7]),
+        (
+            lambda v: 1e8 * np.sin(v[0] * 1e-8) * v[1],
+            lambda v: np.array([np.cos(v[0] * 1e-8) * v[1], 1e8 * np.sin(v[0] * 1e-8)]),
+            [3e7, 2.0],
+        ),
+    ],
+)
+def test_round3_finding_7_a_right_gradient_passes_at_every_magnitude(f, grad, x):
+    assert check_gradient(f, grad, x) < 1e-6
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_round3_finding_7_check_network_is_scale_free_in_the_targets(scale):
+    net = Network([1, 6, 7, 2], rng=0)
+    x, y = heart(20)
+    try:
+        assert check_network(net, x, y * scale) < 1e-6
+    except ValueError as error:  # at 1e8, C = mean (a - y)^2 loses a's digits in a - y
+        assert scale == 1e8
+        assert "cannot check this gradient" in str(error)
+    net._dsigma = lambda a: a * (1 - a) * 1.01  # σ' off by 1%: still caught
+    assert check_network(net, x, y * scale) > 1e-4
+
+
+def test_round3_finding_7_a_check_that_cannot_resolve_says_so():
+    # f = 1e20 + x: its slope 1 is below the rounding of 1e20 at any step a check could take
+    with pytest.raises(ValueError, match="cannot check"):
+        check_gradient(lambda v: 1e20 + v[0], lambda v: np.ones(1), [1.0])
