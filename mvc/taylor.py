@@ -25,6 +25,7 @@ from mvc._validation import (
     as_point,
     as_positive_real,
     as_real_array,
+    call_on_points,
     check_complex_values,
     check_vector_values,
 )
@@ -108,8 +109,9 @@ def taylor_coefficients(
     Raises
     ------
     TypeError
-        If `f` is not callable, `a` is not a real number, `n` is not an integer or
-        `radius` is not a real number.
+        If `f` is not callable or cannot take an array of points (``math.exp``,
+        ``float(z)``), `a` is not a real number, `n` is not an integer or `radius`
+        is not a real number.
     ValueError
         If `a` is not finite, `n` is negative or over `MAX_ORDER` (100 000),
         `radius` is not positive, `f` returns real values (it drops the imaginary
@@ -223,11 +225,13 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
     z = a + r * np.exp(2j * np.pi * np.arange(N) / N)
     with np.errstate(all="ignore"):
         name = "`f` on a circle around `a`"
-        values = check_complex_values(f(z), (N,), name)
+        values = check_complex_values(call_on_points(f, z, "`f`"), (N,), name)
     if not np.all(np.isfinite(values)):
         return None
-    F = np.fft.fft(values) / N  # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
     size = np.abs(values).max()
+    unit = max(size, 1.0)  # in units of a large max|f|: no sum overflows
+    # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
+    F = np.fft.fft(values / unit) * (unit / N)
     # zero but for round-off if f is analytic inside
     tail = np.abs(F[3 * N // 4 :])
     # of f's values, and of the points a + r e^(it)
@@ -272,7 +276,8 @@ def _circles_about(f: Callable, a: float, N: int) -> Callable:
     test.
     """
     with np.errstate(all="ignore"):
-        centre = check_complex_values(f(np.array([a + 0j])), (1,), "`f` at `a`")[0]
+        at = call_on_points(f, np.array([a + 0j]), "`f`")
+        centre = check_complex_values(at, (1,), "`f` at `a`")[0]
 
     def circle(r: float) -> dict | None:
         c = _circle(f, a, r, N)
@@ -434,9 +439,9 @@ def _agrees(circle: dict, others: list[dict], N: int) -> bool:
 
 def _halves_an_error(new: dict, old: dict, n: int) -> bool:
     """Is some c_k, k <= n, well above the new circle's noise, with 1.5 times less error?"""
-    F_new, F_old = np.abs(new["F"][: n + 1]), np.abs(old["F"][: n + 1])
-    resolved = F_new > 16 * new["noise"]
-    return bool(np.any(resolved & (1.5 * new["noise"] * F_old < old["noise"] * F_new)))
+    # each F_k in units of its circle's noise, so that no product overflows for a huge f
+    new_, old_ = (np.abs(c["F"][: n + 1]) / max(c["noise"], _TINY) for c in (new, old))
+    return bool(np.any((new_ > 16) & (1.5 * old_ < new_)))
 
 
 def _least_error(circles: list[dict], n: int) -> np.ndarray:

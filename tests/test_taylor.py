@@ -497,3 +497,23 @@ def test_high_order_gives_no_warning_and_the_right_coefficients():
 def test_order_beyond_the_largest_is_a_value_error_naming_n():
     with pytest.raises(ValueError, match="`n` must be at most"):
         taylor_coefficients(np.exp, 0.0, 10**9)
+
+
+# --- adversarial finding 15: a huge f, and a function of one number -------------------
+
+
+@pytest.mark.parametrize("size", [1e300, 1e307, 1e-300])
+def test_a_huge_f_gives_no_overflow_warning(size):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = taylor_coefficients(lambda z: np.exp(z) * size, 0.0, 8)
+    exact = size / np.array([math.factorial(k) for k in range(9)])
+    np.testing.assert_allclose(got, exact, rtol=1e-12)
+
+
+def test_a_function_that_takes_only_numbers_is_refused_naming_f():
+    with pytest.raises(TypeError, match="`f` must accept an array") as raised:
+        taylor_coefficients(lambda z: float(z.real), 0.0, 3)
+    assert isinstance(raised.value.__cause__, TypeError)  # the user still sees why
