@@ -67,6 +67,10 @@ AGREE = 1e3
 CENTRE = 16
 #: At most this many more circles, halving or doubling the radius, beyond `RADII`.
 MAX_EXTRA = 60
+#: The smallest radius tried, relative to |a|: the points a + z round by eps |a|, 2^-30
+#: of it, 16 times below the sqrt(eps) max|f| at which a circle's top modes are refused,
+#: so a function that is not analytic (np.conj) still shows there.
+SMALLEST = 2.0**-22
 #: Points on each circle for orders up to 15; higher orders get 4(n + 1), up to a power of 2.
 MIN_POINTS = 64
 #: The highest order: 4(n + 1) points per circle, about 3 s for n = 1e5 (a coefficient of
@@ -176,8 +180,9 @@ def taylor_coefficients(
     Where it still fails: a singularity whose share of $f$ stays below $10^3$ times
     the estimated errors on every circle, and below $10^{-4}$ of $f(a)$ if it hides on
     all of them, goes unseen, and costs the coefficients about that much; a
-    singularity closer to `a` than $2^{-16}|a|$ needs an explicit `radius` (below it
-    the rounding of the points hides whether $f$ is analytic); a
+    singularity closer to `a` than $2^{-22}|a|$, or a function that changes over
+    shorter lengths ($\sin x$ about $10^8$), needs an explicit `radius` (below it the
+    rounding of the points would hide whether $f$ is analytic); a
     function that is not analytic (``abs``, ``np.conj``, a piecewise definition)
     cannot be expanded; orders near $N/4$ and beyond lose accuracy to aliasing ($N$
     grows with `n`), and high orders of a function with a nearby singularity lose
@@ -350,12 +355,12 @@ def _pair_beyond(circle: Callable, a: float, N: int, radii: np.ndarray, up: bool
     if the top modes fall slowly instead, by less than 16 at each of four halvings while
     usable (np.exp(z.real): like r; a singularity hidden under a large entire part makes
     them rise instead),
-    r goes below 2^-16 |a| (the rounding of the points a + z would hide whether f is
+    r goes below SMALLEST |a| (the rounding of the points a + z would hide whether f is
     analytic at all) or 60 more circles do not do.
     """
     r, previous, slow = (radii[-1] if up else radii[0]), None, 0
     for _ in range(MAX_EXTRA):
-        if not up and (r / 2 <= 2.0**-16 * abs(a) or a + r / 2 == a) or slow == 4:
+        if not up and (r / 2 < SMALLEST * abs(a) or a + r / 2 == a) or slow == 4:
             break
         r = 2 * r if up else r / 2
         this = circle(r)
@@ -483,7 +488,8 @@ def _not_analytic(a: float, radii: tuple) -> str:
         f"`f` is not analytic around `a` = {a!r}: {where} it has a singularity inside or "
         "is not complex-differentiable (abs, np.conj, .real, a branch cut). A Taylor series "
         "about `a` needs f analytic in a disc around it; if the nearest singularity is "
-        "closer than the smallest radius, pass a smaller `radius`."
+        "closer than the smallest radius, or f changes over shorter lengths, pass a "
+        "smaller `radius`."
     )
 
 

@@ -155,13 +155,15 @@ def test_a_close_singularity_is_found_by_smaller_circles():
     )
 
 
-def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
-    # Below 2^-16 |a| the rounding of a + z hides whether f is analytic at all.
-    f = lambda z: 1 / (z - (1 - 1e-6))
+def test_a_singularity_closer_than_2_to_the_minus_22_of_a_needs_a_radius():
+    # Below 2^-22 |a| the rounding of a + z would hide whether f is analytic at all.
+    f = lambda z: 1 / (z - (1 - 1e-7))
     with pytest.raises(ValueError, match="smaller `radius`"):
         taylor_coefficients(f, 1.0, 3)
-    got = taylor_coefficients(f, 1.0, 3, radius=5e-7)
-    np.testing.assert_allclose(got, [1e6, -1e12, 1e18, -1e24], rtol=1e-6)
+    got = taylor_coefficients(f, 1.0, 3, radius=5e-8)
+    np.testing.assert_allclose(got, [1e7, -1e14, 1e21, -1e28], rtol=1e-6)
+    f = lambda z: 1 / (z - (1 - 1e-6))  # above 2^-22 |a|: found
+    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e6, -1e12, 1e18, -1e24], rtol=1e-6)
 
 
 # --- issue 14, item 1: a circle that encloses a singularity --------------------------------
@@ -517,3 +519,21 @@ def test_a_function_that_takes_only_numbers_is_refused_naming_f():
     with pytest.raises(TypeError, match="`f` must accept an array") as raised:
         taylor_coefficients(lambda z: float(z.real), 0.0, 3)
     assert isinstance(raised.value.__cause__, TypeError)  # the user still sees why
+
+
+# --- adversarial finding 16: radii follow the length over which f changes, not |a| ----------
+
+
+@pytest.mark.parametrize("a", [1e4, 1e6, 1e7, -3e6])
+def test_a_far_centre_does_not_hide_a_function_that_changes_over_length_1(a):
+    # The radii followed |a| down to 2^-16 |a| (30 for a = 1e6), not the length over
+    # which sin changes: sin about 1e6 was called "not analytic".
+    got = taylor_coefficients(np.sin, a, 5)
+    exact = [np.sin(a), np.cos(a), -np.sin(a) / 2, -np.cos(a) / 6, np.sin(a) / 24, np.cos(a) / 120]
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("f", [np.conj, lambda z: np.exp(z.real) + 0j, lambda z: np.abs(z) + 0j])
+def test_a_far_centre_still_sees_a_function_that_is_not_analytic(f):
+    with pytest.raises(ValueError, match="not analytic around `a`"):
+        taylor_coefficients(f, 1e6, 3)
