@@ -97,7 +97,7 @@ def test_high_order_uses_more_points_and_stays_accurate():
     np.testing.assert_allclose(got, exact, rtol=1e-9)
 
 
-def test_an_explicit_radius_is_one_circle_of_64_points():
+def test_an_explicit_radius_is_one_circle_of_64_points_and_f_at_a():
     calls = []
 
     def f(z):
@@ -105,7 +105,7 @@ def test_an_explicit_radius_is_one_circle_of_64_points():
         return np.exp(z)
 
     got = taylor_coefficients(f, 0.0, 6, radius=1.0)
-    assert calls == [(64,)]
+    assert calls == [(1,), (64,)]  # f(a), to check the circle's mean against
     np.testing.assert_allclose(got, [1 / math.factorial(i) for i in range(7)], rtol=1e-13)
     calls.clear()
     taylor_coefficients(f, 0.0, 6)  # the 12 radii, one more each way (the docstring's cost)
@@ -179,9 +179,8 @@ def exp4_plus_pole(n):
 def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
     """Item 1: the circle of radius 8 encloses the poles at +-i, whose share e^32 dwarfs:
     it gave c_12 = 0.035 (exact 1.035). Its coefficients disagree with the smaller
-    circles', and its mean (1) with f(0) = 2, so it is dropped (unless asked for)."""
+    circles', and its mean (1) with f(0) = 2, so it is dropped (refused if asked for)."""
     f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)
-    assert taylor_coefficients(f, 0.0, 16, radius=8.0)[12] == pytest.approx(0.035, abs=1e-3)
     got, exact = taylor_coefficients(f, 0.0, 16), exp4_plus_pole(16)
     np.testing.assert_allclose(got, exact, rtol=1e-8, atol=1e-12 * np.abs(exact).max())
     assert got[12] == pytest.approx(1.035025, abs=1e-6)
@@ -537,3 +536,45 @@ def test_a_far_centre_does_not_hide_a_function_that_changes_over_length_1(a):
 def test_a_far_centre_still_sees_a_function_that_is_not_analytic(f):
     with pytest.raises(ValueError, match="not analytic around `a`"):
         taylor_coefficients(f, 1e6, 3)
+
+
+# --- adversarial finding 6: an explicit radius is checked, not trusted ---------------------
+
+
+@pytest.mark.parametrize(
+    ("radius", "n"), [(50.0, 20), (1e-10, 3), (1e-300, 3), (1.0, 20), (50.0, 3), (1000.0, 3)]
+)
+def test_a_radius_that_cannot_give_the_coefficients_is_refused_by_name(radius, n):
+    # Too large: e^50 on the circle rounds c_0 = 1 away (it gave -598016); too small:
+    # r^-k magnifies the rounding (c_3 came out -5e12); order 20 of e^x needs a wider
+    # circle than 1. Each is refused, naming `radius`, with no warning.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="`radius`") as raised:
+            taylor_coefficients(np.exp, 0.0, n, radius=radius)
+    assert "singularity inside" not in str(raised.value)  # exp has none
+
+
+@pytest.mark.parametrize(
+    ("f", "a", "n", "radius"),
+    [
+        (np.exp, 0.0, 6, 1.0),
+        (np.cos, 0.0, 8, 1.0),  # its odd coefficients are 0: no refusal for those
+        (lambda z: 1 + 2 * z + 0j, 0.0, 4, 1.0),  # a polynomial's zero coefficients too
+        (lambda z: z**5, 0.0, 6, 0.5),
+        (lambda z: 1 / z, 1.0, 8, 0.5),
+        (np.exp, 0.0, 3, 1e-3),
+    ],
+)
+def test_a_good_radius_gives_the_coefficients(f, a, n, radius):
+    exact = taylor_coefficients(f, a, n)
+    got = taylor_coefficients(f, a, n, radius=radius)
+    np.testing.assert_allclose(got, exact, rtol=1e-6, atol=1e-12 * np.abs(exact).max())
+
+
+def test_a_radius_around_a_pole_hidden_by_a_large_f_is_refused():
+    # On the circle of radius 8, e^32 hides the poles of 1/(1 + z^2) at +-i (item 1).
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(lambda z: np.exp(4 * z) + 1 / (1 + z**2), 0.0, 16, radius=8.0)
