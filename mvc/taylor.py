@@ -288,7 +288,8 @@ def _unresolved(circle: dict, n: int, N: int) -> str:
     A c_k is resolved if its error estimate is below TRUST of it. An unresolved one (a
     zero coefficient, or one the circle cannot see) is accepted if its error is below
     TRUST of the size that the nearest resolved c_j gives it, |c_j| rho^(j - k), rho
-    the length over which the resolved coefficients fall (the circle's radius if one is).
+    the length over which the resolved coefficients fall. One resolved c_j gives no
+    length (log about 1 on a tiny circle shows only c_1), so the others are not checked.
     """
     c, e = _estimates(circle, N)
     resolved = np.flatnonzero(e <= TRUST * np.abs(c))
@@ -299,14 +300,18 @@ def _unresolved(circle: dict, n: int, N: int) -> str:
             "circle are so much larger than its coefficients there that these round away "
             "(is `radius` too large?); pass a smaller `radius`, or none."
         )
-    if resolved.size == 1 and resolved[0] == 0 < n:
+    if resolved.size == 1 and n > 0:  # no length to say how small the others should be
         return (
             f"`f` does not change measurably over the circle of radius {r:g}: `radius` "
             "is too small to see its derivatives (or f is constant); pass a larger "
             "`radius`, or none."
+            if resolved[0] == 0
+            else f"only c_{resolved[0]} of `f` stands out from the rounding on the circle "
+            f"of radius {r:g}, so the others cannot be checked: pass another `radius`, "
+            "or none."
         )
     lo, hi = resolved[0], resolved[-1]
-    log_rho = np.log(r) if lo == hi else np.log(abs(c[lo] / c[hi])) / (hi - lo)
+    log_rho = np.log(abs(c[lo] / c[hi])) / (hi - lo) if lo < hi else 0.0
     j = resolved[np.maximum(np.searchsorted(resolved, k, side="right") - 1, 0)]
     with np.errstate(all="ignore"):  # an infinite error on a tiny circle is refused
         log_size = np.log(np.abs(c[j])) + (j - k) * log_rho

@@ -563,7 +563,7 @@ def test_a_radius_that_cannot_give_the_coefficients_is_refused_by_name(radius, n
         (np.exp, 0.0, 6, 1.0),
         (np.cos, 0.0, 8, 1.0),  # its odd coefficients are 0: no refusal for those
         (lambda z: 1 + 2 * z + 0j, 0.0, 4, 1.0),  # a polynomial's zero coefficients too
-        (lambda z: z**5, 0.0, 6, 0.5),
+        (lambda z: z**5 - z**2, 0.0, 6, 0.5),
         (lambda z: 1 / z, 1.0, 8, 0.5),
         (np.exp, 0.0, 3, 1e-3),
     ],
@@ -578,3 +578,33 @@ def test_a_radius_around_a_pole_hidden_by_a_large_f_is_refused():
     # On the circle of radius 8, e^32 hides the poles of 1/(1 + z^2) at +-i (item 1).
     with pytest.raises(ValueError, match="`radius`"):
         taylor_coefficients(lambda z: np.exp(4 * z) + 1 / (1 + z**2), 0.0, 16, radius=8.0)
+
+
+@pytest.mark.parametrize("radius", [1e-8, 1e-6, 2.0**-20])
+def test_a_tiny_radius_that_shows_only_one_coefficient_is_refused(radius):
+    # log about 1 on a tiny circle: c_0 = 0 and c_2 r^2 sinks below the rounding of the
+    # points, so only c_1 stands out: nothing says how large c_2 should be (it gave c_2
+    # with errors of order 1; exact -1/2).
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(np.log, 1.0, 3, radius=radius)
+
+
+def test_the_checked_radius_keeps_six_digits_over_a_sweep_of_radii():
+    # Every answer a radius from 2^-30 to 2^6 gives for e^x and cos x about 0 is within
+    # 1e-6 of each nonzero exact c_k (the others are refused, naming `radius`).
+    k = np.arange(9)
+    exact = {
+        np.exp: 1 / np.array([math.factorial(i) for i in k], dtype=float),
+        np.cos: np.array([0 if i % 2 else (-1) ** (i // 2) / math.factorial(i) for i in k]),
+    }
+    accepted = 0
+    for f, c in exact.items():
+        for r in 2.0 ** np.arange(-30, 7):
+            try:
+                got = taylor_coefficients(f, 0.0, 8, radius=r)
+            except ValueError as error:
+                assert "`radius`" in str(error)
+                continue
+            accepted += 1
+            np.testing.assert_allclose(got, c, rtol=1e-6, atol=1e-12)
+    assert accepted >= 4
