@@ -132,7 +132,8 @@ def taylor_coefficients(
         (`f` is not real on the real axis), or the circle of a given `radius` does
         not give them (a singularity inside, too large a circle, where $f$'s size
         rounds away the low orders, or too small, where $r^{-k}$ magnifies the
-        rounding of the high orders; a constant $f$ too).
+        rounding of the high orders; or a circle on which a single $c_k$ stands out,
+        which gives no length to check the others by: a constant, $z^5$).
 
     Notes
     -----
