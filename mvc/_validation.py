@@ -436,3 +436,26 @@ def as_operand(value: Any, op: str) -> float:
 
 
 __all__ += ["as_operand"]
+
+
+# --- calling a function of complex points (mvc.taylor) ------------------------------------
+
+
+def call_on_points(f: Callable, points: np.ndarray, what: str) -> Any:
+    """f(points), with a `TypeError` that names `f` if it cannot take an array of them.
+
+    A function written for one number (``float(z)``, ``math.exp``) fails deep inside with
+    numpy's or Python's words ("only 0-dimensional arrays can be converted..."); the
+    message says what `f` must do, and the original error stays attached as its cause.
+    """
+    try:
+        return f(points)
+    except TypeError as error:
+        raise TypeError(
+            f"{what} must accept an array of complex points and act element-wise, as "
+            f"numpy's functions do (np.exp, not math.exp or float); called with "
+            f"{points.size} of them it raised TypeError: {error}"
+        ) from error
+
+
+__all__ += ["call_on_points"]

@@ -25,6 +25,7 @@ from mvc._validation import (
     as_point,
     as_positive_real,
     as_real_array,
+    call_on_points,
     check_complex_values,
     check_vector_values,
 )
@@ -66,6 +67,13 @@ AGREE = 1e3
 CENTRE = 16
 #: At most this many more circles, halving or doubling the radius, beyond `RADII`.
 MAX_EXTRA = 60
+#: The smallest radius tried, relative to |a|: the points a + z round by eps |a|, 2^-30
+#: of it, 16 times below the sqrt(eps) max|f| at which a circle's top modes are refused,
+#: so a function that is not analytic (np.conj) still shows there.
+SMALLEST = 2.0**-22
+#: With a `radius`, each c_k must have an estimated error below this fraction of itself,
+#: or of the size its resolved neighbours give it (a zero coefficient, cos's odd ones).
+TRUST = 1e-6
 #: Points on each circle for orders up to 15; higher orders get 4(n + 1), up to a power of 2.
 MIN_POINTS = 64
 #: The highest order: 4(n + 1) points per circle, about 3 s for n = 1e5 (a coefficient of
@@ -95,7 +103,11 @@ def taylor_coefficients(
         The highest order, $n \ge 0$.
     radius : float, optional
         The radius of the circle around `a` to integrate on. It must be smaller
-        than the distance from `a` to the nearest singularity of `f`. By default
+        than the distance from `a` to the nearest singularity of `f`. The circle is
+        checked, not trusted: its mean must be $f(a)$, its top Fourier modes small,
+        and each $c_k$'s estimated error $\eta(r)/r^k$ below $10^{-6}$ of $|c_k|$
+        (or, for a coefficient too small to resolve, such as cos's odd ones, of the
+        size its resolved neighbours give it); else `ValueError`. By default
         circles of many radii are tried, those that enclose a singularity are
         dropped, and each coefficient is taken from the circle where its estimated
         error is least (see Notes).
@@ -108,15 +120,20 @@ def taylor_coefficients(
     Raises
     ------
     TypeError
-        If `f` is not callable, `a` is not a real number, `n` is not an integer or
-        `radius` is not a real number.
+        If `f` is not callable or cannot take an array of points (``math.exp``,
+        ``float(z)``), `a` is not a real number, `n` is not an integer or `radius`
+        is not a real number.
     ValueError
         If `a` is not finite, `n` is negative or over `MAX_ORDER` (100 000),
         `radius` is not positive, `f` returns real values (it drops the imaginary
         part) or the wrong shape, `f` is not analytic on any circle tried (a
         singularity at or near `a`, or a function such as ``abs`` or ``np.conj``
-        that is not complex-differentiable), or its coefficients come out complex
-        (`f` is not real on the real axis).
+        that is not complex-differentiable), its coefficients come out complex
+        (`f` is not real on the real axis), or the circle of a given `radius` does
+        not give them (a singularity inside, too large a circle, where $f$'s size
+        rounds away the low orders, or too small, where $r^{-k}$ magnifies the
+        rounding of the high orders; or a circle on which a single $c_k$ stands out,
+        which gives no length to check the others by: a constant, $z^5$).
 
     Notes
     -----
@@ -174,8 +191,9 @@ def taylor_coefficients(
     Where it still fails: a singularity whose share of $f$ stays below $10^3$ times
     the estimated errors on every circle, and below $10^{-4}$ of $f(a)$ if it hides on
     all of them, goes unseen, and costs the coefficients about that much; a
-    singularity closer to `a` than $2^{-16}|a|$ needs an explicit `radius` (below it
-    the rounding of the points hides whether $f$ is analytic); a
+    singularity closer to `a` than $2^{-22}|a|$, or a function that changes over
+    shorter lengths ($\sin x$ about $10^8$), needs an explicit `radius` (below it the
+    rounding of the points would hide whether $f$ is analytic); a
     function that is not analytic (``abs``, ``np.conj``, a piecewise definition)
     cannot be expanded; orders near $N/4$ and beyond lose accuracy to aliasing ($N$
     grows with `n`), and high orders of a function with a nearby singularity lose
@@ -188,9 +206,8 @@ def taylor_coefficients(
     Cost: $N = \max(64, 4(n+1))$ rounded up to a power of 2 values of `f` per
     circle, in one vectorised call, and one value at `a`: 13 or 14 circles by default
     ($14N + 1 = 897$ for $n \le 15$), up to 60 more each way when $f$ changes over
-    lengths far from $1/256$ to 8 (in other units of $x$); one circle, and no value at
-    `a`, with a `radius` (which is trusted to lie inside the disc: only its top modes are
-    checked).
+    lengths far from $1/256$ to 8 (in other units of $x$); one circle and the value at
+    `a` with a `radius`.
 
     Examples
     --------
@@ -207,10 +224,7 @@ def taylor_coefficients(
     radius = None if radius is None else as_positive_real(radius, "radius")
     N = max(MIN_POINTS, 1 << (4 * (n + 1) - 1).bit_length())
     if radius is not None:
-        circle = _circle(f, a, radius, N)
-        if not _usable(circle, centred=False):
-            raise ValueError(_not_analytic(a, (radius,)))
-        return _least_error([circle], n)
+        return _least_error([_checked_circle(f, a, n, radius, N)], n)
     return _least_error(_circles_inside(f, a, n, N), n)
 
 
@@ -223,11 +237,13 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
     z = a + r * np.exp(2j * np.pi * np.arange(N) / N)
     with np.errstate(all="ignore"):
         name = "`f` on a circle around `a`"
-        values = check_complex_values(f(z), (N,), name)
+        values = check_complex_values(call_on_points(f, z, "`f`"), (N,), name)
     if not np.all(np.isfinite(values)):
         return None
-    F = np.fft.fft(values) / N  # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
     size = np.abs(values).max()
+    unit = max(size, 1.0)  # in units of a large max|f|: no sum overflows
+    # F[k] = c_k r^k + c_{k+N} r^{k+N} + ...
+    F = np.fft.fft(values / unit) * (unit / N)
     # zero but for round-off if f is analytic inside
     tail = np.abs(F[3 * N // 4 :])
     # of f's values, and of the points a + r e^(it)
@@ -244,6 +260,73 @@ def _circle(f: Callable, a: float, r: float, N: int) -> dict | None:
         "noise": noise,
     }
     # --8<-- [end:cauchy]
+
+
+def _checked_circle(f: Callable, a: float, n: int, r: float, N: int) -> dict:
+    """The circle of the user's `radius`, refused (naming it) unless it gives c_0..c_n.
+
+    Its mean must be f(a) and its top modes small (nothing inside that is not analytic,
+    and f sampled finely enough); each c_k, k <= n, must be resolved (error below TRUST
+    of it) or, where it is not, below TRUST of the size its resolved neighbours give it.
+    """
+    circle = _circles_about(f, a, N)(r)
+    if circle is None:
+        raise ValueError(
+            f"`f` is not finite on the circle of radius {r:g} about `a` = {a!r} (a "
+            "singularity on it, or f overflows there): pass a smaller `radius`, or none."
+        )
+    if not _usable(circle):
+        raise ValueError(_not_analytic(a, (r,)))
+    unresolved = _unresolved(circle, n, N)
+    if unresolved:
+        raise ValueError(unresolved)
+    return circle
+
+
+def _unresolved(circle: dict, n: int, N: int) -> str:
+    """Why some c_k, k <= n, of the circle is lost in its rounding; "" if none is.
+
+    A c_k is resolved if its error estimate is below TRUST of it. An unresolved one (a
+    zero coefficient, or one the circle cannot see) is accepted if its error is below
+    TRUST of the size that the nearest resolved c_j gives it, |c_j| rho^(j - k), rho
+    the length over which the resolved coefficients fall. One resolved c_j gives no
+    length (log about 1 on a tiny circle shows only c_1), so the others are not checked.
+    """
+    c, e = _estimates(circle, N)
+    resolved = np.flatnonzero(e <= TRUST * np.abs(c))
+    r, k = circle["r"], np.arange(n + 1)
+    if resolved.size == 0:
+        return (
+            f"`radius` = {r:g} resolves none of the coefficients of `f`: its values on the "
+            "circle are so much larger than its coefficients there that these round away "
+            "(is `radius` too large?); pass a smaller `radius`, or none."
+        )
+    if resolved.size == 1 and n > 0:  # no length to say how small the others should be
+        return (
+            f"`f` does not change measurably over the circle of radius {r:g}: `radius` "
+            "is too small to see its derivatives (or f is constant); pass a larger "
+            "`radius`, or none."
+            if resolved[0] == 0
+            else f"only c_{resolved[0]} of `f` stands out from the rounding on the circle "
+            f"of radius {r:g}, so the others cannot be checked: pass another `radius`, "
+            "or none."
+        )
+    lo, hi = resolved[0], resolved[-1]
+    log_rho = np.log(abs(c[lo] / c[hi])) / (hi - lo) if lo < hi else 0.0
+    j = resolved[np.maximum(np.searchsorted(resolved, k, side="right") - 1, 0)]
+    with np.errstate(all="ignore"):  # an infinite error on a tiny circle is refused
+        log_size = np.log(np.abs(c[j])) + (j - k) * log_rho
+        lost = ~(np.log(e[k]) <= np.log(TRUST) + log_size)
+    if not np.any(lost):
+        return ""
+    bad = int(k[lost][0])
+    size = "small" if bad > lo else "large"
+    return (
+        f"`radius` = {r:g} is too {size} for c_{bad}: its estimated error, {e[bad]:.1e}, "
+        f"is above {TRUST:g} of its size, about {np.exp(log_size[bad]):.1e}, so its value "
+        f"would be noise. Pass a {'larger' if size == 'small' else 'smaller'} `radius`, "
+        "or none (the circles are then chosen for each order)."
+    )
 
 
 def _usable(circle: dict | None, centred: bool = True) -> TypeGuard[dict]:
@@ -272,7 +355,8 @@ def _circles_about(f: Callable, a: float, N: int) -> Callable:
     test.
     """
     with np.errstate(all="ignore"):
-        centre = check_complex_values(f(np.array([a + 0j])), (1,), "`f` at `a`")[0]
+        at = call_on_points(f, np.array([a + 0j]), "`f`")
+        centre = check_complex_values(at, (1,), "`f` at `a`")[0]
 
     def circle(r: float) -> dict | None:
         c = _circle(f, a, r, N)
@@ -345,12 +429,12 @@ def _pair_beyond(circle: Callable, a: float, N: int, radii: np.ndarray, up: bool
     if the top modes fall slowly instead, by less than 16 at each of four halvings while
     usable (np.exp(z.real): like r; a singularity hidden under a large entire part makes
     them rise instead),
-    r goes below 2^-16 |a| (the rounding of the points a + z would hide whether f is
+    r goes below SMALLEST |a| (the rounding of the points a + z would hide whether f is
     analytic at all) or 60 more circles do not do.
     """
     r, previous, slow = (radii[-1] if up else radii[0]), None, 0
     for _ in range(MAX_EXTRA):
-        if not up and (r / 2 <= 2.0**-16 * abs(a) or a + r / 2 == a) or slow == 4:
+        if not up and (r / 2 < SMALLEST * abs(a) or a + r / 2 == a) or slow == 4:
             break
         r = 2 * r if up else r / 2
         this = circle(r)
@@ -434,9 +518,9 @@ def _agrees(circle: dict, others: list[dict], N: int) -> bool:
 
 def _halves_an_error(new: dict, old: dict, n: int) -> bool:
     """Is some c_k, k <= n, well above the new circle's noise, with 1.5 times less error?"""
-    F_new, F_old = np.abs(new["F"][: n + 1]), np.abs(old["F"][: n + 1])
-    resolved = F_new > 16 * new["noise"]
-    return bool(np.any(resolved & (1.5 * new["noise"] * F_old < old["noise"] * F_new)))
+    # each F_k in units of its circle's noise, so that no product overflows for a huge f
+    new_, old_ = (np.abs(c["F"][: n + 1]) / max(c["noise"], _TINY) for c in (new, old))
+    return bool(np.any((new_ > 16) & (1.5 * old_ < new_)))
 
 
 def _least_error(circles: list[dict], n: int) -> np.ndarray:
@@ -469,16 +553,21 @@ def _show_complex(c: np.ndarray) -> str:
 
 
 def _not_analytic(a: float, radii: tuple) -> str:
-    where = (
-        f"on every circle tried (radius {radii[0]:g} down to {radii[-1]:g})"
-        if len(radii) > 1
-        else f"on the circle of radius {radii[0]:g}"
-    )
+    if len(radii) == 1:
+        return (
+            f"`radius` = {radii[0]:g} cannot be used: on the circle of radius "
+            f"{radii[0]:g} about `a` = {a!r}, `f` is not analytic inside (a singularity, "
+            "or a function that is not complex-differentiable: abs, np.conj, .real), or "
+            "it changes too much over the circle to be sampled finely enough. Pass a "
+            "smaller `radius`, or none (the circles are then chosen and checked)."
+        )
+    where = f"on every circle tried (radius {radii[0]:g} down to {radii[-1]:g})"
     return (
         f"`f` is not analytic around `a` = {a!r}: {where} it has a singularity inside or "
         "is not complex-differentiable (abs, np.conj, .real, a branch cut). A Taylor series "
         "about `a` needs f analytic in a disc around it; if the nearest singularity is "
-        "closer than the smallest radius, pass a smaller `radius`."
+        "closer than the smallest radius, or f changes over shorter lengths, pass a "
+        "smaller `radius`."
     )
 
 

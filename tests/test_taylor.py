@@ -97,7 +97,7 @@ def test_high_order_uses_more_points_and_stays_accurate():
     np.testing.assert_allclose(got, exact, rtol=1e-9)
 
 
-def test_an_explicit_radius_is_one_circle_of_64_points():
+def test_an_explicit_radius_is_one_circle_of_64_points_and_f_at_a():
     calls = []
 
     def f(z):
@@ -105,7 +105,7 @@ def test_an_explicit_radius_is_one_circle_of_64_points():
         return np.exp(z)
 
     got = taylor_coefficients(f, 0.0, 6, radius=1.0)
-    assert calls == [(64,)]
+    assert calls == [(1,), (64,)]  # f(a), to check the circle's mean against
     np.testing.assert_allclose(got, [1 / math.factorial(i) for i in range(7)], rtol=1e-13)
     calls.clear()
     taylor_coefficients(f, 0.0, 6)  # the 12 radii, one more each way (the docstring's cost)
@@ -155,13 +155,15 @@ def test_a_close_singularity_is_found_by_smaller_circles():
     )
 
 
-def test_a_singularity_closer_than_2_to_the_minus_16_of_a_needs_a_radius():
-    # Below 2^-16 |a| the rounding of a + z hides whether f is analytic at all.
-    f = lambda z: 1 / (z - (1 - 1e-6))
+def test_a_singularity_closer_than_2_to_the_minus_22_of_a_needs_a_radius():
+    # Below 2^-22 |a| the rounding of a + z would hide whether f is analytic at all.
+    f = lambda z: 1 / (z - (1 - 1e-7))
     with pytest.raises(ValueError, match="smaller `radius`"):
         taylor_coefficients(f, 1.0, 3)
-    got = taylor_coefficients(f, 1.0, 3, radius=5e-7)
-    np.testing.assert_allclose(got, [1e6, -1e12, 1e18, -1e24], rtol=1e-6)
+    got = taylor_coefficients(f, 1.0, 3, radius=5e-8)
+    np.testing.assert_allclose(got, [1e7, -1e14, 1e21, -1e28], rtol=1e-6)
+    f = lambda z: 1 / (z - (1 - 1e-6))  # above 2^-22 |a|: found
+    np.testing.assert_allclose(taylor_coefficients(f, 1.0, 3), [1e6, -1e12, 1e18, -1e24], rtol=1e-6)
 
 
 # --- issue 14, item 1: a circle that encloses a singularity --------------------------------
@@ -177,9 +179,8 @@ def exp4_plus_pole(n):
 def test_issue_14_item_1_a_pole_hidden_by_a_large_f_is_not_missed():
     """Item 1: the circle of radius 8 encloses the poles at +-i, whose share e^32 dwarfs:
     it gave c_12 = 0.035 (exact 1.035). Its coefficients disagree with the smaller
-    circles', and its mean (1) with f(0) = 2, so it is dropped (unless asked for)."""
+    circles', and its mean (1) with f(0) = 2, so it is dropped (refused if asked for)."""
     f = lambda z: np.exp(4 * z) + 1 / (1 + z**2)
-    assert taylor_coefficients(f, 0.0, 16, radius=8.0)[12] == pytest.approx(0.035, abs=1e-3)
     got, exact = taylor_coefficients(f, 0.0, 16), exp4_plus_pole(16)
     np.testing.assert_allclose(got, exact, rtol=1e-8, atol=1e-12 * np.abs(exact).max())
     assert got[12] == pytest.approx(1.035025, abs=1e-6)
@@ -497,3 +498,113 @@ def test_high_order_gives_no_warning_and_the_right_coefficients():
 def test_order_beyond_the_largest_is_a_value_error_naming_n():
     with pytest.raises(ValueError, match="`n` must be at most"):
         taylor_coefficients(np.exp, 0.0, 10**9)
+
+
+# --- adversarial finding 15: a huge f, and a function of one number -------------------
+
+
+@pytest.mark.parametrize("size", [1e300, 1e307, 1e-300])
+def test_a_huge_f_gives_no_overflow_warning(size):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = taylor_coefficients(lambda z: np.exp(z) * size, 0.0, 8)
+    exact = size / np.array([math.factorial(k) for k in range(9)])
+    np.testing.assert_allclose(got, exact, rtol=1e-12)
+
+
+def test_a_function_that_takes_only_numbers_is_refused_naming_f():
+    with pytest.raises(TypeError, match="`f` must accept an array") as raised:
+        taylor_coefficients(lambda z: float(z.real), 0.0, 3)
+    assert isinstance(raised.value.__cause__, TypeError)  # the user still sees why
+
+
+# --- adversarial finding 16: radii follow the length over which f changes, not |a| ----------
+
+
+@pytest.mark.parametrize("a", [1e4, 1e6, 1e7, -3e6])
+def test_a_far_centre_does_not_hide_a_function_that_changes_over_length_1(a):
+    # The radii followed |a| down to 2^-16 |a| (30 for a = 1e6), not the length over
+    # which sin changes: sin about 1e6 was called "not analytic".
+    got = taylor_coefficients(np.sin, a, 5)
+    exact = [np.sin(a), np.cos(a), -np.sin(a) / 2, -np.cos(a) / 6, np.sin(a) / 24, np.cos(a) / 120]
+    np.testing.assert_allclose(got, exact, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("f", [np.conj, lambda z: np.exp(z.real) + 0j, lambda z: np.abs(z) + 0j])
+def test_a_far_centre_still_sees_a_function_that_is_not_analytic(f):
+    with pytest.raises(ValueError, match="not analytic around `a`"):
+        taylor_coefficients(f, 1e6, 3)
+
+
+# --- adversarial finding 6: an explicit radius is checked, not trusted ---------------------
+
+
+@pytest.mark.parametrize(
+    ("radius", "n"), [(50.0, 20), (1e-10, 3), (1e-300, 3), (1.0, 20), (50.0, 3), (1000.0, 3)]
+)
+def test_a_radius_that_cannot_give_the_coefficients_is_refused_by_name(radius, n):
+    # Too large: e^50 on the circle rounds c_0 = 1 away (it gave -598016); too small:
+    # r^-k magnifies the rounding (c_3 came out -5e12); order 20 of e^x needs a wider
+    # circle than 1. Each is refused, naming `radius`, with no warning.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="`radius`") as raised:
+            taylor_coefficients(np.exp, 0.0, n, radius=radius)
+    assert "singularity inside" not in str(raised.value)  # exp has none
+
+
+@pytest.mark.parametrize(
+    ("f", "a", "n", "radius"),
+    [
+        (np.exp, 0.0, 6, 1.0),
+        (np.cos, 0.0, 8, 1.0),  # its odd coefficients are 0: no refusal for those
+        (lambda z: 1 + 2 * z + 0j, 0.0, 4, 1.0),  # a polynomial's zero coefficients too
+        (lambda z: z**5 - z**2, 0.0, 6, 0.5),
+        (lambda z: 1 / z, 1.0, 8, 0.5),
+        (np.exp, 0.0, 3, 1e-3),
+    ],
+)
+def test_a_good_radius_gives_the_coefficients(f, a, n, radius):
+    exact = taylor_coefficients(f, a, n)
+    got = taylor_coefficients(f, a, n, radius=radius)
+    np.testing.assert_allclose(got, exact, rtol=1e-6, atol=1e-12 * np.abs(exact).max())
+
+
+def test_a_radius_around_a_pole_hidden_by_a_large_f_is_refused():
+    # On the circle of radius 8, e^32 hides the poles of 1/(1 + z^2) at +-i (item 1).
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(lambda z: np.exp(4 * z) + 1 / (1 + z**2), 0.0, 16, radius=8.0)
+
+
+@pytest.mark.parametrize("radius", [1e-8, 1e-6, 2.0**-20])
+def test_a_tiny_radius_that_shows_only_one_coefficient_is_refused(radius):
+    # log about 1 on a tiny circle: c_0 = 0 and c_2 r^2 sinks below the rounding of the
+    # points, so only c_1 stands out: nothing says how large c_2 should be (it gave c_2
+    # with errors of order 1; exact -1/2).
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(np.log, 1.0, 3, radius=radius)
+
+
+def test_the_checked_radius_keeps_six_digits_over_a_sweep_of_radii():
+    # Every answer a radius from 2^-30 to 2^6 gives for e^x and cos x about 0 is within
+    # 1e-6 of each nonzero exact c_k (the others are refused, naming `radius`).
+    k = np.arange(9)
+    exact = {
+        np.exp: 1 / np.array([math.factorial(i) for i in k], dtype=float),
+        np.cos: np.array([0 if i % 2 else (-1) ** (i // 2) / math.factorial(i) for i in k]),
+    }
+    accepted = 0
+    for f, c in exact.items():
+        for r in 2.0 ** np.arange(-30, 7):
+            try:
+                got = taylor_coefficients(f, 0.0, 8, radius=r)
+            except ValueError as error:
+                assert "`radius`" in str(error)
+                continue
+            accepted += 1
+            np.testing.assert_allclose(got, c, rtol=1e-6, atol=1e-12)
+    assert accepted >= 4
