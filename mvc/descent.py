@@ -608,16 +608,16 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
 
     def F(x):
         with np.errstate(all="ignore"):
-            value = f(float(x[0])) if scalar else f(x)
+            value = _overflowing(f, float(x[0]) if scalar else x)
         return float(_real(value, (), "`f`"))
 
     if grad is None:
         return F, _Differenced(F, x0)
 
     def G(x, fx):
-        with np.errstate(all="ignore"):
-            value = grad(float(x[0])) if scalar else grad(x)
         shape = () if scalar else (x0.size,)
+        with np.errstate(all="ignore"):
+            value = _overflowing(grad, float(x[0]) if scalar else x, shape)
         return np.atleast_1d(_real(value, shape, "`grad`")).astype(np.float64), 0.0
 
     return F, G
@@ -673,6 +673,15 @@ class _Differenced:
         g = gradient_at(self.F, x, s)
         terms = abs(fx) + np.abs(g) @ np.abs(x)  # each value of f is rounded by eps that
         return g, norm(rounding(np.array([terms]), s)[0])
+
+
+def _overflowing(f, x, shape=()):
+    """f(x), or nan when Python's float arithmetic overflows (x**2 of a float past 1e154):
+    a value out of range is reported as not finite, as numpy's inf would be."""
+    try:
+        return f(x)
+    except OverflowError:
+        return np.full(shape, np.nan)
 
 
 def _finite(F) -> Callable:
