@@ -68,6 +68,8 @@ TRIALS = 60
 SHAKY = 1e-4
 #: A difference step too short to change f grows by GROW, at most GROWS times.
 GROW, GROWS = 64.0, 20
+#: An x this many times its size at the start, f still falling: f may have no minimum.
+FAR = 1e8
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
@@ -208,7 +210,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             # before giving up, let the slope alone judge every trial.
             t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
-                return done(fx, False, _no_decrease(x, fx, g, noise, target))
+                return done(fx, False, _no_decrease(history, fx, g, noise, target))
             step = -t * g
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
@@ -373,12 +375,17 @@ def _lost(x, fx, g, noise, target) -> str:
     )
 
 
-def _no_decrease(x, fx, g, noise, target) -> str:
+def _no_decrease(history, fx, g, noise, target) -> str:
+    x = history[-1]
     if noise > 0 and norm(g) <= 10 * noise:
         return _lost(x, fx, g, noise, target)
+    why = "is the gradient right, or tol below what rounding allows?"
+    first = norm(history[1] - history[0]) if len(history) > 1 else 0.0
+    if norm(x) > FAR * max(norm(history[0]), first, EPS):
+        why = f"x ran {FAR:.0e} times past its size at the start: f has no minimum this way?"
     return (
         f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
-        f"{norm(g):.3g} (is the gradient right, or tol below what rounding allows?)"
+        f"{norm(g):.3g} ({why})"
     )
 
 
@@ -449,8 +456,13 @@ def _trouble(history, fx, fx_old, g, start, lr) -> str:
     size_f = max(abs(start[0]), norm(start[1]) * size_x)
     if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
         return f"unbounded: f(x) = {fx:.3g} {where}; f has no minimum this way"
-    if not (np.isfinite(fx) and np.all(np.isfinite(g))):
-        return f"diverged: f(x) or its gradient is not finite {where}"
+    if np.isfinite(fx) and not np.all(np.isfinite(g)):
+        return (
+            f"no gradient {where}: f(x) = {fx:.6g} is finite, but its gradient is not "
+            "(f overflows close by, or levels off here with no minimum this way)"
+        )
+    if not np.isfinite(fx):
+        return f"diverged: f(x) is not finite {where}"
     if fx > DIVERGED * size_f or norm(x) > DIVERGED * size_x:
         cause = f"lr = {lr:g} is too large" if lr is not None else "f has no minimum this way"
         return (

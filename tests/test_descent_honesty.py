@@ -30,7 +30,7 @@ def test_a_flat_tail_is_not_a_minimum(case):
     f, x0 = TAILS[case]
     result = gradient_descent(f, x0)
     assert result.converged is False, result.message
-    assert not result.message.startswith("converged")
+    assert "no minimum" in result.message  # and not "is the gradient right?"
 
 
 @pytest.mark.parametrize("case", ["tanh", "1/x"])
@@ -39,6 +39,7 @@ def test_a_flat_tail_is_not_a_minimum_with_the_true_gradient(case):
     grads = {"tanh": lambda x: 1 / np.cosh(x) ** 2, "1/x": lambda x: -1 / x**2}
     result = gradient_descent(f, x0, grad=grads[case])
     assert result.converged is False, result.message
+    assert "no minimum" in result.message
 
 
 # --- finding 2: the curvature that places the minimum is measured along the gradient ---------
