@@ -68,6 +68,8 @@ TRIALS = 60
 SHAKY = 1e-4
 #: A difference step too short to change f grows by GROW, at most GROWS times.
 GROW, GROWS = 64.0, 20
+#: An x this many times its size at the start, f still falling: f may have no minimum.
+FAR = 1e8
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
@@ -101,7 +103,9 @@ def gradient_descent(
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
         differences (so a gradient lost in the rounding of $f$ never passes), and
-        a minimum within `tol` $\|x\|$ by the curvature along the last step.
+        a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
+        curvature, where the slope along $-\nabla f$ is seen to turn up; a given
+        `grad` must then agree with central differences of `f`.
     max_iter : int
         The most steps to take.
 
@@ -112,8 +116,9 @@ def gradient_descent(
         row 0 being `x0`. When `converged` is False, `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
         at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
-        that found no decrease, a gradient lost in the rounding of $f$, a value that
-        is not finite, or `max_iter` reached.
+        that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
+        where $f$ did not fall as into a smooth minimum (a corner), a `grad` that
+        disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
     ------
@@ -192,8 +197,8 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
         flat = _flat(x, fx, g, noise, target)
-        if flat and flat[0] and not _stationary(x, fx, g, last, tol):
-            flat = None  # small beside ∇f(x0), but no minimum is near: go on
+        if flat and flat[0]:  # small beside ∇f(x0): is a minimum near, and `grad` right?
+            flat = _verified(F, G, (x, fx, g, last), tol, target, flat)
         if flat:
             return done(fx, *flat)
         if lr is not None:
@@ -205,7 +210,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             # before giving up, let the slope alone judge every trial.
             t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
-                return done(fx, False, _no_decrease(x, fx, g, noise, target))
+                return done(fx, False, _no_decrease(history, fx, g, noise, target))
             step = -t * g
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
@@ -276,29 +281,88 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
     return None
 
 
-def _stationary(x, fx, g, last, tol) -> bool:
-    """Is a stationary point within tol |x| of x, or closer than f's rounding can tell?
+def _verified(F, G, point, tol, target, flat) -> tuple[bool, str] | None:
+    """The converged verdict `flat` checked: a minimum near x, and `grad` agreeing with f.
 
-    The distance to it is |∇f| / c, with c the curvature along the last step s (the secant
-    (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in sight. So a
-    gradient that is merely small beside ∇f(x0) (a far start, a flattening tail) does not pass.
-    A gradient of exactly 0 passes if f fell over the step as that curvature predicts.
+    None (go on) when no minimum is in sight: a gradient merely small beside ∇f(x0), as on
+    a far start or a flattening tail (tanh, 1/x), whose slope keeps its sign.
+    """
+    x, fx, g, last = point
+    near = _stationary(F, G, x, fx, g, last, tol)
+    if near is None:
+        return None
+    if not near:
+        return False, _corner(x)
+    wrong = G.check(x, fx, g, target)
+    return (False, wrong) if wrong else flat
+
+
+def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
+    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
+
+    The distance d to it is |∇f| / c, with c the curvature along the last step s (the
+    secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
+    sight. The slope along -∇f must then turn up within 2d (`_bracketed`): so neither a
+    curvature measured along another direction nor a tail that flattens without a minimum
+    passes. A gradient of exactly 0 passes if f fell over the step as that curvature
+    predicts, and is False (a corner, or a minimum flatter than a quadratic) if not.
     """
     if last is None:
-        return not np.any(g)
+        return True if not np.any(g) else None
     s = x - last[0]
     scale = float(np.max(np.abs(s)))
     if scale == 0:
-        return False
+        return None
     u = s / scale
     curvature = ((g - last[1]) @ u) / (scale * (u @ u))
     if not curvature > 0:
-        return False
-    distance = norm(g) / curvature
+        return None
     if not np.any(g):  # landed on ∇f = 0: f must have fallen as the curvature says
         fall, model = last[2] - fx, 0.5 * curvature * scale**2 * (u @ u)
         return abs(fall - model) <= 0.25 * model
-    return distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
+    distance = _near(x, fx, g, curvature, tol)
+    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
+
+
+def _near(x, fx, g, curvature, tol) -> float:
+    """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
+    within tol |x| or f's fall to it is within f's rounding; else 0."""
+    distance = norm(g) / curvature
+    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
+    return distance if near else 0.0
+
+
+def _bracketed(F, G, point, length, tol) -> bool:
+    """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
+
+    The probe goes at least a few roundings of x: a curvature secant taken over a long
+    step can put a false minimum closer than x's rounding (1/x at x = 1e98). If the slope
+    is still down there, the curvature along -∇f itself places the minimum: if that is
+    near too, a second probe goes twice as far.
+    """
+    x, fx, g = point
+    for _ in range(2):
+        y = x - max(length, 8 * EPS * norm(x)) * (g / norm(g))
+        if np.array_equal(y, x):  # x is 0 and the minimum within the smallest numbers
+            return True
+        fy = F(y)
+        along = -(G(y, fy)[0] @ g) / norm(g) if np.isfinite(fy) else np.nan
+        if along > 0:
+            return True
+        curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
+        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
+        if not length:
+            return False
+    return False
+
+
+def _corner(x) -> str:
+    return (
+        f"∇f(x) = 0 at x = {_show(x)}, but f did not fall over the last step as it would "
+        "into a smooth minimum: a corner (as |x| has at 0), a minimum flatter than a "
+        "quadratic (as x**4), or a tail where f levels off with no minimum (as tanh); "
+        "gradient descent cannot verify a minimum here"
+    )
 
 
 def _lost(x, fx, g, noise, target) -> str:
@@ -311,12 +375,17 @@ def _lost(x, fx, g, noise, target) -> str:
     )
 
 
-def _no_decrease(x, fx, g, noise, target) -> str:
+def _no_decrease(history, fx, g, noise, target) -> str:
+    x = history[-1]
     if noise > 0 and norm(g) <= 10 * noise:
         return _lost(x, fx, g, noise, target)
+    why = "is the gradient right, or tol below what rounding allows?"
+    first = norm(history[1] - history[0]) if len(history) > 1 else 0.0
+    if norm(x) > FAR * max(norm(history[0]), first, EPS):
+        why = f"x ran {FAR:.0e} times past its size at the start: f has no minimum this way?"
     return (
         f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
-        f"{norm(g):.3g} (is the gradient right, or tol below what rounding allows?)"
+        f"{norm(g):.3g} ({why})"
     )
 
 
@@ -325,15 +394,20 @@ def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     """A length t for the step -t g that lowers f enough; 0 if none is found.
 
     A short step is doubled, a long one halved (or, once both are known,
-    bisected). Changes of f within `band` |f(x)| are taken for rounding.
+    bisected); a doubled step whose f is above the last one's has passed
+    the valley, so the last one is kept. Changes of f within `band` |f(x)|
+    are taken for rounding.
     """
-    best, short, long = 0.0, 0.0, np.inf
+    best, short, long, lowest = 0.0, 0.0, np.inf, fx
     for _ in range(TRIALS):
         if t * norm(g) <= EPS * norm(x):  # the step no longer moves x
             break
-        verdict = _trial(F, G, x, fx, g, t, band)
+        verdict, value = _trial(F, G, x, fx, g, t, band)
         if verdict == "good":
             return t
+        if best and value > lowest + band * abs(fx):  # f rose: too far
+            return best
+        lowest = min(lowest, value)
         if verdict in ("short", "steep"):  # a longer step may do better
             short = t
             # "steep": f did not fall, keep looking
@@ -349,9 +423,9 @@ def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     return best
 
 
-def _trial(F, G, x, fx, g, t, band) -> str:
+def _trial(F, G, x, fx, g, t, band) -> tuple[str, float]:
     """Is the step -t g "long" (f does not fall enough), "short" (more would
-    do), or "good"?
+    do), or "good"? And f(x - t g).
 
     Within rounding of f(x), the slope along -g decides: still steep is
     short ("steep" if f came out higher, so that a wrong gradient cannot climb
@@ -362,12 +436,12 @@ def _trial(F, G, x, fx, g, t, band) -> str:
     if abs(trial - fx) <= band * abs(fx) or band == np.inf:
         along = -G(x - t * g, trial)[0] @ g
         if along < -0.9 * slope:
-            return "short" if trial <= fx else "steep"
-        return "long" if along > 0.8 * slope else "good"
+            return ("short" if trial <= fx else "steep"), trial
+        return ("long" if along > 0.8 * slope else "good"), trial
     if not (np.isfinite(trial) and trial <= fx - ARMIJO * t * slope):
         # Armijo's sufficient decrease: f(x - t g) <= f(x) - c t |g|^2
-        return "long"
-    return "short" if trial < fx - SHORT * t * slope else "good"
+        return "long", trial
+    return ("short" if trial < fx - SHORT * t * slope else "good"), trial
     # --8<-- [end:armijo]
 
 
@@ -382,8 +456,13 @@ def _trouble(history, fx, fx_old, g, start, lr) -> str:
     size_f = max(abs(start[0]), norm(start[1]) * size_x)
     if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
         return f"unbounded: f(x) = {fx:.3g} {where}; f has no minimum this way"
-    if not (np.isfinite(fx) and np.all(np.isfinite(g))):
-        return f"diverged: f(x) or its gradient is not finite {where}"
+    if np.isfinite(fx) and not np.all(np.isfinite(g)):
+        return (
+            f"no gradient {where}: f(x) = {fx:.6g} is finite, but its gradient is not "
+            "(f overflows close by, or levels off here with no minimum this way)"
+        )
+    if not np.isfinite(fx):
+        return f"diverged: f(x) is not finite {where}"
     if fx > DIVERGED * size_f or norm(x) > DIVERGED * size_x:
         cause = f"lr = {lr:g} is too large" if lr is not None else "f has no minimum this way"
         return (
@@ -608,19 +687,37 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
 
     def F(x):
         with np.errstate(all="ignore"):
-            value = f(float(x[0])) if scalar else f(x)
+            value = _overflowing(f, float(x[0]) if scalar else x)
         return float(_real(value, (), "`f`"))
 
     if grad is None:
         return F, _Differenced(F, x0)
+    return F, _Given(grad, scalar, F, x0)
 
-    def G(x, fx):
+
+class _Given:
+    """The user's `grad`: ``G(x, fx) -> (g, 0)``, checked against f where descent stops."""
+
+    def __init__(self, grad, scalar, F, x0):
+        self.grad, self.scalar, self.shape = grad, scalar, () if scalar else (x0.size,)
+        self.differences = _Differenced(F, x0)
+
+    def __call__(self, x, fx):
         with np.errstate(all="ignore"):
-            value = grad(float(x[0])) if scalar else grad(x)
-        shape = () if scalar else (x0.size,)
-        return np.atleast_1d(_real(value, shape, "`grad`")).astype(np.float64), 0.0
+            value = _overflowing(self.grad, float(x[0]) if self.scalar else x, self.shape)
+        return np.atleast_1d(_real(value, self.shape, "`grad`")).astype(np.float64), 0.0
 
-    return F, G
+    def check(self, x, fx, g, target) -> str:
+        """'' if central differences of f agree with `grad` at x to within their rounding
+        and the target, else why not: a converged claim rests on `grad` being right."""
+        differenced, noise = self.differences(x, fx)
+        gap = norm(differenced - g)
+        if not gap > target + 2 * noise:  # also when the differences are not finite
+            return ""
+        return (
+            f"`grad` does not match f at x = {_show(x)}: `grad` gives {_show(g)}, but central "
+            f"differences of f give {_show(differenced)}, off by {gap:.3g}. Is `grad` right?"
+        )
 
 
 class _Differenced:
@@ -636,6 +733,10 @@ class _Differenced:
 
     def __init__(self, F, x0):
         self.F, self.x0, self.reference, self.variation = _finite(F), x0, None, 0.0
+
+    def check(self, x, fx, g, target) -> str:
+        """Nothing to check: this gradient is f's own."""
+        return ""
 
     def __call__(self, x, fx):
         self.reference = reference_size(self.x0, self.reference, x)
@@ -673,6 +774,15 @@ class _Differenced:
         g = gradient_at(self.F, x, s)
         terms = abs(fx) + np.abs(g) @ np.abs(x)  # each value of f is rounded by eps that
         return g, norm(rounding(np.array([terms]), s)[0])
+
+
+def _overflowing(f, x, shape=()):
+    """f(x), or nan when Python's float arithmetic overflows (x**2 of a float past 1e154):
+    a value out of range is reported as not finite, as numpy's inf would be."""
+    try:
+        return f(x)
+    except OverflowError:
+        return np.full(shape, np.nan)
 
 
 def _finite(F) -> Callable:

@@ -330,7 +330,9 @@ def test_descent_verdicts_do_not_depend_on_units(case):
         )
         assert verdict(scaled) == verdict(base), (k, m, scaled.message, base.message)
         if base.converged:
-            np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-5, atol=1e-7)
+            # Each claims |∇f| <= 1e-8 |∇f(x0)|: on these bowls (least curvature >= 1,
+            # |∇f(x0)| <= 30) within 3e-7 of the minimum, so 6e-7 of each other.
+            np.testing.assert_allclose(scaled.x / b, base.x, rtol=1e-5, atol=6e-7)
 
 
 X2Y = lambda v: v[0] ** 2 * v[1]

@@ -1,0 +1,115 @@
+"""gradient_descent's converged=True is checked on the true quantity (round 3 of issue 14).
+
+Each test is a finding of the second hostile tester: a false success, or a false message.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mvc import gradient_descent
+
+# --- finding 1: f levels off at a value other than 0: a flat tail, not a minimum -------------
+
+TAILS = {
+    "tanh": (np.tanh, 0.0),
+    "exp + 1": (lambda x: np.exp(x) + 1, 0.0),
+    "logistic loss, separable data": (
+        lambda w: np.log1p(np.exp(-2 * w[0])) + np.log1p(np.exp(-w[0])) + 0.5,
+        [0.0],
+    ),
+    "arctan": (np.arctan, 0.0),
+    "1/x": (lambda x: 1 / x, 1.0),
+    "a bell 1/(1+x^2)": (lambda x: 1 / (1 + x**2), 1.0),
+}
+
+
+@pytest.mark.parametrize("case", TAILS)
+def test_a_flat_tail_is_not_a_minimum(case):
+    f, x0 = TAILS[case]
+    result = gradient_descent(f, x0)
+    assert result.converged is False, result.message
+    assert "no minimum" in result.message  # and not "is the gradient right?"
+
+
+@pytest.mark.parametrize("case", ["tanh", "1/x"])
+def test_a_flat_tail_is_not_a_minimum_with_the_true_gradient(case):
+    f, x0 = TAILS[case]
+    grads = {"tanh": lambda x: 1 / np.cosh(x) ** 2, "1/x": lambda x: -1 / x**2}
+    result = gradient_descent(f, x0, grad=grads[case])
+    assert result.converged is False, result.message
+    assert "no minimum" in result.message
+
+
+# --- finding 2: the curvature that places the minimum is measured along the gradient ---------
+
+
+@pytest.mark.parametrize("c", [1.0, 3.0, 1e8, 1e-8])
+def test_a_shallow_valley_floor_far_from_its_minimum_is_not_converged(c):
+    # On .5 (x^2 + 1e-6 y^2) + 1 it stopped at y = 0.00258 (minimum at 0): f - min = 3e-12
+    # is far above f's rounding, 9e-16, but the last step was along the steep x.
+    f = lambda v: c * (0.5 * (v[0] ** 2 + 1e-6 * v[1] ** 2) + 1)
+    result = gradient_descent(f, [1.0, 1.0])
+    if result.converged:
+        # f - min within rounding: 0.5e-6 y^2 <= 2 (4 eps) gives |y| <= 6e-5 (it was 2.6e-3)
+        assert abs(result.x[1]) <= 1e-4, result.message
+    else:
+        assert not result.message.startswith("converged")
+
+
+# --- finding 17: messages that say what happened -----------------------------------------------
+
+
+def test_a_quartic_minimum_is_not_blamed_on_cancelling_terms():
+    result = gradient_descent(lambda x: x**4, 1.0)
+    assert "cancel" not in result.message
+    if result.converged:
+        assert abs(result.x) <= 1e-3
+
+
+def test_the_line_search_does_not_double_past_the_valley():
+    # From just beside cos's maximum at 0 the way down leads to pi; doubling on a tiny
+    # gradient used to carry x to 1.15e9.
+    result = gradient_descent(np.cos, 1e-9)
+    assert result.x == pytest.approx(np.pi, rel=1e-6)
+    # tol |∇f(x0)| = 1e-17 is beyond what differences of cos can see: said, not claimed
+    assert result.converged or result.message.startswith("gradient lost in rounding")
+
+
+def test_landing_on_a_corner_says_so():
+    # |x| from 1 lands exactly on its corner at 0, where no gradient exists.
+    result = gradient_descent(np.abs, 1.0)
+    assert result.x == 0.0
+    assert "is the gradient right" not in result.message
+    assert "smooth" in result.message or result.converged
+
+
+# --- finding 18: the user's gradient is checked before convergence is claimed ----------------
+
+
+def test_a_gradient_missing_a_component_is_not_a_minimum():
+    f = lambda v: (v[0] - 1) ** 2 + v[1] ** 2
+    result = gradient_descent(f, [0.0, 2.0], grad=lambda v: np.array([2 * (v[0] - 1), 0.0]))
+    assert result.converged is False
+    assert "`grad`" in result.message
+
+
+def test_a_right_gradient_still_converges_after_the_check():
+    f = lambda v: (v[0] - 1) ** 2 + v[1] ** 2 + 1e6
+    result = gradient_descent(f, [0.0, 2.0], grad=lambda v: np.array([2 * (v[0] - 1), 2 * v[1]]))
+    assert result.converged, result.message
+
+
+# --- finding 14: a Python float that overflows is a non-finite value ---------------------------
+
+
+def test_a_python_overflow_at_the_start_is_a_non_finite_f():
+    with pytest.raises(ValueError, match="`f` must return finite values at `x0`"):
+        gradient_descent(lambda x: x**2, 1e160)
+
+
+def test_a_python_overflow_mid_run_is_reported():
+    # x**2 from 1e150 is finite at the start; a Python float overflows only past 1e154.
+    result = gradient_descent(lambda x: x**2 if abs(x) < 1e150 else x**3, 1e149, lr=1e3)
+    assert result.converged is False and "not finite" in result.message
