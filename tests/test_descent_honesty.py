@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.optimize import minimize
 
 from mvc import gradient_descent
 
@@ -113,3 +114,40 @@ def test_a_python_overflow_mid_run_is_reported():
     # x**2 from 1e150 is finite at the start; a Python float overflows only past 1e154.
     result = gradient_descent(lambda x: x**2 if abs(x) < 1e150 else x**3, 1e149, lr=1e3)
     assert result.converged is False and "not finite" in result.message
+
+
+# --- the second look: a right `grad` is never refuted, and an exact landing is a minimum -----
+
+
+@pytest.mark.parametrize(
+    ("f", "grad", "x0", "minimum"),
+    [
+        (lambda x: x**2 + np.exp(x), lambda x: 2 * x + np.exp(x), 0.0, -0.351733711249196),
+        (lambda x: np.exp(x) - 2 * x, lambda x: np.exp(x) - 2, 0.0, np.log(2)),
+        (lambda x: x - np.log(x), lambda x: 1 - 1 / x, 3.0, 1.0),
+    ],
+)
+def test_a_right_grad_at_the_minimum_converges(f, grad, x0, minimum):
+    # The check of `grad` once took f's differences at a step lengthened 780 times (the
+    # gradient is tiny at the minimum), whose truncation error refuted a right grad; and
+    # landing exactly on the minimum was called a corner. Both with and without `grad`.
+    for given in (grad, None):
+        result = gradient_descent(f, x0, grad=given)
+        assert result.converged, result.message
+        assert result.x == pytest.approx(minimum, rel=1e-7)
+
+
+def test_logistic_regression_with_its_gradient_reaches_scipy_s_optimum():
+    X = np.array([[1, 0.5], [1, 1.5], [1, 2], [1, 3], [1, 1], [1, 2.5]])
+    y = np.array([0, 0, 1, 1, 1, 0.0])
+
+    def p(w):
+        return 1 / (1 + np.exp(-(X @ w)))
+
+    def loss(w):
+        return -np.sum(y * np.log(p(w)) + (1 - y) * np.log(1 - p(w)))
+
+    result = gradient_descent(loss, [0.0, 0.0], grad=lambda w: X.T @ (p(w) - y))
+    expected = minimize(loss, [0.0, 0.0], jac=lambda w: X.T @ (p(w) - y), tol=1e-12).x
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, expected, rtol=1e-6)
