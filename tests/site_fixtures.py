@@ -212,7 +212,16 @@ def listen(page) -> tuple[list[str], list[str]]:
         lambda m: m.type in ("error", "warning") and problems.append(f"console {m.type}: {m.text}"),
     )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}"))
+    # A request the browser cancels itself (ERR_ABORTED: the page was closed or navigated
+    # away while it was in flight, as when a test ends before the search index has come)
+    # is the test's timing, not the site's fault; any other failure is a problem.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            r.failure != "net::ERR_ABORTED"
+            and problems.append(f"failed request: {r.url} {r.failure}")
+        ),
+    )
     page.on("request", lambda r: requests.append(r.url))
     return problems, requests
 
