@@ -103,8 +103,7 @@ def gradient_descent(
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
         differences (so a gradient lost in the rounding of $f$ never passes), and
-        a minimum within `tol` $\|x\|$ (`tol` $\|x_0\|$ for one at the origin, or
-        closer than $f$'s rounding) by the
+        a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
         curvature, where the slope along $-\nabla f$ is seen to turn up; a given
         `grad` must then agree with central differences of `f`.
     max_iter : int
@@ -199,8 +198,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     for _ in range(max_iter):
         flat = _flat(x, fx, g, noise, target)
         if flat and flat[0]:  # small beside ∇f(x0): is a minimum near, and `grad` right?
-            tols = (tol, tol * norm(history[0]))  # x0's size: the scale of a minimum at 0
-            flat = _verified(F, G, (x, fx, g, last), tols, target, flat)
+            flat = _verified(F, G, (x, fx, g, last), tol, target, flat)
         if flat:
             return done(fx, *flat)
         if lr is not None:
@@ -283,14 +281,14 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
     return None
 
 
-def _verified(F, G, point, tols, target, flat) -> tuple[bool, str] | None:
+def _verified(F, G, point, tol, target, flat) -> tuple[bool, str] | None:
     """The converged verdict `flat` checked: a minimum near x, and `grad` agreeing with f.
 
     None (go on) when no minimum is in sight: a gradient merely small beside ∇f(x0), as on
     a far start or a flattening tail (tanh, 1/x), whose slope keeps its sign.
     """
     x, fx, g, last = point
-    near = _stationary(F, G, x, fx, g, last, tols)
+    near = _stationary(F, G, x, fx, g, last, tol)
     if near is None:
         return None
     if not near:
@@ -299,9 +297,8 @@ def _verified(F, G, point, tols, target, flat) -> tuple[bool, str] | None:
     return (False, wrong) if wrong else flat
 
 
-def _stationary(F, G, x, fx, g, last, tols) -> bool | None:
-    """Is a minimum within tol |x| of x (or, for a minimum at the origin, tol |x0|), or
-    closer than f's rounding can tell? None if not.
+def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
+    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
 
     The distance d to it is |∇f| / c, with c the curvature along the last step s (the
     secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
@@ -311,7 +308,6 @@ def _stationary(F, G, x, fx, g, last, tols) -> bool | None:
     (`_turns_up`), and is False (a tail where f levels off, or a slope too faint to see)
     if not.
     """
-    tol, reach = tols
     if last is None:
         return True if not np.any(g) else None
     s = x - last[0]
@@ -327,24 +323,19 @@ def _stationary(F, G, x, fx, g, last, tols) -> bool | None:
         if seen > tol * norm(x) > 0:
             return False  # that is farther than tol |x|: no minimum verified within it
         return _turns_up(F, G, x, u, max(tol * scale, 8 * EPS * norm(x), seen))
-    distance = _near(x, fx, g, curvature, tols)
-    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tols) else None
+    distance = _near(x, fx, g, curvature, tol)
+    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
 
 
-def _near(x, fx, g, curvature, tols) -> float:
+def _near(x, fx, g, curvature, tol) -> float:
     """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
-    within tol |x|, or f's fall to it is within f's rounding, or the minimum is the origin
-    (x within twice that distance of it) and within tol |x0|, where relative tests cannot
-    reach (|x| and f shrink with the distance); else 0."""
-    tol, origin = tols
+    within tol |x| or f's fall to it is within f's rounding; else 0."""
     distance = norm(g) / curvature
-    at_origin = norm(x) <= 2 * distance <= 2 * origin
-    in_rounding = 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
-    near = distance <= tol * norm(x) or at_origin or in_rounding
+    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
     return distance if near else 0.0
 
 
-def _bracketed(F, G, point, length, tols) -> bool:
+def _bracketed(F, G, point, length, tol) -> bool:
     """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
 
     The probe goes at least a few roundings of x: a curvature secant taken over a long
@@ -362,7 +353,7 @@ def _bracketed(F, G, point, length, tols) -> bool:
         if along > 0:
             return True
         curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
-        length = 2 * _near(x, fx, g, curvature, tols) if curvature > 0 else 0.0
+        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
         if not length:
             return False
     return False
