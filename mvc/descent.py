@@ -117,7 +117,8 @@ def gradient_descent(
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
         at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
-        where the slope is not seen to rise through 0 (a levelling tail), a `grad` that
+        where the slope is not seen to rise through 0 (a levelling tail; at `x0`, a
+        maximum or a saddle), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
@@ -292,7 +293,7 @@ def _verified(F, G, point, tol, target, flat) -> tuple[bool, str] | None:
     if near is None:
         return None
     if not near:
-        return False, _corner(x)
+        return False, _corner(x) if last is not None else _not_a_minimum(x)
     wrong = G.check(x, fx, g, target)
     return (False, wrong) if wrong else flat
 
@@ -308,8 +309,8 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
     (`_turns_up`), and is False (a tail where f levels off, or a slope too faint to see)
     if not.
     """
-    if last is None:
-        return True if not np.any(g) else None
+    if last is None:  # ∇f(x0) = 0: a minimum only if the slope rises along every axis
+        return _start_is_minimum(F, G, x) if not np.any(g) else None
     s = x - last[0]
     scale = float(np.max(np.abs(s)))
     if scale == 0:
@@ -369,6 +370,24 @@ def _turns_up(F, G, x, u, length) -> bool:
         gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
         rises.append(side * (gy @ u) - noise * norm(u))
     return bool(min(rises) > 0)  # False when a slope is not finite
+
+
+def _start_is_minimum(F, G, x) -> bool:
+    """At a start where ∇f = 0: does the slope rise through 0 along each axis, at the
+    steps of central differences? (A maximum or a saddle has an axis where it does not.)"""
+    size = typical_size(x, reference_size(x, None, x))
+    return all(
+        _turns_up(F, G, x, axis, length)
+        for axis, length in zip(np.eye(x.size), steps(x, size, 1 / 3), strict=True)
+    )
+
+
+def _not_a_minimum(x) -> str:
+    return (
+        f"∇f(x0) = 0 at x0 = {_show(x)}, but the slope does not rise through 0 along every "
+        "axis there: a maximum or a saddle point, not a minimum; gradient descent cannot "
+        "leave a point where the gradient is 0, so start it somewhere else"
+    )
 
 
 def _corner(x) -> str:

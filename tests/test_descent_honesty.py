@@ -151,3 +151,31 @@ def test_logistic_regression_with_its_gradient_reaches_scipy_s_optimum():
     expected = minimize(loss, [0.0, 0.0], jac=lambda w: X.T @ (p(w) - y), tol=1e-12).x
     assert result.converged, result.message
     np.testing.assert_allclose(result.x, expected, rtol=1e-6)
+
+
+# --- a start where ∇f = 0 is a minimum only if the slope rises along every axis ---------------
+
+
+@pytest.mark.parametrize(
+    ("f", "x0"),
+    [
+        (lambda x: -(x**2), 0.0),  # a maximum
+        (lambda x: -((x - 3) ** 2), 3.0),
+        (lambda v: v[0] ** 2 - v[1] ** 2, [0.0, 0.0]),  # saddles
+        (lambda v: v[0] * v[1], [0.0, 0.0]),
+    ],
+)
+def test_a_start_at_a_maximum_or_saddle_is_not_a_minimum(f, x0):
+    result = gradient_descent(f, x0)
+    assert result.converged is False
+    assert "maximum or a saddle" in result.message
+
+
+@pytest.mark.parametrize(
+    ("f", "x0"),
+    [(lambda x: x**2, 0.0), (lambda x: (x - 3) ** 2, 3.0), (lambda x: x**4, 0.0), (np.abs, 0.0)],
+)
+def test_a_start_at_the_minimum_is_one(f, x0):
+    result = gradient_descent(f, x0)
+    assert result.converged, result.message
+    assert result.x == x0
