@@ -309,7 +309,7 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
     (`_turns_up`), and is False (a tail where f levels off, or a slope too faint to see)
     if not.
     """
-    if last is None:  # ∇f(x0) = 0: a minimum only if the slope rises along every axis
+    if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
         return _start_is_minimum(F, G, x) if not np.any(g) else None
     s = x - last[0]
     scale = float(np.max(np.abs(s)))
@@ -373,20 +373,25 @@ def _turns_up(F, G, x, u, length) -> bool:
 
 
 def _start_is_minimum(F, G, x) -> bool:
-    """At a start where ∇f = 0: does the slope rise through 0 along each axis, at the
-    steps of central differences? (A maximum or a saddle has an axis where it does not.)"""
+    """At a start where ∇f = 0: is f falling away from x along no axis, at the steps of
+    central differences? (A maximum, or a saddle that falls along an axis, is refused; a
+    flat direction is not a fall. A saddle that falls only off the axes passes.)"""
     size = typical_size(x, reference_size(x, None, x))
-    return all(
-        _turns_up(F, G, x, axis, length)
-        for axis, length in zip(np.eye(x.size), steps(x, size, 1 / 3), strict=True)
-    )
+    for axis, length in zip(np.eye(x.size), steps(x, size, 1 / 3), strict=True):
+        for side in (1.0, -1.0):
+            y = x + side * length * axis
+            fy = F(y)
+            gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
+            if not side * gy[axis == 1][0] >= -noise:  # downhill away from x (or not finite)
+                return False
+    return True
 
 
 def _not_a_minimum(x) -> str:
     return (
-        f"∇f(x0) = 0 at x0 = {_show(x)}, but the slope does not rise through 0 along every "
-        "axis there: a maximum or a saddle point, not a minimum; gradient descent cannot "
-        "leave a point where the gradient is 0, so start it somewhere else"
+        f"∇f(x0) = 0 at x0 = {_show(x)}, but f falls away from it along an axis: a maximum "
+        "or a saddle point, not a minimum; gradient descent cannot leave a point where the "
+        "gradient is 0, so start it somewhere else"
     )
 
 
