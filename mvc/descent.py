@@ -17,13 +17,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mvc._minimum import falls_along_axis, origin_is_minimum, quadratic_minimum, turns_up
 from mvc._scaling import (
     EPS,
     ROUNDING,
-    gradient_at,
+    central,
     norm,
     reference_size,
-    rounding,
     steps,
     typical_size,
 )
@@ -195,13 +195,12 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
+    judge = _Judge(F, G, done, tol, target, norm(g) <= noise)
     last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
-        flat = _flat(x, fx, g, noise, target)
-        if flat and flat[0]:  # small beside ∇f(x0): is a minimum near, and `grad` right?
-            flat = _verified(F, G, (x, fx, g, last), tol, target, flat)
-        if flat:
-            return done(fx, *flat)
+        verdict = judge(x, fx, g, noise, last)
+        if verdict:
+            return verdict
         if lr is not None:
             # --8<-- [start:step]
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
@@ -211,17 +210,20 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             # before giving up, let the slope alone judge every trial.
             t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
-                return done(fx, False, _no_decrease(history, fx, g, noise, target))
+                return judge.failed(fx, g, noise, _no_decrease(history, fx, g, noise, target))
             step = -t * g
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
         rising = rising + 1 if fx > fx_old else 0
-        trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
+        trouble = _trouble(history, fx, fx_old, g, start, lr)
         if trouble:
             return done(fx, False, trouble)
-    return done(fx, False, _unfinished(max_iter, g, target))
+        slow = _pace(history, rising, lr, tol)  # rising, cycling or stalled
+        if slow:
+            return judge.failed(fx, g, noise, slow)
+    return judge.failed(fx, g, noise, _unfinished(max_iter, g, target))
 
 
 def _unfinished(max_iter, g, target) -> str:
@@ -282,20 +284,72 @@ def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
     return None
 
 
-def _verified(F, G, point, tol, target, flat) -> tuple[bool, str] | None:
-    """The converged verdict `flat` checked: a minimum near x, and `grad` agreeing with f.
+class _Judge:
+    """Has the run converged at x, or must it stop there? Checked on f itself.
 
-    None (go on) when no minimum is in sight: a gradient merely small beside ∇f(x0), as on
-    a far start or a flattening tail (tanh, 1/x), whose slope keeps its sign.
+    A gradient small beside ∇f(x0) is a minimum only once one is placed near x (and a
+    given `grad` agrees with f). Where the iterates shrink toward 0, x = 0 exactly is
+    tried. An exit that would report failure first asks f's Hessian whether x is a
+    minimum to within tol |x| or f's rounding, which the gradient's rounding may hide:
+    with |∇f| <= tol |∇f(x0)| too, unless ∇f(x0) was itself lost in rounding (x0 at a
+    stationary point), or tol |∇f(x0)| is below the least |∇f| floats resolve at x (x0
+    beside a maximum: cos from 1e-9).
     """
-    x, fx, g, last = point
-    near = _stationary(F, G, x, fx, g, last, tol)
-    if near is None:
-        return None
-    if not near:
-        return False, _corner(x) if last is not None else _not_a_minimum(x)
-    wrong = G.check(x, fx, g, target)
-    return (False, wrong) if wrong else flat
+
+    def __init__(self, F, G, done, tol, target, unscaled):
+        self.F, self.G, self.done, self.tol, self.target = F, G, done, tol, target
+        self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
+        self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
+
+    def __call__(self, x, fx, g, noise, last) -> SolverResult | None:
+        flat = _flat(x, fx, g, noise, self.target)
+        if not flat:
+            return None
+        if not flat[0]:  # lost in rounding
+            return self.failed(fx, g, noise, self._why_not(x, last, flat[1]))
+        near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
+        if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
+            return self._origin(x, fx)
+        if not near:
+            why = _lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
+            return self.failed(fx, g, noise, self._why_not(x, last, why))
+        wrong = self.G.check(x, fx, g, self.target)
+        return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
+
+    def failed(self, fx, g, noise, message) -> SolverResult:
+        """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
+        x = self.done.history[-1]
+        snapped = self._origin(x, fx)
+        if snapped:
+            return snapped
+        near = quadratic_minimum(self.F, x, fx, norm(g) + noise, self.G.sizes(x), self.tol)
+        slope, distance, floor = near if near else (np.inf, np.inf, 0.0)
+        if near and (self.unscaled or slope <= self.target or self.target <= floor):
+            if not self.G.check(x, fx, g, self.target):
+                return self.done(fx, True, _quadratic(slope, distance))
+        return self.done(fx, False, message)
+
+    def _origin(self, x, fx) -> SolverResult | None:
+        """x = 0 exactly, if x has shrunk within tol of its size at the start (or the last
+        try) and 0 is verified: f(0) <= f(x), f falls from 0 along no axis at any scale,
+        and a given `grad` is 0 there and agrees with f."""
+        if not norm(x) <= self.tol * self.reach:
+            return None
+        self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
+        zero = np.zeros_like(x)
+        finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
+        f0 = self.F(zero)
+        g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
+        if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
+            return None
+        if np.any(x):
+            self.done.history.append(zero)
+        return self.done(f0, True, _snapped(x, f0, finest))
+
+    def _why_not(self, x, last, message) -> str:
+        """`message`, or what f falling away along an axis makes of x."""
+        kind = falls_along_axis(self.F, self.G, x, self.G.steps(x))
+        return _not_a_minimum(x, kind, last is None) if kind else message
 
 
 def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
@@ -310,7 +364,7 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
     if not.
     """
     if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
-        return _start_is_minimum(F, G, x) if not np.any(g) else None
+        return not falls_along_axis(F, G, x, G.steps(x)) if not np.any(g) else None
     s = x - last[0]
     scale = float(np.max(np.abs(s)))
     if scale == 0:
@@ -323,7 +377,8 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
         seen = 4 * G(x, fx)[1] / curvature  # where the slope outgrows its rounding
         if seen > tol * norm(x) > 0:
             return False  # that is farther than tol |x|: no minimum verified within it
-        return _turns_up(F, G, x, u, max(tol * scale, 8 * EPS * norm(x), seen))
+        length = max(tol * scale, 8 * EPS * norm(x), seen)
+        return turns_up(F, G, x, u, length) and not falls_along_axis(F, G, x, G.steps(x))
     distance = _near(x, fx, g, curvature, tol)
     return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
 
@@ -360,38 +415,28 @@ def _bracketed(F, G, point, length, tol) -> bool:
     return False
 
 
-def _turns_up(F, G, x, u, length) -> bool:
-    """Does the slope along u rise through 0 at x: down just before, up just after, each
-    by more than its rounding? (A smooth minimum or a corner such as |x|'s at 0.)"""
-    rises = []
-    for side in (1.0, -1.0):
-        y = x + side * length * u
-        fy = F(y)
-        gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
-        rises.append(side * (gy @ u) - noise * norm(u))
-    return bool(min(rises) > 0)  # False when a slope is not finite
-
-
-def _start_is_minimum(F, G, x) -> bool:
-    """At a start where ∇f = 0: is f falling away from x along no axis, at the steps of
-    central differences? (A maximum, or a saddle that falls along an axis, is refused; a
-    flat direction is not a fall. A saddle that falls only off the axes passes.)"""
-    size = typical_size(x, reference_size(x, None, x))
-    for axis, length in zip(np.eye(x.size), steps(x, size, 1 / 3), strict=True):
-        for side in (1.0, -1.0):
-            y = x + side * length * axis
-            fy = F(y)
-            gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
-            if not side * gy[axis == 1][0] >= -noise:  # downhill away from x (or not finite)
-                return False
-    return True
-
-
-def _not_a_minimum(x) -> str:
+def _not_a_minimum(x, kind, at_start) -> str:
+    where = f"∇f(x0) = 0 at x0 = {_show(x)}" if at_start else f"∇f(x) = 0 at x = {_show(x)}"
     return (
-        f"∇f(x0) = 0 at x0 = {_show(x)}, but f falls away from it along an axis: a maximum "
-        "or a saddle point, not a minimum; gradient descent cannot leave a point where the "
-        "gradient is 0, so start it somewhere else"
+        f"{where}, but f falls away from it along an axis: {kind}, not a minimum; "
+        "gradient descent cannot leave a point where the gradient is 0, so start it "
+        "somewhere else"
+    )
+
+
+def _snapped(x, f0, finest) -> str:
+    return (
+        f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
+        f"checked as the minimum there: f(0) = {f0:.3g} is no more than f(x), and f falls "
+        f"from 0 along no axis at steps from x0's scale down to {finest:.1g}"
+    )
+
+
+def _quadratic(slope, distance) -> str:
+    return (
+        f"converged: |∇f(x)| is within its rounding, below {slope:.2g}, and f's Hessian "
+        f"at x is positive definite: the minimum is within {distance:.2g} of x (within "
+        "tol |x|, or closer than f's rounding)"
     )
 
 
@@ -406,11 +451,11 @@ def _corner(x) -> str:
 
 def _lost(x, fx, g, noise, target) -> str:
     return (
-        f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} is rounded to about "
-        f"{ROUNDING * EPS * abs(fx):.1g}, so central differences cannot see slopes below "
+        f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} and its values a "
+        "difference step away are rounded, so central differences cannot see slopes below "
         f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
-        f"|∇f| <= tol |∇f(x0)| = {target:.2g}. Pass `grad`, subtract f's constant part, "
-        "or loosen tol"
+        f"|∇f| <= tol |∇f(x0)| = {target:.2g} and a minimum placed within tol |x| of x. "
+        "Pass `grad`, subtract f's constant part, or loosen tol"
     )
 
 
@@ -735,6 +780,8 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
 
 
 class _Given:
+    given = True
+
     """The user's `grad`: ``G(x, fx) -> (g, 0)``, checked against f where descent stops."""
 
     def __init__(self, grad, scalar, F, x0):
@@ -745,6 +792,12 @@ class _Given:
         with np.errstate(all="ignore"):
             value = _overflowing(self.grad, float(x[0]) if self.scalar else x, self.shape)
         return np.atleast_1d(_real(value, self.shape, "`grad`")).astype(np.float64), 0.0
+
+    def sizes(self, x) -> np.ndarray:
+        return self.differences.sizes(x)
+
+    def steps(self, x) -> np.ndarray:
+        return self.differences.steps(x)
 
     def check(self, x, fx, g, target) -> str:
         """'' if central differences of f agree with `grad` at x to within their rounding
@@ -763,6 +816,8 @@ class _Given:
 
 
 class _Differenced:
+    given = False
+
     """∇f by central differences, and its rounding error: ``G(x, fx) -> (g, noise)``.
 
     The step along x_j is eps^(1/3) times x_j's typical size, so it follows x's units.
@@ -779,6 +834,14 @@ class _Differenced:
     def check(self, x, fx, g, target) -> str:
         """Nothing to check: this gradient is f's own."""
         return ""
+
+    def sizes(self, x) -> np.ndarray:
+        """Each variable's typical size at x, for difference steps."""
+        return typical_size(x, reference_size(self.x0, self.reference, x))
+
+    def steps(self, x) -> np.ndarray:
+        """The difference steps at x, unlengthened."""
+        return steps(x, self.sizes(x), 1 / 3)
 
     def __call__(self, x, fx, lengthen=True):
         self.reference = reference_size(self.x0, self.reference, x)
@@ -814,10 +877,7 @@ class _Differenced:
         ]
 
     def _differences(self, x, fx, size):
-        s = steps(x, size, 1 / 3)
-        g = gradient_at(self.F, x, s)
-        terms = abs(fx) + np.abs(g) @ np.abs(x)  # each value of f is rounded by eps that
-        return g, norm(rounding(np.array([terms]), s)[0])
+        return central(self.F, x, fx, steps(x, size, 1 / 3))
 
 
 def _overflowing(f, x, shape=()):
