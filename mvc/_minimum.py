@@ -4,8 +4,8 @@ A small gradient is not yet a minimum: a tail that levels off (tanh), a saddle, 
 inflection and a maximum all have one. Each check here looks at $f$ itself around the
 candidate, at steps that follow the units of $x$:
 
-- `falls_along_axis`: does $f$ fall away from $x$ along an axis (a maximum, a saddle or
-  an inflection)?
+- `falls_along_axis`: does $f$ fall away from $x$ along an axis, on one side (an
+  inflection) or both (a maximum or a saddle)?
 - `turns_up`: does the slope along a direction rise through 0 at $x$?
 - `origin_is_minimum`: where the iterates shrink toward 0, is $x = 0$ exactly the
   minimum? There "within `tol` $|x|$" and "within $f$'s rounding" both shrink with
@@ -30,9 +30,10 @@ RUNGS = 24
 LENGTHENINGS = 4
 
 
-def falls_along_axis(F: Callable, G: Callable, x: np.ndarray, s: np.ndarray) -> str:
-    """At x, where ∇f = 0: what f falling away along an axis makes of x ('' if it does
-    not fall; a flat direction is no fall). The slope is seen at x ± s_j e_j."""
+def falls_along_axis(F: Callable, G: Callable, x: np.ndarray, s: np.ndarray) -> int:
+    """At x, where ∇f = 0: on how many sides of x (0, 1 or 2) f falls away along the axis
+    where it falls most (a flat direction is no fall). Each slope is seen at x ± s_j e_j,
+    beyond its rounding: 2 is a maximum or a saddle, 1 an inflection (x**3 at 0)."""
     kinds = []
     for axis, length in zip(np.eye(x.size), s, strict=True):
         falls = []
@@ -42,9 +43,7 @@ def falls_along_axis(F: Callable, G: Callable, x: np.ndarray, s: np.ndarray) -> 
             gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
             falls.append(not side * gy[axis == 1][0] >= -noise)  # downhill (or not finite)
         kinds.append(sum(falls))
-    if max(kinds) == 2:
-        return "a maximum or a saddle point"
-    return "an inflection point (f falls on one side, as x**3 at 0)" if max(kinds) else ""
+    return max(kinds)
 
 
 def turns_up(F: Callable, G: Callable, x: np.ndarray, u: np.ndarray, length: float) -> bool:

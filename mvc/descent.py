@@ -306,13 +306,13 @@ class _Judge:
         if not flat:
             return None
         if not flat[0]:  # lost in rounding
-            return self.failed(fx, g, noise, self._why_not(x, last, flat[1]))
+            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, flat[1]))
         near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
         if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
             return self._origin(x, fx)
         if not near:
             why = _lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
-            return self.failed(fx, g, noise, self._why_not(x, last, why))
+            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
         wrong = self.G.check(x, fx, g, self.target)
         return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
 
@@ -330,11 +330,11 @@ class _Judge:
         return self.done(fx, False, message)
 
     def _origin(self, x, fx) -> SolverResult | None:
-        """x = 0 exactly, if x has shrunk within tol of its size at the start (or the last
-        try) and 0 is verified: f(0) <= f(x), f falls from 0 along no axis at any scale,
-        and a given `grad` is 0 there and agrees with f."""
+        """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
+        last try) and 0 is verified: f(0) <= f(x), f falls from 0
+        along no axis at any scale, and a given `grad` is 0 there and agrees with f."""
         if not norm(x) <= self.tol * self.reach:
-            return None
+            return None  # x has not shrunk toward 0
         self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
         zero = np.zeros_like(x)
         finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
@@ -346,10 +346,10 @@ class _Judge:
             self.done.history.append(zero)
         return self.done(f0, True, _snapped(x, f0, finest))
 
-    def _why_not(self, x, last, message) -> str:
-        """`message`, or what f falling away along an axis makes of x."""
-        kind = falls_along_axis(self.F, self.G, x, self.G.steps(x))
-        return _not_a_minimum(x, kind, last is None) if kind else message
+    def _why_not(self, x, g, noise, last, message) -> str:
+        """`message`, or, where ∇f(x) = 0, what f falling away along an axis makes of x."""
+        sides = 0 if np.any(g) else falls_along_axis(self.F, self.G, x, self.G.steps(x))
+        return _not_a_minimum(x, sides, last is None, noise > 0) if sides else message
 
 
 def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
@@ -364,7 +364,7 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
     if not.
     """
     if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
-        return not falls_along_axis(F, G, x, G.steps(x)) if not np.any(g) else None
+        return falls_along_axis(F, G, x, G.steps(x)) == 0 if not np.any(g) else None
     s = x - last[0]
     scale = float(np.max(np.abs(s)))
     if scale == 0:
@@ -378,7 +378,7 @@ def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
         if seen > tol * norm(x) > 0:
             return False  # that is farther than tol |x|: no minimum verified within it
         length = max(tol * scale, 8 * EPS * norm(x), seen)
-        return turns_up(F, G, x, u, length) and not falls_along_axis(F, G, x, G.steps(x))
+        return turns_up(F, G, x, u, length) and falls_along_axis(F, G, x, G.steps(x)) == 0
     distance = _near(x, fx, g, curvature, tol)
     return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
 
@@ -415,10 +415,17 @@ def _bracketed(F, G, point, length, tol) -> bool:
     return False
 
 
-def _not_a_minimum(x, kind, at_start) -> str:
-    where = f"∇f(x0) = 0 at x0 = {_show(x)}" if at_start else f"∇f(x) = 0 at x = {_show(x)}"
+def _not_a_minimum(x, sides, at_start, rounded) -> str:
+    zero = "rounds to 0" if rounded else "= 0"
+    where = f"∇f(x0) {zero} at x0 = {_show(x)}" if at_start else f"∇f(x) {zero} at x = {_show(x)}"
+    if sides == 2:
+        kind = "on both sides: a maximum or a saddle point"
+    elif rounded:  # a slope the differences rounded to 0 also falls on one side only
+        kind = "on one side: a slope hidden in f's rounding, or an inflection point"
+    else:
+        kind = "on one side: an inflection point, as x**3's at 0"
     return (
-        f"{where}, but f falls away from it along an axis: {kind}, not a minimum; "
+        f"{where}, but f falls away from it along an axis {kind}, not a minimum; "
         "gradient descent cannot leave a point where the gradient is 0, so start it "
         "somewhere else"
     )
