@@ -17,10 +17,12 @@ candidate, at steps that follow the units of $x$:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
 from mvc._scaling import EPS, ROUNDING, central, hessian_at, norm, steps
+from mvc.result import SolverResult
 
 #: Below this a value of f has lost relative precision (subnormal numbers).
 TINY = float(np.finfo(np.float64).tiny) / EPS
@@ -28,6 +30,31 @@ TINY = float(np.finfo(np.float64).tiny) / EPS
 RUNGS = 24
 #: How many times the Hessian's steps grow (by 16 each) to rise above f's rounding.
 LENGTHENINGS = 4
+
+Vector = np.ndarray
+
+
+class Gradient(Protocol):
+    """gradient_descent's gradient: ``G(x, fx) -> (g, noise)``, the user's `grad` (noise 0,
+    checked against f by `check`) or central differences with their rounding error."""
+
+    given: bool
+
+    def __call__(self, x: Vector, fx: float) -> tuple[Vector, float]: ...
+
+    def check(self, x: Vector, fx: float, g: Vector, target: float) -> str: ...
+
+    def sizes(self, x: Vector) -> Vector: ...
+
+    def steps(self, x: Vector) -> Vector: ...
+
+
+class Finish(Protocol):
+    """Builds the result from the history, for every exit of a loop."""
+
+    history: list
+
+    def __call__(self, fx: float, converged: bool, message: str) -> SolverResult: ...
 
 
 def falls_along_axis(F: Callable, G: Callable, x: np.ndarray, s: np.ndarray) -> int:
@@ -115,3 +142,213 @@ def quadratic_minimum(
         if not lowest + error > 0:  # f curves down here (or is not finite)
             return None
     return None
+
+
+# --- gradient_descent's stopping rule, built on these checks ------------------------------
+
+
+def _flat(x: Vector, fx: float, g: Vector, noise: float, target: float) -> tuple[bool, str] | None:
+    """Converged, or the gradient lost in rounding, or None to go on.
+
+    Converged when |∇f| plus the rounding error of a differenced gradient is at most
+    tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
+    """
+    if not np.any(g) and noise == 0:
+        return True, "converged: ∇f(x) = 0 exactly"
+    if norm(g) + noise <= target:
+        return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
+    if norm(g) <= noise:
+        return False, lost(x, fx, g, noise, target)
+    return None
+
+
+class Judge:
+    """Has the run converged at x, or must it stop there? Checked on f itself.
+
+    A gradient small beside ∇f(x0) is a minimum only once one is placed near x (and a
+    given `grad` agrees with f). Where the iterates shrink toward 0, x = 0 exactly is
+    tried. An exit that would report failure first asks f's Hessian whether x is a
+    minimum to within tol |x| or f's rounding, which the gradient's rounding may hide:
+    with |∇f| <= tol |∇f(x0)| too, unless ∇f(x0) was itself lost in rounding (x0 at a
+    stationary point), or tol |∇f(x0)| is below the least |∇f| floats resolve at x (x0
+    beside a maximum: cos from 1e-9).
+    """
+
+    def __init__(
+        self, F: Callable, G: Gradient, done: Finish, tol: float, target: float, unscaled: bool
+    ) -> None:
+        self.F, self.G, self.done, self.tol, self.target = F, G, done, tol, target
+        self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
+        self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
+
+    def __call__(
+        self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None
+    ) -> SolverResult | None:
+        flat = _flat(x, fx, g, noise, self.target)
+        if not flat:
+            return None
+        if not flat[0]:  # lost in rounding
+            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, flat[1]))
+        near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
+        if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
+            return self._origin(x, fx)
+        if not near:
+            why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
+            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
+        wrong = self.G.check(x, fx, g, self.target)
+        return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
+
+    def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
+        """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
+        x = self.done.history[-1]
+        snapped = self._origin(x, fx)
+        if snapped:
+            return snapped
+        near = quadratic_minimum(self.F, x, fx, norm(g) + noise, self.G.sizes(x), self.tol)
+        slope, distance, floor = near if near else (np.inf, np.inf, 0.0)
+        if near and (self.unscaled or slope <= self.target or self.target <= floor):
+            if not self.G.check(x, fx, g, self.target):
+                return self.done(fx, True, _quadratic(slope, distance))
+        return self.done(fx, False, message)
+
+    def _origin(self, x: Vector, fx: float) -> SolverResult | None:
+        """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
+        last try) and 0 is verified: f(0) <= f(x), f falls from 0 along no axis at any
+        scale, and a given `grad` is 0 there and agrees with f."""
+        if not norm(x) <= self.tol * self.reach:
+            return None  # x has not shrunk toward 0
+        self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
+        zero = np.zeros_like(x)
+        finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
+        f0 = self.F(zero)
+        g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
+        if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
+            return None
+        if np.any(x):
+            self.done.history.append(zero)
+        return self.done(f0, True, _snapped(x, f0, finest))
+
+    def _why_not(self, x: Vector, g: Vector, noise: float, last: tuple | None, message: str) -> str:
+        """`message`, or, where ∇f(x) = 0, what f falling away along an axis makes of x."""
+        sides = 0 if np.any(g) else falls_along_axis(self.F, self.G, x, self.G.steps(x))
+        return _not_a_minimum(x, sides, last is None, noise > 0) if sides else message
+
+
+def _stationary(
+    F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, last: tuple | None, tol: float
+) -> bool | None:
+    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
+
+    The distance d to it is |∇f| / c, with c the curvature along the last step s (the
+    secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
+    sight. The slope along -∇f must then turn up within 2d (`_bracketed`): so neither a
+    curvature measured along another direction nor a tail that flattens without a minimum
+    passes. A gradient of exactly 0 passes if the slope along s rises through 0 at x
+    (`turns_up`) and f falls away along no axis (`falls_along_axis`), and is False (a
+    tail where f levels off, a slope too faint to see, a saddle) if not.
+    """
+    if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
+        return falls_along_axis(F, G, x, G.steps(x)) == 0 if not np.any(g) else None
+    s = x - last[0]
+    scale = float(np.max(np.abs(s)))
+    if scale == 0:
+        return None
+    u = s / scale
+    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
+    if not curvature > 0:
+        return None
+    if not np.any(g):  # landed on ∇f = 0: a minimum if the slope turns up on both sides
+        seen = 4 * G(x, fx)[1] / curvature  # where the slope outgrows its rounding
+        if seen > tol * norm(x) > 0:
+            return False  # that is farther than tol |x|: no minimum verified within it
+        length = max(tol * scale, 8 * EPS * norm(x), seen)
+        return turns_up(F, G, x, u, length) and falls_along_axis(F, G, x, G.steps(x)) == 0
+    distance = _near(x, fx, g, curvature, tol)
+    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
+
+
+def _near(x: Vector, fx: float, g: Vector, curvature: float, tol: float) -> float:
+    """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
+    within tol |x| or f's fall to it is within f's rounding; else 0."""
+    distance = norm(g) / curvature
+    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
+    return distance if near else 0.0
+
+
+def _bracketed(F: Callable, G: Gradient, point: tuple, length: float, tol: float) -> bool:
+    """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
+
+    The probe goes at least a few roundings of x: a curvature secant taken over a long
+    step can put a false minimum closer than x's rounding (1/x at x = 1e98). If the slope
+    is still down there, the curvature along -∇f itself places the minimum: if that is
+    near too, a second probe goes twice as far.
+    """
+    x, fx, g = point
+    for _ in range(2):
+        y = x - max(length, 8 * EPS * norm(x)) * (g / norm(g))
+        if np.array_equal(y, x):  # x is 0 and the minimum within the smallest numbers
+            return True
+        fy = F(y)
+        along = -(G(y, fy)[0] @ g) / norm(g) if np.isfinite(fy) else np.nan
+        if along > 0:
+            return True
+        curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
+        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
+        if not length:
+            return False
+    return False
+
+
+def _not_a_minimum(x: Vector, sides: int, at_start: bool, rounded: bool) -> str:
+    zero = "rounds to 0" if rounded else "= 0"
+    where = f"∇f(x0) {zero} at x0 = {show(x)}" if at_start else f"∇f(x) {zero} at x = {show(x)}"
+    if sides == 2:
+        kind = "on both sides: a maximum or a saddle point"
+    elif rounded:  # a slope the differences rounded to 0 also falls on one side only
+        kind = "on one side: a slope hidden in f's rounding, or an inflection point"
+    else:
+        kind = "on one side: an inflection point, as x**3's at 0"
+    return (
+        f"{where}, but f falls away from it along an axis {kind}, not a minimum; "
+        "gradient descent cannot leave a point where the gradient is 0, so start it "
+        "somewhere else"
+    )
+
+
+def _snapped(x: Vector, f0: float, finest: float) -> str:
+    return (
+        f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
+        f"checked as the minimum there: f(0) = {f0:.3g} is no more than f(x), and f falls "
+        f"from 0 along no axis at steps from x0's scale down to {finest:.1g}"
+    )
+
+
+def _quadratic(slope: float, distance: float) -> str:
+    return (
+        f"converged: |∇f(x)| is within its rounding, below {slope:.2g}, and f's Hessian "
+        f"at x is positive definite: the minimum is within {distance:.2g} of x (within "
+        "tol |x|, or closer than f's rounding)"
+    )
+
+
+def _corner(x: Vector) -> str:
+    return (
+        f"∇f(x) = 0 at x = {show(x)}, but the slope along the last step is not seen to "
+        "rise through 0 there: a tail where f levels off with no minimum (as tanh), or a "
+        "minimum too flat for its slope to show (as x**4 near 0); gradient descent cannot "
+        "verify a minimum here"
+    )
+
+
+def lost(x: Vector, fx: float, g: Vector, noise: float, target: float) -> str:
+    return (
+        f"gradient lost in rounding at x = {show(x)}: f(x) = {fx:.6g} and its values a "
+        "difference step away are rounded, so central differences cannot see slopes below "
+        f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
+        f"|∇f| <= tol |∇f(x0)| = {target:.2g} and a minimum placed within tol |x| of x. "
+        "Pass `grad`, subtract f's constant part, or loosen tol"
+    )
+
+
+def show(x: Vector | float) -> str:
+    return "[" + ", ".join(f"{v:.6g}" for v in np.atleast_1d(x)) + "]"

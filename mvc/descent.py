@@ -17,10 +17,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mvc._minimum import falls_along_axis, origin_is_minimum, quadratic_minimum, turns_up
+from mvc._minimum import Judge, lost, show
 from mvc._scaling import (
     EPS,
-    ROUNDING,
     central,
     norm,
     reference_size,
@@ -195,7 +194,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
-    judge = _Judge(F, G, done, tol, target, norm(g) <= noise)
+    judge = Judge(F, G, done, tol, target, norm(g) <= noise)
     last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
         verdict = judge(x, fx, g, noise, last)
@@ -253,7 +252,7 @@ def _pace(history, rising, lr, tol) -> str:
         )
     ):
         return (
-            f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
+            f"stalled at x = {show(history[-1])}: the last {CRAWLED} steps each moved x "
             f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
             "down to be found (are there terms in f that cancel?)"
         )
@@ -269,213 +268,16 @@ def _first_length(x, fx, g) -> float:
     return float(2.0 ** np.round(np.log2(min(lengths, default=1.0))))
 
 
-def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
-    """Converged, or the gradient lost in rounding, or None to go on.
-
-    Converged when |∇f| plus the rounding error of a differenced gradient is at most
-    tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
-    """
-    if not np.any(g) and noise == 0:
-        return True, "converged: ∇f(x) = 0 exactly"
-    if norm(g) + noise <= target:
-        return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
-    if norm(g) <= noise:
-        return False, _lost(x, fx, g, noise, target)
-    return None
-
-
-class _Judge:
-    """Has the run converged at x, or must it stop there? Checked on f itself.
-
-    A gradient small beside ∇f(x0) is a minimum only once one is placed near x (and a
-    given `grad` agrees with f). Where the iterates shrink toward 0, x = 0 exactly is
-    tried. An exit that would report failure first asks f's Hessian whether x is a
-    minimum to within tol |x| or f's rounding, which the gradient's rounding may hide:
-    with |∇f| <= tol |∇f(x0)| too, unless ∇f(x0) was itself lost in rounding (x0 at a
-    stationary point), or tol |∇f(x0)| is below the least |∇f| floats resolve at x (x0
-    beside a maximum: cos from 1e-9).
-    """
-
-    def __init__(self, F, G, done, tol, target, unscaled):
-        self.F, self.G, self.done, self.tol, self.target = F, G, done, tol, target
-        self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
-        self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
-
-    def __call__(self, x, fx, g, noise, last) -> SolverResult | None:
-        flat = _flat(x, fx, g, noise, self.target)
-        if not flat:
-            return None
-        if not flat[0]:  # lost in rounding
-            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, flat[1]))
-        near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
-        if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
-            return self._origin(x, fx)
-        if not near:
-            why = _lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
-            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
-        wrong = self.G.check(x, fx, g, self.target)
-        return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
-
-    def failed(self, fx, g, noise, message) -> SolverResult:
-        """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
-        x = self.done.history[-1]
-        snapped = self._origin(x, fx)
-        if snapped:
-            return snapped
-        near = quadratic_minimum(self.F, x, fx, norm(g) + noise, self.G.sizes(x), self.tol)
-        slope, distance, floor = near if near else (np.inf, np.inf, 0.0)
-        if near and (self.unscaled or slope <= self.target or self.target <= floor):
-            if not self.G.check(x, fx, g, self.target):
-                return self.done(fx, True, _quadratic(slope, distance))
-        return self.done(fx, False, message)
-
-    def _origin(self, x, fx) -> SolverResult | None:
-        """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
-        last try) and 0 is verified: f(0) <= f(x), f falls from 0
-        along no axis at any scale, and a given `grad` is 0 there and agrees with f."""
-        if not norm(x) <= self.tol * self.reach:
-            return None  # x has not shrunk toward 0
-        self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
-        zero = np.zeros_like(x)
-        finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
-        f0 = self.F(zero)
-        g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
-        if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
-            return None
-        if np.any(x):
-            self.done.history.append(zero)
-        return self.done(f0, True, _snapped(x, f0, finest))
-
-    def _why_not(self, x, g, noise, last, message) -> str:
-        """`message`, or, where ∇f(x) = 0, what f falling away along an axis makes of x."""
-        sides = 0 if np.any(g) else falls_along_axis(self.F, self.G, x, self.G.steps(x))
-        return _not_a_minimum(x, sides, last is None, noise > 0) if sides else message
-
-
-def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
-    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
-
-    The distance d to it is |∇f| / c, with c the curvature along the last step s (the
-    secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
-    sight. The slope along -∇f must then turn up within 2d (`_bracketed`): so neither a
-    curvature measured along another direction nor a tail that flattens without a minimum
-    passes. A gradient of exactly 0 passes if the slope along s rises through 0 at x
-    (`_turns_up`), and is False (a tail where f levels off, or a slope too faint to see)
-    if not.
-    """
-    if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
-        return falls_along_axis(F, G, x, G.steps(x)) == 0 if not np.any(g) else None
-    s = x - last[0]
-    scale = float(np.max(np.abs(s)))
-    if scale == 0:
-        return None
-    u = s / scale
-    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
-    if not curvature > 0:
-        return None
-    if not np.any(g):  # landed on ∇f = 0: a minimum if the slope turns up on both sides
-        seen = 4 * G(x, fx)[1] / curvature  # where the slope outgrows its rounding
-        if seen > tol * norm(x) > 0:
-            return False  # that is farther than tol |x|: no minimum verified within it
-        length = max(tol * scale, 8 * EPS * norm(x), seen)
-        return turns_up(F, G, x, u, length) and falls_along_axis(F, G, x, G.steps(x)) == 0
-    distance = _near(x, fx, g, curvature, tol)
-    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
-
-
-def _near(x, fx, g, curvature, tol) -> float:
-    """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
-    within tol |x| or f's fall to it is within f's rounding; else 0."""
-    distance = norm(g) / curvature
-    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
-    return distance if near else 0.0
-
-
-def _bracketed(F, G, point, length, tol) -> bool:
-    """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
-
-    The probe goes at least a few roundings of x: a curvature secant taken over a long
-    step can put a false minimum closer than x's rounding (1/x at x = 1e98). If the slope
-    is still down there, the curvature along -∇f itself places the minimum: if that is
-    near too, a second probe goes twice as far.
-    """
-    x, fx, g = point
-    for _ in range(2):
-        y = x - max(length, 8 * EPS * norm(x)) * (g / norm(g))
-        if np.array_equal(y, x):  # x is 0 and the minimum within the smallest numbers
-            return True
-        fy = F(y)
-        along = -(G(y, fy)[0] @ g) / norm(g) if np.isfinite(fy) else np.nan
-        if along > 0:
-            return True
-        curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
-        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
-        if not length:
-            return False
-    return False
-
-
-def _not_a_minimum(x, sides, at_start, rounded) -> str:
-    zero = "rounds to 0" if rounded else "= 0"
-    where = f"∇f(x0) {zero} at x0 = {_show(x)}" if at_start else f"∇f(x) {zero} at x = {_show(x)}"
-    if sides == 2:
-        kind = "on both sides: a maximum or a saddle point"
-    elif rounded:  # a slope the differences rounded to 0 also falls on one side only
-        kind = "on one side: a slope hidden in f's rounding, or an inflection point"
-    else:
-        kind = "on one side: an inflection point, as x**3's at 0"
-    return (
-        f"{where}, but f falls away from it along an axis {kind}, not a minimum; "
-        "gradient descent cannot leave a point where the gradient is 0, so start it "
-        "somewhere else"
-    )
-
-
-def _snapped(x, f0, finest) -> str:
-    return (
-        f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
-        f"checked as the minimum there: f(0) = {f0:.3g} is no more than f(x), and f falls "
-        f"from 0 along no axis at steps from x0's scale down to {finest:.1g}"
-    )
-
-
-def _quadratic(slope, distance) -> str:
-    return (
-        f"converged: |∇f(x)| is within its rounding, below {slope:.2g}, and f's Hessian "
-        f"at x is positive definite: the minimum is within {distance:.2g} of x (within "
-        "tol |x|, or closer than f's rounding)"
-    )
-
-
-def _corner(x) -> str:
-    return (
-        f"∇f(x) = 0 at x = {_show(x)}, but the slope along the last step is not seen to "
-        "rise through 0 there: a tail where f levels off with no minimum (as tanh), or a "
-        "minimum too flat for its slope to show (as x**4 near 0); gradient descent cannot "
-        "verify a minimum here"
-    )
-
-
-def _lost(x, fx, g, noise, target) -> str:
-    return (
-        f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} and its values a "
-        "difference step away are rounded, so central differences cannot see slopes below "
-        f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
-        f"|∇f| <= tol |∇f(x0)| = {target:.2g} and a minimum placed within tol |x| of x. "
-        "Pass `grad`, subtract f's constant part, or loosen tol"
-    )
-
-
 def _no_decrease(history, fx, g, noise, target) -> str:
     x = history[-1]
     if noise > 0 and norm(g) <= 10 * noise:
-        return _lost(x, fx, g, noise, target)
+        return lost(x, fx, g, noise, target)
     why = "is the gradient right, or tol below what rounding allows?"
     first = norm(history[1] - history[0]) if len(history) > 1 else 0.0
     if norm(x) > FAR * max(norm(history[0]), first, EPS):
         why = f"x ran {FAR:.0e} times past its size at the start: f has no minimum this way?"
     return (
-        f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
+        f"line search failed: no decrease of f along -∇f(x) at x = {show(x)}, |∇f(x)| = "
         f"{norm(g):.3g} ({why})"
     )
 
@@ -542,7 +344,7 @@ def _trouble(history, fx, fx_old, g, start, lr) -> str:
     "Far" is relative: 1e100 times |x0| (or the first step) and times the size of f at
     the start, max(|f(x0)|, |∇f(x0)| |x0|).
     """
-    x, where = history[-1], f"at x = {_show(history[-1])}"
+    x, where = history[-1], f"at x = {show(history[-1])}"
     size_x = max(norm(history[0]), norm(history[1] - history[0]))
     size_f = max(abs(start[0]), norm(start[1]) * size_x)
     if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
@@ -708,27 +510,27 @@ def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverRe
     for _ in range(max_iter):
         J = G(x)
         if not np.all(np.isfinite(J)):
-            return done(fx, False, f"the gradient is not finite at x = {_show(x)}")
+            return done(fx, False, f"the gradient is not finite at x = {show(x)}")
         if np.linalg.norm(J) <= tol:
             return done(fx, True, f"converged: a flat point, |J| <= tol = {tol:g}")
         try:
             step = np.asarray(step_rule(fx, J, hessian(f, x)), dtype=np.float64)
         except np.linalg.LinAlgError:
-            return done(fx, False, f"singular Hessian at x = {_show(x)}: no Newton step")
+            return done(fx, False, f"singular Hessian at x = {show(x)}: no Newton step")
         new = np.clip(x + step, lo, hi)
         if step.shape != x.shape or not np.all(np.isfinite(new)):
-            return done(fx, False, f"the strategy gave no usable step at x = {_show(x)}: {step!r}")
+            return done(fx, False, f"the strategy gave no usable step at x = {show(x)}: {step!r}")
         moved = np.linalg.norm(new - x)
         if moved <= tol * max(1.0, np.linalg.norm(x)):
             stuck = not np.array_equal(new, x + step)  # the bounds clipped the step
             if stuck:
-                return done(fx, False, f"stuck against the bounds at x = {_show(x)}")
+                return done(fx, False, f"stuck against the bounds at x = {show(x)}")
             return done(fx, True, "converged: the step vanished")
         x, fx = new, F(new)
         history.append(x)
         if not np.isfinite(fx) or np.linalg.norm(x) > DIVERGED:
             why = f"f(x) not finite or |x| > {DIVERGED:.0e}"
-            return done(fx, False, f"diverged: {why} at x = {_show(x)}")
+            return done(fx, False, f"diverged: {why} at x = {show(x)}")
         if _period(history, tol):
             period = _period(history, tol)
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
@@ -817,8 +619,8 @@ class _Given:
         if not gap > target + 2 * noise:  # also when the differences are not finite
             return ""
         return (
-            f"`grad` does not match f at x = {_show(x)}: `grad` gives {_show(g)}, but central "
-            f"differences of f give {_show(differenced)}, off by {gap:.3g}. Is `grad` right?"
+            f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
+            f"differences of f give {show(differenced)}, off by {gap:.3g}. Is `grad` right?"
         )
 
 
@@ -924,7 +726,7 @@ def _start(F, x, what="`f`"):
     """A value at x0, which must be finite."""
     value = F(x)
     if not np.all(np.isfinite(value)):
-        raise ValueError(f"{what} must return finite values at `x0` = {_show(x)}, got {value!r}.")
+        raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {value!r}.")
     return value
 
 
@@ -932,7 +734,7 @@ def _start_gradient(G, x, fx, what):
     """The gradient at x0 and its error bound; the gradient must be finite."""
     g, noise = G(x, fx)
     if not np.all(np.isfinite(g)):
-        raise ValueError(f"{what} must return finite values at `x0` = {_show(x)}, got {g!r}.")
+        raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {g!r}.")
     return g, noise
 
 
@@ -946,7 +748,3 @@ def _strategy(strategy) -> Callable:
             f"`strategy` must be one of {tuple(STRATEGIES)} or a callable, got {strategy!r}."
         )
     raise TypeError(f"`strategy` must be a name or a callable step(f, J, H), got {strategy!r}.")
-
-
-def _show(x) -> str:
-    return "[" + ", ".join(f"{v:.6g}" for v in np.atleast_1d(x)) + "]"
