@@ -104,7 +104,9 @@ def gradient_descent(
         differences (so a gradient lost in the rounding of $f$ never passes), and
         a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
         curvature, where the slope along $-\nabla f$ is seen to turn up; a given
-        `grad` must then agree with central differences of `f`.
+        `grad` must then agree with central differences of `f`. Where the iterates
+        shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
+        where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
     max_iter : int
         The most steps to take.
 
@@ -112,12 +114,13 @@ def gradient_descent(
     -------
     SolverResult
         `x` has the shape of `x0`; `fun` is $f(x)$; `history` holds every iterate,
-        row 0 being `x0`. When `converged` is False, `message` says why: divergence
+        row 0 being `x0`, and last the 0 a run snapped to. When `converged` is False,
+        `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
         at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
-        where the slope is not seen to rise through 0 (a levelling tail; at `x0`, a
-        maximum or a saddle), a `grad` that
+        where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
+        away along an axis (a maximum, a saddle or an inflection), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
@@ -156,10 +159,23 @@ def gradient_descent(
 
     Without `grad`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
     larger of $|x_j|$ and $|{x_0}_j|$, and each value of $f$ is taken to carry rounding
-    of $4\epsilon$ times the size of its terms; where that swamps the gradient (a large
-    constant part in $f$) the steps are lengthened by the cube root of $|f|$ over
-    $f$'s variation. A gradient no larger than its own rounding error is reported as
-    lost, not as converged.
+    of $4\epsilon$ times the size of its terms (the larger of $|f|$ at $x$ and at
+    $x \pm h_j$), plus the rounding of the point $x - h_j$ itself; where that swamps
+    the gradient (a large constant part in $f$) the steps are lengthened by the cube
+    root of $|f|$ over $f$'s variation. A gradient no larger than its own rounding
+    error is reported as lost, not as converged, unless $f$'s Hessian (differenced at
+    steps $\epsilon^{1/4}$ times $x$'s size, lengthened up to $16^3$ times until its
+    sign shows) is positive definite and puts the minimum within `tol` $|x|$ of $x$ or
+    its fall within $f$'s rounding, and $|\nabla f| \le$ `tol` $|\nabla f(x_0)|$ is
+    met or beyond reach (at `x0` itself, or below $\epsilon |x|$ times the Hessian).
+
+    A minimum at exactly 0 with $f(0) = 0$ passes neither "within `tol` $|x|$" nor
+    "within $f$'s rounding", both shrinking with $x$. So once $|x| \le$ `tol`
+    $|x_0|$ (and again each time it shrinks `tol` times more), $x = 0$ is tried:
+    it is the answer if $f(0) \le f(x)$, a given `grad` is 0 there, and $f$ falls from
+    0 along no axis, nor toward $x$, at steps $\epsilon^{1/3}$ times $x_0$'s size, then
+    $\epsilon$ times shorter, down to where $f$'s rise sinks into rounding or the
+    subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at $-3 \times 10^{-37}$).
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
     `f`; the line search adds one evaluation of `f` per halving or doubling.
