@@ -127,9 +127,7 @@ def quadratic_minimum(
     """
     for lengthening in range(LENGTHENINGS):
         s = steps(x, size * 16.0**lengthening, 1 / 4)
-        H = hessian_at(F, x, s)
-        terms = abs(fx) + np.max(np.abs(H)) * np.max(s) ** 2 + slope * norm(x)
-        error = norm((8 * ROUNDING * EPS * terms / np.outer(s, s)).ravel())
+        H, error = _hessian(F, x, fx, s, slope)
         lowest = float(np.linalg.eigvalsh(H)[0]) if np.all(np.isfinite(H)) else np.nan
         if lowest - error > 0:
             g, noise = central(F, x, fx, s)
@@ -142,6 +140,22 @@ def quadratic_minimum(
         if not lowest + error > 0:  # f curves down here (or is not finite)
             return None
     return None
+
+
+def curves_down(F: Callable, x: Vector, fx: float, size: Vector) -> bool:
+    """Does f curve down at x along some direction, beyond its Hessian's error? A saddle
+    that falls only off the axes (xy's, or x**2 + y**2 - 3xy's, at 0), which descent
+    reaches along the direction where f rises."""
+    H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
+    return bool(np.all(np.isfinite(H)) and np.linalg.eigvalsh(H)[0] < -error)
+
+
+def _hessian(F: Callable, x: Vector, fx: float, s: Vector, slope: float) -> tuple[Vector, float]:
+    """f's Hessian at x by differences with steps s, and a bound on its rounding error
+    (each value rounded by ROUNDING eps times the size of f's terms there)."""
+    H = hessian_at(F, x, s)
+    terms = abs(fx) + np.max(np.abs(H)) * np.max(s) ** 2 + slope * norm(x)
+    return H, norm((8 * ROUNDING * EPS * terms / np.outer(s, s)).ravel())
 
 
 # --- gradient_descent's stopping rule, built on these checks ------------------------------
@@ -195,6 +209,8 @@ class Judge:
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
             return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
+        if curves_down(self.F, x, fx, self.G.sizes(x)):
+            return self.done(fx, False, _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
         return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
 
@@ -224,14 +240,21 @@ class Judge:
         g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
         if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
             return None
+        if curves_down(self.F, zero, f0, self.G.sizes(zero)):
+            return None
         if np.any(x):
             self.done.history.append(zero)
         return self.done(f0, True, _snapped(x, f0, finest))
 
     def _why_not(self, x: Vector, g: Vector, noise: float, last: tuple | None, message: str) -> str:
-        """`message`, or, where ∇f(x) = 0, what f falling away along an axis makes of x."""
-        sides = 0 if np.any(g) else falls_along_axis(self.F, self.G, x, self.G.steps(x))
-        return _not_a_minimum(x, sides, last is None, noise > 0) if sides else message
+        """`message`, or, where ∇f(x) = 0, what f falling away along an axis (or curving
+        down off the axes) makes of x."""
+        if np.any(g):
+            return message
+        sides = falls_along_axis(self.F, self.G, x, self.G.steps(x))
+        if sides:
+            return _not_a_minimum(x, sides, last is None, noise > 0)
+        return _saddle(x) if curves_down(self.F, x, self.F(x), self.G.sizes(x)) else message
 
 
 def _stationary(
@@ -312,6 +335,14 @@ def _not_a_minimum(x: Vector, sides: int, at_start: bool, rounded: bool) -> str:
         f"{where}, but f falls away from it along an axis {kind}, not a minimum; "
         "gradient descent cannot leave a point where the gradient is 0, so start it "
         "somewhere else"
+    )
+
+
+def _saddle(x: Vector) -> str:
+    return (
+        f"|∇f| is small at x = {show(x)}, but f curves down there along a direction off "
+        "the axes (its Hessian has a negative eigenvalue): a saddle point, not a minimum, "
+        "reached along the direction where f rises; start gradient descent elsewhere"
     )
 
 

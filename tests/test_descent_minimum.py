@@ -51,6 +51,27 @@ def test_a_saddle_reached_along_its_stable_manifold_is_not_a_minimum(with_grad):
     assert "saddle" in result.message
 
 
+@pytest.mark.parametrize("lift", [0.0, 1.0])
+def test_a_saddle_that_falls_only_off_the_axes_is_not_a_minimum(lift):
+    # x² + y² - 3xy falls along [1, 1] only; from [1, -1] descent shrinks toward 0 along
+    # [1, -1], where f rises. Main called it a minimum (with grad; and with f + 1).
+    f = lambda v: v[0] ** 2 + v[1] ** 2 - 3 * v[0] * v[1] + lift
+    grad = lambda v: np.array([2 * v[0] - 3 * v[1], 2 * v[1] - 3 * v[0]])
+    for given in (grad, None):
+        result = gradient_descent(f, [1.0, -1.0], grad=given)
+        assert result.converged is False, result.message
+
+
+@pytest.mark.parametrize(
+    "f", [lambda v: v[0] * v[1], lambda v: v[0] ** 2 + v[1] ** 2 - 3 * v[0] * v[1]]
+)
+def test_a_start_at_a_saddle_that_falls_only_off_the_axes_is_not_a_minimum(f):
+    # The probes along the axes see f rise or stay flat; the Hessian sees it fall.
+    result = gradient_descent(f, [0.0, 0.0])
+    assert result.converged is False
+    assert "saddle" in result.message
+
+
 @pytest.mark.parametrize("c", [-1e-30, 1e-20, 1e-30])
 def test_a_minimum_just_off_0_is_not_claimed_at_0_nor_at_a_far_iterate(c):
     # x² - 2cx: minimum at c. Main claimed x = 1.1e-23 for c = -5e-31 and c = 1e-30.
