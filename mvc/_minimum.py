@@ -98,8 +98,9 @@ def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -
     f0 = F(zero)
     if not f0 <= fx:
         return 0.0
-    toward_x = x / np.max(np.abs(x)) * size if np.any(x) else size * 0
-    directions = [*np.diag(size), toward_x] if np.any(x) else list(np.diag(size))
+    directions = list(np.diag(size))
+    if np.any(x):  # and toward x, as long as the longest axis step in x's units
+        directions.append(x / np.max(np.abs(x) / size))
     finest = 0.0
     for rung in range(RUNGS):
         h = EPS ** (1 / 3 + rung)
