@@ -114,13 +114,14 @@ def gradient_descent(
     -------
     SolverResult
         `x` has the shape of `x0`; `fun` is $f(x)$; `history` holds every iterate,
-        row 0 being `x0`, and last the 0 a run snapped to. When `converged` is False,
-        `message` says why: divergence
+        row 0 being `x0` (a run that snaps to $x = 0$ adds that 0 as its last row).
+        When `converged` is False, `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
         at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
-        away along an axis (a maximum, a saddle or an inflection), a `grad` that
+        away along an axis (a maximum, a saddle or an inflection), a small gradient
+        where $f$'s Hessian has a negative eigenvalue (a saddle off the axes), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
@@ -178,7 +179,10 @@ def gradient_descent(
     subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at $-3 \times 10^{-37}$).
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
-    `f`; the line search adds one evaluation of `f` per halving or doubling.
+    `f`; the line search adds one evaluation of `f` per halving or doubling. A verdict
+    "converged" costs one Hessian more ($n^2 + n + 1$ evaluations of `f`): it must have
+    no negative eigenvalue beyond its rounding, so a saddle reached along the direction
+    where $f$ rises (as $x^2 + y^2 - 3xy$ from $[1, -1]$) is not called a minimum.
 
     Examples
     --------
