@@ -53,6 +53,8 @@ DIFFERENCES_RESOLVE = 100 * EPS / STEP
 #: How many roundings of the model's values the residuals may carry: the floor below
 #: which the fall of chi^2 that the linearised model promises is rounding, not a slope.
 ROUNDING = 10.0
+#: How closely the slope along a weak direction at half its step must agree with it.
+WEAK_AGREEMENT = 1e-2
 #: Rows per block of the factorisation of a tall Jacobian (a tall-skinny QR).
 BLOCK = 1024
 #: numpy factorises a stack of matrices in one call from version 2.0.
@@ -201,18 +203,33 @@ class Problem:
         as a relative step does for a parameter that multiplies the model: blind to the
         units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
         """
-        target = STEP * self.size
-        h, low, high, found = float(STEP), 0.0, np.inf, None
+        column, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
+        return column
+
+    def step_search(
+        self, slope: Callable, h: float, size: float | None = None
+    ) -> tuple[np.ndarray, bool]:
+        """The slope ``slope(h)`` at a step h over which the model changes by about STEP of
+        its size (or of `size`), searched from `h`; True if such a step was found."""
+        target = STEP * (self.size if size is None else size)
+        low, high, found = 0.0, np.inf, None
         for _ in range(16):
-            column = self.difference(p, k, h)
+            column = slope(h)
             change = norm(column) * 2 * h  # |f(a + h) - f(a - h)|, scaled
             if target == 0 or target / 4 <= change <= 4 * target:
-                return column
+                return column, True
             if np.isfinite(change):
                 found = column
             low, high = (h, high) if change < target else (low, h)
             h = _next_step(h, change, target, low, high)
-        return column if found is None else found
+        return (column if found is None else found), False
+
+    def along(self, p: np.ndarray, d: np.ndarray, t: float) -> np.ndarray:
+        """The central difference of the scaled model along the direction `d`, step `t`."""
+        column = self.values(p + t * d) - self.values(p - t * d)
+        self.scale(column)
+        column /= 2 * t
+        return column
 
 
 def _next_step(h: float, change: float, target: float, low: float, high: float) -> float:
@@ -300,7 +317,40 @@ def linearise(problem: Problem, p, residuals: Residuals, D_before) -> Linearisat
     """The linearisation at `p`, whose `residuals` are known; None if the Jacobian is not finite."""
     M = np.empty((residuals.r.size, p.size + 1))  # [A | r]: the Jacobian, then the residuals
     problem.jacobian(p, M[:, :-1])
-    return factorise(problem, p, residuals, M, D_before, problem.jac is None)
+    lin = factorise(problem, p, residuals, M, D_before, problem.jac is None)
+    if lin is None or problem.jac is not None or not lin.singular:
+        return lin
+    return _resolve_weak_directions(problem, lin, residuals, D_before)
+
+
+def _resolve_weak_directions(problem: Problem, lin: Linearisation, residuals, D_before):
+    """A Jacobian by differences along each parameter resolves only about 4e-9 of its
+    largest direction; a fit can be well posed below that: m x + c for x near 1e8, whose
+    columns x and 1 differ in direction by 3e-9. So difference the model along each of the
+    Jacobian's singular directions instead, with a step over which the model changes by
+    STEP of the size of its terms (a_k times its slope, which may be far larger than the
+    model: m x and c cancel), so that each slope is resolved to its own rounding; and check
+    each at half its step (a slope, not curvature). If every slope is confirmed, the
+    Jacobian made of them replaces the other and is judged as an exact one. A direction
+    along which the model does not change (a b x along a = -b) stays singular. Costs up
+    to 36 evaluations of the model per parameter."""
+    terms = float(norm(np.abs(lin.A) @ np.abs(lin.p))) or problem.size
+    G = np.empty_like(lin.A)  # the slopes along the singular directions
+    for j, v in enumerate(lin.Vt):
+        d = v / lin.D  # the direction in the parameters
+        steps: list[float] = []
+
+        def slope(t: float, d=d, steps=steps) -> np.ndarray:
+            steps.append(t)
+            return problem.along(lin.p, d, t)
+
+        t0 = STEP * float(norm(lin.D * lin.p) or 1.0)
+        G[:, j], found = problem.step_search(slope, t0, max(terms, problem.size))
+        half = problem.along(lin.p, d, steps[-1] / 2)
+        if not found or not norm(half - G[:, j]) <= WEAK_AGREEMENT * norm(G[:, j]):
+            return lin
+    M = np.column_stack([G @ lin.Vt * lin.D, np.zeros(G.shape[0])])  # A = G Vᵀ D
+    return factorise(problem, lin.p, residuals, M, D_before, False)
 
 
 def factorise(

@@ -349,7 +349,11 @@ def fit(
     trial steps were rejected is never taken for convergence by itself. The Jacobian
     is called singular when its smallest singular value is below what it resolves,
     with its columns and also its rows scaled to length 1 (so a point of tiny `sigma`
-    does not make it singular).
+    does not make it singular). A Jacobian by differences that looks singular is
+    differenced again along its own singular directions, each with a step that changes
+    the model by $\epsilon^{1/3}$ of its terms, and checked at half that step: if every
+    slope is confirmed it resolves what differences along each parameter cannot
+    ($m x + c$ for $x$ near $10^8$), and is judged as an exact Jacobian.
 
     Everything is computed in scaled units: the residuals and the Jacobian are
     divided by one power of two chosen from the sizes of $y$ and `sigma` (exact), and
