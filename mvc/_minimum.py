@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from mvc._scaling import EPS, ROUNDING, central, hessian_at, norm, steps
+from mvc._scaling import EPS, ROUNDING, central, central_errors, hessian_at, norm, shifted, steps
 from mvc.result import SolverResult
 
 #: Below this a value of f has lost relative precision (subnormal numbers).
@@ -30,6 +30,8 @@ TINY = float(np.finfo(np.float64).tiny) / EPS
 RUNGS = 24
 #: How many times the Hessian's steps grow (by 16 each) to rise above f's rounding.
 LENGTHENINGS = 4
+#: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
+LANCZOS = 40
 
 Vector = np.ndarray
 
@@ -98,13 +100,14 @@ def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -
     f0 = F(zero)
     if not f0 <= fx:
         return 0.0
-    directions = list(np.diag(size))
-    if np.any(x):  # and toward x, as long as the longest axis step in x's units
-        directions.append(x / np.max(np.abs(x) / size))
+    toward = [x / np.max(np.abs(x) / size)] if np.any(x) else []  # as long as the longest
     finest = 0.0
     for rung in range(RUNGS):
         h = EPS ** (1 / 3 + rung)
-        values = np.array([F(side * h * d) for d in directions for side in (1.0, -1.0)])
+        axes = (shifted(zero, j, side * h * size[j]) for j in range(x.size) for side in (1, -1))
+        values = np.array(
+            [F(y) for y in axes] + [F(side * h * d) for d in toward for side in (1, -1)]
+        )
         if not np.all(values >= f0):  # f falls from 0 (or is not finite)
             return 0.0
         rises = values[values != f0] - f0
@@ -125,7 +128,11 @@ def quadratic_minimum(
     The Hessian's steps start at eps^(1/4) size and grow 16 times while its error
     (f's rounding over the steps squared) hides its sign (1e8 + x**2 needs 2e-3). Its
     gradient, at the same steps, counts its truncation as the change from half steps.
+    Beyond `whole_hessian`'s size it is None: "positive definite" needs every eigenvalue,
+    and only the whole Hessian gives them.
     """
+    if not whole_hessian(x.size):
+        return None
     for lengthening in range(LENGTHENINGS):
         s = steps(x, size * 16.0**lengthening, 1 / 4)
         H, error = _hessian(F, x, fx, s, slope)
@@ -143,12 +150,87 @@ def quadratic_minimum(
     return None
 
 
-def curves_down(F: Callable, x: Vector, fx: float, size: Vector) -> bool:
-    """Does f curve down at x along some direction, beyond its Hessian's error? A saddle
-    that falls only off the axes (xy's, or x**2 + y**2 - 3xy's, at 0), which descent
-    reaches along the direction where f rises."""
-    H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
-    return bool(np.all(np.isfinite(H)) and np.linalg.eigvalsh(H)[0] < -error)
+def curves_down(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> bool:
+    """Does f curve down at x along some direction, beyond the error of its differences? A
+    saddle that falls only off the axes (xy's, or x**2 + y**2 - 3xy's, at 0), which descent
+    reaches along the direction where f rises. Up to `whole_hessian` variables, by f's
+    Hessian (n^2 + n + 1 calls of f); beyond, by `lowest_curvature` (O(n) calls each)."""
+    if whole_hessian(x.size):
+        H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
+        return bool(np.all(np.isfinite(H)) and np.linalg.eigvalsh(H)[0] < -error)
+    lowest, error = lowest_curvature(_hessian_product(F, G, x, size), x.size)
+    return bool(lowest < -error)
+
+
+def whole_hessian(n: int) -> bool:
+    """Is f's whole Hessian (n^2 + n + 1 calls) no dearer than LANCZOS products (4n + 2
+    calls each)? Up to n = 159."""
+    return n * n + n + 1 <= LANCZOS * (4 * n + 2)
+
+
+def lowest_curvature(product: Callable, n: int) -> tuple[float, float]:
+    """The least curvature of f found at x, in x's units, and its error bound: the lowest
+    eigenvalue of f's Hessian on a Krylov space (Lanczos, from a fixed random start), built
+    from at most LANCZOS products ``product(v) -> (Hv, error)``. Memory O(n LANCZOS).
+
+    With V the basis (rows) and P its products, the Ritz values are the eigenvalues of
+    sym(V P^T) = V H V^T + sym(V E^T), E the products' errors: the lowest is never below
+    H's (Cauchy's interlacing), and is off by at most |E|_F. So `lowest < -error` proves a
+    negative eigenvalue. It stops there, or once the lowest Ritz pair's residual is within
+    the error, or after LANCZOS products; a negative eigenvalue not yet resolved by then
+    goes unseen.
+    """
+    k_max = min(n, LANCZOS)
+    V, P, errors = np.zeros((k_max, n)), np.zeros((k_max, n)), np.zeros(k_max)
+    v = np.random.default_rng(0).standard_normal(n)
+    v /= norm(v)
+    lowest, error = np.nan, np.inf
+    for k in range(k_max):
+        V[k] = v
+        P[k], errors[k] = product(v)
+        if not (np.all(np.isfinite(P[k])) and np.isfinite(errors[k])):
+            return np.nan, np.inf  # f is not finite near x: nothing is seen
+        T = V[: k + 1] @ P[: k + 1].T
+        theta, Y = np.linalg.eigh((T + T.T) / 2)
+        lowest, error = float(theta[0]), norm(errors[: k + 1])
+        w = _orthogonal(P[k], V[: k + 1])
+        if lowest < -error or norm(w) * abs(Y[k, 0]) <= error:
+            break  # a negative curvature proved, or the lowest Ritz value settled
+        v = w / norm(w)
+    return lowest, error
+
+
+def _orthogonal(p: Vector, V: np.ndarray) -> Vector:
+    """p less its part in the span of V's orthonormal rows (twice, against rounding)."""
+    for _ in range(2):
+        p = p - V.T @ (V @ p)
+    return p
+
+
+def _hessian_product(F: Callable, G: Gradient, x: Vector, size: Vector) -> Callable:
+    """``product(v) -> (Hv, error)`` for c^2 H, f's Hessian in units c = max(size) (one
+    scale for all, as the whole Hessian's eigenvalues are in x's own units): the change of
+    c ∇f from x - t c v to x + t c v over 2t, with a given `grad` (t = eps^(1/3)) or central
+    differences at steps eps^(1/4) size (t = eps^(1/4)). The error counts each gradient's
+    rounding, and x ± t c v's own rounding (eps |x| / c)."""
+    t, c = (EPS ** (1 / 3) if G.given else EPS ** (1 / 4)), float(size.max())
+
+    def product(v: Vector) -> tuple[Vector, float]:
+        (up, e_up), (down, e_down) = (_gradient(F, G, x + d, size) for d in (t * c * v, -t * c * v))
+        p = c * (up - down) / (2 * t)
+        drift = EPS * norm(x) / c * norm(p) / t
+        return p, c * norm(e_up + e_down) / (2 * t) + drift
+
+    return product
+
+
+def _gradient(F: Callable, G: Gradient, y: Vector, size: Vector) -> tuple[Vector, Vector]:
+    """∇f(y) and a bound on each entry's error: a given `grad` (each entry rounded by
+    ROUNDING eps of itself), else central differences at steps eps^(1/4) size."""
+    if G.given:
+        g = G(y, np.nan)[0]
+        return g, ROUNDING * EPS * np.abs(g)
+    return central_errors(F, y, F(y), steps(y, size, 1 / 4))
 
 
 def _hessian(F: Callable, x: Vector, fx: float, s: Vector, slope: float) -> tuple[Vector, float]:
@@ -210,7 +292,7 @@ class Judge:
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
             return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
-        if curves_down(self.F, x, fx, self.G.sizes(x)):
+        if curves_down(self.F, self.G, x, fx, self.G.sizes(x)):
             return self.done(fx, False, _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
         return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
@@ -231,7 +313,8 @@ class Judge:
     def _origin(self, x: Vector, fx: float) -> SolverResult | None:
         """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
         last try) and 0 is verified: f(0) <= f(x), f falls from 0 along no axis at any
-        scale, and a given `grad` is 0 there and agrees with f."""
+        scale, and a given `grad` is 0 there and agrees with f; a saddle if f curves down
+        at 0 along a direction off the axes (the iterates came along its stable manifold)."""
         if not norm(x) <= self.tol * self.reach:
             return None  # x has not shrunk toward 0
         self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
@@ -241,8 +324,8 @@ class Judge:
         g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
         if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
             return None
-        if curves_down(self.F, zero, f0, self.G.sizes(zero)):
-            return None
+        if curves_down(self.F, self.G, zero, f0, self.G.sizes(zero)):  # a saddle at 0
+            return self.done(fx, False, _saddle_at_origin(x))
         if np.any(x):
             self.done.history.append(zero)
         return self.done(f0, True, _snapped(x, f0, finest))
@@ -255,7 +338,7 @@ class Judge:
         sides = falls_along_axis(self.F, self.G, x, self.G.steps(x))
         if sides:
             return _not_a_minimum(x, sides, last is None, noise > 0)
-        return _saddle(x) if curves_down(self.F, x, self.F(x), self.G.sizes(x)) else message
+        return _saddle(x) if curves_down(self.F, self.G, x, self.F(x), self.G.sizes(x)) else message
 
 
 def _stationary(
@@ -344,6 +427,15 @@ def _saddle(x: Vector) -> str:
         f"|∇f| is small at x = {show(x)}, but f curves down there along a direction off "
         "the axes (its Hessian has a negative eigenvalue): a saddle point, not a minimum, "
         "reached along the direction where f rises; start gradient descent elsewhere"
+    )
+
+
+def _saddle_at_origin(x: Vector) -> str:
+    return (
+        f"the iterates shrank toward 0 (|x| = {norm(x):.2g}), but f curves down at 0 along a "
+        "direction off the axes (its Hessian has a negative eigenvalue): a saddle point, not "
+        "a minimum, reached along the directions where f rises; start gradient descent "
+        "elsewhere"
     )
 
 
