@@ -180,9 +180,14 @@ def gradient_descent(
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
     `f`; the line search adds one evaluation of `f` per halving or doubling. A verdict
-    "converged" costs one Hessian more ($n^2 + n + 1$ evaluations of `f`): it must have
-    no negative eigenvalue beyond its rounding, so a saddle reached along the direction
-    where $f$ rises (as $x^2 + y^2 - 3xy$ from $[1, -1]$) is not called a minimum.
+    "converged" first asks whether $f$ curves down at $x$: $f$'s Hessian must have no
+    negative eigenvalue beyond its rounding, so a saddle reached along the direction
+    where $f$ rises (as $x^2 + y^2 - 3xy$ from $[1, -1]$) is not called a minimum. Up to
+    $n = 159$ the whole Hessian is differenced ($n^2 + n + 1$ evaluations of `f`);
+    beyond, a Lanczos iteration from a fixed random start finds the lowest curvature from
+    at most 40 Hessian-vector products, each the change of the gradient across
+    $x \pm t v$ ($4n + 2$ evaluations of `f`, or two of `grad`), in memory $O(40 n)$; a
+    negative eigenvalue it has not resolved in 40 products goes unseen.
 
     Examples
     --------
