@@ -105,23 +105,3 @@ def norm(v: np.ndarray) -> float:
         return largest
     u = v / largest
     return largest * float(np.sqrt(u @ u))
-
-
-def central(f: Callable, x: np.ndarray, fx: float, s: np.ndarray) -> tuple[np.ndarray, float]:
-    """The central-difference gradient of a scalar f at x with step s_j along axis j, and
-    a bound on its rounding error.
-
-    Each value carries ROUNDING eps times the size of its terms: the largest of |f| at x
-    and at x ± s_j (where x is far smaller than s, f(x ± s) dwarfs f(x): x**2 at 1e-22),
-    plus |∇f| |x| for terms that cancel. And x - s_j is itself rounded, by up to eps |x_j|
-    / 2, which moves f by its slope there (at a minimum away from 0, the two sides round
-    unevenly: 2e-16 where the slope is 0).
-    """
-    shifts = np.diag(s)
-    up = np.array([f(x + e) for e in shifts])
-    down = np.array([f(x - e) for e in shifts])
-    g = (up - down) / (2 * s)
-    terms = np.maximum(np.maximum(np.abs(up), np.abs(down)), abs(fx)) + np.abs(g) @ np.abs(x)
-    slope_beside = np.abs(g) + np.abs(up + down - 2 * fx) / s  # |f'(x ± s_j)|, at most
-    error = ROUNDING * EPS * terms / s + EPS * np.abs(x) * slope_beside / s
-    return g, norm(error)
