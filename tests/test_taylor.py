@@ -608,3 +608,90 @@ def test_the_checked_radius_keeps_six_digits_over_a_sweep_of_radii():
             accepted += 1
             np.testing.assert_allclose(got, c, rtol=1e-6, atol=1e-12)
     assert accepted >= 4
+
+
+# --- a radius on which f is a polynomial: its zero coefficients are the answer ---------------
+
+
+def monomials(n):
+    """(z - a)^k for k = 0..n, with c_k = 1 and every other coefficient 0."""
+    return [(k, lambda z, a, k=k: (z - a) ** k + 0j) for k in range(n + 1)]
+
+
+@pytest.mark.parametrize("a", [0.0, 3.0])
+@pytest.mark.parametrize("radius", [0.5, 1.0, 4.0])
+def test_a_radius_gives_each_monomial_exactly(a, radius):
+    # On any circle about a, (z - a)^k shows only c_k: the others are zero to rounding,
+    # which is the right answer (the check had refused: "only c_k stands out").
+    n = 6
+    for k, f in monomials(n):
+        got = taylor_coefficients(lambda z, f=f: f(z, a), a, n, radius=radius)
+        np.testing.assert_allclose(got, np.eye(n + 1)[k], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("a", [0.0, 3.0])
+@pytest.mark.parametrize("radius", [0.5, 1.0, 4.0])
+@pytest.mark.parametrize("value", [3.0, -2.5e-7, 0.0])
+def test_a_radius_gives_a_constant(a, radius, value):
+    got = taylor_coefficients(lambda z: value + 0 * z, a, 5, radius=radius)
+    np.testing.assert_allclose(got, [value, 0, 0, 0, 0, 0], rtol=0, atol=1e-12 * max(1, abs(value)))
+
+
+@pytest.mark.parametrize("a", [0.0, 3.0])
+@pytest.mark.parametrize("radius", [0.5, 1.0, 4.0])
+def test_a_radius_gives_a_cubic_and_its_powers_of_x(a, radius):
+    # 1 - 2x + 3x^2 - 4x^3 about a: all four coefficients from the binomial expansion,
+    # and x^k itself about 3 (every c_j up to k nonzero).
+    cubic = np.polynomial.Polynomial([1, -2, 3, -4])
+    exact = np.pad(cubic(np.polynomial.Polynomial([a, 1])).coef, (0, 3))  # powers of x - a
+    got = taylor_coefficients(lambda z: 1 - 2 * z + 3 * z**2 - 4 * z**3, a, 6, radius=radius)
+    np.testing.assert_allclose(got, exact, rtol=1e-12, atol=1e-12 * np.abs(exact).max())
+    for k in range(7):
+        exact = np.array([math.comb(k, j) * a ** (k - j) if j <= k else 0 for j in range(7)])
+        got = taylor_coefficients(lambda z, k=k: z**k + 0j, a, 6, radius=radius)
+        np.testing.assert_allclose(got, exact, rtol=1e-12, atol=1e-12 * np.abs(exact).max())
+
+
+@pytest.mark.parametrize("a", [0.0, 3.0])
+def test_taylor_polynomial_with_a_radius_takes_a_monomial_and_a_constant(a):
+    p = taylor_polynomial(lambda z: (z - a) ** 2 + 0j, a, 6, radius=1.0)
+    np.testing.assert_allclose(p.coefficients, np.eye(7)[2], rtol=0, atol=1e-12)
+    x = a + np.linspace(-2, 2, 9)
+    np.testing.assert_allclose(p(x), (x - a) ** 2, rtol=1e-12, atol=1e-12)
+    q = taylor_polynomial(lambda z: 7 + 0 * z, a, 4, radius=0.5)
+    np.testing.assert_allclose(q(x), np.full(x.shape, 7.0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("f", "a", "n", "radius"),
+    [
+        (lambda z: z - 1, 1.0, 3, 1e-8),  # the points a + z round by 1e-16: c_3 would be 1e7
+        (lambda z: z**2 + 0j, 0.0, 6, 1e-3),  # c_6 would be rounding / r^6, 2e-4
+        (lambda z: z**6 + 0j, 0.0, 6, 1e5),  # c_0 would be rounding of 1e30, 2e14
+        (lambda z: 5 + 0 * z, 0.0, 3, 1e-300),  # r^-3 overflows
+        (np.cos, 0.0, 8, 1e-8),  # looks constant: c_2 r^2 is below the rounding
+        (lambda z: 1 / (1 + z**2), 0.0, 6, 2.0),  # poles at +-i inside
+        (np.log, 1e6, 3, 1.0),  # only c_0 resolved; c_1 = 1e-6 seen to 3e-3 of itself
+        (lambda z: np.exp(z / 1e12), 0.0, 3, 1.0),  # c_1 = 1e-12 seen, to 5 digits only
+    ],
+)
+def test_a_radius_that_shows_one_coefficient_is_still_refused_where_the_rest_is_noise(
+    f, a, n, radius
+):
+    # With one coefficient standing out, the others are judged against the size it gives
+    # them over a length of max(1, |a|): their errors here are of order 1 or more.
+    with pytest.raises(ValueError, match="`radius`"):
+        taylor_coefficients(f, a, n, radius=radius)
+
+
+def test_a_monomial_is_accepted_where_its_zeros_are_below_the_bound_the_docstring_states():
+    # (x - 3)^3 about 3: accepted on circles of radius 2^-6 to 2^12 (the Notes), where
+    # every c_k, k != 3, is within 1e-6 |c_3| max(1, |a|)^(3 - k) of 0; refused beyond.
+    f, bound = (lambda z: (z - 3) ** 3 + 0j), 1e-6 * 3.0 ** (3 - np.arange(7))
+    for e in range(-8, 15):
+        if -6 <= e <= 12:
+            got = taylor_coefficients(f, 3.0, 6, radius=2.0**e)
+            assert np.all(np.abs(got - np.eye(7)[3]) <= bound)
+        else:
+            with pytest.raises(ValueError, match="`radius`"):
+                taylor_coefficients(f, 3.0, 6, radius=2.0**e)
