@@ -74,10 +74,6 @@ SMALLEST = 2.0**-22
 #: With a `radius`, each c_k must have an estimated error below this fraction of itself,
 #: or of the size its resolved neighbours give it (a zero coefficient, cos's odd ones).
 TRUST = 1e-6
-#: Where one c_j alone is resolved, a c_k more than this many times its estimated error
-#: stands out of the rounding: it is not zero, so it must be resolved too (exp(z / 1e12)
-#: on the unit circle shows c_1 = 1e-12 to five digits only, and looks constant beyond).
-SEEN = 16
 #: Points on each circle for orders up to 15; higher orders get 4(n + 1), up to a power of 2.
 MIN_POINTS = 64
 #: The highest order: 4(n + 1) points per circle, about 3 s for n = 1e5 (a coefficient of
@@ -111,10 +107,7 @@ def taylor_coefficients(
         checked, not trusted: its mean must be $f(a)$, its top Fourier modes small,
         and each $c_k$'s estimated error $\eta(r)/r^k$ below $10^{-6}$ of $|c_k|$
         (or, for a coefficient too small to resolve, such as cos's odd ones, of the
-        size its resolved neighbours give it, $|c_j| \rho^{j-k}$ with $\rho$ the
-        length over which they fall; where one $c_j$ alone is resolved, as for
-        $(x - a)^j$ or a constant, $\rho = \max(1, |a|)$, and every other $c_k$ must
-        be zero to the rounding); else `ValueError`. By default
+        size its resolved neighbours give it); else `ValueError`. By default
         circles of many radii are tried, those that enclose a singularity are
         dropped, and each coefficient is taken from the circle where its estimated
         error is least (see Notes).
@@ -139,7 +132,8 @@ def taylor_coefficients(
         (`f` is not real on the real axis), or the circle of a given `radius` does
         not give them (a singularity inside, too large a circle, where $f$'s size
         rounds away the low orders, or too small, where $r^{-k}$ magnifies the
-        rounding of the high orders).
+        rounding of the high orders; or a circle on which a single $c_k$ stands out,
+        which gives no length to check the others by: a constant, $z^5$).
 
     Notes
     -----
@@ -207,9 +201,7 @@ def taylor_coefficients(
     polynomial has no length for the radii to follow: its vanishing coefficients come
     out as the rounding of the circles used, $\epsilon \max|f| / r^k$ with
     $r \le 8\max(1, |a|)$, negligible for $|x - a| \lesssim r$ but not beyond (in units
-    of $x$ that make its features far larger). With a `radius`, they are accepted where
-    they are below $10^{-6} |c_j| \max(1, |a|)^{j-k}$ ($c_j$ the nearest resolved
-    coefficient below $c_k$): $(x - 3)^3$ about 3 on circles of radius $2^{-6}$ to $2^{12}$.
+    of $x$ that make its features far larger).
 
     Cost: $N = \max(64, 4(n+1))$ rounded up to a power of 2 values of `f` per
     circle, in one vectorised call, and one value at `a`: 13 or 14 circles by default
@@ -285,65 +277,56 @@ def _checked_circle(f: Callable, a: float, n: int, r: float, N: int) -> dict:
         )
     if not _usable(circle):
         raise ValueError(_not_analytic(a, (r,)))
-    unresolved = _unresolved(circle, a, n, N)
+    unresolved = _unresolved(circle, n, N)
     if unresolved:
         raise ValueError(unresolved)
     return circle
 
 
-def _unresolved(circle: dict, a: float, n: int, N: int) -> str:
+def _unresolved(circle: dict, n: int, N: int) -> str:
     """Why some c_k, k <= n, of the circle is lost in its rounding; "" if none is.
 
     A c_k is resolved if its error estimate is below TRUST of it. An unresolved one (a
     zero coefficient, or one the circle cannot see) is accepted if its error is below
-    TRUST of the size the resolved coefficients give it (`_log_sizes`). An f that is 0
-    on the whole circle is 0 inside: every c_k is 0, exactly.
+    TRUST of the size that the nearest resolved c_j gives it, |c_j| rho^(j - k), rho
+    the length over which the resolved coefficients fall. One resolved c_j gives no
+    length (log about 1 on a tiny circle shows only c_1), so the others are not checked.
     """
     c, e = _estimates(circle, N)
     resolved = np.flatnonzero(e <= TRUST * np.abs(c))
     r, k = circle["r"], np.arange(n + 1)
-    if circle["size"] == 0:
-        return ""
     if resolved.size == 0:
         return (
             f"`radius` = {r:g} resolves none of the coefficients of `f`: its values on the "
             "circle are so much larger than its coefficients there that these round away "
             "(is `radius` too large?); pass a smaller `radius`, or none."
         )
+    if resolved.size == 1 and n > 0:  # no length to say how small the others should be
+        return (
+            f"`f` does not change measurably over the circle of radius {r:g}: `radius` "
+            "is too small to see its derivatives (or f is constant); pass a larger "
+            "`radius`, or none."
+            if resolved[0] == 0
+            else f"only c_{resolved[0]} of `f` stands out from the rounding on the circle "
+            f"of radius {r:g}, so the others cannot be checked: pass another `radius`, "
+            "or none."
+        )
+    lo, hi = resolved[0], resolved[-1]
+    log_rho = np.log(abs(c[lo] / c[hi])) / (hi - lo) if lo < hi else 0.0
+    j = resolved[np.maximum(np.searchsorted(resolved, k, side="right") - 1, 0)]
     with np.errstate(all="ignore"):  # an infinite error on a tiny circle is refused
-        log_size = _log_sizes(c, e, resolved, k, a)
+        log_size = np.log(np.abs(c[j])) + (j - k) * log_rho
         lost = ~(np.log(e[k]) <= np.log(TRUST) + log_size)
     if not np.any(lost):
         return ""
     bad = int(k[lost][0])
-    size = "small" if bad > resolved[0] else "large"
+    size = "small" if bad > lo else "large"
     return (
         f"`radius` = {r:g} is too {size} for c_{bad}: its estimated error, {e[bad]:.1e}, "
         f"is above {TRUST:g} of its size, about {np.exp(log_size[bad]):.1e}, so its value "
         f"would be noise. Pass a {'larger' if size == 'small' else 'smaller'} `radius`, "
         "or none (the circles are then chosen for each order)."
     )
-
-
-def _log_sizes(
-    c: np.ndarray, e: np.ndarray, resolved: np.ndarray, k: np.ndarray, a: float
-) -> np.ndarray:
-    """log of the size c_k should have, |c_j| rho^(j - k), c_j the nearest resolved below k.
-
-    rho is the length over which the resolved coefficients fall. A circle on which one c_j
-    alone is resolved shows no fall: f is c_j (z - a)^j to its rounding, and the others
-    are zero to that rounding (a polynomial: the right answer), or hidden below it (log
-    about 1 on a tiny circle shows only c_1). The length of the default circles,
-    max(1, |a|), then stands in for rho; and a c_k that stands out of the rounding (more
-    than SEEN times its error) is not zero: its size is at most what is seen.
-    """
-    lo, hi = resolved[0], resolved[-1]
-    j = resolved[np.maximum(np.searchsorted(resolved, k, side="right") - 1, 0)]
-    if lo < hi:
-        return np.log(np.abs(c[j])) + (j - k) * np.log(abs(c[lo] / c[hi])) / (hi - lo)
-    log_size = np.log(np.abs(c[j])) + (j - k) * np.log(max(1.0, abs(a)))
-    seen = np.abs(c[k]) > SEEN * e[k]
-    return np.where(seen, np.minimum(log_size, np.log(np.abs(c[k]))), log_size)
 
 
 def _usable(circle: dict | None, centred: bool = True) -> TypeGuard[dict]:
