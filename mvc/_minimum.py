@@ -26,8 +26,8 @@ from mvc.result import SolverResult
 
 #: Below this a value of f has lost relative precision (subnormal numbers).
 TINY = float(np.finfo(np.float64).tiny) / EPS
-#: How many times the difference steps shrink (by eps each) in `origin_is_minimum`.
-RUNGS = 24
+#: How many times shorter each step of `origin_is_minimum` is than the one before.
+RUNG = 16.0
 #: How many times the Hessian's steps grow (by 16 each) to rise above f's rounding.
 LENGTHENINGS = 4
 #: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
@@ -59,20 +59,32 @@ class Finish(Protocol):
     def __call__(self, fx: float, converged: bool, message: str) -> SolverResult: ...
 
 
-def falls_along_axis(F: Callable, G: Callable, x: np.ndarray, s: np.ndarray) -> int:
+def falls_along_axis(F: Callable, G: Gradient, x: np.ndarray, s: np.ndarray) -> int:
     """At x, where ∇f = 0: on how many sides of x (0, 1 or 2) f falls away along the axis
     where it falls most (a flat direction is no fall). Each slope is seen at x ± s_j e_j,
     beyond its rounding: 2 is a maximum or a saddle, 1 an inflection (x**3 at 0)."""
     kinds = []
-    for axis, length in zip(np.eye(x.size), s, strict=True):
+    for j, length in enumerate(s):
         falls = []
         for side in (1.0, -1.0):
-            y = x + side * length * axis
-            fy = F(y)
-            gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
-            falls.append(not side * gy[axis == 1][0] >= -noise)  # downhill (or not finite)
+            slope, noise = _axis_slope(F, G, shifted(x, j, side * length), j)
+            falls.append(not side * slope >= -noise)  # downhill (or not finite)
         kinds.append(sum(falls))
     return max(kinds)
+
+
+def _axis_slope(F: Callable, G: Gradient, y: Vector, j: int) -> tuple[float, float]:
+    """∂f/∂x_j at y and its error: from `G`, or, beyond `whole_hessian`'s size, by one
+    central difference along x_j alone (2 calls of f, not 2n: O(n) for every axis)."""
+    fy = F(y)
+    if not np.isfinite(fy):
+        return np.nan, 0.0
+    if G.given or whole_hessian(y.size):
+        g, noise = G(y, fy)
+        return float(g[j]), noise
+    h = float(G.steps(y)[j])
+    up, down = F(shifted(y, j, h)), F(shifted(y, j, -h))
+    return (up - down) / (2 * h), ROUNDING * EPS * max(abs(up), abs(down), abs(fy)) / h
 
 
 def turns_up(F: Callable, G: Callable, x: np.ndarray, u: np.ndarray, length: float) -> bool:
@@ -89,32 +101,39 @@ def turns_up(F: Callable, G: Callable, x: np.ndarray, u: np.ndarray, length: flo
 
 def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -> float:
     """Is x = 0 exactly a minimum, the iterates having shrunk to x? The finest step at
-    which that was checked, or 0 if it is not one.
+    which that was checked, or 0 if it is not one (or nothing was seen).
 
-    f(0) must be no more than f(x), and f must fall from 0 along no axis, nor toward x,
-    at steps eps^(1/3) size, then eps times shorter, and so on while f's rise still stands
-    clear of f(0)'s rounding and of the subnormal numbers. A linear term too small to see
-    at the first step shows at a shorter one (x**2 + 1e-30 x falls toward -1e-37).
+    f(0) must be finite and no more than f(x), and f must fall from 0 along no axis nor
+    toward x, at steps from the larger of |x| and eps^(1/3) size down by RUNG each, until
+    f's rise no longer stands clear of its rounding (or of the subnormal numbers); a first
+    step where nothing rises verifies nothing. A minimum offset from 0 shows as a fall at
+    a step near its offset ((x + 1)**2 from 10, (x - 1e-22)**2 + 1e-40), and a linear
+    term too small to see at the first step at a shorter one (x**2 + 1e-30 x falls toward
+    -1e-37). Where f is not finite (or undefined: `F` gives nan) 0 is not verified.
     """
-    zero = np.zeros_like(x)
-    f0 = F(zero)
+    f0 = F(np.zeros_like(x))
     if not f0 <= fx:
         return 0.0
-    toward = [x / np.max(np.abs(x) / size)] if np.any(x) else []  # as long as the longest
-    finest = 0.0
-    for rung in range(RUNGS):
-        h = EPS ** (1 / 3 + rung)
-        axes = (shifted(zero, j, side * h * size[j]) for j in range(x.size) for side in (1, -1))
-        values = np.array(
-            [F(y) for y in axes] + [F(side * h * d) for d in toward for side in (1, -1)]
-        )
+    unit = size / float(size.max())  # each axis in its own units
+    toward = [x / np.max(np.abs(x) / unit)] if np.any(x) else []  # as long as the longest
+    h, finest = max(norm(x), EPS ** (1 / 3) * float(size.max())), 0.0
+    noise = max(TINY, ROUNDING * EPS * abs(f0))
+    while h * float(unit.min()) > 0:
+        values = np.array([F(y) for y in _probes(h, unit, toward)])
         if not np.all(values >= f0):  # f falls from 0 (or is not finite)
             return 0.0
-        rises = values[values != f0] - f0
-        if rises.size == 0 or rises.min() < max(TINY, EPS**0.5 * abs(f0)):
+        rises = values[values != f0] - f0  # a flat direction (a valley's floor) shows none
+        if rises.size == 0 or rises.min() < noise:
             break  # f's rise no longer stands clear of rounding: nothing more to see
-        finest = h * float(size.max())
+        finest, h = h, h / RUNG
     return finest
+
+
+def _probes(h: float, unit: Vector, toward: list) -> list:
+    """0 ± h unit_j e_j along each axis, and ± h times each direction in `toward`."""
+    zero = np.zeros_like(unit)
+    axes = [shifted(zero, j, side * h * unit[j]) for j in range(unit.size) for side in (1, -1)]
+    return axes + [side * h * d for d in toward for side in (1, -1)]
 
 
 def quadratic_minimum(
@@ -126,17 +145,24 @@ def quadratic_minimum(
     error and the minimum is within tol |x| of x or its fall within f's rounding; else None.
 
     The Hessian's steps start at eps^(1/4) size and grow 16 times while its error
-    (f's rounding over the steps squared) hides its sign (1e8 + x**2 needs 2e-3). Its
+    (f's rounding over the steps squared) hides its sign (1e8 + x**2 needs 2e-3). Each
+    must agree within their errors with the one at shorter steps (half the first, or the
+    previous), else its steps see f's higher terms, not its curvature at x (1 - 2e-7 x**2
+    + 0.2 x**4 at 0, whose steps f's flatness had lengthened 100 times). Its
     gradient, at the same steps, counts its truncation as the change from half steps.
     Beyond `whole_hessian`'s size it is None: "positive definite" needs every eigenvalue,
     and only the whole Hessian gives them.
     """
     if not whole_hessian(x.size):
         return None
+    before = _hessian(F, x, fx, steps(x, size / 2, 1 / 4), slope)  # at shorter steps
     for lengthening in range(LENGTHENINGS):
         s = steps(x, size * 16.0**lengthening, 1 / 4)
         H, error = _hessian(F, x, fx, s, slope)
+        if not norm((H - before[0]).ravel()) <= error + before[1]:
+            return None  # truncation: f is not its quadratic model at these steps
         lowest = float(np.linalg.eigvalsh(H)[0]) if np.all(np.isfinite(H)) else np.nan
+        before = (H, error)
         if lowest - error > 0:
             g, noise = central(F, x, fx, s)
             half = central(F, x, fx, steps(x, size * 16.0**lengthening / 2, 1 / 4))[0]
@@ -285,13 +311,13 @@ class Judge:
         if not flat:
             return None
         if not flat[0]:  # lost in rounding
-            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, flat[1]))
+            return self._refuted(x, fx, g, noise, last, flat[1])
         near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
         if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
             return self._origin(x, fx)
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
-            return self.failed(fx, g, noise, self._why_not(x, g, noise, last, why))
+            return self._refuted(x, fx, g, noise, last, why)
         if curves_down(self.F, self.G, x, fx, self.G.sizes(x)):
             return self.done(fx, False, _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
@@ -320,9 +346,11 @@ class Judge:
         self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
         zero = np.zeros_like(x)
         finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
+        if not finest:
+            return None
         f0 = self.F(zero)
-        g0 = self.G(zero, f0)[0] if finest and self.G.given else np.zeros_like(x)
-        if not finest or np.any(g0) or self.G.check(zero, f0, g0, self.target):
+        g0 = self.G(zero, f0)[0] if self.G.given else np.zeros_like(x)
+        if np.any(g0) or self.G.check(zero, f0, g0, self.target):
             return None
         if curves_down(self.F, self.G, zero, f0, self.G.sizes(zero)):  # a saddle at 0
             return self.done(fx, False, _saddle_at_origin(x))
@@ -330,15 +358,23 @@ class Judge:
             self.done.history.append(zero)
         return self.done(f0, True, _snapped(x, f0, finest))
 
-    def _why_not(self, x: Vector, g: Vector, noise: float, last: tuple | None, message: str) -> str:
-        """`message`, or, where ∇f(x) = 0, what f falling away along an axis (or curving
-        down off the axes) makes of x."""
+    def _refuted(
+        self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None, message: str
+    ) -> SolverResult:
+        """Not a minimum if f is seen to fall away from x (`_why_not`): no Hessian at longer
+        steps, nor a snap to 0, overrides a fall seen. Else `failed` with `message`."""
+        seen = self._why_not(x, g, noise, last)
+        return self.done(fx, False, seen) if seen else self.failed(fx, g, noise, message)
+
+    def _why_not(self, x: Vector, g: Vector, noise: float, last: tuple | None) -> str:
+        """Where ∇f(x) = 0: what f falling away along an axis (or curving down off the
+        axes) makes of x; '' if neither is seen."""
         if np.any(g):
-            return message
+            return ""
         sides = falls_along_axis(self.F, self.G, x, self.G.steps(x))
         if sides:
             return _not_a_minimum(x, sides, last is None, noise > 0)
-        return _saddle(x) if curves_down(self.F, self.G, x, self.F(x), self.G.sizes(x)) else message
+        return _saddle(x) if curves_down(self.F, self.G, x, self.F(x), self.G.sizes(x)) else ""
 
 
 def _stationary(

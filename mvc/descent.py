@@ -23,6 +23,7 @@ from mvc._scaling import (
     central,
     norm,
     reference_size,
+    shifted,
     steps,
     typical_size,
 )
@@ -219,7 +220,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
-    judge = Judge(F, G, done, tol, target, norm(g) <= noise)
+    judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
     last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
         verdict = judge(x, fx, g, noise, last)
@@ -705,9 +706,7 @@ class _Differenced:
         """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
         s = steps(x, size, 1 / 3)
         return [
-            j
-            for j in range(x.size)
-            if all(self.F(x + d * s[j] * np.eye(x.size)[j]) == fx for d in (1, -1))
+            j for j in range(x.size) if all(self.F(shifted(x, j, d * s[j])) == fx for d in (1, -1))
         ]
 
     def _differences(self, x, fx, size):
@@ -715,11 +714,16 @@ class _Differenced:
 
 
 def _overflowing(f, x, shape=()):
-    """f(x), or nan when Python's float arithmetic overflows (x**2 of a float past 1e154):
-    a value out of range is reported as not finite, as numpy's inf would be."""
+    """f(x), or nan where Python's float arithmetic fails: it overflows (x**2 of a float
+    past 1e154), divides by 0 (1 - math.sin(x) / x at 0) or leaves math's domain
+    (math.log(x * x) at 0). f is not finite there, as numpy's inf or nan would be."""
     try:
         return f(x)
-    except OverflowError:
+    except ArithmeticError:
+        return np.full(shape, np.nan)
+    except ValueError as error:
+        if str(error) != "math domain error":
+            raise
         return np.full(shape, np.nan)
 
 
