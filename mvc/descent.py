@@ -17,13 +17,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mvc._minimum import Judge, lost, show
 from mvc._scaling import (
     EPS,
-    ROUNDING,
-    gradient_at,
+    central,
     norm,
     reference_size,
-    rounding,
+    shifted,
     steps,
     typical_size,
 )
@@ -105,7 +105,9 @@ def gradient_descent(
         differences (so a gradient lost in the rounding of $f$ never passes), and
         a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
         curvature, where the slope along $-\nabla f$ is seen to turn up; a given
-        `grad` must then agree with central differences of `f`.
+        `grad` must then agree with central differences of `f`. Where the iterates
+        shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
+        where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
     max_iter : int
         The most steps to take.
 
@@ -113,12 +115,14 @@ def gradient_descent(
     -------
     SolverResult
         `x` has the shape of `x0`; `fun` is $f(x)$; `history` holds every iterate,
-        row 0 being `x0`. When `converged` is False, `message` says why: divergence
+        row 0 being `x0` (a run that snaps to $x = 0$ adds that 0 as its last row).
+        When `converged` is False, `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
         at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
-        where the slope is not seen to rise through 0 (a levelling tail; at `x0`, a
-        maximum or a saddle), a `grad` that
+        where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
+        away along an axis (a maximum, a saddle or an inflection), a small gradient
+        where $f$'s Hessian has a negative eigenvalue (a saddle off the axes), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
@@ -157,13 +161,34 @@ def gradient_descent(
 
     Without `grad`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
     larger of $|x_j|$ and $|{x_0}_j|$, and each value of $f$ is taken to carry rounding
-    of $4\epsilon$ times the size of its terms; where that swamps the gradient (a large
-    constant part in $f$) the steps are lengthened by the cube root of $|f|$ over
-    $f$'s variation. A gradient no larger than its own rounding error is reported as
-    lost, not as converged.
+    of $4\epsilon$ times the size of its terms (the larger of $|f|$ at $x$ and at
+    $x \pm h_j$), plus the rounding of the point $x - h_j$ itself; where that swamps
+    the gradient (a large constant part in $f$) the steps are lengthened by the cube
+    root of $|f|$ over $f$'s variation. A gradient no larger than its own rounding
+    error is reported as lost, not as converged, unless $f$'s Hessian (differenced at
+    steps $\epsilon^{1/4}$ times $x$'s size, lengthened up to $16^3$ times until its
+    sign shows) is positive definite and puts the minimum within `tol` $|x|$ of $x$ or
+    its fall within $f$'s rounding, and $|\nabla f| \le$ `tol` $|\nabla f(x_0)|$ is
+    met or beyond reach (at `x0` itself, or below $\epsilon |x|$ times the Hessian).
+
+    A minimum at exactly 0 with $f(0) = 0$ passes neither "within `tol` $|x|$" nor
+    "within $f$'s rounding", both shrinking with $x$. So once $|x| \le$ `tol`
+    $|x_0|$ (and again each time it shrinks `tol` times more), $x = 0$ is tried:
+    it is the answer if $f(0) \le f(x)$, a given `grad` is 0 there, and $f$ falls from
+    0 along no axis, nor toward $x$, at steps $\epsilon^{1/3}$ times $x_0$'s size, then
+    $\epsilon$ times shorter, down to where $f$'s rise sinks into rounding or the
+    subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at $-3 \times 10^{-37}$).
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
-    `f`; the line search adds one evaluation of `f` per halving or doubling.
+    `f`; the line search adds one evaluation of `f` per halving or doubling. A verdict
+    "converged" first asks whether $f$ curves down at $x$: $f$'s Hessian must have no
+    negative eigenvalue beyond its rounding, so a saddle reached along the direction
+    where $f$ rises (as $x^2 + y^2 - 3xy$ from $[1, -1]$) is not called a minimum. Up to
+    $n = 159$ the whole Hessian is differenced ($n^2 + n + 1$ evaluations of `f`);
+    beyond, a Lanczos iteration from a fixed random start finds the lowest curvature from
+    at most 40 Hessian-vector products, each the change of the gradient across
+    $x \pm t v$ ($4n + 2$ evaluations of `f`, or two of `grad`), in memory $O(40 n)$; a
+    negative eigenvalue it has not resolved in 40 products goes unseen.
 
     Examples
     --------
@@ -195,13 +220,12 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     t = _first_length(x, fx, g)
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
+    judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
     last = None  # the previous point and its gradient, for the curvature along the step
     for _ in range(max_iter):
-        flat = _flat(x, fx, g, noise, target)
-        if flat and flat[0]:  # small beside ∇f(x0): is a minimum near, and `grad` right?
-            flat = _verified(F, G, (x, fx, g, last), tol, target, flat)
-        if flat:
-            return done(fx, *flat)
+        verdict = judge(x, fx, g, noise, last)
+        if verdict:
+            return verdict
         if lr is not None:
             # --8<-- [start:step]
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
@@ -211,17 +235,20 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             # before giving up, let the slope alone judge every trial.
             t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
             if t == 0:
-                return done(fx, False, _no_decrease(history, fx, g, noise, target))
+                return judge.failed(fx, g, noise, _no_decrease(history, fx, g, noise, target))
             step = -t * g
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
         rising = rising + 1 if fx > fx_old else 0
-        trouble = _trouble(history, fx, fx_old, g, start, lr) or _pace(history, rising, lr, tol)
+        trouble = _trouble(history, fx, fx_old, g, start, lr)
         if trouble:
             return done(fx, False, trouble)
-    return done(fx, False, _unfinished(max_iter, g, target))
+        slow = _pace(history, rising, lr, tol)  # rising, cycling or stalled
+        if slow:
+            return judge.failed(fx, g, noise, slow)
+    return judge.failed(fx, g, noise, _unfinished(max_iter, g, target))
 
 
 def _unfinished(max_iter, g, target) -> str:
@@ -251,7 +278,7 @@ def _pace(history, rising, lr, tol) -> str:
         )
     ):
         return (
-            f"stalled at x = {_show(history[-1])}: the last {CRAWLED} steps each moved x "
+            f"stalled at x = {show(history[-1])}: the last {CRAWLED} steps each moved x "
             f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
             "down to be found (are there terms in f that cancel?)"
         )
@@ -267,163 +294,16 @@ def _first_length(x, fx, g) -> float:
     return float(2.0 ** np.round(np.log2(min(lengths, default=1.0))))
 
 
-def _flat(x, fx, g, noise, target) -> tuple[bool, str] | None:
-    """Converged, or the gradient lost in rounding, or None to go on.
-
-    Converged when |∇f| plus the rounding error of a differenced gradient is at most
-    tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
-    """
-    if not np.any(g) and noise == 0:
-        return True, "converged: ∇f(x) = 0 exactly"
-    if norm(g) + noise <= target:
-        return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
-    if norm(g) <= noise:
-        return False, _lost(x, fx, g, noise, target)
-    return None
-
-
-def _verified(F, G, point, tol, target, flat) -> tuple[bool, str] | None:
-    """The converged verdict `flat` checked: a minimum near x, and `grad` agreeing with f.
-
-    None (go on) when no minimum is in sight: a gradient merely small beside ∇f(x0), as on
-    a far start or a flattening tail (tanh, 1/x), whose slope keeps its sign.
-    """
-    x, fx, g, last = point
-    near = _stationary(F, G, x, fx, g, last, tol)
-    if near is None:
-        return None
-    if not near:
-        return False, _corner(x) if last is not None else _not_a_minimum(x)
-    wrong = G.check(x, fx, g, target)
-    return (False, wrong) if wrong else flat
-
-
-def _stationary(F, G, x, fx, g, last, tol) -> bool | None:
-    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
-
-    The distance d to it is |∇f| / c, with c the curvature along the last step s (the
-    secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
-    sight. The slope along -∇f must then turn up within 2d (`_bracketed`): so neither a
-    curvature measured along another direction nor a tail that flattens without a minimum
-    passes. A gradient of exactly 0 passes if the slope along s rises through 0 at x
-    (`_turns_up`), and is False (a tail where f levels off, or a slope too faint to see)
-    if not.
-    """
-    if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
-        return _start_is_minimum(F, G, x) if not np.any(g) else None
-    s = x - last[0]
-    scale = float(np.max(np.abs(s)))
-    if scale == 0:
-        return None
-    u = s / scale
-    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
-    if not curvature > 0:
-        return None
-    if not np.any(g):  # landed on ∇f = 0: a minimum if the slope turns up on both sides
-        seen = 4 * G(x, fx)[1] / curvature  # where the slope outgrows its rounding
-        if seen > tol * norm(x) > 0:
-            return False  # that is farther than tol |x|: no minimum verified within it
-        return _turns_up(F, G, x, u, max(tol * scale, 8 * EPS * norm(x), seen))
-    distance = _near(x, fx, g, curvature, tol)
-    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
-
-
-def _near(x, fx, g, curvature, tol) -> float:
-    """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
-    within tol |x| or f's fall to it is within f's rounding; else 0."""
-    distance = norm(g) / curvature
-    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
-    return distance if near else 0.0
-
-
-def _bracketed(F, G, point, length, tol) -> bool:
-    """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
-
-    The probe goes at least a few roundings of x: a curvature secant taken over a long
-    step can put a false minimum closer than x's rounding (1/x at x = 1e98). If the slope
-    is still down there, the curvature along -∇f itself places the minimum: if that is
-    near too, a second probe goes twice as far.
-    """
-    x, fx, g = point
-    for _ in range(2):
-        y = x - max(length, 8 * EPS * norm(x)) * (g / norm(g))
-        if np.array_equal(y, x):  # x is 0 and the minimum within the smallest numbers
-            return True
-        fy = F(y)
-        along = -(G(y, fy)[0] @ g) / norm(g) if np.isfinite(fy) else np.nan
-        if along > 0:
-            return True
-        curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
-        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
-        if not length:
-            return False
-    return False
-
-
-def _turns_up(F, G, x, u, length) -> bool:
-    """Does the slope along u rise through 0 at x: down just before, up just after, each
-    by more than its rounding? (A smooth minimum or a corner such as |x|'s at 0.)"""
-    rises = []
-    for side in (1.0, -1.0):
-        y = x + side * length * u
-        fy = F(y)
-        gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
-        rises.append(side * (gy @ u) - noise * norm(u))
-    return bool(min(rises) > 0)  # False when a slope is not finite
-
-
-def _start_is_minimum(F, G, x) -> bool:
-    """At a start where ∇f = 0: is f falling away from x along no axis, at the steps of
-    central differences? (A maximum, or a saddle that falls along an axis, is refused; a
-    flat direction is not a fall. A saddle that falls only off the axes passes.)"""
-    size = typical_size(x, reference_size(x, None, x))
-    for axis, length in zip(np.eye(x.size), steps(x, size, 1 / 3), strict=True):
-        for side in (1.0, -1.0):
-            y = x + side * length * axis
-            fy = F(y)
-            gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
-            if not side * gy[axis == 1][0] >= -noise:  # downhill away from x (or not finite)
-                return False
-    return True
-
-
-def _not_a_minimum(x) -> str:
-    return (
-        f"∇f(x0) = 0 at x0 = {_show(x)}, but f falls away from it along an axis: a maximum "
-        "or a saddle point, not a minimum; gradient descent cannot leave a point where the "
-        "gradient is 0, so start it somewhere else"
-    )
-
-
-def _corner(x) -> str:
-    return (
-        f"∇f(x) = 0 at x = {_show(x)}, but the slope along the last step is not seen to "
-        "rise through 0 there: a tail where f levels off with no minimum (as tanh), or a "
-        "minimum too flat for its slope to show (as x**4 near 0); gradient descent cannot "
-        "verify a minimum here"
-    )
-
-
-def _lost(x, fx, g, noise, target) -> str:
-    return (
-        f"gradient lost in rounding at x = {_show(x)}: f(x) = {fx:.6g} is rounded to about "
-        f"{ROUNDING * EPS * abs(fx):.1g}, so central differences cannot see slopes below "
-        f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
-        f"|∇f| <= tol |∇f(x0)| = {target:.2g}. Pass `grad`, subtract f's constant part, "
-        "or loosen tol"
-    )
-
-
 def _no_decrease(history, fx, g, noise, target) -> str:
     x = history[-1]
     if noise > 0 and norm(g) <= 10 * noise:
-        return _lost(x, fx, g, noise, target)
+        return lost(x, fx, g, noise, target)
     why = "is the gradient right, or tol below what rounding allows?"
     first = norm(history[1] - history[0]) if len(history) > 1 else 0.0
     if norm(x) > FAR * max(norm(history[0]), first, EPS):
         why = f"x ran {FAR:.0e} times past its size at the start: f has no minimum this way?"
     return (
-        f"line search failed: no decrease of f along -∇f(x) at x = {_show(x)}, |∇f(x)| = "
+        f"line search failed: no decrease of f along -∇f(x) at x = {show(x)}, |∇f(x)| = "
         f"{norm(g):.3g} ({why})"
     )
 
@@ -490,7 +370,7 @@ def _trouble(history, fx, fx_old, g, start, lr) -> str:
     "Far" is relative: 1e100 times |x0| (or the first step) and times the size of f at
     the start, max(|f(x0)|, |∇f(x0)| |x0|).
     """
-    x, where = history[-1], f"at x = {_show(history[-1])}"
+    x, where = history[-1], f"at x = {show(history[-1])}"
     size_x = max(norm(history[0]), norm(history[1] - history[0]))
     size_f = max(abs(start[0]), norm(start[1]) * size_x)
     if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
@@ -656,27 +536,27 @@ def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverRe
     for _ in range(max_iter):
         J = G(x)
         if not np.all(np.isfinite(J)):
-            return done(fx, False, f"the gradient is not finite at x = {_show(x)}")
+            return done(fx, False, f"the gradient is not finite at x = {show(x)}")
         if np.linalg.norm(J) <= tol:
             return done(fx, True, f"converged: a flat point, |J| <= tol = {tol:g}")
         try:
             step = np.asarray(step_rule(fx, J, hessian(f, x)), dtype=np.float64)
         except np.linalg.LinAlgError:
-            return done(fx, False, f"singular Hessian at x = {_show(x)}: no Newton step")
+            return done(fx, False, f"singular Hessian at x = {show(x)}: no Newton step")
         new = np.clip(x + step, lo, hi)
         if step.shape != x.shape or not np.all(np.isfinite(new)):
-            return done(fx, False, f"the strategy gave no usable step at x = {_show(x)}: {step!r}")
+            return done(fx, False, f"the strategy gave no usable step at x = {show(x)}: {step!r}")
         moved = np.linalg.norm(new - x)
         if moved <= tol * max(1.0, np.linalg.norm(x)):
             stuck = not np.array_equal(new, x + step)  # the bounds clipped the step
             if stuck:
-                return done(fx, False, f"stuck against the bounds at x = {_show(x)}")
+                return done(fx, False, f"stuck against the bounds at x = {show(x)}")
             return done(fx, True, "converged: the step vanished")
         x, fx = new, F(new)
         history.append(x)
         if not np.isfinite(fx) or np.linalg.norm(x) > DIVERGED:
             why = f"f(x) not finite or |x| > {DIVERGED:.0e}"
-            return done(fx, False, f"diverged: {why} at x = {_show(x)}")
+            return done(fx, False, f"diverged: {why} at x = {show(x)}")
         if _period(history, tol):
             period = _period(history, tol)
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
@@ -735,6 +615,8 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
 
 
 class _Given:
+    given = True
+
     """The user's `grad`: ``G(x, fx) -> (g, 0)``, checked against f where descent stops."""
 
     def __init__(self, grad, scalar, F, x0):
@@ -745,6 +627,12 @@ class _Given:
         with np.errstate(all="ignore"):
             value = _overflowing(self.grad, float(x[0]) if self.scalar else x, self.shape)
         return np.atleast_1d(_real(value, self.shape, "`grad`")).astype(np.float64), 0.0
+
+    def sizes(self, x) -> np.ndarray:
+        return self.differences.sizes(x)
+
+    def steps(self, x) -> np.ndarray:
+        return self.differences.steps(x)
 
     def check(self, x, fx, g, target) -> str:
         """'' if central differences of f agree with `grad` at x to within their rounding
@@ -757,12 +645,14 @@ class _Given:
         if not gap > target + 2 * noise:  # also when the differences are not finite
             return ""
         return (
-            f"`grad` does not match f at x = {_show(x)}: `grad` gives {_show(g)}, but central "
-            f"differences of f give {_show(differenced)}, off by {gap:.3g}. Is `grad` right?"
+            f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
+            f"differences of f give {show(differenced)}, off by {gap:.3g}. Is `grad` right?"
         )
 
 
 class _Differenced:
+    given = False
+
     """∇f by central differences, and its rounding error: ``G(x, fx) -> (g, noise)``.
 
     The step along x_j is eps^(1/3) times x_j's typical size, so it follows x's units.
@@ -779,6 +669,14 @@ class _Differenced:
     def check(self, x, fx, g, target) -> str:
         """Nothing to check: this gradient is f's own."""
         return ""
+
+    def sizes(self, x) -> np.ndarray:
+        """Each variable's typical size at x, for difference steps."""
+        return typical_size(x, reference_size(self.x0, self.reference, x))
+
+    def steps(self, x) -> np.ndarray:
+        """The difference steps at x, unlengthened."""
+        return steps(x, self.sizes(x), 1 / 3)
 
     def __call__(self, x, fx, lengthen=True):
         self.reference = reference_size(self.x0, self.reference, x)
@@ -808,24 +706,24 @@ class _Differenced:
         """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
         s = steps(x, size, 1 / 3)
         return [
-            j
-            for j in range(x.size)
-            if all(self.F(x + d * s[j] * np.eye(x.size)[j]) == fx for d in (1, -1))
+            j for j in range(x.size) if all(self.F(shifted(x, j, d * s[j])) == fx for d in (1, -1))
         ]
 
     def _differences(self, x, fx, size):
-        s = steps(x, size, 1 / 3)
-        g = gradient_at(self.F, x, s)
-        terms = abs(fx) + np.abs(g) @ np.abs(x)  # each value of f is rounded by eps that
-        return g, norm(rounding(np.array([terms]), s)[0])
+        return central(self.F, x, fx, steps(x, size, 1 / 3))
 
 
 def _overflowing(f, x, shape=()):
-    """f(x), or nan when Python's float arithmetic overflows (x**2 of a float past 1e154):
-    a value out of range is reported as not finite, as numpy's inf would be."""
+    """f(x), or nan where Python's float arithmetic fails: it overflows (x**2 of a float
+    past 1e154), divides by 0 (1 - math.sin(x) / x at 0) or leaves math's domain
+    (math.log(x * x) at 0). f is not finite there, as numpy's inf or nan would be."""
     try:
         return f(x)
-    except OverflowError:
+    except ArithmeticError:
+        return np.full(shape, np.nan)
+    except ValueError as error:
+        if str(error) != "math domain error":
+            raise
         return np.full(shape, np.nan)
 
 
@@ -857,7 +755,7 @@ def _start(F, x, what="`f`"):
     """A value at x0, which must be finite."""
     value = F(x)
     if not np.all(np.isfinite(value)):
-        raise ValueError(f"{what} must return finite values at `x0` = {_show(x)}, got {value!r}.")
+        raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {value!r}.")
     return value
 
 
@@ -865,7 +763,7 @@ def _start_gradient(G, x, fx, what):
     """The gradient at x0 and its error bound; the gradient must be finite."""
     g, noise = G(x, fx)
     if not np.all(np.isfinite(g)):
-        raise ValueError(f"{what} must return finite values at `x0` = {_show(x)}, got {g!r}.")
+        raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {g!r}.")
     return g, noise
 
 
@@ -879,7 +777,3 @@ def _strategy(strategy) -> Callable:
             f"`strategy` must be one of {tuple(STRATEGIES)} or a callable, got {strategy!r}."
         )
     raise TypeError(f"`strategy` must be a name or a callable step(f, J, H), got {strategy!r}.")
-
-
-def _show(x) -> str:
-    return "[" + ", ".join(f"{v:.6g}" for v in np.atleast_1d(x)) + "]"

@@ -80,3 +80,10 @@ def test_exercise_2_first_step():
     x1 = 1e-4 - (1e-8 - 2) / 2e-4
     assert 5e3 < x1 < 2e4  # "≈ 10^4", "ten thousand units away"
     assert stated(PAGE, r"\\approx 10\^\{{}\}\$: the nearly flat", np.log10(x1))
+
+
+def test_the_whole_hessian_checks_saddles_up_to_159_variables():
+    from mvc._minimum import whole_hessian
+
+    largest = max(n for n in range(1, 1000) if whole_hessian(n))
+    assert stated(PAGE, r"the whole Hessian up to {} variables", largest)

@@ -162,7 +162,8 @@ def test_logistic_regression_with_its_gradient_reaches_scipy_s_optimum():
         (lambda x: -(x**2), 0.0),  # a maximum
         (lambda x: -((x - 3) ** 2), 3.0),
         (lambda v: v[0] ** 2 - v[1] ** 2, [0.0, 0.0]),  # a saddle that falls along an axis
-        # (xy, or x² + y² - 3xy, fall only off the axes: not seen by the probes, still True)
+        # (xy, or x² + y² - 3xy, fall only off the axes: f's Hessian refuses them, with
+        # another message: tests/test_descent_minimum.py)
     ],
 )
 def test_a_start_at_a_maximum_or_saddle_is_not_a_minimum(f, x0):

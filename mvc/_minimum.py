@@ -1,0 +1,514 @@
+r"""Is this point a minimum of $f$? The checks `gradient_descent` makes before it says so.
+
+A small gradient is not yet a minimum: a tail that levels off (tanh), a saddle, an
+inflection and a maximum all have one. Each check here looks at $f$ itself around the
+candidate, at steps that follow the units of $x$:
+
+- `falls_along_axis`: does $f$ fall away from $x$ along an axis, on one side (an
+  inflection) or both (a maximum or a saddle)?
+- `turns_up`: does the slope along a direction rise through 0 at $x$?
+- `origin_is_minimum`: where the iterates shrink toward 0, is $x = 0$ exactly the
+  minimum? There "within `tol` $|x|$" and "within $f$'s rounding" both shrink with
+  $x$, so no iterate can pass them; 0 itself can be checked.
+- `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
+  a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from mvc._scaling import EPS, ROUNDING, central, central_errors, hessian_at, norm, shifted, steps
+from mvc.result import SolverResult
+
+#: Below this a value of f has lost relative precision (subnormal numbers).
+TINY = float(np.finfo(np.float64).tiny) / EPS
+#: How many times shorter each step of `origin_is_minimum` is than the one before.
+RUNG = 16.0
+#: How many times the Hessian's steps grow (by 16 each) to rise above f's rounding.
+LENGTHENINGS = 4
+#: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
+LANCZOS = 40
+
+Vector = np.ndarray
+
+
+class Gradient(Protocol):
+    """gradient_descent's gradient: ``G(x, fx) -> (g, noise)``, the user's `grad` (noise 0,
+    checked against f by `check`) or central differences with their rounding error."""
+
+    given: bool
+
+    def __call__(self, x: Vector, fx: float) -> tuple[Vector, float]: ...
+
+    def check(self, x: Vector, fx: float, g: Vector, target: float) -> str: ...
+
+    def sizes(self, x: Vector) -> Vector: ...
+
+    def steps(self, x: Vector) -> Vector: ...
+
+
+class Finish(Protocol):
+    """Builds the result from the history, for every exit of a loop."""
+
+    history: list
+
+    def __call__(self, fx: float, converged: bool, message: str) -> SolverResult: ...
+
+
+def falls_along_axis(F: Callable, G: Gradient, x: np.ndarray, s: np.ndarray) -> int:
+    """At x, where ∇f = 0: on how many sides of x (0, 1 or 2) f falls away along the axis
+    where it falls most (a flat direction is no fall). Each slope is seen at x ± s_j e_j,
+    beyond its rounding: 2 is a maximum or a saddle, 1 an inflection (x**3 at 0)."""
+    kinds = []
+    for j, length in enumerate(s):
+        falls = []
+        for side in (1.0, -1.0):
+            slope, noise = _axis_slope(F, G, shifted(x, j, side * length), j)
+            falls.append(not side * slope >= -noise)  # downhill (or not finite)
+        kinds.append(sum(falls))
+    return max(kinds)
+
+
+def _axis_slope(F: Callable, G: Gradient, y: Vector, j: int) -> tuple[float, float]:
+    """∂f/∂x_j at y and its error: from `G`, or, beyond `whole_hessian`'s size, by one
+    central difference along x_j alone (2 calls of f, not 2n: O(n) for every axis)."""
+    fy = F(y)
+    if not np.isfinite(fy):
+        return np.nan, 0.0
+    if G.given or whole_hessian(y.size):
+        g, noise = G(y, fy)
+        return float(g[j]), noise
+    h = float(G.steps(y)[j])
+    up, down = F(shifted(y, j, h)), F(shifted(y, j, -h))
+    return (up - down) / (2 * h), ROUNDING * EPS * max(abs(up), abs(down), abs(fy)) / h
+
+
+def turns_up(F: Callable, G: Callable, x: np.ndarray, u: np.ndarray, length: float) -> bool:
+    """Does the slope along u rise through 0 at x: down just before, up just after, each
+    by more than its rounding? (A smooth minimum or a corner such as |x|'s at 0.)"""
+    rises = []
+    for side in (1.0, -1.0):
+        y = x + side * length * u
+        fy = F(y)
+        gy, noise = G(y, fy) if np.isfinite(fy) else (np.full(x.size, np.nan), 0.0)
+        rises.append(side * (gy @ u) - noise * norm(u))
+    return bool(min(rises) > 0)  # False when a slope is not finite
+
+
+def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -> float:
+    """Is x = 0 exactly a minimum, the iterates having shrunk to x? The finest step at
+    which that was checked, or 0 if it is not one (or nothing was seen).
+
+    f(0) must be finite and no more than f(x), and f must fall from 0 along no axis nor
+    toward x, at steps from the larger of |x| and eps^(1/3) size down by RUNG each, until
+    f's rise no longer stands clear of its rounding (or of the subnormal numbers); a first
+    step where nothing rises verifies nothing. A minimum offset from 0 shows as a fall at
+    a step near its offset ((x + 1)**2 from 10, (x - 1e-22)**2 + 1e-40), and a linear
+    term too small to see at the first step at a shorter one (x**2 + 1e-30 x falls toward
+    -1e-37). Where f is not finite (or undefined: `F` gives nan) 0 is not verified.
+    """
+    f0 = F(np.zeros_like(x))
+    if not f0 <= fx:
+        return 0.0
+    unit = size / float(size.max())  # each axis in its own units
+    toward = [x / np.max(np.abs(x) / unit)] if np.any(x) else []  # as long as the longest
+    h, finest = max(norm(x), EPS ** (1 / 3) * float(size.max())), 0.0
+    noise = max(TINY, ROUNDING * EPS * abs(f0))
+    while h * float(unit.min()) > 0:
+        values = np.array([F(y) for y in _probes(h, unit, toward)])
+        if not np.all(values >= f0):  # f falls from 0 (or is not finite)
+            return 0.0
+        rises = values[values != f0] - f0  # a flat direction (a valley's floor) shows none
+        if rises.size == 0 or rises.min() < noise:
+            break  # f's rise no longer stands clear of rounding: nothing more to see
+        finest, h = h, h / RUNG
+    return finest
+
+
+def _probes(h: float, unit: Vector, toward: list) -> list:
+    """0 ± h unit_j e_j along each axis, and ± h times each direction in `toward`."""
+    zero = np.zeros_like(unit)
+    axes = [shifted(zero, j, side * h * unit[j]) for j in range(unit.size) for side in (1, -1)]
+    return axes + [side * h * d for d in toward for side in (1, -1)]
+
+
+def quadratic_minimum(
+    F: Callable, x: np.ndarray, fx: float, slope: float, size: np.ndarray, tol: float
+) -> tuple[float, float, float] | None:
+    """Where |∇f| is known only to be below `slope`: a bound on |∇f|, the distance to the
+    minimum of f's quadratic model, and the least |∇f| that floats resolve at x (the
+    Hessian times x's rounding, eps |x|), if f's Hessian is positive definite beyond its
+    error and the minimum is within tol |x| of x or its fall within f's rounding; else None.
+
+    The Hessian's steps start at eps^(1/4) size and grow 16 times while its error
+    (f's rounding over the steps squared) hides its sign (1e8 + x**2 needs 2e-3). Each
+    must agree within their errors with the one at shorter steps (half the first, or the
+    previous), else its steps see f's higher terms, not its curvature at x (1 - 2e-7 x**2
+    + 0.2 x**4 at 0, whose steps f's flatness had lengthened 100 times). Its
+    gradient, at the same steps, counts its truncation as the change from half steps.
+    Beyond `whole_hessian`'s size it is None: "positive definite" needs every eigenvalue,
+    and only the whole Hessian gives them.
+    """
+    if not whole_hessian(x.size):
+        return None
+    before = _hessian(F, x, fx, steps(x, size / 2, 1 / 4), slope)  # at shorter steps
+    for lengthening in range(LENGTHENINGS):
+        s = steps(x, size * 16.0**lengthening, 1 / 4)
+        H, error = _hessian(F, x, fx, s, slope)
+        if not norm((H - before[0]).ravel()) <= error + before[1]:
+            return None  # truncation: f is not its quadratic model at these steps
+        lowest = float(np.linalg.eigvalsh(H)[0]) if np.all(np.isfinite(H)) else np.nan
+        before = (H, error)
+        if lowest - error > 0:
+            g, noise = central(F, x, fx, s)
+            half = central(F, x, fx, steps(x, size * 16.0**lengthening / 2, 1 / 4))[0]
+            slope = min(slope, norm(g) + noise + 4 / 3 * norm(g - half))
+            distance = slope / (lowest - error)
+            near = distance <= tol * norm(x) or slope * distance / 2 <= ROUNDING * EPS * abs(fx)
+            floor = EPS * norm(x) * float(np.max(np.abs(np.linalg.eigvalsh(H))))
+            return (slope, distance, floor) if near else None
+        if not lowest + error > 0:  # f curves down here (or is not finite)
+            return None
+    return None
+
+
+def curves_down(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> bool:
+    """Does f curve down at x along some direction, beyond the error of its differences? A
+    saddle that falls only off the axes (xy's, or x**2 + y**2 - 3xy's, at 0), which descent
+    reaches along the direction where f rises. Up to `whole_hessian` variables, by f's
+    Hessian (n^2 + n + 1 calls of f); beyond, by `lowest_curvature` (O(n) calls each)."""
+    if whole_hessian(x.size):
+        H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
+        return bool(np.all(np.isfinite(H)) and np.linalg.eigvalsh(H)[0] < -error)
+    lowest, error = lowest_curvature(_hessian_product(F, G, x, size), x.size)
+    return bool(lowest < -error)
+
+
+def whole_hessian(n: int) -> bool:
+    """Is f's whole Hessian (n^2 + n + 1 calls) no dearer than LANCZOS products (4n + 2
+    calls each)? Up to n = 159."""
+    return n * n + n + 1 <= LANCZOS * (4 * n + 2)
+
+
+def lowest_curvature(product: Callable, n: int) -> tuple[float, float]:
+    """The least curvature of f found at x, in x's units, and its error bound: the lowest
+    eigenvalue of f's Hessian on a Krylov space (Lanczos, from a fixed random start), built
+    from at most LANCZOS products ``product(v) -> (Hv, error)``. Memory O(n LANCZOS).
+
+    With V the basis (rows) and P its products, the Ritz values are the eigenvalues of
+    sym(V P^T) = V H V^T + sym(V E^T), E the products' errors: the lowest is never below
+    H's (Cauchy's interlacing), and is off by at most |E|_F. So `lowest < -error` proves a
+    negative eigenvalue. It stops there, or once the lowest Ritz pair's residual is within
+    the error, or after LANCZOS products; a negative eigenvalue not yet resolved by then
+    goes unseen.
+    """
+    k_max = min(n, LANCZOS)
+    V, P, errors = np.zeros((k_max, n)), np.zeros((k_max, n)), np.zeros(k_max)
+    v = np.random.default_rng(0).standard_normal(n)
+    v /= norm(v)
+    lowest, error = np.nan, np.inf
+    for k in range(k_max):
+        V[k] = v
+        P[k], errors[k] = product(v)
+        if not (np.all(np.isfinite(P[k])) and np.isfinite(errors[k])):
+            return np.nan, np.inf  # f is not finite near x: nothing is seen
+        T = V[: k + 1] @ P[: k + 1].T
+        theta, Y = np.linalg.eigh((T + T.T) / 2)
+        lowest, error = float(theta[0]), norm(errors[: k + 1])
+        w = _orthogonal(P[k], V[: k + 1])
+        if lowest < -error or norm(w) * abs(Y[k, 0]) <= error:
+            break  # a negative curvature proved, or the lowest Ritz value settled
+        v = w / norm(w)
+    return lowest, error
+
+
+def _orthogonal(p: Vector, V: np.ndarray) -> Vector:
+    """p less its part in the span of V's orthonormal rows (twice, against rounding)."""
+    for _ in range(2):
+        p = p - V.T @ (V @ p)
+    return p
+
+
+def _hessian_product(F: Callable, G: Gradient, x: Vector, size: Vector) -> Callable:
+    """``product(v) -> (Hv, error)`` for c^2 H, f's Hessian in units c = max(size) (one
+    scale for all, as the whole Hessian's eigenvalues are in x's own units): the change of
+    c ∇f from x - t c v to x + t c v over 2t, with a given `grad` (t = eps^(1/3)) or central
+    differences at steps eps^(1/4) size (t = eps^(1/4)). The error counts each gradient's
+    rounding, and x ± t c v's own rounding (eps |x| / c)."""
+    t, c = (EPS ** (1 / 3) if G.given else EPS ** (1 / 4)), float(size.max())
+
+    def product(v: Vector) -> tuple[Vector, float]:
+        (up, e_up), (down, e_down) = (_gradient(F, G, x + d, size) for d in (t * c * v, -t * c * v))
+        p = c * (up - down) / (2 * t)
+        drift = EPS * norm(x) / c * norm(p) / t
+        return p, c * norm(e_up + e_down) / (2 * t) + drift
+
+    return product
+
+
+def _gradient(F: Callable, G: Gradient, y: Vector, size: Vector) -> tuple[Vector, Vector]:
+    """∇f(y) and a bound on each entry's error: a given `grad` (each entry rounded by
+    ROUNDING eps of itself), else central differences at steps eps^(1/4) size."""
+    if G.given:
+        g = G(y, np.nan)[0]
+        return g, ROUNDING * EPS * np.abs(g)
+    return central_errors(F, y, F(y), steps(y, size, 1 / 4))
+
+
+def _hessian(F: Callable, x: Vector, fx: float, s: Vector, slope: float) -> tuple[Vector, float]:
+    """f's Hessian at x by differences with steps s, and a bound on its rounding error
+    (each value rounded by ROUNDING eps times the size of f's terms there)."""
+    H = hessian_at(F, x, s)
+    terms = abs(fx) + np.max(np.abs(H)) * np.max(s) ** 2 + slope * norm(x)
+    return H, norm((8 * ROUNDING * EPS * terms / np.outer(s, s)).ravel())
+
+
+# --- gradient_descent's stopping rule, built on these checks ------------------------------
+
+
+def _flat(x: Vector, fx: float, g: Vector, noise: float, target: float) -> tuple[bool, str] | None:
+    """Converged, or the gradient lost in rounding, or None to go on.
+
+    Converged when |∇f| plus the rounding error of a differenced gradient is at most
+    tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
+    """
+    if not np.any(g) and noise == 0:
+        return True, "converged: ∇f(x) = 0 exactly"
+    if norm(g) + noise <= target:
+        return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
+    if norm(g) <= noise:
+        return False, lost(x, fx, g, noise, target)
+    return None
+
+
+class Judge:
+    """Has the run converged at x, or must it stop there? Checked on f itself.
+
+    A gradient small beside ∇f(x0) is a minimum only once one is placed near x (and a
+    given `grad` agrees with f). Where the iterates shrink toward 0, x = 0 exactly is
+    tried. An exit that would report failure first asks f's Hessian whether x is a
+    minimum to within tol |x| or f's rounding, which the gradient's rounding may hide:
+    with |∇f| <= tol |∇f(x0)| too, unless ∇f(x0) was itself lost in rounding (x0 at a
+    stationary point), or tol |∇f(x0)| is below the least |∇f| floats resolve at x (x0
+    beside a maximum: cos from 1e-9).
+    """
+
+    def __init__(
+        self, F: Callable, G: Gradient, done: Finish, tol: float, target: float, unscaled: bool
+    ) -> None:
+        self.F, self.G, self.done, self.tol, self.target = F, G, done, tol, target
+        self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
+        self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
+
+    def __call__(
+        self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None
+    ) -> SolverResult | None:
+        flat = _flat(x, fx, g, noise, self.target)
+        if not flat:
+            return None
+        if not flat[0]:  # lost in rounding
+            return self._refuted(x, fx, g, noise, last, flat[1])
+        near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
+        if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
+            return self._origin(x, fx)
+        if not near:
+            why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
+            return self._refuted(x, fx, g, noise, last, why)
+        if curves_down(self.F, self.G, x, fx, self.G.sizes(x)):
+            return self.done(fx, False, _saddle(x))
+        wrong = self.G.check(x, fx, g, self.target)
+        return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
+
+    def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
+        """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
+        x = self.done.history[-1]
+        snapped = self._origin(x, fx)
+        if snapped:
+            return snapped
+        near = quadratic_minimum(self.F, x, fx, norm(g) + noise, self.G.sizes(x), self.tol)
+        slope, distance, floor = near if near else (np.inf, np.inf, 0.0)
+        if near and (self.unscaled or slope <= self.target or self.target <= floor):
+            if not self.G.check(x, fx, g, self.target):
+                return self.done(fx, True, _quadratic(slope, distance))
+        return self.done(fx, False, message)
+
+    def _origin(self, x: Vector, fx: float) -> SolverResult | None:
+        """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
+        last try) and 0 is verified: f(0) <= f(x), f falls from 0 along no axis at any
+        scale, and a given `grad` is 0 there and agrees with f; a saddle if f curves down
+        at 0 along a direction off the axes (the iterates came along its stable manifold)."""
+        if not norm(x) <= self.tol * self.reach:
+            return None  # x has not shrunk toward 0
+        self.reach = norm(x) if np.any(x) else -1.0  # next try once x shrank tol times more
+        zero = np.zeros_like(x)
+        finest = origin_is_minimum(self.F, x, fx, self.G.sizes(zero))
+        if not finest:
+            return None
+        f0 = self.F(zero)
+        g0 = self.G(zero, f0)[0] if self.G.given else np.zeros_like(x)
+        if np.any(g0) or self.G.check(zero, f0, g0, self.target):
+            return None
+        if curves_down(self.F, self.G, zero, f0, self.G.sizes(zero)):  # a saddle at 0
+            return self.done(fx, False, _saddle_at_origin(x))
+        if np.any(x):
+            self.done.history.append(zero)
+        return self.done(f0, True, _snapped(x, f0, finest))
+
+    def _refuted(
+        self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None, message: str
+    ) -> SolverResult:
+        """Not a minimum if f is seen to fall away from x (`_why_not`): no Hessian at longer
+        steps, nor a snap to 0, overrides a fall seen. Else `failed` with `message`."""
+        seen = self._why_not(x, g, noise, last)
+        return self.done(fx, False, seen) if seen else self.failed(fx, g, noise, message)
+
+    def _why_not(self, x: Vector, g: Vector, noise: float, last: tuple | None) -> str:
+        """Where ∇f(x) = 0: what f falling away along an axis (or curving down off the
+        axes) makes of x; '' if neither is seen."""
+        if np.any(g):
+            return ""
+        sides = falls_along_axis(self.F, self.G, x, self.G.steps(x))
+        if sides:
+            return _not_a_minimum(x, sides, last is None, noise > 0)
+        return _saddle(x) if curves_down(self.F, self.G, x, self.F(x), self.G.sizes(x)) else ""
+
+
+def _stationary(
+    F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, last: tuple | None, tol: float
+) -> bool | None:
+    """Is a minimum within tol |x| of x, or closer than f's rounding can tell? None if not.
+
+    The distance d to it is |∇f| / c, with c the curvature along the last step s (the
+    secant (∇f(x) - ∇f(x - s)) . s / |s|^2); no positive curvature means no minimum in
+    sight. The slope along -∇f must then turn up within 2d (`_bracketed`): so neither a
+    curvature measured along another direction nor a tail that flattens without a minimum
+    passes. A gradient of exactly 0 passes if the slope along s rises through 0 at x
+    (`turns_up`) and f falls away along no axis (`falls_along_axis`), and is False (a
+    tail where f levels off, a slope too faint to see, a saddle) if not.
+    """
+    if last is None:  # ∇f(x0) = 0: a minimum only if f falls away along no axis
+        return falls_along_axis(F, G, x, G.steps(x)) == 0 if not np.any(g) else None
+    s = x - last[0]
+    scale = float(np.max(np.abs(s)))
+    if scale == 0:
+        return None
+    u = s / scale
+    curvature = ((g - last[1]) @ u) / (scale * (u @ u))
+    if not curvature > 0:
+        return None
+    if not np.any(g):  # landed on ∇f = 0: a minimum if the slope turns up on both sides
+        seen = 4 * G(x, fx)[1] / curvature  # where the slope outgrows its rounding
+        if seen > tol * norm(x) > 0:
+            return False  # that is farther than tol |x|: no minimum verified within it
+        length = max(tol * scale, 8 * EPS * norm(x), seen)
+        return turns_up(F, G, x, u, length) and falls_along_axis(F, G, x, G.steps(x)) == 0
+    distance = _near(x, fx, g, curvature, tol)
+    return True if distance and _bracketed(F, G, (x, fx, g), 2 * distance, tol) else None
+
+
+def _near(x: Vector, fx: float, g: Vector, curvature: float, tol: float) -> float:
+    """The distance |∇f| / c to the minimum of the quadratic with curvature c, if it is
+    within tol |x| or f's fall to it is within f's rounding; else 0."""
+    distance = norm(g) / curvature
+    near = distance <= tol * norm(x) or 0.5 * curvature * distance**2 <= ROUNDING * EPS * abs(fx)
+    return distance if near else 0.0
+
+
+def _bracketed(F: Callable, G: Gradient, point: tuple, length: float, tol: float) -> bool:
+    """Does the slope along -∇f turn up within `length` of x, so that a minimum lies between?
+
+    The probe goes at least a few roundings of x: a curvature secant taken over a long
+    step can put a false minimum closer than x's rounding (1/x at x = 1e98). If the slope
+    is still down there, the curvature along -∇f itself places the minimum: if that is
+    near too, a second probe goes twice as far.
+    """
+    x, fx, g = point
+    for _ in range(2):
+        y = x - max(length, 8 * EPS * norm(x)) * (g / norm(g))
+        if np.array_equal(y, x):  # x is 0 and the minimum within the smallest numbers
+            return True
+        fy = F(y)
+        along = -(G(y, fy)[0] @ g) / norm(g) if np.isfinite(fy) else np.nan
+        if along > 0:
+            return True
+        curvature = (along + norm(g)) / norm(y - x)  # of f along -∇f, from the probe
+        length = 2 * _near(x, fx, g, curvature, tol) if curvature > 0 else 0.0
+        if not length:
+            return False
+    return False
+
+
+def _not_a_minimum(x: Vector, sides: int, at_start: bool, rounded: bool) -> str:
+    zero = "rounds to 0" if rounded else "= 0"
+    where = f"∇f(x0) {zero} at x0 = {show(x)}" if at_start else f"∇f(x) {zero} at x = {show(x)}"
+    if sides == 2:
+        kind = "on both sides: a maximum or a saddle point"
+    elif rounded:  # a slope the differences rounded to 0 also falls on one side only
+        kind = "on one side: a slope hidden in f's rounding, or an inflection point"
+    else:
+        kind = "on one side: an inflection point, as x**3's at 0"
+    return (
+        f"{where}, but f falls away from it along an axis {kind}, not a minimum; "
+        "gradient descent cannot leave a point where the gradient is 0, so start it "
+        "somewhere else"
+    )
+
+
+def _saddle(x: Vector) -> str:
+    return (
+        f"|∇f| is small at x = {show(x)}, but f curves down there along a direction off "
+        "the axes (its Hessian has a negative eigenvalue): a saddle point, not a minimum, "
+        "reached along the direction where f rises; start gradient descent elsewhere"
+    )
+
+
+def _saddle_at_origin(x: Vector) -> str:
+    return (
+        f"the iterates shrank toward 0 (|x| = {norm(x):.2g}), but f curves down at 0 along a "
+        "direction off the axes (its Hessian has a negative eigenvalue): a saddle point, not "
+        "a minimum, reached along the directions where f rises; start gradient descent "
+        "elsewhere"
+    )
+
+
+def _snapped(x: Vector, f0: float, finest: float) -> str:
+    return (
+        f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
+        f"checked as the minimum there: f(0) = {f0:.3g} is no more than f(x), and f falls "
+        f"from 0 along no axis at steps from x0's scale down to {finest:.1g}"
+    )
+
+
+def _quadratic(slope: float, distance: float) -> str:
+    return (
+        f"converged: |∇f(x)| is within its rounding, below {slope:.2g}, and f's Hessian "
+        f"at x is positive definite: the minimum is within {distance:.2g} of x (within "
+        "tol |x|, or closer than f's rounding)"
+    )
+
+
+def _corner(x: Vector) -> str:
+    return (
+        f"∇f(x) = 0 at x = {show(x)}, but the slope along the last step is not seen to "
+        "rise through 0 there: a tail where f levels off with no minimum (as tanh), or a "
+        "minimum too flat for its slope to show (as x**4 near 0); gradient descent cannot "
+        "verify a minimum here"
+    )
+
+
+def lost(x: Vector, fx: float, g: Vector, noise: float, target: float) -> str:
+    return (
+        f"gradient lost in rounding at x = {show(x)}: f(x) = {fx:.6g} and its values a "
+        "difference step away are rounded, so central differences cannot see slopes below "
+        f"about {noise:.2g}, and |∇f(x)| = {norm(g):.2g} is no larger; converging needs "
+        f"|∇f| <= tol |∇f(x0)| = {target:.2g} and a minimum placed within tol |x| of x. "
+        "Pass `grad`, subtract f's constant part, or loosen tol"
+    )
+
+
+def show(x: Vector | float) -> str:
+    return "[" + ", ".join(f"{v:.6g}" for v in np.atleast_1d(x)) + "]"
