@@ -435,3 +435,81 @@ def test_a_python_overflow_during_the_run_is_divergence():
 
     result = newton_raphson(lambda x: math.cosh(x) - 2, 1e-3)  # x_1 = 1000: cosh overflows
     assert result.converged is False and result.message.startswith("diverged"), result.message
+
+
+# --- issue 14 (s3): multiple roots, where f' vanishes with f ---------------------------------
+# Newton's steps towards a root of multiplicity m only shrink by (m - 1)/m: from 1, x^2 had
+# gained 15 digits in 50 steps and ended at max_iter, and a run long enough to reach f = 0 took
+# seconds, each step searching the whole history; by differences, the slope of x^3 near 0 was
+# the difference's error s^2 (s = 6e-6 from x0), and the run crawled.
+MULTIPLE_ROOTS = {
+    "x^2": (lambda x: x**2, lambda x: 2 * x, 1.0, 0.0, 2),
+    "x^3": (lambda x: x**3, lambda x: 3 * x**2, 1.0, 0.0, 3),
+    "x^4": (lambda x: x**4, lambda x: 4 * x**3, 1.0, 0.0, 4),
+    "x^4 from -5": (lambda x: x**4, lambda x: 4 * x**3, -5.0, 0.0, 4),
+    "(x - 2)^2 e^x": (
+        lambda x: (x - 2) ** 2 * np.exp(x),
+        lambda x: (x - 2) * x * np.exp(x),
+        3.0,
+        2.0,
+        2,
+    ),
+    "(x - 2)^2 e^x from 10": (
+        lambda x: (x - 2) ** 2 * np.exp(x),
+        lambda x: (x - 2) * x * np.exp(x),
+        10.0,
+        2.0,
+        2,
+    ),
+    "(x - 1)^3 from -2": (lambda x: (x - 1) ** 3, lambda x: 3 * (x - 1) ** 2, -2.0, 1.0, 3),
+    "x^2 - 4x + 4": (lambda x: x * x - 4 * x + 4, lambda x: 2 * x - 4, 3.0, 2.0, 2),
+    "(e^x - 1)^3": (
+        lambda x: np.expm1(x) ** 3,
+        lambda x: 3 * np.expm1(x) ** 2 * np.exp(x),
+        1.0,
+        0.0,
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+@pytest.mark.parametrize("case", MULTIPLE_ROOTS)
+def test_a_multiple_root_is_reached_and_verified(case, exact):
+    f, fp, x0, root, m = MULTIPLE_ROOTS[case]
+    calls = counted(f)
+    result = newton_raphson(calls, x0, fprime=fp if exact else None)
+    assert result.converged, result.message
+    # a root at 0 must be reached exactly (f = 0 there, and not around it); elsewhere to tol
+    assert abs(result.x - root) <= 1e-10 * abs(root) + (0.0 if root else 1e-60)
+    assert result.n_iter <= 40 and calls.calls <= 600  # not the 2000+ linear steps to f = 0
+
+
+def test_a_double_root_names_its_multiplicity():
+    result = newton_raphson(lambda x: x**2, 1.0)
+    assert result.converged and result.x == 0.0, result.message
+    assert "multiplicity 2" in result.message and "f' vanishes" in result.message
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+@pytest.mark.parametrize("case", ["x^3", "x^4", "(x - 2)^2 e^x", "(x - 1)^3 from -2"])
+def test_multiple_roots_give_the_same_verdict_in_any_units(case, exact):
+    f, fp, x0, root, m = MULTIPLE_ROOTS[case]
+    for a, b in [(1e-8, 1e-8), (1e-8, 1e8), (1.0, 1e-8), (1.0, 1e8), (1e8, 1e-8), (1e8, 1e8)]:
+        scaled = newton_raphson(
+            lambda x, a=a, b=b: a * f(x / b),
+            b * x0,
+            fprime=(lambda x, a=a, b=b: a / b * fp(x / b)) if exact else None,
+        )
+        assert scaled.converged, (a, b, scaled.message)
+        assert abs(scaled.x / b - root) <= 1e-10 * abs(root) + (0.0 if root else 1e-60)
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+def test_a_long_run_costs_the_same_per_step(exact):
+    # x^2 + 1 has no real root: Newton wanders for all of max_iter. Each step must cost a
+    # bounded number of evaluations (the history is no longer searched at every step).
+    calls = counted(lambda x: x**2 + 1)
+    result = newton_raphson(calls, 0.5, fprime=(lambda x: 2 * x) if exact else None, max_iter=3000)
+    assert result.converged is False and result.n_iter <= 3000
+    assert calls.calls <= (2 if exact else 4) * (result.n_iter + 1)
