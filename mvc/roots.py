@@ -192,12 +192,13 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
         if not np.any(fx):
             return done(fx, *J.exact_zero(F, x, history[0]))
         try:
-            J.careful = multiple.m > 1  # f' vanishes with f: differences must be short
+            # f' vanishes with f: differences must be short, and stay so once m-steps landed
+            J.careful = multiple.near or multiple.m > 1
             Jx, error = J(x, fx)
             step, trouble = _newton_step(J, Jx, error, x, fx, progress.largest, scalar)
             if trouble:
                 return done(fx, False, multiple.explain(trouble))
-            x, f_landed = multiple.advance(F, x, fx, step)
+            x, f_landed = multiple.advance(F, J, x, fx, step)
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
         except _NonFinite:
@@ -243,7 +244,7 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
-    if _converged(moved, terms, fx, J, tol, progress):
+    if _converged(moved, terms, fx, J, tol, progress) and J.confirms(x, fx, step, tol):
         return True, (
             f"converged: the last step and |f(x)| are at most tol = {tol:g} "
             "relative to x and to the size of f's terms"
@@ -376,29 +377,53 @@ class _Multiplicity:
 
     After a step of `taken` times Newton's, the next Newton step is q = 1 - taken/m times
     the last, so m = taken / (1 - q). When two estimates in a row round to the same m >= 2,
-    the step is m times Newton's, if |f| falls there below what Newton's own step promises,
-    ((m - 1)/m)^m |f|. Scalar equations only.
+    an m-step is tried, and taken only if it is confirmed as a multiple root's (`_lands`).
+    Far from its roots every polynomial looks like x^n: the estimates then read n, and
+    the m-step jumps to near 0, where f' vanishes and f does not. Scalar equations only.
     """
 
     def __init__(self, scalar):
         self.scalar, self.m, self.taken = scalar, 1, 1
         self.newton: float | None = None  # the last Newton step
         self.estimates: list[float] = []
+        self.near = 0  # the multiplicity of the last confirmed m-step (0: none yet)
 
-    def advance(self, F, x, fx, step) -> tuple[np.ndarray, np.ndarray | None]:
+    def advance(self, F, J, x, fx, step) -> tuple[np.ndarray, np.ndarray | None]:
         """The next iterate, by m Newton steps (with f there) or by one (f not yet known)."""
         self._estimate(step)
         if self.m > 1:
             trial = x + self.m * step
-            try:
-                f_trial = F(trial)
-            except _NonFinite:
-                f_trial = None
-            if f_trial is not None and norm(f_trial) < (1 - 1 / self.m) ** self.m * norm(fx):
-                self.taken = self.m
+            f_trial = self._lands(F, J, fx, trial, step)
+            if f_trial is not None:
+                self.taken = self.near = self.m
                 return trial, f_trial
         self.taken = 1
         return x + step, None
+
+    def _lands(self, F, J, fx, trial, step) -> np.ndarray | None:
+        """f at the m-step's landing point, if the landing is a multiple root's: |f| falls
+        below what Newton's own step promises, ((m - 1)/m)^m |f|, and the Newton step from
+        there is at most CONFIRM/m of the last one (plain Newton keeps (m - 1)/m of it;
+        landing near where f' vanishes and f does not, it is longer), by a slope free of
+        truncation and above f's rounding. None otherwise."""
+        careful, J.careful = J.careful, True
+        try:
+            f_trial = F(trial)
+            if not np.any(f_trial):
+                return f_trial  # f = 0 exactly: the loop checks that it is a root
+            if norm(fx) < TINY:  # subnormal values keep too few digits to confirm anything
+                return None
+            if norm(f_trial) >= (1 - 1 / self.m) ** self.m * norm(fx):
+                return None
+            slope, error = (v[0, 0] for v in J(trial, f_trial))
+        except _NonFinite:
+            return None
+        finally:
+            J.careful = careful
+        if abs(slope) <= error or not J.checked:  # a slope lost in rounding confirms nothing
+            return None
+        onward = abs(f_trial[0] / slope)  # the Newton step from the landing point
+        return f_trial if onward <= CONFIRM / self.m * abs(step[0]) else None
 
     def _estimate(self, step) -> None:
         if not self.scalar:
@@ -411,23 +436,28 @@ class _Multiplicity:
         self.m = m if agree and MULTIPLE <= m <= MOST_MULTIPLE else 1
 
     def explain(self, trouble: str) -> str:
-        """Why the run stopped, said first as a multiple root if the steps showed one."""
-        if self.m == 1:
+        """Why the run stopped, said first as a multiple root if confirmed m-steps led there."""
+        if not self.near:
             return trouble
         return (
-            f"f' vanishes with f: the steps were closing on a root of multiplicity {self.m}, "
-            f"but f's values there no longer give its slope ({trouble})"
+            f"f' vanishes with f: the steps were closing on a root of multiplicity "
+            f"{self.near}, but f's values there no longer give its slope ({trouble})"
         )
 
     def note(self) -> str:
-        if self.m == 1:
+        """Said of a converged run whose last step was a confirmed m-step."""
+        if self.taken == 1:
             return ""
         return (
-            f"; f' vanishes there with f: a root of multiplicity {self.m}, reached by steps "
-            f"{self.m} times Newton's (plain Newton only gains a digit every few steps there)"
+            f"; f' vanishes there with f, as at a root of multiplicity {self.taken}: reached "
+            f"by steps {self.taken} times Newton's (plain Newton only gains a digit every "
+            "few steps there)"
         )
 
 
+#: An m-step is a multiple root's if the Newton step from where it lands is at most
+#: CONFIRM/m of the one before it (plain Newton's keeps (m - 1)/m of it).
+CONFIRM = 0.25
 #: The multiplicities that `_Multiplicity` takes steps for.
 MULTIPLE, MOST_MULTIPLE = 2, 32
 
@@ -512,6 +542,7 @@ class _Given:
     careful = False  # set by the loop near a multiple root (used by differences)
     scale = 0.0  # the size of x that the differences found (none for the user's J)
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
+    checked = True  # exact to rounding: no truncation to check (differences: see `_shorten`)
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         if self.last is not None and np.array_equal(self.last[0], x):
@@ -524,6 +555,10 @@ class _Given:
         return Jx, self.n * EPS * np.abs(Jx)
 
     exact_zero = staticmethod(_exact_zero)
+
+    def confirms(self, x, fx, step, tol) -> bool:
+        """The user's J (or Lagrange's) needs no second look: `_converged` judged it."""
+        return True
 
     def flat(self, x, fx, where) -> str:
         return (
@@ -556,6 +591,23 @@ class _Differenced(_Given):
     def __init__(self, F, x0):
         self.F, self.x0, self.reference = F, x0, None
         self.narrow = 1.0  # steps shortened near a multiple root (see `_shorten`)
+        self.checked = False  # the last careful J's slopes at s and s/4 agreed
+
+    def confirms(self, x, fx, step, tol) -> bool:
+        """A verdict of convergence, judged again with J at x itself, differenced with
+        steps shortened until the slopes at s and s/4 agree and stand above f's rounding.
+        A J whose truncation swamps a vanishing f' (s^2 f'''/6 beside it) makes |J||x| look
+        large, so that any small |f| and step would pass: no such J may confirm a root."""
+        careful, self.careful = self.careful, True
+        try:
+            Jx, _ = self(x, fx)
+        except _NonFinite:
+            return False
+        finally:
+            self.careful = careful
+        terms = np.abs(Jx) @ np.abs(x)
+        fits = np.all(np.abs(Jx) @ np.abs(step) <= tol * terms)
+        return bool(self.checked and fits and np.all(np.abs(fx) <= tol * terms))
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
@@ -596,11 +648,15 @@ class _Differenced(_Given):
             short, size = self.s / 4, self.size
             J_short = self._slope(x, fx, short)
             noise = rounding(np.maximum(size, self.size), short)
-            agree = np.all(np.abs(Jx - J_short) <= AGREE * np.abs(J_short) + noise)
-            if agree or np.any(np.abs(J_short) <= noise):  # agreed, or s/4 is lost in rounding
-                self.size = size
-                break
+            apart = np.abs(Jx - J_short) > AGREE * np.abs(J_short) + noise
+            lost = np.abs(J_short) <= noise  # s/4 is lost in rounding
+            if not np.any(apart) or np.any(apart & lost):
+                # checked: agreed, and each equation has a slope above its rounding
+                resolved = np.all(np.any(~lost, axis=1))
+                self.size, self.checked = size, bool(not np.any(apart) and resolved)
+                return Jx
             self.narrow, self.s, Jx = self.narrow / 4, short, J_short
+        self.checked = False
         return Jx
 
     def _grow_lost(self, x, fx, Jx) -> bool:
