@@ -244,7 +244,10 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
-    if _converged(moved, terms, fx, J, tol, progress) and J.confirms(x, fx, step, tol):
+    confirms = getattr(J, "confirms", None)  # lagrange_multipliers' J has its own checks
+    if _converged(moved, terms, fx, J, tol, progress) and (
+        confirms is None or confirms(x, fx, step, tol)
+    ):
         return True, (
             f"converged: the last step and |f(x)| are at most tol = {tol:g} "
             "relative to x and to the size of f's terms"
