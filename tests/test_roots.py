@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.optimize
@@ -513,3 +515,83 @@ def test_a_long_run_costs_the_same_per_step(exact):
     result = newton_raphson(calls, 0.5, fprime=(lambda x: 2 * x) if exact else None, max_iter=3000)
     assert result.converged is False and result.n_iter <= 3000
     assert calls.calls <= (2 if exact else 4) * (result.n_iter + 1)
+
+
+# --- issue 14 (s3, second review): no false True near clustered roots, simple roots from far --
+# A differenced slope whose truncation s^2 f'''/6 swamps a vanishing f' made |J||x| look large,
+# and any small |f| passed; an m-step far from the roots (every polynomial looks like x^n there)
+# jumped to where f' ~ 0. Each case below failed on 45566b8.
+CLUSTERED = {
+    "(x-1)^5 (x-1.0000464)": (lambda x: (x - 1) ** 5 * (x - 1.0000464158883362), [1.0, 1.0000464158883362]),
+    "(x-1)^2 (x-1.000001)": (lambda x: (x - 1) ** 2 * (x - 1.000001), [1.0, 1.000001]),
+    "(x-1)^4 - 1e-40": (lambda x: (x - 1) ** 4 - 1e-40, [1 - 1e-10, 1 + 1e-10]),
+    "(x-2)^3 e^x - 1e-20": (lambda x: (x - 2) ** 3 * math.exp(x) - 1e-20, [2.0000001106123611]),
+}
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize("case", CLUSTERED)
+def test_no_false_convergence_near_clustered_roots(case, scale):
+    f, roots = CLUSTERED[case]
+    for max_iter in (50, 500):
+        result = newton_raphson(lambda x: scale * f(x), 3.0, max_iter=max_iter)
+        if result.converged:
+            assert min(abs(result.x - r) for r in roots) <= 10 * 1e-10 * abs(result.x), result
+
+
+SIMPLE_FROM_FAR = {
+    "x^3 - 8 from 100": (lambda x: x**3 - 8, 100.0, 2.0),
+    "x^6 - 64 from 100": (lambda x: x**6 - 64, 100.0, 2.0),
+    "x^5 - x - 1 from 30": (lambda x: x**5 - x - 1, 30.0, 1.1673039782614187),
+    "x^3 - 1e-6 from 1": (lambda x: x**3 - 1e-6, 1.0, 0.01),
+    "(x-1)(x-1.001) from 3": (lambda x: (x - 1) * (x - 1.001), 3.0, 1.001),
+    "sin(x)^2 - 1e-12 from 3": (lambda x: math.sin(x) ** 2 - 1e-12, 3.0, math.pi + 1e-6),
+    "(x-2)^2 e^x - 1e-12 from 3": (lambda x: (x - 2) ** 2 * math.exp(x) - 1e-12, 3.0, 2.000000367879423),
+    "log(x)^2 - 1e-12 from 3": (lambda x: math.log(x) ** 2 - 1e-12, 3.0, math.exp(-1e-6)),
+}
+
+
+@pytest.mark.parametrize("case", SIMPLE_FROM_FAR)
+def test_simple_roots_from_far_converge(case):
+    f, x0, root = SIMPLE_FROM_FAR[case]
+    result = newton_raphson(f, x0)
+    assert result.converged, result.message
+    assert abs(result.x - root) <= 1e-9 * abs(root) and "multiplicity" not in result.message
+
+
+def test_x3_minus_8_with_fprime_from_100_converges():
+    result = newton_raphson(lambda x: x**3 - 8, 100.0, fprime=lambda x: 3 * x**2)
+    assert result.converged and abs(result.x - 2) <= 1e-10, result.message
+
+
+@pytest.mark.parametrize("delta", [10.0**-k for k in range(3, 12)])
+@pytest.mark.parametrize("scale", [1.0])  # at 1e±8, x - a cancels: 713d750 stalls there too
+def test_two_simple_roots_close_together_converge(delta, scale):
+    a, b = scale, scale * (1 + delta)
+    # with fprime: by differences the roots' own rounding (slope δ) can hide them, honestly
+    result = newton_raphson(lambda x: (x - a) * (x - b), 3 * scale, fprime=lambda x: 2 * x - a - b)
+    assert result.converged, result.message
+    assert min(abs(result.x - a), abs(result.x - b)) <= 1e-9 * scale
+
+
+def test_no_real_root_is_not_called_a_multiple_one():
+    result = newton_raphson(lambda x: x * x + 1e-300, 1.0)
+    assert result.converged is False and "multiplicity" not in result.message
+
+
+def test_clustered_roots_scan_has_no_false_convergence():
+    # (x - a)^m (x - b) and (x - a)^m - (δa)^m, m = 2..5, at three scales (the review's scan)
+    false = []
+    for delta in np.logspace(-12, -3, 10):
+        for m in (2, 3, 4, 5):
+            for a in (1.0, 1e10, 1e-10):
+                b, e = a * (1 + delta), delta * a
+                cases = [
+                    (lambda x, a=a, b=b, m=m: (x - a) ** m * (x - b), [a, b]),
+                    (lambda x, a=a, m=m, e=e: (x - a) ** m - e**m, [a + e, a - e]),
+                ]
+                for f, roots in cases:
+                    r = newton_raphson(f, 3 * a)
+                    if r.converged and min(abs(r.x - q) for q in roots) > 10 * 1e-10 * b:
+                        false.append((m, delta, a, r.x))
+    assert not false
