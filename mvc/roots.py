@@ -115,7 +115,12 @@ def newton_raphson(
     Notes
     -----
     Near a simple root the error is squared at every step (quadratic
-    convergence), so the digits double; near a multiple root it only halves. The
+    convergence), so the digits double; near a root of multiplicity $m$ Newton's
+    steps only shrink by $(m-1)/m$. When two steps in a row show such a ratio, the
+    step is $m$ times Newton's, kept only if $|f|$ falls below what Newton's own step
+    promises (one more evaluation of `f`); the message names the multiplicity. Near
+    such a root the difference step follows $|x|$ and is quartered while the slopes at
+    $s$ and $s/4$ disagree (their error $s^2 f'''/6$ does not vanish with $f'$). The
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
     does from $0$: $0 \to 1 \to 0$.
@@ -180,19 +185,22 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
     `J(x, fx)` gives the Jacobian and a bound on its error, entry by entry, and
     explains a flat or singular one (`J.flat`, `J.singular`).
     """
-    history, progress = [x], _Progress(fx)
-    done = _Finish(history, scalar, progress.f0)
+    history, progress = [x], _Progress(x, fx)
+    multiple = _Multiplicity(scalar)
+    done = _Finish(history, scalar, progress.f0, multiple)
     for _ in range(max_iter):
         if not np.any(fx):
             return done(fx, *J.exact_zero(F, x, history[0]))
         try:
+            # f' vanishes with f: differences must be short, and stay so once m-steps landed
+            J.careful = multiple.near or multiple.m > 1
             Jx, error = J(x, fx)
-            step, trouble = _newton_step(J, Jx, error, x, fx, history, scalar)
+            step, trouble = _newton_step(J, Jx, error, x, fx, progress.largest, scalar)
             if trouble:
-                return done(fx, False, trouble)
-            x = x + step
+                return done(fx, False, multiple.explain(trouble))
+            x, f_landed = multiple.advance(F, J, x, fx, step)
             history.append(x)
-            fx = F(x)
+            fx = F(x) if f_landed is None else f_landed
         except _NonFinite:
             return done(None, False, _diverged(x, "f(x) or its derivative is not finite"))
         progress.update(history, fx)
@@ -214,14 +222,17 @@ def _max_iter(max_iter, fx, step, J, progress) -> str:
 
 class _Progress:
     """What the stopping rule remembers: |f(x0)|, the least |f| so far and how many steps
-    ago it was reached (`idle`), and how many steps in a row raised both |x| and |f|."""
+    ago it was reached (`idle`), how many steps in a row raised both |x| and |f|, and the
+    largest |x| so far. Each is updated in O(1) a step: a long run costs no more per step."""
 
-    def __init__(self, fx):
+    def __init__(self, x, fx):
         self.f0 = self.least = self.last = self.previous = norm(fx)
         self.idle = self.growing = 0
+        self.largest = norm(x)  # the largest |x| so far: kept here, not searched for each step
 
     def update(self, history, fx):
         size = norm(fx)
+        self.largest = max(self.largest, norm(history[-1]))
         grew = norm(history[-1]) > norm(history[-2]) and size > self.last
         self.growing = self.growing + 1 if grew else 0
         self.idle = 0 if size < self.least else self.idle + 1
@@ -233,7 +244,10 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
-    if _converged(moved, terms, fx, J, tol, progress):
+    confirms = getattr(J, "confirms", None)  # lagrange_multipliers' J has its own checks
+    if _converged(moved, terms, fx, J, tol, progress) and (
+        confirms is None or confirms(x, fx, step, tol)
+    ):
         return True, (
             f"converged: the last step and |f(x)| are at most tol = {tol:g} "
             "relative to x and to the size of f's terms"
@@ -281,7 +295,7 @@ def _stalled(x, fx, moved, terms, tol, scalar) -> str:
     )
 
 
-def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | None, str]:
+def _newton_step(J, Jx, error, x, fx, largest, scalar) -> tuple[np.ndarray | None, str]:
     """The step Δx with J Δx = -f(x), or None and why there is none."""
     where = _show(x, scalar)
     if scalar:
@@ -296,7 +310,7 @@ def _newton_step(J, Jx, error, x, fx, history, scalar) -> tuple[np.ndarray | Non
         if cond:
             return None, J.singular(x, fx, where, cond)
         step = np.linalg.solve(Jx, -fx)  # J(x_i) Δx = -f(x_i)
-    reach = VANISHING * max(max(norm(h) for h in history), getattr(J, "scale", 0.0))
+    reach = VANISHING * max(largest, getattr(J, "scale", 0.0))
     if not np.all(np.isfinite(step)) or 0 < reach < norm(step):
         return None, _vanishing(Jx, x, fx, step, scalar)
     return step, ""
@@ -360,13 +374,107 @@ def _diverged(x, why) -> str:
     return f"diverged: {why} at x = {_show(x, x.size == 1)}; try a start nearer the root"
 
 
+class _Multiplicity:
+    """Newton's steps towards a root of multiplicity m (f = (x - r)^m g) only shrink by
+    (m - 1)/m, for f' vanishes with f; a step m times Newton's lands on the root.
+
+    After a step of `taken` times Newton's, the next Newton step is q = 1 - taken/m times
+    the last, so m = taken / (1 - q). When two estimates in a row round to the same m >= 2,
+    an m-step is tried, and taken only if it is confirmed as a multiple root's (`_lands`).
+    Far from its roots every polynomial looks like x^n: the estimates then read n, and
+    the m-step jumps to near 0, where f' vanishes and f does not. Scalar equations only.
+    """
+
+    def __init__(self, scalar):
+        self.scalar, self.m, self.taken = scalar, 1, 1
+        self.newton: float | None = None  # the last Newton step
+        self.estimates: list[float] = []
+        self.near = 0  # the multiplicity of the last confirmed m-step (0: none yet)
+
+    def advance(self, F, J, x, fx, step) -> tuple[np.ndarray, np.ndarray | None]:
+        """The next iterate, by m Newton steps (with f there) or by one (f not yet known)."""
+        self._estimate(step)
+        if self.m > 1:
+            trial = x + self.m * step
+            f_trial = self._lands(F, J, fx, trial, step)
+            if f_trial is not None:
+                self.taken = self.near = self.m
+                return trial, f_trial
+        self.taken = 1
+        return x + step, None
+
+    def _lands(self, F, J, fx, trial, step) -> np.ndarray | None:
+        """f at the m-step's landing point, if the landing is a multiple root's: |f| falls
+        below what Newton's own step promises, ((m - 1)/m)^m |f|, and the Newton step from
+        there is at most CONFIRM/m of the last one (plain Newton keeps (m - 1)/m of it;
+        landing near where f' vanishes and f does not, it is longer), by a slope free of
+        truncation and above f's rounding. None otherwise."""
+        careful, J.careful = J.careful, True
+        try:
+            f_trial = F(trial)
+            if not np.any(f_trial):
+                return f_trial  # f = 0 exactly: the loop checks that it is a root
+            if norm(fx) < TINY:  # subnormal values keep too few digits to confirm anything
+                return None
+            if norm(f_trial) >= (1 - 1 / self.m) ** self.m * norm(fx):
+                return None
+            slope, error = (v[0, 0] for v in J(trial, f_trial))
+        except _NonFinite:
+            return None
+        finally:
+            J.careful = careful
+        if abs(slope) <= error or not J.checked:  # a slope lost in rounding confirms nothing
+            return None
+        onward = abs(f_trial[0] / slope)  # the Newton step from the landing point
+        return f_trial if onward <= CONFIRM / self.m * abs(step[0]) else None
+
+    def _estimate(self, step) -> None:
+        if not self.scalar:
+            return
+        newton, self.newton = self.newton, float(step[0])
+        q = self.newton / newton if newton else 0.0
+        self.estimates = [*self.estimates[-1:], self.taken / (1 - q) if q < 1 else np.inf]
+        m = round(self.estimates[-1]) if np.isfinite(self.estimates[-1]) else 0
+        agree = len(self.estimates) == 2 and all(abs(e - m) <= 0.1 for e in self.estimates)
+        self.m = m if agree and MULTIPLE <= m <= MOST_MULTIPLE else 1
+
+    def explain(self, trouble: str) -> str:
+        """Why the run stopped, said first as a multiple root if confirmed m-steps led there."""
+        if not self.near:
+            return trouble
+        return (
+            f"f' vanishes with f: the steps were closing on a root of multiplicity "
+            f"{self.near}, but f's values there no longer give its slope ({trouble})"
+        )
+
+    def note(self) -> str:
+        """Said of a converged run whose last step was a confirmed m-step."""
+        if self.taken == 1:
+            return ""
+        return (
+            f"; f' vanishes there with f, as at a root of multiplicity {self.taken}: reached "
+            f"by steps {self.taken} times Newton's (plain Newton only gains a digit every "
+            "few steps there)"
+        )
+
+
+#: An m-step is a multiple root's if the Newton step from where it lands is at most
+#: CONFIRM/m of the one before it (plain Newton's keeps (m - 1)/m of it).
+CONFIRM = 0.25
+#: The multiplicities that `_Multiplicity` takes steps for.
+MULTIPLE, MOST_MULTIPLE = 2, 32
+
+
 class _Finish:
     """Builds the result from the history, for every exit of the loop."""
 
-    def __init__(self, history, scalar, f0):
+    def __init__(self, history, scalar, f0, multiple=None):
         self.history, self.scalar, self.f0 = history, scalar, f0
+        self.multiple = multiple
 
     def __call__(self, fx, converged, message) -> SolverResult:
+        if converged and self.multiple is not None:
+            message += self.multiple.note()
         if not converged and 0 < self.f0 < TINY:
             message += (
                 f"; |f(x0)| = {self.f0:.3g} is below {TINY:.2g}, the smallest normal float, "
@@ -434,8 +542,10 @@ class _Given:
         self.last: tuple[np.ndarray, np.ndarray] | None = None  # x0 and J(x0), checked first
 
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
+    careful = False  # set by the loop near a multiple root (used by differences)
     scale = 0.0  # the size of x that the differences found (none for the user's J)
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
+    checked = True  # exact to rounding: no truncation to check (differences: see `_shorten`)
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         if self.last is not None and np.array_equal(self.last[0], x):
@@ -448,6 +558,10 @@ class _Given:
         return Jx, self.n * EPS * np.abs(Jx)
 
     exact_zero = staticmethod(_exact_zero)
+
+    def confirms(self, x, fx, step, tol) -> bool:
+        """The user's J (or Lagrange's) needs no second look: `_converged` judged it."""
+        return True
 
     def flat(self, x, fx, where) -> str:
         return (
@@ -466,6 +580,9 @@ class _Given:
 TINY = float(np.finfo(np.float64).tiny)
 #: A step lost in rounding grows by GROW, at most GROWS times (64^20 ~ 1e36).
 GROW, GROWS = 64.0, 20
+#: Near a multiple root a difference step is quartered at most SHORTENINGS times in a step
+#: (4^30 ~ 1e18), until the slopes at s and s/4 agree to AGREE of the slope.
+SHORTENINGS, AGREE = 30, 1e-3
 
 
 class _Differenced(_Given):
@@ -476,19 +593,74 @@ class _Differenced(_Given):
 
     def __init__(self, F, x0):
         self.F, self.x0, self.reference = F, x0, None
+        self.narrow = 1.0  # steps shortened near a multiple root (see `_shorten`)
+        self.checked = False  # the last careful J's slopes at s and s/4 agreed
+
+    def confirms(self, x, fx, step, tol) -> bool:
+        """A verdict of convergence, judged again with J at x itself, differenced with
+        steps shortened until the slopes at s and s/4 agree and stand above f's rounding.
+        A J whose truncation swamps a vanishing f' (s^2 f'''/6 beside it) makes |J||x| look
+        large, so that any small |f| and step would pass: no such J may confirm a root."""
+        careful, self.careful = self.careful, True
+        try:
+            Jx, _ = self(x, fx)
+        except _NonFinite:
+            return False
+        finally:
+            self.careful = careful
+        terms = np.abs(Jx) @ np.abs(x)
+        fits = np.all(np.abs(Jx) @ np.abs(step) <= tol * terms)
+        return bool(self.checked and fits and np.all(np.abs(fx) <= tol * terms))
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
         for _ in range(GROWS):
-            self.s = steps(x, typical_size(x, self.reference), 1 / 3)
-            Jx = jacobian_at(self.F, x, self.s)
-            # f's rounding: eps times the size of its terms, and never below the spacing of
-            # subnormal floats, eps * TINY (1e-320 carries 4 digits, not 16)
-            self.size = np.maximum(np.abs(fx) + np.abs(Jx) @ np.abs(x), TINY)
+            self.s = steps(x, self._size(x, self.reference), 1 / 3)
+            Jx = self._slope(x, fx, self.s)
             if not self._grow_lost(x, fx, Jx):
                 break
+        if self.careful:
+            Jx = self._shorten(x, fx, Jx)
         self.scale = norm(typical_size(x, self.reference))
         return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
+
+    def _size(self, x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        """Each variable's size for its difference step: its typical size, or, near a
+        multiple root (`careful`), its own |x| (a root at 0 is approached by |x| alone)
+        times the shortening `_shorten` found."""
+        size = typical_size(x, reference)
+        if not self.careful:
+            return size
+        return self.narrow * np.where(x != 0, np.abs(x), size)
+
+    def _slope(self, x, fx, s) -> np.ndarray:
+        """J by central differences with steps s, and the size of f's terms (`self.size`)."""
+        Jx = jacobian_at(self.F, x, s)
+        # f's rounding: eps times the size of its terms, and never below the spacing of
+        # subnormal floats, eps * TINY (1e-320 carries 4 digits, not 16)
+        self.size = np.maximum(np.abs(fx) + np.abs(Jx) @ np.abs(x), TINY)
+        return Jx
+
+    def _shorten(self, x, fx, Jx) -> np.ndarray:
+        """Near a multiple root f' vanishes with f, but the error of central differences,
+        s^2 f'(3)/6, does not: x^3 at 1e-11, differenced with s = 6e-6, has the slope 3.6e-11
+        for 3e-22. Quarter the step while the slopes at s and s/4 differ beyond rounding
+        and AGREE of the slope (the shorter one's error is then below AGREE/15 of it), and
+        the shorter one is not lost in rounding."""
+        for _ in range(SHORTENINGS):
+            short, size = self.s / 4, self.size
+            J_short = self._slope(x, fx, short)
+            noise = rounding(np.maximum(size, self.size), short)
+            apart = np.abs(Jx - J_short) > AGREE * np.abs(J_short) + noise
+            lost = np.abs(J_short) <= noise  # s/4 is lost in rounding
+            if not np.any(apart) or np.any(apart & lost):
+                # checked: agreed, and each equation has a slope above its rounding
+                resolved = np.all(np.any(~lost, axis=1))
+                self.size, self.checked = size, bool(not np.any(apart) and resolved)
+                return Jx
+            self.narrow, self.s, Jx = self.narrow / 4, short, J_short
+        self.checked = False
+        return Jx
 
     def _grow_lost(self, x, fx, Jx) -> bool:
         """Lengthen by GROW the step of each axis along which f did not change beyond
@@ -496,7 +668,9 @@ class _Differenced(_Given):
         True if any grew."""
         zero = np.all(np.abs(Jx) <= rounding(self.size, self.s), axis=0)
         lost = [j for j in np.flatnonzero(zero) if self._lost(x, fx, j)]
-        if lost and self.reference is not None:
+        if lost and self.careful:
+            self.narrow *= GROW  # (`_size` then goes by x's own size, not the reference)
+        elif lost and self.reference is not None:
             self.reference[lost] *= GROW
         return bool(lost)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.optimize
@@ -435,3 +437,161 @@ def test_a_python_overflow_during_the_run_is_divergence():
 
     result = newton_raphson(lambda x: math.cosh(x) - 2, 1e-3)  # x_1 = 1000: cosh overflows
     assert result.converged is False and result.message.startswith("diverged"), result.message
+
+
+# --- issue 14 (s3): multiple roots, where f' vanishes with f ---------------------------------
+# Newton's steps towards a root of multiplicity m only shrink by (m - 1)/m: from 1, x^2 had
+# gained 15 digits in 50 steps and ended at max_iter, and a run long enough to reach f = 0 took
+# seconds, each step searching the whole history; by differences, the slope of x^3 near 0 was
+# the difference's error s^2 (s = 6e-6 from x0), and the run crawled.
+MULTIPLE_ROOTS = {
+    "x^2": (lambda x: x**2, lambda x: 2 * x, 1.0, 0.0, 2),
+    "x^3": (lambda x: x**3, lambda x: 3 * x**2, 1.0, 0.0, 3),
+    "x^4": (lambda x: x**4, lambda x: 4 * x**3, 1.0, 0.0, 4),
+    "x^4 from -5": (lambda x: x**4, lambda x: 4 * x**3, -5.0, 0.0, 4),
+    "(x - 2)^2 e^x": (
+        lambda x: (x - 2) ** 2 * np.exp(x),
+        lambda x: (x - 2) * x * np.exp(x),
+        3.0,
+        2.0,
+        2,
+    ),
+    "(x - 2)^2 e^x from 10": (
+        lambda x: (x - 2) ** 2 * np.exp(x),
+        lambda x: (x - 2) * x * np.exp(x),
+        10.0,
+        2.0,
+        2,
+    ),
+    "(x - 1)^3 from -2": (lambda x: (x - 1) ** 3, lambda x: 3 * (x - 1) ** 2, -2.0, 1.0, 3),
+    "x^2 - 4x + 4": (lambda x: x * x - 4 * x + 4, lambda x: 2 * x - 4, 3.0, 2.0, 2),
+    "(e^x - 1)^3": (
+        lambda x: np.expm1(x) ** 3,
+        lambda x: 3 * np.expm1(x) ** 2 * np.exp(x),
+        1.0,
+        0.0,
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+@pytest.mark.parametrize("case", MULTIPLE_ROOTS)
+def test_a_multiple_root_is_reached_and_verified(case, exact):
+    f, fp, x0, root, m = MULTIPLE_ROOTS[case]
+    calls = counted(f)
+    result = newton_raphson(calls, x0, fprime=fp if exact else None)
+    assert result.converged, result.message
+    # a root at 0 must be reached exactly (f = 0 there, and not around it); elsewhere to tol
+    assert abs(result.x - root) <= 1e-10 * abs(root) + (0.0 if root else 1e-60)
+    assert result.n_iter <= 40 and calls.calls <= 600  # not the 2000+ linear steps to f = 0
+
+
+def test_a_double_root_names_its_multiplicity():
+    result = newton_raphson(lambda x: x**2, 1.0)
+    assert result.converged and result.x == 0.0, result.message
+    assert "multiplicity 2" in result.message and "f' vanishes" in result.message
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+@pytest.mark.parametrize("case", ["x^3", "x^4", "(x - 2)^2 e^x", "(x - 1)^3 from -2"])
+def test_multiple_roots_give_the_same_verdict_in_any_units(case, exact):
+    f, fp, x0, root, m = MULTIPLE_ROOTS[case]
+    for a, b in [(1e-8, 1e-8), (1e-8, 1e8), (1.0, 1e-8), (1.0, 1e8), (1e8, 1e-8), (1e8, 1e8)]:
+        scaled = newton_raphson(
+            lambda x, a=a, b=b: a * f(x / b),
+            b * x0,
+            fprime=(lambda x, a=a, b=b: a / b * fp(x / b)) if exact else None,
+        )
+        assert scaled.converged, (a, b, scaled.message)
+        assert abs(scaled.x / b - root) <= 1e-10 * abs(root) + (0.0 if root else 1e-60)
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["fprime", "differences"])
+def test_a_long_run_costs_the_same_per_step(exact):
+    # x^2 + 1 has no real root: Newton wanders for all of max_iter. Each step must cost a
+    # bounded number of evaluations (the history is no longer searched at every step).
+    calls = counted(lambda x: x**2 + 1)
+    result = newton_raphson(calls, 0.5, fprime=(lambda x: 2 * x) if exact else None, max_iter=3000)
+    assert result.converged is False and result.n_iter <= 3000
+    assert calls.calls <= (2 if exact else 4) * (result.n_iter + 1)
+
+
+# --- issue 14 (s3, second review): no false True near clustered roots, simple roots from far --
+# A differenced slope whose truncation s^2 f'''/6 swamps a vanishing f' made |J||x| look large,
+# and any small |f| passed; an m-step far from the roots (every polynomial looks like x^n there)
+# jumped to where f' ~ 0. Each case below failed on 45566b8.
+CLUSTERED = {
+    "(x-1)^5 (x-1.0000464)": (lambda x: (x - 1) ** 5 * (x - 1.0000464158883362), [1.0, 1.0000464158883362]),
+    "(x-1)^2 (x-1.000001)": (lambda x: (x - 1) ** 2 * (x - 1.000001), [1.0, 1.000001]),
+    "(x-1)^4 - 1e-40": (lambda x: (x - 1) ** 4 - 1e-40, [1 - 1e-10, 1 + 1e-10]),
+    "(x-2)^3 e^x - 1e-20": (lambda x: (x - 2) ** 3 * math.exp(x) - 1e-20, [2.0000001106123611]),
+}
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize("case", CLUSTERED)
+def test_no_false_convergence_near_clustered_roots(case, scale):
+    f, roots = CLUSTERED[case]
+    for max_iter in (50, 500):
+        result = newton_raphson(lambda x: scale * f(x), 3.0, max_iter=max_iter)
+        if result.converged:
+            assert min(abs(result.x - r) for r in roots) <= 10 * 1e-10 * abs(result.x), result
+
+
+SIMPLE_FROM_FAR = {
+    "x^3 - 8 from 100": (lambda x: x**3 - 8, 100.0, 2.0),
+    "x^6 - 64 from 100": (lambda x: x**6 - 64, 100.0, 2.0),
+    "x^5 - x - 1 from 30": (lambda x: x**5 - x - 1, 30.0, 1.1673039782614187),
+    "x^3 - 1e-6 from 1": (lambda x: x**3 - 1e-6, 1.0, 0.01),
+    "(x-1)(x-1.001) from 3": (lambda x: (x - 1) * (x - 1.001), 3.0, 1.001),
+    "sin(x)^2 - 1e-12 from 3": (lambda x: math.sin(x) ** 2 - 1e-12, 3.0, math.pi + 1e-6),
+    "(x-2)^2 e^x - 1e-12 from 3": (lambda x: (x - 2) ** 2 * math.exp(x) - 1e-12, 3.0, 2.000000367879423),
+    "log(x)^2 - 1e-12 from 3": (lambda x: math.log(x) ** 2 - 1e-12, 3.0, math.exp(-1e-6)),
+}
+
+
+@pytest.mark.parametrize("case", SIMPLE_FROM_FAR)
+def test_simple_roots_from_far_converge(case):
+    f, x0, root = SIMPLE_FROM_FAR[case]
+    result = newton_raphson(f, x0)
+    assert result.converged, result.message
+    assert abs(result.x - root) <= 1e-9 * abs(root) and "multiplicity" not in result.message
+
+
+def test_x3_minus_8_with_fprime_from_100_converges():
+    result = newton_raphson(lambda x: x**3 - 8, 100.0, fprime=lambda x: 3 * x**2)
+    assert result.converged and abs(result.x - 2) <= 1e-10, result.message
+
+
+@pytest.mark.parametrize("delta", [10.0**-k for k in range(3, 12)])
+@pytest.mark.parametrize("scale", [1.0])  # at 1e±8, x - a cancels: 713d750 stalls there too
+def test_two_simple_roots_close_together_converge(delta, scale):
+    a, b = scale, scale * (1 + delta)
+    # with fprime: by differences the roots' own rounding (slope δ) can hide them, honestly
+    result = newton_raphson(lambda x: (x - a) * (x - b), 3 * scale, fprime=lambda x: 2 * x - a - b)
+    assert result.converged, result.message
+    assert min(abs(result.x - a), abs(result.x - b)) <= 1e-9 * scale
+
+
+def test_no_real_root_is_not_called_a_multiple_one():
+    result = newton_raphson(lambda x: x * x + 1e-300, 1.0)
+    assert result.converged is False and "multiplicity" not in result.message
+
+
+def test_clustered_roots_scan_has_no_false_convergence():
+    # (x - a)^m (x - b) and (x - a)^m - (δa)^m, m = 2..5, at three scales (the review's scan)
+    false = []
+    for delta in np.logspace(-12, -3, 10):
+        for m in (2, 3, 4, 5):
+            for a in (1.0, 1e10, 1e-10):
+                b, e = a * (1 + delta), delta * a
+                cases = [
+                    (lambda x, a=a, b=b, m=m: (x - a) ** m * (x - b), [a, b]),
+                    (lambda x, a=a, m=m, e=e: (x - a) ** m - e**m, [a + e, a - e]),
+                ]
+                for f, roots in cases:
+                    r = newton_raphson(f, 3 * a)
+                    if r.converged and min(abs(r.x - q) for q in roots) > 10 * 1e-10 * b:
+                        false.append((m, delta, a, r.x))
+    assert not false
