@@ -522,7 +522,10 @@ def test_a_long_run_costs_the_same_per_step(exact):
 # and any small |f| passed; an m-step far from the roots (every polynomial looks like x^n there)
 # jumped to where f' ~ 0. Each case below failed on 45566b8.
 CLUSTERED = {
-    "(x-1)^5 (x-1.0000464)": (lambda x: (x - 1) ** 5 * (x - 1.0000464158883362), [1.0, 1.0000464158883362]),
+    "(x-1)^5 (x-1.0000464)": (
+        lambda x: (x - 1) ** 5 * (x - 1.0000464158883362),
+        [1.0, 1.0000464158883362],
+    ),
     "(x-1)^2 (x-1.000001)": (lambda x: (x - 1) ** 2 * (x - 1.000001), [1.0, 1.000001]),
     "(x-1)^4 - 1e-40": (lambda x: (x - 1) ** 4 - 1e-40, [1 - 1e-10, 1 + 1e-10]),
     "(x-2)^3 e^x - 1e-20": (lambda x: (x - 2) ** 3 * math.exp(x) - 1e-20, [2.0000001106123611]),
@@ -546,7 +549,11 @@ SIMPLE_FROM_FAR = {
     "x^3 - 1e-6 from 1": (lambda x: x**3 - 1e-6, 1.0, 0.01),
     "(x-1)(x-1.001) from 3": (lambda x: (x - 1) * (x - 1.001), 3.0, 1.001),
     "sin(x)^2 - 1e-12 from 3": (lambda x: math.sin(x) ** 2 - 1e-12, 3.0, math.pi + 1e-6),
-    "(x-2)^2 e^x - 1e-12 from 3": (lambda x: (x - 2) ** 2 * math.exp(x) - 1e-12, 3.0, 2.000000367879423),
+    "(x-2)^2 e^x - 1e-12 from 3": (
+        lambda x: (x - 2) ** 2 * math.exp(x) - 1e-12,
+        3.0,
+        2.000000367879423,
+    ),
     "log(x)^2 - 1e-12 from 3": (lambda x: math.log(x) ** 2 - 1e-12, 3.0, math.exp(-1e-6)),
 }
 
