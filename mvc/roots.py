@@ -117,10 +117,14 @@ def newton_raphson(
     Near a simple root the error is squared at every step (quadratic
     convergence), so the digits double; near a root of multiplicity $m$ Newton's
     steps only shrink by $(m-1)/m$. When two steps in a row show such a ratio, the
-    step is $m$ times Newton's, kept only if $|f|$ falls below what Newton's own step
-    promises (one more evaluation of `f`); the message names the multiplicity. Near
-    such a root the difference step follows $|x|$ and is quartered while the slopes at
-    $s$ and $s/4$ disagree (their error $s^2 f'''/6$ does not vanish with $f'$). The
+    step is $m$ times Newton's, kept only if it is confirmed as a multiple root's:
+    $|f|$ falls below what Newton's own step promises, and the Newton step from where
+    it lands is at most $1/(4m)$ of the last (far from the roots every polynomial
+    looks like $x^n$, and there plain Newton is kept); the message names the
+    multiplicity only then. Near such a root the difference step follows $|x|$ and is
+    quartered while the slopes at $s$ and $s/4$ disagree (their error $s^2 f'''/6$
+    does not vanish with $f'$), and a verdict of convergence by differences is judged
+    again with such a checked slope at $x$. The
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
     does from $0$: $0 \to 1 \to 0$.
