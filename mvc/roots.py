@@ -294,8 +294,9 @@ def _stalled(x, fx, moved, terms, tol, scalar) -> str:
     return (
         f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
         f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
-        f"size: rounding in f hides anything finer, so tol = {tol:g} cannot be met; "
-        "loosen tol, or write f so that its terms do not cancel"
+        f"size. Either rounding in f hides anything finer, so tol = {tol:g} cannot be met "
+        "(loosen tol, or write f so that its terms do not cancel), or the steps are caught "
+        "between roots very close together, or near a point where f' = 0 (try another x0)"
     )
 
 
