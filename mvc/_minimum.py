@@ -28,6 +28,8 @@ from mvc.result import SolverResult
 TINY = float(np.finfo(np.float64).tiny) / EPS
 #: How many times shorter each step of `origin_is_minimum` is than the one before.
 RUNG = 16.0
+#: How many rungs below the last clear rise `origin_is_minimum` still looks for a fall.
+AFTER = 2
 #: How many times the Hessian's steps grow (by 16 each) to rise above f's rounding.
 LENGTHENINGS = 4
 #: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
@@ -126,7 +128,21 @@ def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -
         if rises.size == 0 or rises.min() < noise:
             break  # f's rise no longer stands clear of rounding: nothing more to see
         finest, h = h, h / RUNG
-    return finest
+    return finest if finest and not _falls_below(F, f0, noise, h / RUNG, unit, toward) else 0.0
+
+
+def _falls_below(
+    F: Callable, f0: float, noise: float, h: float, unit: Vector, toward: list
+) -> bool:
+    """Does f fall from 0 by more than its rounding at the AFTER rungs below h? A rise can
+    sink into rounding at one step only because it changes sign there: (x - a)**2 + C
+    rises by h (h - 2a) at h, which is about 0 at h = 2a and a clear fall at 2a / 16."""
+    for _ in range(AFTER):
+        values = np.array([F(y) for y in _probes(h, unit, toward)])
+        if not np.all(values >= f0 - noise):
+            return True
+        h /= RUNG
+    return False
 
 
 def _probes(h: float, unit: Vector, toward: list) -> list:

@@ -108,3 +108,20 @@ def test_a_flat_start_in_400_variables_costs_o_n_calls():
     result = gradient_descent(f, np.zeros(n))
     assert result.converged, result.message
     assert calls[0] <= 1000 * n
+
+
+@pytest.mark.parametrize(
+    "f, x0, lr, minimiser",
+    [
+        (lambda x: (x - 7.39e-10) ** 2 + 1e-6, 1.0, 0.1, 7.39e-10),
+        (lambda x: 1e8 * ((x - 7.39e-10) ** 2 + 1e-6), 1.0, 1e-9, 7.39e-10),
+        (lambda x: (x / 1e8 - 7.39e-10) ** 2 + 1e-6, 1e8, 1e15, 7.39e-2),
+    ],
+)
+def test_no_snap_to_0_where_a_rise_sinks_into_rounding_at_twice_the_offset(f, x0, lr, minimiser):
+    # The fourth review: a rung at h = 1.478e-9, just above 2a, saw a rise h (h - 2a) below
+    # f's rounding and took 0 as checked; the next rung down shows the fall.
+    result = gradient_descent(f, x0, lr=lr)
+    assert not (result.converged and result.x == 0), result.message
+    if result.converged:
+        assert abs(result.x - minimiser) <= 0.1 * abs(minimiser)
