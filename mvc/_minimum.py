@@ -475,6 +475,11 @@ def _not_a_minimum(x: Vector, sides: int, at_start: bool, rounded: bool) -> str:
 
 
 def _saddle(x: Vector) -> str:
+    if x.size == 1:  # one variable: no other direction; f curves down along x itself
+        return (
+            f"|∇f| is small at x = {show(x)}, but f curves down there (f'' < 0 beyond its "
+            "error): a maximum, not a minimum; start gradient descent elsewhere"
+        )
     return (
         f"|∇f| is small at x = {show(x)}, but f curves down there along a direction off "
         "the axes (its Hessian has a negative eigenvalue): a saddle point, not a minimum, "

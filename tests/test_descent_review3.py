@@ -125,3 +125,11 @@ def test_no_snap_to_0_where_a_rise_sinks_into_rounding_at_twice_the_offset(f, x0
     assert not (result.converged and result.x == 0), result.message
     if result.converged:
         assert abs(result.x - minimiser) <= 0.1 * abs(minimiser)
+
+
+@pytest.mark.parametrize("a", [3e-7, 1e-6])
+def test_a_maximum_in_one_variable_is_called_a_maximum(a):
+    # The fourth review: 1 - a x**2 + x**4 at 0 was called "a saddle ... off the axes".
+    result = gradient_descent(lambda x: 1 - a * x**2 + x**4, 0.0)
+    assert not result.converged
+    assert "maximum" in result.message and "off the axes" not in result.message, result.message
