@@ -495,18 +495,32 @@ _AXE_RUN = """async ([everything, elsewhere]) => {
   const marks = parts.map(part => part.parentNode.insertBefore(document.createComment(""), part));
   parts.forEach(part => part.remove());
   // KaTeX draws a formula as dozens of nested spans (two thirds of a chapter's elements),
-  // each a glyph or two, which axe's contrast rule weighs and then leaves undecided ("too
-  // short to determine"). A formula on no background of its own stands in as one word per
-  // colour its glyphs have, which the rule does decide, at the text's size (never larger:
-  // the stricter threshold). The first inline and the first display formula keep their
-  // markup, so axe audits KaTeX's structure on every page.
+  // most a glyph or two, which axe's contrast rule weighs and then leaves undecided ("too
+  // short to determine"). A formula drawn in plain colours stands in as one word per
+  // colour its glyphs have, each at the smallest size of its glyphs, which the rule does
+  // decide. A formula keeps its markup where the stand-in could hide something: a
+  // background, opacity, a filter, a text shadow or fill of its own, any role or aria
+  // attribute beyond KaTeX's aria-hidden drawing, a link in or around it, an id. The
+  // first inline and the first display formula keep theirs too, so axe audits KaTeX's
+  // structure on every page.
+  const plain = e => {
+    const style = getComputedStyle(e);
+    const own = [...e.attributes].filter(a => a.name === "role" || a.name === "id"
+      || (a.name.startsWith("aria-") && !(a.name === "aria-hidden" && e.matches(".katex-html"))));
+    return style.backgroundColor === "rgba(0, 0, 0, 0)" && style.backgroundImage === "none"
+      && style.opacity === "1" && style.filter === "none" && style.textShadow === "none"
+      && style.webkitTextFillColor === style.color && own.length === 0
+      && e.tagName !== "A";
+  };
   const colours = k => {
-    const found = new Set();
+    if (k.closest("a")) return null;
+    const found = new Map();  // colour -> the smallest font size drawn in it
     for (const e of [k, ...k.querySelectorAll("*")]) {
-      const style = getComputedStyle(e);
-      if (style.backgroundColor !== "rgba(0, 0, 0, 0)") return null;
-      if ([...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.data.trim())) {
-        found.add(style.color);
+      if (e.closest(".katex-mathml")) continue;  // MathML for screen readers, not drawn
+      if (!plain(e)) return null;
+      if ([...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && /[^\\s\\u200b]/.test(n.data))) {
+        const style = getComputedStyle(e), size = parseFloat(style.fontSize);
+        found.set(style.color, Math.min(size, found.get(style.color) ?? size));
       }
     }
     return found;
@@ -518,10 +532,11 @@ _AXE_RUN = """async ([everything, elsewhere]) => {
     const found = colours(k);
     if (found === null) return [];
     const standIn = document.createElement("span");
-    for (const colour of found) {
+    for (const [colour, size] of found) {
       const word = standIn.appendChild(document.createElement("span"));
       word.textContent = "formula ";
       word.style.color = colour;
+      word.style.fontSize = `${size}px`;
     }
     k.replaceWith(standIn);
     return [[standIn, k]];
