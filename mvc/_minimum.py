@@ -36,8 +36,10 @@ LENGTHENINGS = 4
 LANCZOS = 40
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
 #: (f curves down: a saddle or a maximum), is positive definite beyond its error and
-#: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell).
-DOWN, UP, UNDECIDED = "down", "up", "undecided"
+#: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
+#: or (beyond `whole_hessian`'s size) its lowest eigenvalue was not resolved in LANCZOS
+#: products: undecided too, for another reason.
+DOWN, UP, UNDECIDED, UNSETTLED = "down", "up", "undecided", "unsettled"
 
 Vector = np.ndarray
 
@@ -269,13 +271,17 @@ def _lengthened(F: Callable, x: Vector, fx: float, size: Vector, before: tuple) 
 
 def _krylov_verdict(product: Callable, n: int) -> str:
     """`second_order` beyond `whole_hessian`'s size: DOWN if the lowest Ritz value is below
-    minus its error (it bounds the lowest eigenvalue from above); UP only once the lowest
-    Ritz pair has settled, the Ritz value stands above its error and residual, and its
-    curvature along the Ritz vector holds at half the differences' step (one more product)."""
+    minus its error (it bounds the lowest eigenvalue from above); UNSETTLED if the lowest
+    Ritz pair has not settled in LANCZOS products (a spread spectrum: then no lower bound is
+    known); UP once it has, if the Ritz value stands above its error and residual and its
+    curvature along the Ritz vector holds at half the differences' step (one more product);
+    else UNDECIDED."""
     lowest, error, ritz = lowest_curvature(product, n)
     if lowest < -error:
         return DOWN
-    if ritz is None or not lowest > 2 * error:
+    if ritz is None:
+        return UNSETTLED
+    if not lowest > 2 * error:
         return UNDECIDED
     p, half_error = product(ritz, 0.5)
     d = float(ritz @ p)
@@ -600,6 +606,12 @@ def _kind(x: Vector, verdict: str) -> str:
     """What the second-derivative test makes of a converged x: the end of its message."""
     if verdict == UP:
         return "a minimum, f's Hessian there is positive definite"
+    if verdict == UNSETTLED:
+        return (
+            "a stationary point where f curves down along no direction found, but the "
+            f"lowest curvature of f's Hessian was not resolved in {LANCZOS} Hessian-vector "
+            "products, so the second-derivative test cannot prove a minimum"
+        )
     if x.size == 1:
         return (
             "a stationary point where f curves down nowhere, but f'' is within its error "
