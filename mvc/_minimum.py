@@ -10,6 +10,8 @@ candidate, at steps that follow the units of $x$:
 - `origin_is_minimum`: where the iterates shrink toward 0, is $x = 0$ exactly the
   minimum? There "within `tol` $|x|$" and "within $f$'s rounding" both shrink with
   $x$, so no iterate can pass them; 0 itself can be checked.
+- `second_order`: the second-derivative test at x: does f's Hessian prove a saddle
+  (DOWN), a minimum (UP), or neither (UNDECIDED: an eigenvalue within its error of 0)?
 - `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
   a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
 """

@@ -122,7 +122,7 @@ def gradient_descent(
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
-        where $f$'s Hessian has a negative eigenvalue (a saddle off the axes), a `grad` that
+        where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
