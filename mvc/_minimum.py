@@ -10,6 +10,8 @@ candidate, at steps that follow the units of $x$:
 - `origin_is_minimum`: where the iterates shrink toward 0, is $x = 0$ exactly the
   minimum? There "within `tol` $|x|$" and "within $f$'s rounding" both shrink with
   $x$, so no iterate can pass them; 0 itself can be checked.
+- `second_order`: the second-derivative test at x: does f's Hessian prove a saddle
+  (DOWN), a minimum (UP), or neither (UNDECIDED: an eigenvalue within its error of 0)?
 - `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
   a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
 """
@@ -34,6 +36,12 @@ AFTER = 2
 LENGTHENINGS = 4
 #: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
 LANCZOS = 40
+#: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
+#: (f curves down: a saddle or a maximum), is positive definite beyond its error and
+#: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
+#: or (beyond `whole_hessian`'s size) its lowest eigenvalue was not resolved in LANCZOS
+#: products: undecided too, for another reason.
+DOWN, UP, UNDECIDED, UNSETTLED = "down", "up", "undecided", "unsettled"
 
 Vector = np.ndarray
 
@@ -195,13 +203,91 @@ def quadratic_minimum(
 def curves_down(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> bool:
     """Does f curve down at x along some direction, beyond the error of its differences? A
     saddle that falls only off the axes (xy's, or x**2 + y**2 - 3xy's, at 0), which descent
-    reaches along the direction where f rises. Up to `whole_hessian` variables, by f's
-    Hessian (n^2 + n + 1 calls of f); beyond, by `lowest_curvature` (O(n) calls each)."""
-    if whole_hessian(x.size):
-        H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
-        return bool(np.all(np.isfinite(H)) and np.linalg.eigvalsh(H)[0] < -error)
-    lowest, error = lowest_curvature(_hessian_product(F, G, x, size), x.size)
-    return bool(lowest < -error)
+    reaches along the direction where f rises: `second_order` says DOWN."""
+    return second_order(F, G, x, fx, size) == DOWN
+
+
+def second_order(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> str:
+    """The second-derivative test at x, where ∇f ~ 0: DOWN if f's Hessian has an eigenvalue
+    below minus its error (a saddle, or a maximum), UP if every eigenvalue is above its
+    error and its truncation (a minimum), else UNDECIDED: an eigenvalue within its error of
+    0, where a minimum (x**4 + y**4) and a degenerate saddle ((y - x**2)(y - 3x**2)) look
+    alike. Up to `whole_hessian` variables by f's Hessian (n^2 + n + 1 calls of f, 2n more
+    to see its truncation for UP, and longer steps where rounding hides the sign); beyond,
+    by `lowest_curvature` (O(n) calls each)."""
+    if not whole_hessian(x.size):
+        return _krylov_verdict(_hessian_product(F, G, x, size), x.size)
+    s = steps(x, size, 1 / 4)
+    H, error = _hessian(F, x, fx, s, 0.0)
+    if not np.all(np.isfinite(H)):
+        return UNDECIDED  # f is not finite near x: nothing is seen
+    lowest, Q = np.linalg.eigh(H)
+    if lowest[0] < -error:
+        return DOWN
+    if lowest[0] > error and _clear_of_truncation(F, x, fx, s, (lowest, Q), error):
+        return UP
+    return _lengthened(F, x, fx, size, (H, error))
+
+
+def _clear_of_truncation(
+    F: Callable, x: Vector, fx: float, s: Vector, eigen: tuple, error: float
+) -> bool:
+    """Does each eigenvalue of f's Hessian stand above its errors, its truncation counted?
+
+    A Hessian differenced at one step cannot tell curvature from f's higher terms: x**4's
+    at 0 is 2 h^2. So along each eigenvector q the curvature is taken again at half the
+    step, (f(x + tq) + f(x - tq) - 2 f(x)) / t^2 (2n calls of f), and twice its change
+    counts as truncation (a term in h^2 changes by 3/4 of itself)."""
+    for value, q in zip(eigen[0], eigen[1].T, strict=True):
+        t = norm(s * q) / 2
+        up, down = F(x + t * q), F(x - t * q)
+        d = (up + down - 2 * fx) / t**2
+        terms = max(abs(up), abs(down), abs(fx))
+        d_error = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
+        if not min(value, d) - 2 * abs(value - d) > error + d_error:
+            return False  # also when a value is not finite
+    return True
+
+
+def _lengthened(F: Callable, x: Vector, fx: float, size: Vector, before: tuple) -> str:
+    """Where the Hessian at steps eps^(1/4) size cannot decide: its verdict at steps 16,
+    256 and 4096 times longer (f's rounding over the steps squared shrinks 256 times each;
+    1 + x**2 - 1e-10 y**2 at 0 needs 4096), while each agrees within their errors with
+    the one before. The change from the one before bounds the truncation (a term in h^2
+    grows 256 times a lengthening), so it widens the margin a verdict must clear; where
+    they disagree, f's higher terms show and nothing is decided."""
+    for lengthening in range(1, LENGTHENINGS):
+        H, error = _hessian(F, x, fx, steps(x, size * 16.0**lengthening, 1 / 4), 0.0)
+        change = norm((H - before[0]).ravel())
+        if not change <= error + before[1]:
+            return UNDECIDED  # truncation shows (or f is not finite)
+        margin = 2 * error + before[1] + change
+        lowest = float(np.linalg.eigvalsh(H)[0])
+        if lowest < -margin:
+            return DOWN
+        if lowest > margin:
+            return UP
+        before = (H, error)
+    return UNDECIDED
+
+
+def _krylov_verdict(product: Callable, n: int) -> str:
+    """`second_order` beyond `whole_hessian`'s size: DOWN if the lowest Ritz value is below
+    minus its error (it bounds the lowest eigenvalue from above); UNSETTLED if the lowest
+    Ritz pair has not settled in LANCZOS products (a spread spectrum: then no lower bound is
+    known); UP once it has, if the Ritz value stands above its error and residual and its
+    curvature along the Ritz vector holds at half the differences' step (one more product);
+    else UNDECIDED."""
+    lowest, error, ritz = lowest_curvature(product, n)
+    if lowest < -error:
+        return DOWN
+    if ritz is None:
+        return UNSETTLED
+    if not lowest > 2 * error:
+        return UNDECIDED
+    p, half_error = product(ritz, 0.5)
+    d = float(ritz @ p)
+    return UP if min(lowest, d) - 2 * abs(lowest - d) > 2 * error + half_error else UNDECIDED
 
 
 def whole_hessian(n: int) -> bool:
@@ -210,36 +296,38 @@ def whole_hessian(n: int) -> bool:
     return n * n + n + 1 <= LANCZOS * (4 * n + 2)
 
 
-def lowest_curvature(product: Callable, n: int) -> tuple[float, float]:
-    """The least curvature of f found at x, in x's units, and its error bound: the lowest
-    eigenvalue of f's Hessian on a Krylov space (Lanczos, from a fixed random start), built
-    from at most LANCZOS products ``product(v) -> (Hv, error)``. Memory O(n LANCZOS).
+def lowest_curvature(product: Callable, n: int) -> tuple[float, float, Vector | None]:
+    """The least curvature of f found at x, in x's units, its error bound, and its Ritz
+    vector if it has settled (else None): the lowest eigenvalue of f's Hessian on a Krylov
+    space (Lanczos, from a fixed random start), built from at most LANCZOS products
+    ``product(v) -> (Hv, error)``. Memory O(n LANCZOS).
 
     With V the basis (rows) and P its products, the Ritz values are the eigenvalues of
     sym(V P^T) = V H V^T + sym(V E^T), E the products' errors: the lowest is never below
     H's (Cauchy's interlacing), and is off by at most |E|_F. So `lowest < -error` proves a
     negative eigenvalue. It stops there, or once the lowest Ritz pair's residual is within
-    the error, or after LANCZOS products; a negative eigenvalue not yet resolved by then
-    goes unseen.
+    the error (settled: an eigenvalue of H lies within twice the error of it), or after
+    LANCZOS products; a negative eigenvalue not yet resolved by then goes unseen.
     """
     k_max = min(n, LANCZOS)
     V, P, errors = np.zeros((k_max, n)), np.zeros((k_max, n)), np.zeros(k_max)
     v = np.random.default_rng(0).standard_normal(n)
     v /= norm(v)
-    lowest, error = np.nan, np.inf
     for k in range(k_max):
         V[k] = v
         P[k], errors[k] = product(v)
         if not (np.all(np.isfinite(P[k])) and np.isfinite(errors[k])):
-            return np.nan, np.inf  # f is not finite near x: nothing is seen
+            return np.nan, np.inf, None  # f is not finite near x: nothing is seen
         T = V[: k + 1] @ P[: k + 1].T
         theta, Y = np.linalg.eigh((T + T.T) / 2)
         lowest, error = float(theta[0]), norm(errors[: k + 1])
         w = _orthogonal(P[k], V[: k + 1])
-        if lowest < -error or norm(w) * abs(Y[k, 0]) <= error:
-            break  # a negative curvature proved, or the lowest Ritz value settled
+        if lowest < -error:
+            return lowest, error, None  # a negative curvature proved
+        if norm(w) * abs(Y[k, 0]) <= error:
+            return lowest, error, V[: k + 1].T @ Y[:, 0]  # the lowest Ritz pair settled
         v = w / norm(w)
-    return lowest, error
+    return lowest, error, None
 
 
 def _orthogonal(p: Vector, V: np.ndarray) -> Vector:
@@ -254,10 +342,11 @@ def _hessian_product(F: Callable, G: Gradient, x: Vector, size: Vector) -> Calla
     scale for all, as the whole Hessian's eigenvalues are in x's own units): the change of
     c ∇f from x - t c v to x + t c v over 2t, with a given `grad` (t = eps^(1/3)) or central
     differences at steps eps^(1/4) size (t = eps^(1/4)). The error counts each gradient's
-    rounding, and x ± t c v's own rounding (eps |x| / c)."""
-    t, c = (EPS ** (1 / 3) if G.given else EPS ** (1 / 4)), float(size.max())
+    rounding, and x ± t c v's own rounding (eps |x| / c). ``product(v, 0.5)`` halves t."""
+    t0, c = (EPS ** (1 / 3) if G.given else EPS ** (1 / 4)), float(size.max())
 
-    def product(v: Vector) -> tuple[Vector, float]:
+    def product(v: Vector, shorter: float = 1.0) -> tuple[Vector, float]:
+        t = shorter * t0  # `shorter` < 1 to see the truncation of the differences
         (up, e_up), (down, e_down) = (_gradient(F, G, x + d, size) for d in (t * c * v, -t * c * v))
         p = c * (up - down) / (2 * t)
         drift = EPS * norm(x) / c * norm(p) / t
@@ -277,10 +366,13 @@ def _gradient(F: Callable, G: Gradient, y: Vector, size: Vector) -> tuple[Vector
 
 def _hessian(F: Callable, x: Vector, fx: float, s: Vector, slope: float) -> tuple[Vector, float]:
     """f's Hessian at x by differences with steps s, and a bound on its rounding error
-    (each value rounded by ROUNDING eps times the size of f's terms there)."""
+    (each value rounded by ROUNDING eps times the size of f's terms there: entry ij's
+    points x ± s_i e_i ± s_j e_j lie up to (|H_ii| s_i^2 + |H_jj| s_j^2) / 2 + |H_ij| s_i s_j
+    above f(x), so a long step along a flat axis does not inflate a steep axis's error)."""
     H = hessian_at(F, x, s)
-    terms = abs(fx) + np.max(np.abs(H)) * np.max(s) ** 2 + slope * norm(x)
-    return H, norm((8 * ROUNDING * EPS * terms / np.outer(s, s)).ravel())
+    rise = np.abs(np.diag(H)) * s**2 / 2
+    terms = abs(fx) + rise[:, None] + rise[None, :] + np.abs(H) * np.outer(s, s)
+    return H, norm((8 * ROUNDING * EPS * (terms + slope * norm(x)) / np.outer(s, s)).ravel())
 
 
 # --- gradient_descent's stopping rule, built on these checks ------------------------------
@@ -334,10 +426,15 @@ class Judge:
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
             return self._refuted(x, fx, g, noise, last, why)
-        if curves_down(self.F, self.G, x, fx, self.G.sizes(x)):
+        verdict = second_order(self.F, self.G, x, fx, self.G.sizes(x))
+        if verdict == DOWN:
             return self.done(fx, False, _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
-        return self.done(fx, False, wrong) if wrong else self.done(fx, *flat)
+        return (
+            self.done(fx, False, wrong)
+            if wrong
+            else self.done(fx, True, f"{flat[1]}: {_kind(x, verdict)}")
+        )
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
@@ -368,11 +465,12 @@ class Judge:
         g0 = self.G(zero, f0)[0] if self.G.given else np.zeros_like(x)
         if np.any(g0) or self.G.check(zero, f0, g0, self.target):
             return None
-        if curves_down(self.F, self.G, zero, f0, self.G.sizes(zero)):  # a saddle at 0
+        verdict = second_order(self.F, self.G, zero, f0, self.G.sizes(zero))
+        if verdict == DOWN:  # a saddle at 0
             return self.done(fx, False, _saddle_at_origin(x))
         if np.any(x):
             self.done.history.append(zero)
-        return self.done(f0, True, _snapped(x, f0, finest))
+        return self.done(f0, True, _snapped(x, f0, finest, verdict))
 
     def _refuted(
         self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None, message: str
@@ -481,9 +579,10 @@ def _saddle(x: Vector) -> str:
             "error): a maximum, not a minimum; start gradient descent elsewhere"
         )
     return (
-        f"|∇f| is small at x = {show(x)}, but f curves down there along a direction off "
-        "the axes (its Hessian has a negative eigenvalue): a saddle point, not a minimum, "
-        "reached along the direction where f rises; start gradient descent elsewhere"
+        f"|∇f| is small at x = {show(x)}, but f curves down there along some direction "
+        "(its Hessian has a negative eigenvalue, beyond its error): a saddle point, not a "
+        "minimum, reached along the directions where f rises; start gradient descent "
+        "elsewhere"
     )
 
 
@@ -496,11 +595,35 @@ def _saddle_at_origin(x: Vector) -> str:
     )
 
 
-def _snapped(x: Vector, f0: float, finest: float) -> str:
+def _snapped(x: Vector, f0: float, finest: float, verdict: str) -> str:
     return (
         f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
-        f"checked as the minimum there: f(0) = {f0:.3g} is no more than f(x), and f falls "
-        f"from 0 along no axis at steps from x0's scale down to {finest:.1g}"
+        f"checked{' as the minimum' if verdict == UP else ''} there: f(0) = {f0:.3g} is no "
+        "more than f(x), and f falls from 0 along no axis at steps from x0's scale down to "
+        f"{finest:.1g}; {_kind(x, verdict)}"
+    )
+
+
+def _kind(x: Vector, verdict: str) -> str:
+    """What the second-derivative test makes of a converged x: the end of its message."""
+    if verdict == UP:
+        return "a minimum, f's Hessian there is positive definite"
+    if verdict == UNSETTLED:
+        return (
+            "a stationary point where f curves down along no direction found, but the "
+            f"lowest curvature of f's Hessian was not resolved in {LANCZOS} Hessian-vector "
+            "products, so the second-derivative test cannot prove a minimum"
+        )
+    if x.size == 1:
+        return (
+            "a stationary point where f curves down nowhere, but f'' is within its error "
+            "of 0, so the second-derivative test cannot tell a minimum (as x**4's at 0) "
+            "from an inflection point"
+        )
+    return (
+        "a stationary point where f falls along no line tried, but f's Hessian has an "
+        "eigenvalue within its error of 0, so the second-derivative test cannot tell a "
+        "minimum from a degenerate saddle (such as (y - x**2)(y - 3x**2) at 0)"
     )
 
 

@@ -122,7 +122,7 @@ def gradient_descent(
         that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
-        where $f$'s Hessian has a negative eigenvalue (a saddle off the axes), a `grad` that
+        where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
         disagrees with $f$, a value that is not finite, or `max_iter` reached.
 
     Raises
@@ -188,7 +188,13 @@ def gradient_descent(
     beyond, a Lanczos iteration from a fixed random start finds the lowest curvature from
     at most 40 Hessian-vector products, each the change of the gradient across
     $x \pm t v$ ($4n + 2$ evaluations of `f`, or two of `grad`), in memory $O(40 n)$; a
-    negative eigenvalue it has not resolved in 40 products goes unseen.
+    negative eigenvalue it has not resolved in 40 products goes unseen. Where $f$'s
+    Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
+    to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
+    down in no direction tried, and `message` says that the second-derivative test cannot
+    tell a minimum from a degenerate saddle there; it says "a minimum" only where the
+    Hessian is positive definite beyond its error and truncation (its curvature along
+    each eigenvector, $2n$ more evaluations, holding at half the step).
 
     Examples
     --------

@@ -67,7 +67,7 @@ def test_the_check_costs_O_n_calls_and_no_n_by_n_array(lowest, curves, with_grad
         shapes.append(p.shape)
         return p, error
 
-    lowest_found, error = _minimum.lowest_curvature(watched, N)
+    lowest_found, error, _ = _minimum.lowest_curvature(watched, N)
     assert (lowest_found < -error) is curves
     assert not _minimum.whole_hessian(N)  # so curves_down takes this road at n = 300
     calls[0] = 0
