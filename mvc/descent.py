@@ -138,8 +138,8 @@ def gradient_descent(
     Notes
     -----
     With `lr`, the first step is exactly $x_0 - \gamma \nabla f(x_0)$: the course's
-    update. It converges on a quadratic when $\gamma < 2/\lambda_{\max}$ of the
-    Hessian, and diverges (or cycles, at equality) above.
+    update. It converges on a quadratic with a positive definite Hessian when
+    $\gamma < 2/\lambda_{\max}$ of the Hessian, and diverges (or cycles, at equality) above.
 
     Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$. The first trial $t$ is
     twice the last accepted length (at the start, the smaller of
