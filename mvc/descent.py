@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mvc._minimum import Judge, lost, show
+from mvc._minimum import Judge, _flat, curves_down, lost, quadratic_minimum, show
 from mvc._scaling import (
     EPS,
     central,
+    hessian_at,
     norm,
     reference_size,
     shifted,
@@ -36,7 +37,6 @@ from mvc._validation import (
     as_relative_tolerance,
     check_values,
 )
-from mvc.derivatives import gradient, hessian
 from mvc.result import SolverResult
 from mvc.roots import DIVERGED, GROWING, _period
 
@@ -138,8 +138,8 @@ def gradient_descent(
     Notes
     -----
     With `lr`, the first step is exactly $x_0 - \gamma \nabla f(x_0)$: the course's
-    update. It converges on a quadratic when $\gamma < 2/\lambda_{\max}$ of the
-    Hessian, and diverges (or cycles, at equality) above.
+    update. It converges on a quadratic with a positive definite Hessian when
+    $\gamma < 2/\lambda_{\max}$ of the Hessian, and diverges (or cycles, at equality) above.
 
     Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$. The first trial $t$ is
     twice the last accepted length (at the start, the smaller of
@@ -492,18 +492,25 @@ def descend(
     bounds : (float, float), optional
         A box $[lo, hi]^n$, such as the pit $[0, 6]^2$: each new point is clipped into it.
     tol : float
-        Converged at a flat point, $\|J\| \le$ `tol`, or when a step is shorter than
-        `tol` $\cdot \max(1, \|x\|)$.
+        Relative tolerance: a stationary point once $\|J\|$ plus its rounding error is at
+        most `tol` $\|J(x_0)\|$; a step that moves $x$ by no more than `tol` times $x$'s
+        size (each variable's size from `x0`) is the last, and the verdict is taken where
+        it lands.
     max_iter : int
         The most steps.
 
     Returns
     -------
     SolverResult
-        As `gradient_descent`. Converged means a stationary point: with the Newton
-        step it may be a maximum or a saddle (check `fun` or the Hessian). Failures:
-        a singular Hessian, a non-finite step or value, stuck against `bounds`, a
-        cycle, `max_iter`.
+        As `gradient_descent`. Converged means a minimum that f's Hessian places
+        (positive definite, the minimum within `tol` times $x$'s size of $x$, or within
+        f's rounding), or a stationary point as above that the Hessian does not decide:
+        its message says "not checked to be a minimum".
+        A point where $f$'s Hessian has a negative eigenvalue (a maximum or a saddle,
+        which the Newton step finds as readily) is not converged. Failures: a step
+        that vanished where $J$ is not small (the strategy's steps too short for f's
+        scale), a gradient lost in rounding, a singular Hessian, a non-finite step or
+        value, stuck against `bounds`, a cycle, `max_iter`.
 
     Raises
     ------
@@ -512,17 +519,20 @@ def descend(
 
     Notes
     -----
-    $J$ and $H$ are central differences (`mvc.gradient`, `mvc.hessian`). Cost per
-    step: $2n$ evaluations of `f` for $J$, $n^2 + n + 1$ for $H$ and one at the new
-    point: 12 in two dimensions.
+    $J$ and $H$ are central differences at steps $\epsilon^{1/3}$ and $\epsilon^{1/4}$
+    times each variable's size (as `gradient_descent`'s), so the checks hold with $f$ or
+    $x$ in any units (the Newton step's path follows them; steepest descent's
+    $\gamma = 0.5$ and the hybrid's longest step 2 do not). Cost per step: $2n$
+    evaluations of `f` for $J$, $n^2 + n + 1$ for $H$ and one at the new point: 12 in
+    two dimensions; the final check of the Hessian adds a few Hessians.
 
     Examples
     --------
     >>> from mvc.descent import descend
     >>> bowl = lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2
     >>> result = descend(bowl, [3.0, 2.0], "newton")
-    >>> result.x.round(6), result.n_iter
-    (array([1., 0.]), 1)
+    >>> result.x.round(6), result.n_iter, result.converged
+    (array([1., 0.]), 1, True)
     """
     f = as_callable(f, "f")
     step_rule = _strategy(strategy)
@@ -530,55 +540,102 @@ def descend(
     tol = as_positive_real(tol, "tol")
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     x = np.clip(as_point(x0, "x0"), lo, hi)
-    F = _objective(f, None, False, x)[0]
+    F, G = _objective(f, None, False, x)
     fx = _start(F, x)
     with np.errstate(all="ignore"):
-        return _strategy_loop(f, F, _plain_gradient(F), x, fx, step_rule, lo, hi, tol, max_iter)
+        return _strategy_loop(F, G, x, fx, step_rule, (lo, hi), tol, max_iter)
 
 
-def _strategy_loop(f, F, G, x, fx, step_rule, lo, hi, tol, max_iter) -> SolverResult:
-    history = [x]
+def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
+    history, target, vanished = [x], None, False
     done = _Finish(history, False)
-    for _ in range(max_iter):
-        J = G(x)
+    while True:
+        J, noise = G(x, fx)
         if not np.all(np.isfinite(J)):
             return done(fx, False, f"the gradient is not finite at x = {show(x)}")
-        if np.linalg.norm(J) <= tol:
-            return done(fx, True, f"converged: a flat point, |J| <= tol = {tol:g}")
+        target = tol * norm(J) if target is None else target  # tol |J(x0)|
+        flat = _flat(x, fx, J, noise, target)  # J small beside J(x0), lost, or neither
+        if (flat and flat[0]) or vanished:
+            return done(fx, *_verdict(F, G, (x, fx, J, noise), flat, target, tol))
+        if len(history) > max_iter:
+            return done(fx, False, f"max_iter = {max_iter} reached without converging")
+        H = hessian_at(F, x, steps(x, G.sizes(x), 1 / 4))
         try:
-            step = np.asarray(step_rule(fx, J, hessian(f, x)), dtype=np.float64)
+            step = np.asarray(step_rule(fx, J, H), dtype=np.float64)
         except np.linalg.LinAlgError:
             return done(fx, False, f"singular Hessian at x = {show(x)}: no Newton step")
-        new = np.clip(x + step, lo, hi)
+        new = np.clip(x + step, *box)
         if step.shape != x.shape or not np.all(np.isfinite(new)):
             return done(fx, False, f"the strategy gave no usable step at x = {show(x)}: {step!r}")
-        moved = np.linalg.norm(new - x)
-        if moved <= tol * max(1.0, np.linalg.norm(x)):
-            stuck = not np.array_equal(new, x + step)  # the bounds clipped the step
-            if stuck:
-                return done(fx, False, f"stuck against the bounds at x = {show(x)}")
-            return done(fx, True, "converged: the step vanished")
+        # a step within tol of x's size is the last: the verdict is taken where it lands
+        vanished = norm(new - x) <= tol * norm(G.sizes(x))
+        if vanished and not np.array_equal(new, x + step):  # the bounds clipped the step
+            return done(fx, False, f"stuck against the bounds at x = {show(x)}")
         x, fx = new, F(new)
         history.append(x)
-        if not np.isfinite(fx) or np.linalg.norm(x) > DIVERGED:
+        if not np.isfinite(fx) or norm(x) > DIVERGED:
             why = f"f(x) not finite or |x| > {DIVERGED:.0e}"
             return done(fx, False, f"diverged: {why} at x = {show(x)}")
-        if _period(history, tol):
-            period = _period(history, tol)
+        period = _period(history, tol)
+        if period:
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
-    return done(fx, False, f"max_iter = {max_iter} reached without converging")
 
 
-def _plain_gradient(F) -> Callable:
-    """`mvc.gradient` of F, with nan where f is not finite near x (the Sandpit's J)."""
+def _verdict(F, G, point, flat, target, tol) -> tuple[bool, str]:
+    """Converged?, and why, where J is small beside J(x0) (`flat` true) or the last
+    step vanished. A minimum only where f's Hessian places one within tol of x's size,
+    never where f curves down (a maximum or a saddle); else a small J is a stationary
+    point not checked to be a minimum, and a J lost in rounding or large is no verdict."""
+    x, fx, J, noise = point
+    size = G.sizes(x)
+    if flat and curves_down(F, G, x, fx, size):
+        return False, _not_minimum(x, J, target)
+    near = _placed_minimum(F, x, fx, norm(J) + noise, size, tol)
+    if near:
+        return True, _minimum(near[0], near[1], tol * norm(size))
+    if flat:
+        return flat[0], _unchecked(J, target) if flat[0] else flat[1]
+    return False, _stalled(x, J, target)
 
-    def G(x):
-        try:
-            return gradient(_finite(F), x)
-        except _NonFinite:
-            return np.full(x.size, np.nan)
 
-    return G
+def _placed_minimum(F, x, fx, slope, size, tol) -> tuple[float, float, float] | None:
+    """`quadratic_minimum` (f's Hessian positive definite, |J| below `slope`) with the
+    minimum within tol times x's size, the yardstick of the vanished step, rather than
+    tol |x| (which shrinks to nothing at a minimum near 0), or within f's rounding."""
+    scale = norm(size) / norm(x) if np.any(x) else 1.0
+    return quadratic_minimum(F, x, fx, slope, size, tol * scale)
+
+
+def _minimum(slope: float, distance: float, reach: float) -> str:
+    return (
+        f"converged: a minimum within {distance:.2g} of x (tol times x's size is "
+        f"{reach:.2g}), or closer than f's rounding can tell: f's Hessian at x is positive "
+        f"definite and |J(x)| is below {slope:.2g}"
+    )
+
+
+def _unchecked(J, target: float) -> str:
+    return (
+        f"converged: stopped at a stationary point (not checked to be a minimum): "
+        f"|J(x)| = {norm(J):.3g} <= tol |J(x0)| = {target:.3g}, but f's Hessian there is "
+        "neither seen positive definite nor seen to curve down"
+    )
+
+
+def _not_minimum(x, J, target: float) -> str:
+    return (
+        f"stopped at a maximum or a saddle point, not a minimum: |J(x)| = {norm(J):.3g} <= "
+        f"tol |J(x0)| = {target:.3g} at x = {show(x)}, but f's Hessian there has a negative "
+        "eigenvalue (f curves down); the Newton step heads for any stationary point"
+    )
+
+
+def _stalled(x, J, target: float) -> str:
+    return (
+        f"stalled at x = {show(x)}: the step moved x by less than tol times its size, but "
+        f"|J(x)| = {norm(J):.3g} is above tol |J(x0)| = {target:.3g}, so x is no stationary "
+        "point (the strategy's steps are too short for f's scale?)"
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------

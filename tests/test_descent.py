@@ -220,10 +220,54 @@ def test_strategies_are_the_course_formulas():
     np.testing.assert_array_equal(hybrid_step(0.0, J, H / 10), -0.5 * J)  # Newton step > 2
 
 
-def test_newton_finds_a_maximum_as_readily():
+def test_newton_finds_a_maximum_as_readily_but_not_as_a_minimum():
     result = descend(lambda v: -BOWL(v), [3.0, 2.0], "newton")
-    assert result.converged and result.n_iter <= 2
+    assert not result.converged and result.n_iter <= 2
+    assert "maximum or a saddle" in result.message
     np.testing.assert_allclose(result.x, [1.0, 0.0], atol=1e-8)
+
+
+# issue 14: descend's verdicts are checked on f itself, at any scale of f and x
+def test_issue14_descend_small_x_takes_the_step_it_called_vanished():
+    f = lambda v: ((v[0] - 1e-9) ** 2 + v[1] ** 2) * 1e18
+    result = descend(f, [3e-9, 2e-9], "newton")
+    assert result.n_iter >= 1  # the Newton step 2e-9 is not negligible beside x
+    np.testing.assert_allclose(result.x, [1e-9, 0.0], atol=1e-16)
+    assert result.converged and "a minimum" in result.message
+
+
+def test_issue14_descend_small_f_is_no_flat_point():
+    result = descend(lambda v: 1e-9 * ((v[0] - 1) ** 2 + v[1] ** 2), [3.0, 2.0], "hybrid")
+    # the hybrid's steepest step -0.5 J is 1e-9 long: stuck at the start, not a minimum
+    assert not result.converged and result.message.startswith("stalled")
+
+
+def test_issue14_descend_a_maximum_is_not_converged():
+    result = descend(lambda v: -(v[0] ** 2 + v[1] ** 2), [1.0, 2.0], "newton")
+    assert not result.converged and "maximum or a saddle" in result.message
+    np.testing.assert_allclose(result.x, [0.0, 0.0], atol=1e-8)
+
+
+def test_issue14_descend_a_saddle_is_not_converged():
+    result = descend(lambda v: (v[0] - 1) ** 2 - (v[1] - 1) ** 2, [3.0, 2.0], "newton")
+    assert not result.converged and "maximum or a saddle" in result.message
+
+
+SWEEP = [
+    (BOWL, [3.0, 2.0], True),
+    (lambda v: -(v[0] ** 2 + v[1] ** 2), [1.0, 2.0], False),  # a maximum
+    (lambda v: (v[0] - 1) ** 2 - (v[1] - 1) ** 2, [3.0, 2.0], False),  # a saddle
+    (lambda v: (1 - v[0]) ** 2 + 100 * (v[1] - v[0] ** 2) ** 2, [-1.2, 1.0], True),
+]
+
+
+@pytest.mark.parametrize("f, x0, verdict", SWEEP)
+@pytest.mark.parametrize("c", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize("a", [1e-8, 1.0, 1e8])
+def test_issue14_descend_verdict_is_the_same_with_f_and_x_scaled(f, x0, verdict, c, a):
+    # c f(x / a) from a x0: Newton's path is a times the same, so is its verdict
+    result = descend(lambda v: c * f(v / a), a * np.array(x0), "newton")
+    assert result.converged is verdict, result.message
 
 
 def test_hybrid_finds_the_intro_pit_minimum():
