@@ -23,6 +23,7 @@ from mvc._scaling import (
     norm,
     reference_size,
     rounding,
+    shifted,
     steps,
     typical_size,
 )
@@ -141,10 +142,12 @@ def newton_raphson(
     least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
     rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
     when its step would be over $1/\epsilon$ times the largest $|x|$ so far.
-    An exact $f(x) = 0$ is a root only if each equation is nonzero at some
-    $x \pm h_j e_j$, $h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and
-    $|{x_0}_j|$: $1/(1 + e^x)$ underflows to 0 at $x = 710$ and $\tanh x - 1$ rounds
-    to 0 at $x = 20$, and neither has a root there. A value of $f$ below
+    An exact $f(x) = 0$ is a root only if each equation, at $x \pm h_j e_j$ along some
+    axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
+    changes sign or is a normal float (at least $2.2 \times 10^{-308}$ in size) on both
+    sides: $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
+    $1/(1 + e^x)$ at 710, and $\tanh x - 1$ rounds to 0 at $x = 20$; none has a root
+    there. A value of $f$ below
     $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
     counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
@@ -291,12 +294,20 @@ def _converged(moved, terms, fx, J, tol, progress) -> bool:
 
 def _stalled(x, fx, moved, terms, tol, scalar) -> str:
     change = float(np.max(moved / np.where(terms > 0, terms, np.inf)))
+    causes = (
+        f"Either rounding in f hides anything finer, so tol = {tol:g} cannot be met "
+        "(loosen tol, or write f so that its terms do not cancel), or the steps are caught "
+        "between roots very close together, or near a point where f' = 0 (try another x0)"
+    )
+    if norm(fx) < TINY:  # subnormal: f may have no root and only level off toward 0
+        causes = (
+            f"|f(x)| is below {TINY:.2g}, the smallest normal float: f may have no root "
+            "and only level off toward 0 (e^(-x) does), its values underflowing. " + causes
+        )
     return (
         f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
         f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
-        f"size. Either rounding in f hides anything finer, so tol = {tol:g} cannot be met "
-        "(loosen tol, or write f so that its terms do not cancel), or the steps are caught "
-        "between roots very close together, or near a point where f' = 0 (try another x0)"
+        f"size. {causes}"
     )
 
 
@@ -517,26 +528,35 @@ def _call(g, x, scalar):
 
 
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
-    """f(x) = 0 exactly: a root if each equation leaves 0 at some point x ± s_j e_j around
-    it (s the difference steps, eps^(1/3) of each variable's size). One that stays 0 at all
-    of them has underflowed, or its terms cancelled, to 0: e^(-x^2) at 27 is 0, and
-    tanh(x) - 1 at 20, with no root there."""
+    """f(x) = 0 exactly: a root if each equation, at x ± s_j e_j along some axis j (s the
+    difference steps, eps^(1/3) of each variable's size), changes sign or is a normal float
+    (at least 2.2e-308 in size) on both sides. An equation that only levels off toward 0
+    there has underflowed, or its terms cancelled, to 0: e^(-x) at 745 is 0 with 1e-323
+    beside it, tanh(x) - 1 at 20 is 0, and neither has a root there."""
     s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
-    left = np.zeros(x.size, dtype=bool)
-    for point in [x + sign * s[j] * np.eye(x.size)[j] for j in range(x.size) for sign in (1, -1)]:
-        try:
-            left |= F(point) != 0
-        except _NonFinite:
-            left[:] = True  # not finite beside x: f does not stay 0 there
-    if np.all(left):
+    leaves = np.zeros(x.size, dtype=bool)
+    for j in range(x.size):
+        up, down = _beside(F, shifted(x, j, s[j])), _beside(F, shifted(x, j, -s[j]))
+        crosses = np.sign(up) * np.sign(down) < 0
+        leaves |= crosses | ((np.abs(up) >= TINY) & (np.abs(down) >= TINY))
+    if np.all(leaves):
         return True, "converged: f(x) = 0 exactly"
-    which = "f" if scalar else f"f_{np.flatnonzero(~left)[0]}"
+    which = "f" if scalar else f"f_{np.flatnonzero(~leaves)[0]}"
     return False, (
-        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} is "
-        f"0 too at every point tried around it (x moved by {_show(s, scalar)}), so it has "
-        "underflowed, or its terms cancelled, to 0 there, and it may only level off at 0 "
-        "without crossing it; start elsewhere, or rescale f"
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but around it "
+        f"(x moved by {_show(s, scalar)}) {which} neither changes sign nor stays above "
+        f"{TINY:.2g}, the smallest normal float: it has underflowed, or its terms "
+        "cancelled, to 0, and only levels off toward 0 there; no root was found. Start "
+        "elsewhere, or rescale f"
     )
+
+
+def _beside(F, point) -> np.ndarray:
+    """f at a point beside x, nan where it is not finite (no evidence either way)."""
+    try:
+        return F(point)
+    except _NonFinite:
+        return np.full(point.size, np.nan)
 
 
 class _Given:
@@ -681,7 +701,7 @@ class _Differenced(_Given):
 
     def _lost(self, x, fx, j) -> bool:
         """True if f stays within its rounding when x_j moves by its step."""
-        change = self.F(x + self.s[j] * np.eye(x.size)[j]) - fx
+        change = self.F(shifted(x, j, self.s[j])) - fx
         return bool(np.all(np.abs(change) <= ROUNDING * EPS * self.size))
 
     def _lost_message(self, x, fx, where, j) -> str:
