@@ -643,3 +643,13 @@ def test_a_stall_at_a_subnormal_f_names_a_function_that_only_levels_off():
     result = newton_raphson(lambda x: math.exp(-x), 700.134, max_iter=100)
     assert result.converged is False and result.message.startswith("stalled"), result.message
     assert "no root and only level off toward 0" in result.message
+
+
+# issue 14 (review s4), item 3: a cycle is iterates that repeat coordinate by coordinate,
+# each in its own size; a system whose root has a coordinate at 0 still converges.
+def test_a_system_with_a_root_coordinate_at_zero_converges_without_a_cycle():
+    result = newton_raphson(
+        lambda v: np.array([np.sin(v[0]) * (2 + v[1]), v[1] ** 2 - 1]), [1.0, 0.5]
+    )
+    assert result.converged and "cycle" not in result.message, result.message
+    np.testing.assert_allclose(result.x, [0.0, 1.0], atol=1e-10)
