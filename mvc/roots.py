@@ -6,7 +6,7 @@ $f(x) \approx f(x_i) + f'(x_i)(x - x_i)$. Setting that to zero gives the next gu
 $$x_{i+1} = x_i - \frac{f(x_i)}{f'(x_i)},$$
 
 and for a system $f: \mathbb{R}^n \to \mathbb{R}^n$ the same idea with the Jacobian,
-$J(x_i)\,\Delta x = -f(x_i)$. Every way the iteration can go wrong ends in a
+$J(x_i)\,\Delta x = -f(x_i)$. Each failure the solver detects ends in a
 `SolverResult` whose message names it.
 """
 
@@ -137,14 +137,15 @@ def newton_raphson(
     With `fprime`, $|f|$ must also have fallen as after a Newton step (by half, or
     enough that the steps still to come add up to within `tol`), so that a wrong
     derivative, which makes the steps tiny and the terms look large, is not taken
-    for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size (the
-    larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
+    for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size
+    (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
     root with a coordinate at 0 has no size of its own. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
-    its typical size) to one of the 8 before it, after a step beyond that. A run has stalled when $|f|$ has not fallen below its
-    least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
-    rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
-    when its step would be over $1/\epsilon$ times the largest $|x|$ so far.
+    its typical size) to one of the 8 before it, after a step beyond that. A run has
+    stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
+    $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
+    digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
+    the largest $|x|$ so far.
     An exact $f(x) = 0$ is a root only if each equation, at $x \pm h_j e_j$ along some
     axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
     changes sign or is a normal float (at least $2.2 \times 10^{-308}$ in size) on both

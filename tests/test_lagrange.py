@@ -307,3 +307,18 @@ def test_a_root_with_coordinates_at_zero_converges_and_is_no_cycle(x0):
     assert result.converged, result.message
     np.testing.assert_allclose(result.x, [0.0, 0.0], atol=1e-8 * max(np.abs(x0)))
     np.testing.assert_allclose(result.multipliers, [-2.0], rtol=1e-8)
+
+
+# issue 14 (review s4), item 4: the "relative" threshold of classify was absolute for
+# eigenvalues below 1: 1e-8 xy on x + y = 2 was "degenerate", xy "maximum".
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_classify_does_not_depend_on_the_scale_of_f(scale):
+    f, g = (lambda v: scale * v[0] * v[1]), (lambda v: v[0] + v[1] - 2)
+    assert classify(f, g, [1.0, 1.0], [scale]) == "maximum"
+
+
+# issue 14 (review s4), item 5: an exact zero of ∇L was reported as "f(x) = 0 exactly".
+def test_an_exact_zero_of_grad_L_is_named_grad_L():
+    result = lagrange_multipliers(lambda v: v[0] ** 2 + (v[1] - 1) ** 2, lambda v: v[0], [0.3, 0.7])
+    assert result.converged, result.message
+    assert "∇L = 0 exactly" in result.message and "f(x)" not in result.message
