@@ -167,7 +167,7 @@ def _verdict(run, F, G, L, tol) -> tuple[bool, str]:
     point, converged = run.history[-1, : L.n], run.converged
     message = run.message.replace("|f(x)|", "|∇L|").replace("f's terms", "∇L's terms")
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
-    if run.message.startswith(("stalled", "converged: f(x) = 0 exactly")):
+    if run.message.startswith(("stalled", "converged: ∇L = 0 exactly")):
         converged, message = _at_rounding(L, run.history[-1], run.fun, tol, message)
     blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
     if blind:
@@ -336,7 +336,7 @@ class _Lagrangian:
     @staticmethod
     def exact_zero(F, z, z0) -> tuple[bool, str]:
         """∇L read 0 exactly: `_verdict` then checks it against its rounding."""
-        return True, "converged: f(x) = 0 exactly"
+        return True, "converged: ∇L = 0 exactly"
 
     def singular(self, z, grad, where, cond) -> str:
         if not self.lost:
@@ -404,8 +404,10 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     space of the constraints, $Z^T H_{\mathcal{L}} Z$ with $Z$ an orthonormal basis
     of the null space of $J_g$. Positive definite means a minimum, negative definite
     a maximum, both signs a saddle; an eigenvalue within $10^{-6}$ (relative) of zero
-    leaves the test undecided, "degenerate". It is equivalent to the signs of the
-    bordered Hessian's leading minors, and better conditioned.
+    leaves the test undecided, "degenerate"; relative means beside the largest
+    singular value of $H_{\mathcal{L}}$, so scaling $f$ (and $\lambda$) does not change it.
+    It is equivalent to the signs of the bordered Hessian's leading minors, and better
+    conditioned.
 
     Examples
     --------
@@ -419,8 +421,10 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     n = np.size(x)
     Jg = -B[n:, :n]
     Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
-    eig = np.linalg.eigvalsh(Z.T @ B[:n, :n] @ Z)
-    if np.all(np.abs(eig) > 1e-6 * max(1.0, np.abs(eig).max())):
+    H = B[:n, :n]
+    eig = np.linalg.eigvalsh(Z.T @ H @ Z)
+    # relative to the Hessian of L itself, so that scaling f leaves the verdict; all 0: undecided
+    if np.all(np.abs(eig) > 1e-6 * np.linalg.norm(H, 2)):
         return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"
     return "degenerate"
 

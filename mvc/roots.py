@@ -6,7 +6,7 @@ $f(x) \approx f(x_i) + f'(x_i)(x - x_i)$. Setting that to zero gives the next gu
 $$x_{i+1} = x_i - \frac{f(x_i)}{f'(x_i)},$$
 
 and for a system $f: \mathbb{R}^n \to \mathbb{R}^n$ the same idea with the Jacobian,
-$J(x_i)\,\Delta x = -f(x_i)$. Every way the iteration can go wrong ends in a
+$J(x_i)\,\Delta x = -f(x_i)$. Each failure the solver detects ends in a
 `SolverResult` whose message names it.
 """
 
@@ -23,6 +23,7 @@ from mvc._scaling import (
     norm,
     reference_size,
     rounding,
+    shifted,
     steps,
     typical_size,
 )
@@ -136,15 +137,21 @@ def newton_raphson(
     With `fprime`, $|f|$ must also have fallen as after a Newton step (by half, or
     enough that the steps still to come add up to within `tol`), so that a wrong
     derivative, which makes the steps tiny and the terms look large, is not taken
-    for convergence. A cycle is an iterate that returns within `tol` (relative) of
-    one of the 8 before it. A run has stalled when $|f|$ has not fallen below its
-    least value for 3 steps, each changing $x$ by less than $10^{-3}$ of its size:
-    rounding in $f$ then hides the root's last digits. A derivative is "vanishing"
-    when its step would be over $1/\epsilon$ times the largest $|x|$ so far.
-    An exact $f(x) = 0$ is a root only if each equation is nonzero at some
-    $x \pm h_j e_j$, $h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and
-    $|{x_0}_j|$: $1/(1 + e^x)$ underflows to 0 at $x = 710$ and $\tanh x - 1$ rounds
-    to 0 at $x = 20$, and neither has a root there. A value of $f$ below
+    for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size
+    (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
+    root with a coordinate at 0 has no size of its own. A cycle is an iterate that
+    returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
+    its typical size) to one of the 8 before it, after a step beyond that. A run has
+    stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
+    $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
+    digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
+    the largest $|x|$ so far.
+    An exact $f(x) = 0$ is a root only if each equation, at $x \pm h_j e_j$ along some
+    axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
+    changes sign or is a normal float (at least $2.2 \times 10^{-308}$ in size) on both
+    sides: $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
+    $1/(1 + e^x)$ at 710, and $\tanh x - 1$ rounds to 0 at $x = 20$; none has a root
+    there. A value of $f$ below
     $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
     counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
@@ -233,9 +240,25 @@ class _Progress:
         self.f0 = self.least = self.last = self.previous = norm(fx)
         self.idle = self.growing = 0
         self.largest = norm(x)  # the largest |x| so far: kept here, not searched for each step
+        self.x0, self.reference = x, reference_size(x, None, x, zero_beside=0.0)
+
+    def sizes(self, x, tol) -> tuple[np.ndarray, np.ndarray]:
+        """Each x_j's size for the test of the step, and for the test of a cycle.
+
+        In a system, a coordinate of the root at 0 has no size of its own, and an equation
+        whose terms |J||x| fall to 0 with it could never converge: where x_j is 0 to within
+        tol of its typical size (the larger of |x_j| and |x0_j|, as the difference steps
+        use), the step is measured by that typical size. A scalar equation's terms vanish
+        only at a root at 0, where f = 0 exactly is judged instead (`exact_zero`).
+        A cycle compares coordinates with |x_j|, but at least tol of the typical size:
+        iterates within that of 0 are one point. Scaling an unknown scales its sizes."""
+        typical, size = typical_size(x, self.reference), np.abs(x)
+        near_zero = (size <= tol * typical) & (x.size > 1)
+        return np.where(near_zero, typical, size), np.maximum(size, tol * typical)
 
     def update(self, history, fx):
         size = norm(fx)
+        self.reference = reference_size(self.x0, self.reference, history[-1], zero_beside=0.0)
         self.largest = max(self.largest, norm(history[-1]))
         grew = norm(history[-1]) > norm(history[-2]) and size > self.last
         self.growing = self.growing + 1 if grew else 0
@@ -246,18 +269,22 @@ class _Progress:
 def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
     """After a step: converged, stalled, diverged, cycling, or None to go on."""
     x, step = history[-1], history[-1] - history[-2]  # the step as taken
+    size, floor = progress.sizes(x, tol)  # each x_j's size: |x_j|, or its typical size near 0
+    if not np.any(fx) and np.any(size > np.abs(x)):
+        return None  # f = 0 exactly at a root with a 0 coordinate: the loop's `exact_zero`
     terms = np.abs(Jx) @ np.abs(x)  # the size of each equation's terms, |J||x|
+    scale = np.abs(Jx) @ size  # the same, never 0 where coordinates of the root are
     moved = np.abs(Jx) @ np.abs(step)  # how much the step changed them
     confirms = getattr(J, "confirms", None)  # lagrange_multipliers' J has its own checks
-    if _converged(moved, terms, fx, J, tol, progress) and (
-        confirms is None or confirms(x, fx, step, tol)
+    if _converged(moved, scale, terms, fx, J, tol, progress) and (
+        confirms is None or confirms(x, fx, step, tol, size)
     ):
         return True, (
             f"converged: the last step and |f(x)| are at most tol = {tol:g} "
             "relative to x and to the size of f's terms"
         )
-    if progress.idle >= STALLED and np.all(moved <= SMALL * terms):
-        return False, _stalled(x, fx, moved, terms, tol, scalar)
+    if progress.idle >= STALLED and np.all(moved <= SMALL * scale):
+        return False, _stalled(x, fx, moved, scale, tol, scalar)
     if progress.growing >= GROWING:
         return False, _diverged(x, f"|x| and |f(x)| grew at each of the last {GROWING} steps")
     start = max(norm(history[0]), norm(history[1]))
@@ -265,14 +292,15 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
         return False, _diverged(
             x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size at the start"
         )
-    period = _period(history, tol)
+    period = _period(history, tol, floor)
     if period:
         return False, _cycle(history, period, scalar)
     return None
 
 
-def _converged(moved, terms, fx, J, tol, progress) -> bool:
-    """The step and |f|, each within tol of f's terms |J||x|.
+def _converged(moved, scale, terms, fx, J, tol, progress) -> bool:
+    """The step within tol of f's terms with each x_j at its size (`scale`), and |f| within
+    tol of f's terms |J||x| themselves: a root must be seen in f, not only in the steps.
 
     `J.noise` bounds the rounding error of each computed f_i when f is itself found by
     differences (Lagrange's ∇L): |f_i| plus that must fit. With the user's `fprime`,
@@ -281,22 +309,30 @@ def _converged(moved, terms, fx, J, tol, progress) -> bool:
     come, at this rate, add up to within tol (a step of a few ulps is exempt: f is then
     at its rounding).
     """
-    if not (np.all(moved <= tol * terms) and np.all(np.abs(fx) + J.noise <= tol * terms)):
+    if not (np.all(moved <= tol * scale) and np.all(np.abs(fx) + J.noise <= tol * terms)):
         return False
-    if J.trusted or np.all(moved <= 4 * EPS * terms):
+    if J.trusted or np.all(moved <= 4 * EPS * scale):
         return True
     rate = progress.last / progress.previous  # |f(x_k)| / |f(x_{k-1})|
-    return bool(rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * terms)))
+    return bool(rate <= 0.5 or (rate < 1 and np.all(moved * rate / (1 - rate) <= tol * scale)))
 
 
 def _stalled(x, fx, moved, terms, tol, scalar) -> str:
     change = float(np.max(moved / np.where(terms > 0, terms, np.inf)))
+    causes = (
+        f"Either rounding in f hides anything finer, so tol = {tol:g} cannot be met "
+        "(loosen tol, or write f so that its terms do not cancel), or the steps are caught "
+        "between roots very close together, or near a point where f' = 0 (try another x0)"
+    )
+    if norm(fx) < TINY:  # subnormal: f may have no root and only level off toward 0
+        causes = (
+            f"|f(x)| is below {TINY:.2g}, the smallest normal float: f may have no root "
+            "and only level off toward 0 (e^(-x) does), its values underflowing. " + causes
+        )
     return (
         f"stalled at x = {_show(x, scalar)}: |f(x)| has not fallen below "
         f"{norm(fx):.3g} for {STALLED} steps, each changing x by only {change:.1g} of its "
-        f"size. Either rounding in f hides anything finer, so tol = {tol:g} cannot be met "
-        "(loosen tol, or write f so that its terms do not cancel), or the steps are caught "
-        "between roots very close together, or near a point where f' = 0 (try another x0)"
+        f"size. {causes}"
     )
 
 
@@ -355,13 +391,31 @@ def _condition(Jx, error) -> float:
     return float(np.linalg.cond(Jx / rows[:, None] / columns))
 
 
-def _period(history: list[np.ndarray], tol: float) -> int:
+def _period(history: list[np.ndarray], tol: float, size: np.ndarray | None = None) -> int:
     """How many steps back (2 to `LONGEST_CYCLE`) the newest iterate repeats an earlier one.
 
-    0 if it does not. A repeat is within `tol` of |x| (relative), and counts only if the
-    last step was long, a thousand times the distance to the earlier iterate: iterates
-    creeping to a limit are converging.
+    0 if it does not. Each coordinate is measured in its own `size` (`_Progress.sizes`): a
+    repeat is within `tol` of it, coordinate by coordinate, and counts only if the last
+    step was long, beyond `tol` of some coordinate's size and a thousand times the
+    distance to the earlier iterate: iterates creeping to a limit, or jittering at the
+    rounding of a root, are converging. Without `size` (`mvc.descent`), the whole point
+    is measured by its length instead.
     """
+    if size is None:
+        return _period_by_length(history, tol)
+    x = history[-1]
+    step = float(np.max(np.abs(x - history[-2]) / size))
+    if step <= tol:
+        return 0
+    close = min(tol, 1e-3 * step) * size
+    for back in range(2, min(len(history), LONGEST_CYCLE + 1)):
+        if np.all(np.abs(x - history[-1 - back]) <= close):
+            return back
+    return 0
+
+
+def _period_by_length(history: list[np.ndarray], tol: float) -> int:
+    """`_period` with the whole point's length |x| for every coordinate's size."""
     x = history[-1]
     close = min(tol * norm(x), 1e-3 * norm(x - history[-2]))
     for back in range(2, min(len(history), LONGEST_CYCLE + 1)):
@@ -517,26 +571,35 @@ def _call(g, x, scalar):
 
 
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
-    """f(x) = 0 exactly: a root if each equation leaves 0 at some point x ± s_j e_j around
-    it (s the difference steps, eps^(1/3) of each variable's size). One that stays 0 at all
-    of them has underflowed, or its terms cancelled, to 0: e^(-x^2) at 27 is 0, and
-    tanh(x) - 1 at 20, with no root there."""
+    """f(x) = 0 exactly: a root if each equation, at x ± s_j e_j along some axis j (s the
+    difference steps, eps^(1/3) of each variable's size), changes sign or is a normal float
+    (at least 2.2e-308 in size) on both sides. An equation that only levels off toward 0
+    there has underflowed, or its terms cancelled, to 0: e^(-x) at 745 is 0 with 1e-323
+    beside it, tanh(x) - 1 at 20 is 0, and neither has a root there."""
     s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
-    left = np.zeros(x.size, dtype=bool)
-    for point in [x + sign * s[j] * np.eye(x.size)[j] for j in range(x.size) for sign in (1, -1)]:
-        try:
-            left |= F(point) != 0
-        except _NonFinite:
-            left[:] = True  # not finite beside x: f does not stay 0 there
-    if np.all(left):
+    leaves = np.zeros(x.size, dtype=bool)
+    for j in range(x.size):
+        up, down = _beside(F, shifted(x, j, s[j])), _beside(F, shifted(x, j, -s[j]))
+        crosses = np.sign(up) * np.sign(down) < 0
+        leaves |= crosses | ((np.abs(up) >= TINY) & (np.abs(down) >= TINY))
+    if np.all(leaves):
         return True, "converged: f(x) = 0 exactly"
-    which = "f" if scalar else f"f_{np.flatnonzero(~left)[0]}"
+    which = "f" if scalar else f"f_{np.flatnonzero(~leaves)[0]}"
     return False, (
-        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} is "
-        f"0 too at every point tried around it (x moved by {_show(s, scalar)}), so it has "
-        "underflowed, or its terms cancelled, to 0 there, and it may only level off at 0 "
-        "without crossing it; start elsewhere, or rescale f"
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but around it "
+        f"(x moved by {_show(s, scalar)}) {which} neither changes sign nor stays above "
+        f"{TINY:.2g}, the smallest normal float: it has underflowed, or its terms "
+        "cancelled, to 0, and only levels off toward 0 there; no root was found. Start "
+        "elsewhere, or rescale f"
     )
+
+
+def _beside(F, point) -> np.ndarray:
+    """f at a point beside x, nan where it is not finite (no evidence either way)."""
+    try:
+        return F(point)
+    except _NonFinite:
+        return np.full(point.size, np.nan)
 
 
 class _Given:
@@ -564,7 +627,7 @@ class _Given:
 
     exact_zero = staticmethod(_exact_zero)
 
-    def confirms(self, x, fx, step, tol) -> bool:
+    def confirms(self, x, fx, step, tol, size) -> bool:
         """The user's J (or Lagrange's) needs no second look: `_converged` judged it."""
         return True
 
@@ -601,7 +664,7 @@ class _Differenced(_Given):
         self.narrow = 1.0  # steps shortened near a multiple root (see `_shorten`)
         self.checked = False  # the last careful J's slopes at s and s/4 agreed
 
-    def confirms(self, x, fx, step, tol) -> bool:
+    def confirms(self, x, fx, step, tol, size) -> bool:
         """A verdict of convergence, judged again with J at x itself, differenced with
         steps shortened until the slopes at s and s/4 agree and stand above f's rounding.
         A J whose truncation swamps a vanishing f' (s^2 f'''/6 beside it) makes |J||x| look
@@ -613,9 +676,8 @@ class _Differenced(_Given):
             return False
         finally:
             self.careful = careful
-        terms = np.abs(Jx) @ np.abs(x)
-        fits = np.all(np.abs(Jx) @ np.abs(step) <= tol * terms)
-        return bool(self.checked and fits and np.all(np.abs(fx) <= tol * terms))
+        fits = np.all(np.abs(Jx) @ np.abs(step) <= tol * (np.abs(Jx) @ size))
+        return bool(self.checked and fits and np.all(np.abs(fx) <= tol * np.abs(Jx) @ np.abs(x)))
 
     def __call__(self, x, fx) -> tuple[np.ndarray, np.ndarray]:
         self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
@@ -681,7 +743,7 @@ class _Differenced(_Given):
 
     def _lost(self, x, fx, j) -> bool:
         """True if f stays within its rounding when x_j moves by its step."""
-        change = self.F(x + self.s[j] * np.eye(x.size)[j]) - fx
+        change = self.F(shifted(x, j, self.s[j])) - fx
         return bool(np.all(np.abs(change) <= ROUNDING * EPS * self.size))
 
     def _lost_message(self, x, fx, where, j) -> str:

@@ -295,3 +295,30 @@ def test_a_python_overflow_in_f_is_a_value_error_naming_f_and_g():
 
     with pytest.raises(ValueError, match="`f` and `g` must be finite near `x0`"):
         lagrange_multipliers(lambda v: math.exp(1000 * v[0]), lambda v: v[0] + v[1] - 1, [1.0, 0.0])
+
+
+# issue 14 (review s4), item 3: with a root at (0, 0) the constraint's terms |J||x| fell to 0
+# and iterates jittering at the rounding of ∇L (3.5e-20, 3.1e-12, -5.5e-17) were called a
+# cycle; the exact answer is (0, 0), λ = -2.
+@pytest.mark.parametrize("x0", [[2.0, 3.0], [1.0, 0.5], [0.3, -0.2]])
+def test_a_root_with_coordinates_at_zero_converges_and_is_no_cycle(x0):
+    f = lambda v: (v[0] - 1) ** 2 + (v[1] + 1) ** 2
+    result = lagrange_multipliers(f, lambda v: v[0] - v[1], x0)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, [0.0, 0.0], atol=1e-8 * max(np.abs(x0)))
+    np.testing.assert_allclose(result.multipliers, [-2.0], rtol=1e-8)
+
+
+# issue 14 (review s4), item 4: the "relative" threshold of classify was absolute for
+# eigenvalues below 1: 1e-8 xy on x + y = 2 was "degenerate", xy "maximum".
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_classify_does_not_depend_on_the_scale_of_f(scale):
+    f, g = (lambda v: scale * v[0] * v[1]), (lambda v: v[0] + v[1] - 2)
+    assert classify(f, g, [1.0, 1.0], [scale]) == "maximum"
+
+
+# issue 14 (review s4), item 5: an exact zero of ∇L was reported as "f(x) = 0 exactly".
+def test_an_exact_zero_of_grad_L_is_named_grad_L():
+    result = lagrange_multipliers(lambda v: v[0] ** 2 + (v[1] - 1) ** 2, lambda v: v[0], [0.3, 0.7])
+    assert result.converged, result.message
+    assert "∇L = 0 exactly" in result.message and "f(x)" not in result.message

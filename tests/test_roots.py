@@ -613,3 +613,43 @@ def test_a_stall_between_close_roots_does_not_only_blame_rounding():
         assert "roots very close together" in result.message, result.message
     else:
         assert min(abs(result.x - 1), abs(result.x - 1 - 1e-8)) <= 1e-10 * 1.0
+
+
+# issue 14 (review s4), item 1: e^(-x) underflows to 0 at 745.134 while the point beside it
+# gives the subnormal 1e-323: "nonzero at some neighbour" took that for a root. An exact 0
+# is a root only where f changes sign across x or is a normal float on both sides.
+@pytest.mark.parametrize(
+    "options", [{"fprime": lambda x: -math.exp(-x)}, {}], ids=["fprime", "differences"]
+)
+def test_an_exact_zero_beside_subnormal_values_is_not_a_root(options):
+    result = newton_raphson(lambda x: math.exp(-x), 700.134, max_iter=100, **options)
+    assert result.converged is False, result.message
+    # with fprime it lands on the exact 0; by differences it stalls at 4.9e-323
+    assert "underflow" in result.message and "off toward 0" in result.message
+
+
+@pytest.mark.parametrize(
+    ("f", "x0"),
+    [(lambda x: x**2, 0.0), (lambda x: x**3, 0.0), (lambda x: 1e-300 * x, 0.0)],
+)
+def test_an_exact_zero_where_f_crosses_or_stays_normal_is_a_root(f, x0):
+    result = newton_raphson(f, x0)
+    assert result.converged and result.x == 0.0, result.message
+
+
+# issue 14 (review s4), item 2: a stall at |f| = 4.9e-323 with no root at all blamed
+# "roots very close together"; the message must name f levelling off toward 0.
+def test_a_stall_at_a_subnormal_f_names_a_function_that_only_levels_off():
+    result = newton_raphson(lambda x: math.exp(-x), 700.134, max_iter=100)
+    assert result.converged is False and result.message.startswith("stalled"), result.message
+    assert "no root and only level off toward 0" in result.message
+
+
+# issue 14 (review s4), item 3: a cycle is iterates that repeat coordinate by coordinate,
+# each in its own size; a system whose root has a coordinate at 0 still converges.
+def test_a_system_with_a_root_coordinate_at_zero_converges_without_a_cycle():
+    result = newton_raphson(
+        lambda v: np.array([np.sin(v[0]) * (2 + v[1]), v[1] ** 2 - 1]), [1.0, 0.5]
+    )
+    assert result.converged and "cycle" not in result.message, result.message
+    np.testing.assert_allclose(result.x, [0.0, 1.0], atol=1e-10)
