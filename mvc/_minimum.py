@@ -36,6 +36,11 @@ AFTER = 2
 LENGTHENINGS = 4
 #: The most Hessian-vector products `lowest_curvature` takes (4n + 2 calls of f each).
 LANCZOS = 40
+#: The most variables whose whole Hessian (n^2 + n + 1 calls of f) is no dearer than
+#: LANCZOS products (4n + 2 calls each): 159. Beyond, `second_order` uses Lanczos.
+WHOLE = max(n for n in range(1, 1000) if n * n + n + 1 <= LANCZOS * (4 * n + 2))
+#: The most values of a vector a message shows in full.
+SHOWN = 6
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
 #: (f curves down: a saddle or a maximum), is positive definite beyond its error and
 #: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
@@ -126,7 +131,7 @@ def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -
         return 0.0
     unit = size / float(size.max())  # each axis in its own units
     toward = [x / np.max(np.abs(x) / unit)] if np.any(x) else []  # as long as the longest
-    h, finest = max(norm(x), EPS ** (1 / 3) * float(size.max())), 0.0
+    h, finest = first_rung(x, size), 0.0
     noise = max(TINY, ROUNDING * EPS * abs(f0))
     while h * float(unit.min()) > 0:
         values = np.array([F(y) for y in _probes(h, unit, toward)])
@@ -137,6 +142,11 @@ def origin_is_minimum(F: Callable, x: np.ndarray, fx: float, size: np.ndarray) -
             break  # f's rise no longer stands clear of rounding: nothing more to see
         finest, h = h, h / RUNG
     return finest if finest and not _falls_below(F, f0, noise, h / RUNG, unit, toward) else 0.0
+
+
+def first_rung(x: Vector, size: Vector) -> float:
+    """The longest step `origin_is_minimum` tries: eps^(1/3) times x0's size, or |x| if longer."""
+    return max(norm(x), EPS ** (1 / 3) * float(size.max()))
 
 
 def _falls_below(
@@ -214,8 +224,12 @@ def second_order(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -
     0, where a minimum (x**4 + y**4) and a degenerate saddle ((y - x**2)(y - 3x**2)) look
     alike. Up to `whole_hessian` variables by f's Hessian (n^2 + n + 1 calls of f, 2n more
     to see its truncation for UP, and longer steps where rounding hides the sign); beyond,
-    by `lowest_curvature` (O(n) calls each)."""
+    by `lowest_curvature` (O(n) calls each), after a fall on both sides along an axis
+    (`falls_along_axis`, 6n calls, or 2n of f and 2n of `grad`): a slope that drops across
+    x is a curving down that a spread spectrum can hide from Lanczos."""
     if not whole_hessian(x.size):
+        if falls_along_axis(F, G, x, G.steps(x)) == 2:
+            return DOWN
         return _krylov_verdict(_hessian_product(F, G, x, size), x.size)
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
@@ -292,8 +306,8 @@ def _krylov_verdict(product: Callable, n: int) -> str:
 
 def whole_hessian(n: int) -> bool:
     """Is f's whole Hessian (n^2 + n + 1 calls) no dearer than LANCZOS products (4n + 2
-    calls each)? Up to n = 159."""
-    return n * n + n + 1 <= LANCZOS * (4 * n + 2)
+    calls each)? Up to n = WHOLE = 159."""
+    return n <= WHOLE
 
 
 def lowest_curvature(product: Callable, n: int) -> tuple[float, float, Vector | None]:
@@ -430,11 +444,10 @@ class Judge:
         if verdict == DOWN:
             return self.done(fx, False, _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
-        return (
-            self.done(fx, False, wrong)
-            if wrong
-            else self.done(fx, True, f"{flat[1]}: {_kind(x, verdict)}")
-        )
+        if wrong:
+            return self.done(fx, False, wrong)
+        kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
+        return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict)}")
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
@@ -470,7 +483,8 @@ class Judge:
             return self.done(fx, False, _saddle_at_origin(x))
         if np.any(x):
             self.done.history.append(zero)
-        return self.done(f0, True, _snapped(x, f0, finest, verdict))
+        first = first_rung(x, self.G.sizes(zero))
+        return self.done(f0, True, _snapped(x, f0, first, finest, verdict))
 
     def _refuted(
         self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None, message: str
@@ -595,12 +609,15 @@ def _saddle_at_origin(x: Vector) -> str:
     )
 
 
-def _snapped(x: Vector, f0: float, finest: float, verdict: str) -> str:
+def _snapped(x: Vector, f0: float, first: float, finest: float, verdict: str) -> str:
+    checked = (
+        f"converged: x = 0 is checked (|x| shrank to {norm(x):.2g}): f(0) = {f0:.3g} <= f(x); "
+        f"f falls from 0 along no axis at steps {first:.1g} to {finest:.1g}"
+    )
     return (
-        f"converged: the iterates shrank to |x| = {norm(x):.2g}, and x = 0 exactly is "
-        f"checked{' as the minimum' if verdict == UP else ''} there: f(0) = {f0:.3g} is no "
-        "more than f(x), and f falls from 0 along no axis at steps from x0's scale down to "
-        f"{finest:.1g}; {_kind(x, verdict)}"
+        f"{checked}: {_kind(x, verdict)}"
+        if verdict == UP
+        else f"{checked}, but {_doubt(x, verdict)}"
     )
 
 
@@ -608,23 +625,71 @@ def _kind(x: Vector, verdict: str) -> str:
     """What the second-derivative test makes of a converged x: the end of its message."""
     if verdict == UP:
         return "a minimum, f's Hessian there is positive definite"
+    return f"a stationary point, but {_doubt(x, verdict)}"
+
+
+def _doubt(x: Vector, verdict: str) -> str:
+    """Why the second-derivative test proves no minimum at a converged x."""
     if verdict == UNSETTLED:
         return (
-            "a stationary point where f curves down along no direction found, but the "
-            f"lowest curvature of f's Hessian was not resolved in {LANCZOS} Hessian-vector "
-            "products, so the second-derivative test cannot prove a minimum"
+            f"beyond {WHOLE} variables f may curve down off the axes unseen: its lowest "
+            f"curvature was not resolved in {LANCZOS} Hessian-vector products"
         )
     if x.size == 1:
         return (
-            "a stationary point where f curves down nowhere, but f'' is within its error "
-            "of 0, so the second-derivative test cannot tell a minimum (as x**4's at 0) "
-            "from an inflection point"
+            "f'' is within its error of 0, so the second-derivative test cannot tell a "
+            "minimum from an inflection point"
         )
     return (
-        "a stationary point where f falls along no line tried, but f's Hessian has an "
-        "eigenvalue within its error of 0, so the second-derivative test cannot tell a "
-        "minimum from a degenerate saddle (such as (y - x**2)(y - 3x**2) at 0)"
+        "f's Hessian has an eigenvalue within its error of 0, so the second-derivative test "
+        "cannot tell a minimum from a degenerate saddle"
     )
+
+
+def _corner_seen(F: Callable, x: Vector, fx: float, last: tuple | None, s: Vector) -> str:
+    """The converged message at a corner of f along the last step, '' if none is seen."""
+    if last is None or not np.any(x - last[0]):
+        return ""
+    u = (x - last[0]) / norm(x - last[0])
+    h = norm(s * u)
+    slopes = one_sided_slopes(F, x, fx, u, h)
+    if slopes is None or not slopes[0] < 0 < slopes[1]:
+        return ""  # smooth here, or a corner that is no minimum along u (then not small)
+    where = "" if x.size == 1 else " along the last step"
+    return (
+        f"converged: f has a corner at x = {show(x)} (its slope{where} jumps from "
+        f"{slopes[0]:.2g} to {slopes[1]:.2g}): its lowest point{where}, found to within "
+        f"{lowest_point_within(F, x, fx, u, h):.1g}"
+    )
+
+
+def one_sided_slopes(
+    F: Callable, x: Vector, fx: float, u: Vector, h: float
+) -> tuple[float, float] | None:
+    """f's slopes along unit u just before and just after x, if f has a corner there, else
+    None. A corner's one-sided slopes differ by about as much at step h / RUNG as at h; a
+    smooth f's by f'' h, RUNG times less (|x|**1.5's by 4 times less). 4 calls of f."""
+    seen = []
+    for t in (h, h / RUNG):
+        up, down = F(x + t * u), F(x - t * u)
+        left, right = (fx - down) / t, (up - fx) / t
+        noise = 4 * ROUNDING * EPS * max(abs(up), abs(down), abs(fx)) / t
+        seen.append((abs(right - left), noise + 2 * EPS * norm(x) * abs(right - left) / t))
+        slopes = (left, right)
+    (jump, noise), (jump_short, noise_short) = seen
+    return slopes if jump_short - noise_short > (jump + noise) / 2 else None
+
+
+def lowest_point_within(F: Callable, x: Vector, fx: float, u: Vector, h: float) -> float:
+    """The shortest step t, from h down by RUNG, at which f(x ± t u) both stand above f(x)
+    beyond rounding: f's lowest point along u lies within t of x. 2 calls of f a rung."""
+    finest = 0.0
+    while h > 0 and not np.array_equal(x + h * u, x):
+        up, down = F(x + h * u), F(x - h * u)
+        if not min(up, down) - fx > ROUNDING * EPS * max(abs(up), abs(down), abs(fx)):
+            break
+        finest, h = h, h / RUNG
+    return finest
 
 
 def _quadratic(slope: float, distance: float) -> str:
@@ -655,4 +720,8 @@ def lost(x: Vector, fx: float, g: Vector, noise: float, target: float) -> str:
 
 
 def show(x: Vector | float) -> str:
-    return "[" + ", ".join(f"{v:.6g}" for v in np.atleast_1d(x)) + "]"
+    """x for a message: every value up to SHOWN of them, else the first three and the last."""
+    values = [f"{v:.6g}" for v in np.atleast_1d(x)]
+    if len(values) <= SHOWN:
+        return "[" + ", ".join(values) + "]"
+    return "[" + ", ".join([*values[:3], "...", values[-1]]) + f"] ({len(values)} values)"

@@ -175,9 +175,10 @@ def gradient_descent(
     "within $f$'s rounding", both shrinking with $x$. So once $|x| \le$ `tol`
     $|x_0|$ (and again each time it shrinks `tol` times more), $x = 0$ is tried:
     it is the answer if $f(0) \le f(x)$, a given `grad` is 0 there, and $f$ falls from
-    0 along no axis, nor toward $x$, at steps $\epsilon^{1/3}$ times $x_0$'s size, then
-    $\epsilon$ times shorter, down to where $f$'s rise sinks into rounding or the
-    subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at $-3 \times 10^{-37}$).
+    0 along no axis, nor toward $x$, at steps from $\epsilon^{1/3}$ times $x_0$'s size
+    (or $|x|$, if longer), each 16 times shorter, down to where $f$'s rise sinks into
+    rounding or the subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at
+    $-3 \times 10^{-37}$).
 
     Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
     `f`; the line search adds one evaluation of `f` per halving or doubling. A verdict
@@ -187,8 +188,14 @@ def gradient_descent(
     $n = 159$ the whole Hessian is differenced ($n^2 + n + 1$ evaluations of `f`);
     beyond, a Lanczos iteration from a fixed random start finds the lowest curvature from
     at most 40 Hessian-vector products, each the change of the gradient across
-    $x \pm t v$ ($4n + 2$ evaluations of `f`, or two of `grad`), in memory $O(40 n)$; a
-    negative eigenvalue it has not resolved in 40 products goes unseen. Where $f$'s
+    $x \pm t v$ ($4n + 2$ evaluations of `f`, or two of `grad`), in memory $O(40 n)$,
+    after a check that $f$ falls on both sides along no axis ($6n$ evaluations of `f`,
+    or $2n$ and $2n$ of `grad`); a curving down off the axes that Lanczos has not
+    resolved in 40 products goes unseen, and `message` says so. Where the one-sided
+    slopes along the last step differ as much at a 16 times shorter step (a corner, as
+    $|x|$'s at 0, which central differences straddle), `message` says so and how
+    closely the lowest point is bracketed (4 evaluations of `f`, and 2 for each
+    16-fold shortening of the bracket). Where $f$'s
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
     down in no direction tried, and `message` says that the second-derivative test cannot
