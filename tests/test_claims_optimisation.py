@@ -87,3 +87,14 @@ def test_the_whole_hessian_checks_saddles_up_to_159_variables():
 
     largest = max(n for n in range(1, 1000) if whole_hessian(n))
     assert stated(PAGE, r"the whole Hessian up to {} variables", largest)
+
+
+def test_exercise_7_double_root_halves_then_doubles_the_step():
+    """Exercise 7(d): plain Newton halves the error at a double root for the first steps,
+    then `mvc` takes a step twice Newton's, which lands on the root."""
+    result = newton_raphson(lambda x: (x - 1) ** 2, 2.0, fprime=lambda x: 2 * (x - 1), tol=1e-8)
+    errors = np.abs(result.history - 1.0)
+    assert errors[1] == errors[0] / 2 and errors[2] == errors[1] / 2
+    assert result.converged and errors[-1] == 0 and "multiplicity 2" in result.message
+    assert stated(PAGE, r"plain Newton only halves the error per step, as the first steps show")
+    assert stated(PAGE, r"then takes a step twice Newton's, which lands on the root")
