@@ -70,7 +70,8 @@ def lagrange_multipliers(
         $|\nabla \mathcal{L}|$ plus its rounding are at most `tol` relative to the size
         of its terms (or, where Newton stalls or $\nabla \mathcal{L}$ reads 0, when it
         is 0 to its rounding and that rounding moves $(x, \lambda)$ by at most `tol` of
-        their size, an unknown at 0 measured by its typical size), and each constraint holds to $10^{-8}$ of its terms.
+        their size, an unknown at 0 measured by its typical size), and each
+        constraint holds to $10^{-8}$ of its terms.
     max_iter : int
         The most Newton steps.
 
