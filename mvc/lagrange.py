@@ -34,7 +34,7 @@ from mvc._validation import (
     check_vector_values,
 )
 from mvc.result import SolverResult
-from mvc.roots import DIFFERENCED, GROW, GROWS, _Given, _iterate, _NonFinite
+from mvc.roots import DIFFERENCED, GROW, GROWS, SMALL, STALLED, _Given, _iterate, _NonFinite, _show
 
 __all__ = ["bordered_hessian", "classify", "lagrange_multipliers"]
 
@@ -70,7 +70,8 @@ def lagrange_multipliers(
         $|\nabla \mathcal{L}|$ plus its rounding are at most `tol` relative to the size
         of its terms (or, where Newton stalls or $\nabla \mathcal{L}$ reads 0, when it
         is 0 to its rounding and that rounding moves $(x, \lambda)$ by at most `tol` of
-        their size), and each constraint holds to $10^{-8}$ of its terms.
+        their size, an unknown at 0 measured by its typical size), and each
+        constraint holds to $10^{-8}$ of its terms.
     max_iter : int
         The most Newton steps.
 
@@ -178,7 +179,7 @@ def _verdict(run, F, G, L, tol) -> tuple[bool, str]:
             "they are, and ∇L = 0 was not seen. Rescale f (subtract a large constant part), "
             "or measure x in other units"
         )
-    if converged and not _feasible(G, point):
+    if converged and not _feasible(G, point, L.sizes(point)):
         return False, (
             f"infeasible: |g(x)| = {np.linalg.norm(G(point)):.3g} at the end "
             "(the constraints may be inconsistent, or tol too loose)"
@@ -192,7 +193,8 @@ def _at_rounding(L, z, grad, tol, message) -> tuple[bool, str]:
 
     The rounding of ∇L, `L.noise`, is that of f and g over the difference steps; the
     point moves by B⁻¹ times it, B the bordered Hessian. Each x_j is measured by its
-    typical size, each λ_k by |λ_k| (or, where it is 0, by |f| over |g_k|'s terms).
+    typical size, each λ_k by |λ_k| (or, where it is 0, by f's terms over g_k's at x's
+    typical sizes); ∇L's terms take an unknown at 0 at its typical size.
     """
     if _rounding_moves_within(L, z, grad, tol):
         return True, message if message.startswith("converged") else (
@@ -206,7 +208,20 @@ def _at_rounding(L, z, grad, tol, message) -> tuple[bool, str]:
             f"difference steps ({np.max(L.noise):.2g}) could move (x, λ) by more than "
             f"tol = {tol:g} of their size; rescale f (subtract a large constant part)"
         )
-    return False, message
+    return False, _stalled(L, z, grad, tol) if message.startswith("stalled") else message
+
+
+def _stalled(L, z, grad, tol) -> str:
+    """Newton's stall, told of ∇L: not newton_raphson's hints for an f that may underflow."""
+    return (
+        f"stalled at (x, λ) = {_show(z, False)}: |∇L| has not fallen below "
+        f"{np.max(np.abs(grad)):.3g} for {STALLED} steps, none changing its terms by {SMALL:g} "
+        "of their size. "
+        f"Either the rounding of f and g over the difference steps ({np.max(L.noise):.2g}) "
+        f"could move (x, λ) by more than tol = {tol:g} of their size, so tol cannot be met "
+        "(loosen tol, or rescale f: subtract a large constant part), or the steps are caught "
+        "near a point where the bordered Hessian is singular (try another x0)"
+    )
 
 
 def _rounding_moves_within(L, z, grad, tol) -> bool:
@@ -218,10 +233,10 @@ def _rounding_moves_within(L, z, grad, tol) -> bool:
         inverse = np.linalg.inv(B)
     except (_NonFinite, np.linalg.LinAlgError):
         return False
-    n, terms = L.n, np.abs(B) @ np.abs(z)
+    size = np.concatenate([L.sizes(z[: L.n]), L.lam_size])
+    terms = np.abs(B) @ _at_size(z, size, tol)  # ∇L's terms, never 0 where z_j is
     zero = np.all(np.abs(grad) <= 2 * L.noise + tol * terms)
     moved = np.sqrt(inverse**2 @ (L.noise / ROUNDING) ** 2)
-    size = np.concatenate([L.sizes(z[:n]), L.lam_size])
     return bool(zero and np.all(moved <= tol * size))
 
 
@@ -242,13 +257,21 @@ def _blind(F, G, x, s) -> list[int]:
         return []  # not finite beside x: the feasibility check reports it
 
 
-def _feasible(G, x) -> bool:
-    """Each |g_k(x)| at most FEASIBLE times the size of its terms, |J_g||x|."""
+def _feasible(G, x, size) -> bool:
+    """Each |g_k(x)| at most FEASIBLE times the size of its terms, |J_g||x|, with each x_j
+    at 0 (within FEASIBLE of its typical `size`) measured by that size: g = x_0 is met at
+    x_0 = 1e-300, though its terms |J_g||x| are no larger."""
     try:
-        terms = np.abs(jacobian_at(G, x, steps(x, typical_size(x, np.abs(x)), 1 / 3))) @ np.abs(x)
+        Jg = jacobian_at(G, x, steps(x, size, 1 / 3))
     except _NonFinite:
         return False  # g is not finite beside x: not a point to vouch for
-    return bool(np.all(np.abs(G(x)) <= FEASIBLE * terms))
+    return bool(np.all(np.abs(G(x)) <= FEASIBLE * (np.abs(Jg) @ _at_size(x, size, FEASIBLE))))
+
+
+def _at_size(z, size, tol) -> np.ndarray:
+    """|z|, but each z_j within tol of its typical size taken at that size: an unknown at 0
+    has no size of its own, and terms measured by it would vanish with it."""
+    return np.where(np.abs(z) <= tol * size, size, np.abs(z))
 
 
 class _Lagrangian:
@@ -320,8 +343,7 @@ class _Lagrangian:
         (s1, s2), size_f = s, abs(self.F(x)) + np.abs(grad_f) @ np.abs(x)
         size_g = np.abs(self.G(x)) + np.abs(Jg) @ np.abs(x)
         rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
-        # λ_k is a rate df/dg_k: its size is |λ_k|, or f's over g_k's where λ_k = 0
-        self.lam_size = np.maximum(np.abs(lam), size_f / np.where(size_g > 0, size_g, np.inf))
+        self.lam_size = self._lam_size(x, lam, size_f, Jg)
         self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
         E_H = 4 * rounded / np.outer(s2, s2)
         self.lost_rows = np.max(E_H, axis=1) > LOST * np.max(np.abs(H))  # mostly rounding
@@ -329,6 +351,15 @@ class _Lagrangian:
         E_H += np.sqrt(EPS) * np.abs(H)
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
+
+    def _lam_size(self, x, lam, size_f, Jg) -> np.ndarray:
+        """λ_k is a rate df/dg_k: its size is |λ_k|, or, where λ_k is 0, f's terms over g_k's,
+        these measured at x's typical sizes (|J_g||x| is 0 where the x_j that g_k moves
+        with are 0, and λ would then have no size at all)."""
+        size_g = np.abs(Jg) @ self.sizes(x)
+        with np.errstate(over="ignore"):  # g flat beside f's terms: any λ is within rounding
+            rate = size_f / np.where(size_g > 0, size_g, np.inf)
+        return np.maximum(np.abs(lam), rate)
 
     noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
     trusted = True  # J is mvc's own

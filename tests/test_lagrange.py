@@ -322,3 +322,39 @@ def test_an_exact_zero_of_grad_L_is_named_grad_L():
     result = lagrange_multipliers(lambda v: v[0] ** 2 + (v[1] - 1) ** 2, lambda v: v[0], [0.3, 0.7])
     assert result.converged, result.message
     assert "∇L = 0 exactly" in result.message and "f(x)" not in result.message
+
+
+# issue 14 (s4-lagrange2): min x^2 + (y - 1)^2 + 5 on x = 0 is (0, 1) with λ = 0. Newton
+# reached it and then "stalled": the stall's recheck sized λ by |f| over g's terms |J_g||x|,
+# both 0 there, and measured the constraint's terms by |x_0| = 0, so no rounding could pass;
+# and since |∇L| was subnormal, the message said "f may have no root". In any units.
+@pytest.mark.parametrize("unit", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_a_stationary_point_with_lambda_and_a_coordinate_at_zero_converges(scale, unit):
+    f = lambda v: scale * ((v[0] / unit) ** 2 + (v[1] / unit - 1) ** 2 + 5)
+    result = lagrange_multipliers(f, lambda v: v[0] / unit, np.array([0.3, 0.7]) * unit)
+    assert result.converged, result.message
+    assert "f may have no root" not in result.message
+    np.testing.assert_allclose(result.x / unit, [0.0, 1.0], rtol=0, atol=1e-8)
+    # λ = ∂f/∂x over ∂g/∂x at x = 0: 0, to the rounding of ∇f, eps^(2/3) of f's size over g's
+    np.testing.assert_allclose(result.multipliers, [0.0], rtol=0, atol=1e-8 * scale)
+
+
+@pytest.mark.parametrize("unit", [1e-8, 1.0, 1e8])
+def test_a_point_with_a_coordinate_at_zero_that_is_not_stationary_does_not_converge(unit):
+    # ∇f = (2x, 1) is never parallel to ∇g = (1, 0): no stationary point on x = 0, though
+    # x reaches 0 at once and λ = 0 there. Newton must not call it converged.
+    f = lambda v: (v[0] / unit) ** 2 + v[1] / unit + 5
+    result = lagrange_multipliers(f, lambda v: v[0] / unit, np.array([0.3, 0.7]) * unit)
+    assert not result.converged, result.message
+    assert "f may have no root" not in result.message
+
+
+def test_a_stall_at_a_subnormal_grad_L_does_not_say_f_may_have_no_root():
+    # tol = 1e-12 is finer than the rounding of f = ... + 5 allows (it moves y by ~1e-9): a
+    # stall, with ∇L crept to below the smallest normal float. "f may have no root and only
+    # level off toward 0" is newton_raphson's hint for an f that underflows, not for ∇L.
+    f = lambda v: v[0] ** 2 + (v[1] - 1) ** 2 + 5
+    result = lagrange_multipliers(f, lambda v: v[0], [0.3, 0.7], tol=1e-12)
+    assert not result.converged, result.message
+    assert "f may have no root" not in result.message and "∇L" in result.message
