@@ -532,8 +532,11 @@ def descend(
     SolverResult
         As `gradient_descent`. Converged means a minimum that f's Hessian places
         (positive definite, the minimum within `tol` times $x$'s size of $x$, or within
-        f's rounding), or a stationary point as above that the Hessian does not decide:
-        its message says "not checked to be a minimum".
+        f's rounding), or a stationary point as above that the Hessian does not decide,
+        where the slope along the last step turns up within `tol` of x: its message says
+        "not checked to be a minimum". A small $J$ with no stationary point in sight (a
+        tail where f levels off) is not converged; nor is a start where $J$ rounds to 0
+        and f falls away or curves down.
         A point where $f$'s Hessian has a negative eigenvalue (a maximum or a saddle,
         which the Newton step finds as readily) is not converged. Failures: a step
         that vanished where $J$ is not small (the strategy's steps too short for f's
