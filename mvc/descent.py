@@ -17,7 +17,21 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mvc._minimum import Judge, _flat, curves_down, lost, quadratic_minimum, show
+from mvc._minimum import (
+    DOWN,
+    Judge,
+    _flat,
+    _kind,
+    _not_a_minimum,
+    _stationary,
+    curves_down,
+    falls_along_axis,
+    lost,
+    origin_is_minimum,
+    quadratic_minimum,
+    second_order,
+    show,
+)
 from mvc._scaling import (
     EPS,
     central,
@@ -70,6 +84,13 @@ SHAKY = 1e-4
 GROW, GROWS = 64.0, 20
 #: An x this many times its size at the start, f still falling: f may have no minimum.
 FAR = 1e8
+#: Below this (float64's smallest normal number) a value of f is subnormal.
+SUBNORMAL = float(np.finfo(np.float64).tiny)
+#: `descend`'s verdict where J is small and no stationary point is seen near x.
+FADES = "the gradient fades without a stationary point in sight (f levels off)"
+#: Where J fades with no stationary point in sight, `descend` steps on while the secant's
+#: distance to one shrinks by this factor a step (x**4's Newton steps: 2/3), else stops.
+SHRINK = 0.9
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
@@ -511,8 +532,11 @@ def descend(
     SolverResult
         As `gradient_descent`. Converged means a minimum that f's Hessian places
         (positive definite, the minimum within `tol` times $x$'s size of $x$, or within
-        f's rounding), or a stationary point as above that the Hessian does not decide:
-        its message says "not checked to be a minimum".
+        f's rounding), or a stationary point as above that the Hessian does not decide,
+        where the slope along the last step turns up within `tol` of x: its message says
+        "not checked to be a minimum". A small $J$ with no stationary point in sight (a
+        tail where f levels off) is not converged; nor is a start where $J$ rounds to 0
+        and f falls away or curves down.
         A point where $f$'s Hessian has a negative eigenvalue (a maximum or a saddle,
         which the Newton step finds as readily) is not converged. Failures: a step
         that vanished where $J$ is not small (the strategy's steps too short for f's
@@ -544,7 +568,7 @@ def descend(
     f = as_callable(f, "f")
     step_rule = _strategy(strategy)
     lo, hi = (-np.inf, np.inf) if bounds is None else as_bounds(bounds, "bounds")
-    tol = as_positive_real(tol, "tol")
+    tol = as_relative_tolerance(tol, "tol", least=0.0)
     max_iter = as_int(max_iter, "max_iter", minimum=1)
     x = np.clip(as_point(x0, "x0"), lo, hi)
     F, G = _objective(f, None, False, x)
@@ -554,31 +578,31 @@ def descend(
 
 
 def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
-    history, target, vanished = [x], None, False
-    done = _Finish(history, False)
+    history, target, vanished, last, fading = [x], None, False, None, np.inf
+    done = _subnormal_told(_Finish(history, False), fx)
     while True:
         J, noise = G(x, fx)
         if not np.all(np.isfinite(J)):
             return done(fx, False, f"the gradient is not finite at x = {show(x)}")
         target = tol * norm(J) if target is None else target  # tol |J(x0)|
         flat = _flat(x, fx, J, noise, target)  # J small beside J(x0), lost, or neither
-        if (flat and flat[0]) or vanished:
-            return done(fx, *_verdict(F, G, (x, fx, J, noise), flat, target, tol))
+        if (flat and flat[0]) or vanished or (last is None and not np.any(J)):
+            converged, why = _verdict(F, G, (x, fx, J, noise), last, flat, target, tol)
+            distance = _secant_distance(x, J, last)  # to a stationary point, if in sight
+            if not (why.startswith(FADES) and not vanished and distance < SHRINK * fading):
+                return done(fx, converged, why)
+            fading = distance  # it is drawing nearer: a step or two may bring it in sight
         if len(history) > max_iter:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
-        H = hessian_at(F, x, steps(x, G.sizes(x), 1 / 4))
-        try:
-            step = np.asarray(step_rule(fx, J, H), dtype=np.float64)
-        except np.linalg.LinAlgError:
-            return done(fx, False, f"singular Hessian at x = {show(x)}: no Newton step")
+        step = _step(step_rule, x, fx, J, H=hessian_at(F, x, steps(x, G.sizes(x), 1 / 4)))
+        if isinstance(step, str):
+            return done(fx, False, step)
         new = np.clip(x + step, *box)
-        if step.shape != x.shape or not np.all(np.isfinite(new)):
-            return done(fx, False, f"the strategy gave no usable step at x = {show(x)}: {step!r}")
         # a step within tol of x's size is the last: the verdict is taken where it lands
         vanished = norm(new - x) <= tol * norm(G.sizes(x))
         if vanished and not np.array_equal(new, x + step):  # the bounds clipped the step
             return done(fx, False, f"stuck against the bounds at x = {show(x)}")
-        x, fx = new, F(new)
+        last, x, fx = (x, J), new, F(new)
         history.append(x)
         if not np.isfinite(fx) or norm(x) > DIVERGED:
             why = f"f(x) not finite or |x| > {DIVERGED:.0e}"
@@ -588,21 +612,89 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
 
 
-def _verdict(F, G, point, flat, target, tol) -> tuple[bool, str]:
-    """Converged?, and why, where J is small beside J(x0) (`flat` true) or the last
-    step vanished. A minimum only where f's Hessian places one within tol of x's size,
-    never where f curves down (a maximum or a saddle); else a small J is a stationary
-    point not checked to be a minimum, and a J lost in rounding or large is no verdict."""
+def _subnormal_told(done, f0) -> Callable:
+    """`done`, its message telling where f's values are subnormal (`_subnormal`)."""
+
+    def finish(fx, converged, why):
+        return done(fx, converged, _subnormal(why, f0, fx))
+
+    return finish
+
+
+def _secant_distance(x, J, last) -> float:
+    """|J| / c, c the curvature along the last step (the secant of J): how far the
+    stationary point of the quadratic along it lies; inf if f does not curve up there."""
+    if last is None or not np.any(x - last[0]):
+        return np.inf
+    s = x - last[0]
+    curvature = ((J - last[1]) @ s) / (s @ s)
+    return float(norm(J) / curvature) if curvature > 0 else np.inf
+
+
+def _step(step_rule, x, fx, J, H) -> np.ndarray | str:
+    """The strategy's step at x, checked: a ValueError naming `strategy` if it is not x's
+    shape (a mistake in the rule), and why not, as a message, if it is not finite."""
+    try:
+        step = step_rule(fx, J, H)
+    except np.linalg.LinAlgError:
+        return f"singular Hessian at x = {show(x)}: no Newton step"
+    step = check_values(step, x.shape, "`strategy`", finite=False).astype(np.float64)
+    if not np.all(np.isfinite(step)):
+        return f"the strategy gave no usable step at x = {show(x)}: {show(step)} is not finite"
+    return step
+
+
+def _verdict(F, G, point, last, flat, target, tol) -> tuple[bool, str]:
+    """Converged?, and why, where J is small beside J(x0) (`flat` true), J(x0) = 0, or the
+    last step vanished. A minimum only where f's Hessian places one within tol of x's size,
+    never where f curves down (a maximum or a saddle); a small J is a stationary point only
+    where the slope along the last step is seen to turn up within tol of x's size (else f
+    levels off); a J lost in rounding or large is no verdict."""
     x, fx, J, noise = point
-    size = G.sizes(x)
-    if flat and curves_down(F, G, x, fx, size):
-        return False, _not_minimum(x, J, target)
+    size, start = G.sizes(x), last is None and not np.any(J)
+    refuted = _not_minimum_at_start(F, G, x, fx, noise > 0) if start else ""
+    if refuted or (flat and not start and curves_down(F, G, x, fx, size)):
+        return False, refuted or _not_minimum(x, J, target)
     near = _placed_minimum(F, x, fx, norm(J) + noise, size, tol)
     if near:
         return True, _minimum(near[0], near[1], tol * norm(size))
-    if flat:
-        return flat[0], _unchecked(J, target) if flat[0] else flat[1]
-    return False, _stalled(x, J, target)
+    if start:  # J(x0) = 0: no yardstick, and no step to take
+        return _stationary_start(F, G, x, fx, noise)
+    if flat and flat[0]:
+        scale = norm(size) / norm(x) if np.any(x) else 1.0
+        if _stationary(F, G, x, fx, J, last, tol * scale):
+            return True, _unchecked(J, target)
+        return False, _fades(x, J, target)
+    return False, flat[1] if flat else _stalled(x, J, target)
+
+
+def _not_minimum_at_start(F, G, x, fx, rounded) -> str:
+    """Where J(x0) rounds to 0: why x0 is no minimum (f falls away along an axis, or curves
+    down), as `gradient_descent` finds at a stationary start; '' if neither is seen."""
+    sides = falls_along_axis(F, G, x, G.steps(x))
+    if sides:
+        return _not_a_minimum(x, sides, True, rounded)
+    if second_order(F, G, x, fx, G.sizes(x)) != DOWN:
+        return ""
+    return (
+        f"J(x0) {'rounds to 0' if rounded else '= 0'} at x0 = {show(x)}, but f's Hessian "
+        "there has a negative eigenvalue (f curves down): a maximum or a saddle point, not "
+        "a minimum, and a step built from J cannot leave it; start somewhere else"
+    )
+
+
+def _stationary_start(F, G, x, fx, noise) -> tuple[bool, str]:
+    """At x0, where J rounds to 0 and f neither falls away nor curves down: a stationary
+    point where J = 0 exactly; where it only rounds to 0, a minimum if x0 = 0 is verified
+    (`origin_is_minimum`), else the gradient is lost in rounding."""
+    if noise > 0 and not (not np.any(x) and origin_is_minimum(F, x, fx, G.sizes(x))):
+        return False, lost(x, fx, np.zeros_like(x), noise, 0.0)
+    verdict = second_order(F, G, x, fx, G.sizes(x))
+    zero = "rounds to 0" if noise > 0 else "= 0"
+    return True, (
+        f"converged: J(x0) {zero} at x0 = {show(x)}, and f falls away from it along no "
+        f"axis: {_kind(x, verdict)}"
+    )
 
 
 def _placed_minimum(F, x, fx, slope, size, tol) -> tuple[float, float, float] | None:
@@ -621,11 +713,37 @@ def _minimum(slope: float, distance: float, reach: float) -> str:
     )
 
 
+def _fades(x, J, target: float) -> str:
+    return (
+        f"{FADES}: |J(x)| = {norm(J):.3g} <= tol |J(x0)| = {target:.3g} at x = {show(x)}, but "
+        "the slope along the last step is not seen to turn up within tol of x's size, nor "
+        "does f's Hessian place a minimum there (a tail with no minimum, as exp(-x)'s, or a "
+        "minimum flatter than a quadratic not yet reached)"
+    )
+
+
+def _subnormal(why: str, f0: float, fx: float) -> str:
+    """The verdict's message, told where f's values are subnormal: they carry fewer digits,
+    so a turn of the slope may go unseen there (1e-310 times a bowl)."""
+    values = [abs(v) for v in (f0, fx) if v != 0]
+    if not values or min(values) >= SUBNORMAL:
+        return why
+    where = f"f's values here are subnormal, below {SUBNORMAL:.2g}, and carry fewer digits"
+    if why.startswith(FADES):  # then say only what is seen: J small, and f's digits few
+        seen = why.split(", but the slope")[0].replace(FADES, "the gradient fades", 1)
+        return (
+            f"{seen}, but {where}: too few to see whether f levels off or has a minimum "
+            "here; scale f up"
+        )
+    return f"{why} ({where}: scale f up)"
+
+
 def _unchecked(J, target: float) -> str:
     return (
         f"converged: stopped at a stationary point (not checked to be a minimum): "
-        f"|J(x)| = {norm(J):.3g} <= tol |J(x0)| = {target:.3g}, but f's Hessian there is "
-        "neither seen positive definite nor seen to curve down"
+        f"|J(x)| = {norm(J):.3g} <= tol |J(x0)| = {target:.3g}, and the slope along the last "
+        "step turns up within tol of x's size, but f's Hessian there is neither seen "
+        "positive definite nor seen to curve down"
     )
 
 
