@@ -87,7 +87,7 @@ FAR = 1e8
 #: Below this (float64's smallest normal number) a value of f is subnormal.
 SUBNORMAL = float(np.finfo(np.float64).tiny)
 #: `descend`'s verdict where J is small and no stationary point is seen near x.
-FADES = "the gradient fades without a stationary point in sight (f levels off)"
+FADES = "the gradient fades with no stationary point in sight"
 #: Where J fades with no stationary point in sight, `descend` steps on while the secant's
 #: distance to one shrinks by this factor a step (x**4's Newton steps: 2/3), else stops.
 SHRINK = 0.9

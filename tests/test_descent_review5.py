@@ -30,7 +30,7 @@ def test_a_fading_tail_is_no_stationary_point(f, x0, strategy):
     # f falls toward a level it never reaches: J shrinks below tol |J(x0)| with no minimum
     result = descend(f, x0, strategy, max_iter=1000)
     assert not result.converged, result.message
-    assert result.message.startswith("the gradient fades without a stationary point in sight")
+    assert result.message.startswith("the gradient fades with no stationary point in sight")
     assert "stationary point (not checked" not in result.message
 
 
