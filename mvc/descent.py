@@ -535,7 +535,8 @@ def descend(
         f's rounding), or a stationary point as above that the Hessian does not decide,
         where the slope along the last step turns up within `tol` of x: its message says
         "not checked to be a minimum". A small $J$ with no stationary point in sight (a
-        tail where f levels off) is not converged; nor is a start where $J$ rounds to 0
+        tail where f levels off, or a minimum flatter than a quadratic, as $x^4$'s,
+        not yet reached) is not converged; nor is a start where $J$ rounds to 0
         and f falls away or curves down.
         A point where $f$'s Hessian has a negative eigenvalue (a maximum or a saddle,
         which the Newton step finds as readily) is not converged. Failures: a step
