@@ -459,3 +459,28 @@ def call_on_points(f: Callable, points: np.ndarray, what: str) -> Any:
 
 
 __all__ += ["call_on_points"]
+
+
+# --- a value the user's function cannot give (mvc.roots, mvc.lagrange, mvc.descent) -------
+
+
+def value_or_nan(f: Callable, x: Any, shape: tuple[int, ...] = ()) -> Any:
+    """f(x), or nan of `shape` where Python's float arithmetic cannot give a value.
+
+    It overflows (``x**2`` of a float past 1.3e154, ``math.exp(1000)``), divides by 0
+    (``1 / x`` at 0) or leaves math's domain (``math.log(x)`` at -0.3): f is not finite
+    there, as numpy's inf or nan would be, and the solver handles it as it handles those
+    (at `x0` a `ValueError` naming the function; later a failed run with its message).
+    Any other exception is the user's own and passes through untouched.
+    """
+    try:
+        return f(x)
+    except ArithmeticError:  # ZeroDivisionError, OverflowError, FloatingPointError
+        return np.full(shape, np.nan)
+    except ValueError as error:
+        if str(error) != "math domain error":
+            raise
+        return np.full(shape, np.nan)
+
+
+__all__ += ["value_or_nan"]

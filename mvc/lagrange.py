@@ -32,6 +32,7 @@ from mvc._validation import (
     as_point,
     as_relative_tolerance,
     check_vector_values,
+    value_or_nan,
 )
 from mvc.result import SolverResult
 from mvc.roots import DIFFERENCED, GROW, GROWS, SMALL, STALLED, _Given, _iterate, _NonFinite, _show
@@ -462,7 +463,8 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
 
 def _constraints(g: Callable, x: np.ndarray) -> Callable:
     """g as a map to a 1-D array of m < n values, its length fixed by the first call."""
-    first = check_vector_values(g(x), None, "`g`")
+    with np.errstate(all="ignore"):
+        first = check_vector_values(value_or_nan(g, x), None, "`g` at `x0`")
     m = max(1, first.size)
     if m >= x.size:
         raise ValueError(f"`g` must give fewer constraints than unknowns ({x.size}), got {m}.")
@@ -474,11 +476,8 @@ def _guarded(f: Callable, shape: tuple[int, ...], what: str) -> Callable:
     """f checked for shape; a non-finite value raises _NonFinite (a failed run, not bad input)."""
 
     def checked(v):
-        try:
-            with np.errstate(all="ignore"):
-                value = f(v)
-        except OverflowError:  # Python's math.exp(1000): not finite, as numpy's inf
-            raise _NonFinite from None
+        with np.errstate(all="ignore"):  # math.exp(1000) or 1/0: nan, as numpy's inf
+            value = value_or_nan(f, v, shape)
         arr = np.asarray(value)
         if arr.shape == shape and arr.dtype.kind in "iuf" and not np.all(np.isfinite(arr)):
             raise _NonFinite

@@ -33,6 +33,7 @@ from mvc._validation import (
     as_point,
     as_relative_tolerance,
     check_values,
+    value_or_nan,
 )
 from mvc.result import SolverResult
 
@@ -56,6 +57,13 @@ DIFFERENCED = EPS ** (2 / 3)
 #: while the steps change x by less than SMALL of its size: rounding in f has the last word.
 STALLED = 3
 SMALL = 1e-3
+
+
+#: Why a run ended where f or its derivative has no finite value.
+NOT_FINITE = (
+    "f(x) or its derivative is not finite (inf, nan, or a value Python's arithmetic "
+    "cannot give, such as 1/0 or math.log of a negative number)"
+)
 
 
 class _NonFinite(Exception):
@@ -213,7 +221,7 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
         except _NonFinite:
-            return done(None, False, _diverged(x, "f(x) or its derivative is not finite"))
+            return done(None, False, _diverged(x, NOT_FINITE))
         progress.update(history, fx)
         stop = _stop(history, Jx, J, fx, tol, progress, scalar)
         if stop:
@@ -554,20 +562,17 @@ def _function(f, scalar, n) -> Callable:
     shape = () if scalar else (n,)
 
     def F(x):
-        value = _checked(_call(f, x, scalar), shape, "`f` (one equation per unknown)")
+        value = _checked(_call(f, x, scalar, shape), shape, "`f` (one equation per unknown)")
         return np.atleast_1d(value)
 
     return F
 
 
-def _call(g, x, scalar):
-    """g at x, a Python float for a scalar; Python's OverflowError (`x**2` past 1.8e308,
-    where numpy gives inf) means not finite, as inf does."""
-    try:
-        with np.errstate(all="ignore"):
-            return g(float(x[0])) if scalar else g(x)
-    except OverflowError:
-        raise _NonFinite from None
+def _call(g, x, scalar, shape):
+    """g at x, a Python float for a scalar; a value Python's float arithmetic cannot give
+    (`x**2` past 1.3e154, 1/0, math.log of a negative) is nan (`value_or_nan`)."""
+    with np.errstate(all="ignore"):
+        return value_or_nan(g, float(x[0]) if scalar else x, shape)
 
 
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
@@ -619,8 +624,8 @@ class _Given:
         if self.last is not None and np.array_equal(self.last[0], x):
             Jx = self.last[1]  # x0's, checked at entry: no second call
         else:
-            value = _call(self.fprime, x, self.scalar)
             shape = () if self.scalar else (self.n, self.n)
+            value = _call(self.fprime, x, self.scalar, shape)
             Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
             self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)
