@@ -457,6 +457,7 @@ class _Multiplicity:
         self.newton: float | None = None  # the last Newton step
         self.estimates: list[float] = []
         self.near = 0  # the multiplicity of the last confirmed m-step (0: none yet)
+        self.landed: tuple[np.ndarray, float] = (np.zeros(1), 0.0)  # where, and |f| there
 
     def advance(self, F, J, x, fx, step) -> tuple[np.ndarray, np.ndarray | None]:
         """The next iterate, by m Newton steps (with f there) or by one (f not yet known)."""
@@ -466,6 +467,7 @@ class _Multiplicity:
             f_trial = self._lands(F, J, fx, trial, step)
             if f_trial is not None:
                 self.taken = self.near = self.m
+                self.landed = (trial, norm(f_trial))
                 return trial, f_trial
         self.taken = 1
         return x + step, None
@@ -514,6 +516,22 @@ class _Multiplicity:
             f"{self.near}, but f's values there no longer give its slope ({trouble})"
         )
 
+    def stalled(self, message: str) -> str:
+        """A stall after a confirmed m-step, told plainly: the m-step landed where |f| was
+        least, and the Newton steps from there led back out, as between two roots very close
+        together. Other messages are returned as they came."""
+        if not (self.near and message.startswith("stalled")):
+            return message
+        x, size = self.landed
+        head = message[: message.index(" for ")]  # "stalled at x = ...: |f(x)| ... below ..."
+        return (
+            f"{head}: an m-step ({self.near} times Newton's) had landed at x = {x[0]:.10g}, "
+            f"where |f| = {size:.2g}, as on a root of multiplicity {self.near}, and the Newton "
+            "steps from there led back out. f has roots very close together there (or "
+            "f' = 0 where f is not quite 0): between them f' is all but 0, so each Newton "
+            "step overshoots. Pass `fprime`: plain Newton then closes in step by step"
+        )
+
     def note(self) -> str:
         """Said of a converged run whose last step was a confirmed m-step."""
         if self.taken == 1:
@@ -540,8 +558,9 @@ class _Finish:
         self.multiple = multiple
 
     def __call__(self, fx, converged, message) -> SolverResult:
-        if converged and self.multiple is not None:
-            message += self.multiple.note()
+        if self.multiple is not None:
+            message += self.multiple.note() if converged else ""
+            message = message if converged else self.multiple.stalled(message)
         if not converged and 0 < self.f0 < TINY:
             message += (
                 f"; |f(x0)| = {self.f0:.3g} is below {TINY:.2g}, the smallest normal float, "
@@ -577,26 +596,60 @@ def _call(g, x, scalar, shape):
 
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
     """f(x) = 0 exactly: a root if each equation, at x ± s_j e_j along some axis j (s the
-    difference steps, eps^(1/3) of each variable's size), changes sign or is a normal float
-    (at least 2.2e-308 in size) on both sides. An equation that only levels off toward 0
-    there has underflowed, or its terms cancelled, to 0: e^(-x) at 745 is 0 with 1e-323
-    beside it, tanh(x) - 1 at 20 is 0, and neither has a root there."""
+    difference steps, eps^(1/3) of each variable's size), changes sign or grows as a power of
+    the distance, |x - r|^m, at s/4, s/2 and s on both sides (`_power`). An exact 0 that f
+    only levels off or dips to has underflowed, or its terms cancelled: e^(-x) at 745 is 0
+    with 1e-323 beside it, e^(-750 + 2e12 (x - 1)^2) is 0 at 1 and positive everywhere.
+    An f that is 0 at x0 and every point tried around it has every point near x0 for a
+    root, as computed (f = 0 everywhere), or has underflowed there: no single root either
+    way. Reached by the run, such a 0 is one f levelled off to."""
     s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
-    leaves = np.zeros(x.size, dtype=bool)
+    rooted, flat = np.zeros(x.size, dtype=bool), np.ones(x.size, dtype=bool)
     for j in range(x.size):
-        up, down = _beside(F, shifted(x, j, s[j])), _beside(F, shifted(x, j, -s[j]))
-        crosses = np.sign(up) * np.sign(down) < 0
-        leaves |= crosses | ((np.abs(up) >= TINY) & (np.abs(down) >= TINY))
-    if np.all(leaves):
+        near = [_beside(F, shifted(x, j, h * s[j])) for h in (1, -1, 0.5, -0.5, 0.25, -0.25)]
+        rooted |= (np.sign(near[0]) * np.sign(near[1]) < 0) | _power(*near)
+        flat &= np.all(np.array(near) == 0, axis=0)
+    if np.all(rooted):
         return True, "converged: f(x) = 0 exactly"
-    which = "f" if scalar else f"f_{np.flatnonzero(~leaves)[0]}"
+    if np.all(flat) and np.array_equal(x, x0):  # reached by the run, f only levelled off
+        return False, (
+            f"f = 0 exactly at x = {_show(x, scalar)} and at every point tried around it (x "
+            f"moved by up to {_show(s, scalar)}): every point near x is a root of f as "
+            "computed, so none can be singled out. If f is 0 there only because it "
+            "underflowed (e^(-x) is 0 past 745), it has no root there at all"
+        )
+    which = "f" if scalar else f"f_{np.flatnonzero(~rooted)[0]}"
     return False, (
-        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but around it "
-        f"(x moved by {_show(s, scalar)}) {which} neither changes sign nor stays above "
-        f"{TINY:.2g}, the smallest normal float: it has underflowed, or its terms "
-        "cancelled, to 0, and only levels off toward 0 there; no root was found. Start "
-        "elsewhere, or rescale f"
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} "
+        f"underflowed to 0 without changing sign (or its terms cancelled to 0): around x "
+        f"(moved by up to {_show(s, scalar)}) it neither changes sign nor grows as a power of "
+        "the distance, |x - r|^m, as beside a root of multiplicity m; it only levels off "
+        "toward 0, or dips to 0, there, and no root was found. Start elsewhere, or rescale f"
     )
+
+
+def _power(up, down, half_up, half_down, quarter_up, quarter_down) -> np.ndarray:
+    """True where f grows as |x - r|^m on both sides of x: each halving of the distance
+    divides |f| by 2^m, the same small integer m >= 1 from s to s/2 and s/2 to s/4, with
+    every value a normal float (subnormal ones keep too few digits to tell)."""
+    ratios = [(up, half_up), (half_up, quarter_up), (down, half_down), (half_down, quarter_down)]
+    m = np.array([_halving(far, near) for far, near in ratios])
+    return np.all(m == m[0], axis=0) & (m[0] > 0)
+
+
+def _halving(far, near) -> np.ndarray:
+    """m where |far| / |near| is 2^m to within POWER_SLACK in log2, 1 <= m <= MOST_MULTIPLE
+    and both are normal floats; 0 elsewhere."""
+    with np.errstate(all="ignore"):
+        exponent = np.log2(np.abs(far) / np.abs(near))
+    m = np.round(np.nan_to_num(exponent))
+    normal = (np.abs(far) >= TINY) & (np.abs(near) >= TINY)  # nan compares False
+    fits = normal & (np.abs(exponent - m) <= POWER_SLACK) & (m >= 1) & (m <= MOST_MULTIPLE)
+    return np.where(fits, m, 0)
+
+
+#: A ratio of |f| at distances s and s/2 is 2^m if its log2 is within this of m.
+POWER_SLACK = 0.1
 
 
 def _beside(F, point) -> np.ndarray:
