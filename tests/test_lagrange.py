@@ -429,3 +429,24 @@ def test_classify_does_not_depend_on_curvature_off_the_constraint_or_units(f, g,
     assert classify(f, g, x, lam) == "minimum"
     flipped = lambda v: -f(v)
     assert classify(flipped, g, x, [-lam[0]]) == "maximum"
+
+
+# item 3, the class: x^2 y on the circle x^2 + y^2 = 3 (maxima at y = 1, minima at y = -1,
+# and the reverse at x = 0) in units 1e-8 to 1e8 of x, y and f; and f linear on its
+# constraint line at magnitudes 1e-8 to 1e8, where only rounding gave it curvature.
+@pytest.mark.parametrize("ux", [1e-8, 1e8])
+@pytest.mark.parametrize("uy", [1e-8, 1.0])
+@pytest.mark.parametrize("sf", [1e-8, 1e8])
+def test_classify_keeps_each_verdict_in_any_units(ux, uy, sf):
+    f = lambda v: sf * (v[0] / ux) ** 2 * (v[1] / uy)
+    g = lambda v: (v[0] / ux) ** 2 + (v[1] / uy) ** 2 - 3
+    points = {(2**0.5, 1): 1, (2**0.5, -1): -1, (0, 3**0.5): 0, (0, -(3**0.5)): 0}
+    verdicts = [classify(f, g, [x * ux, y * uy], [sf * lam]) for (x, y), lam in points.items()]
+    assert verdicts == ["maximum", "minimum", "minimum", "maximum"]
+
+
+@pytest.mark.parametrize("a", [-3.7e-8, 1e-3, 2.9, 4.1e8])
+@pytest.mark.parametrize("c", [0.3, 7.0])
+def test_classify_finds_no_curvature_in_the_rounding_of_a_linear_f(a, c):
+    f = lambda v: c * (v[0] + v[1]) + 7.0  # linear: no curvature at all along x - y = 0
+    assert classify(f, lambda v: v[0] - v[1], [a, a], [c]) == "degenerate"
