@@ -484,3 +484,22 @@ def value_or_nan(f: Callable, x: Any, shape: tuple[int, ...] = ()) -> Any:
 
 
 __all__ += ["value_or_nan"]
+
+
+# --- one value per constraint (mvc.lagrange) -----------------------------------------------
+
+
+def as_values_per(values: Any, name: str, n: int, per: str) -> np.ndarray:
+    """Return `values` as a finite 1-D float64 array of `n` values, one per `per` (a number
+    will do for n = 1): ``"`multipliers` must have 1 value, one per constraint of `g`, got
+    shape (2,)."``"""
+    arr = as_real_array(values, name)
+    if arr.ndim > 1 or arr.size != n:
+        plural = "" if n == 1 else "s"
+        raise ValueError(
+            f"`{name}` must have {n} value{plural}, one per {per}, got shape {arr.shape}."
+        )
+    return np.atleast_1d(arr)
+
+
+__all__ += ["as_values_per"]
