@@ -95,8 +95,8 @@ def newton_raphson(
         Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
-        when $f(x) = 0$ exactly and each equation leaves 0 where $x$ moves by a
-        difference step (see Notes).
+        when $f(x) = 0$ exactly and each equation changes sign, or grows as a power of
+        the distance, where $x$ moves by a difference step (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -156,10 +156,15 @@ def newton_raphson(
     the largest $|x|$ so far.
     An exact $f(x) = 0$ is a root only if each equation, at $x \pm h_j e_j$ along some
     axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
-    changes sign or is a normal float (at least $2.2 \times 10^{-308}$ in size) on both
-    sides: $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
-    $1/(1 + e^x)$ at 710, and $\tanh x - 1$ rounds to 0 at $x = 20$; none has a root
-    there. A value of $f$ below
+    changes sign, or grows on both sides as a power $|x - r|^m$ of the distance (from
+    $h_j/4$ to $h_j/2$ to $h_j$, each value a normal float, at least
+    $2.2 \times 10^{-308}$, and $|f|$ grows by $2^m$ at each doubling, $1 \le m \le 32$):
+    $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
+    $1/(1 + e^x)$ at 710, $\tanh x - 1$ rounds to 0 at $x = 20$, and
+    $e^{-750 + 2 \cdot 10^{12} (x - 1)^2}$ is 0 at 1 and positive everywhere; none has a
+    root there. An $f$ that is 0 at $x_0$ and at every point tried around it has every
+    point near $x_0$ for a root, as computed, or has underflowed: the run stops there,
+    not converged, and says so. A value of $f$ below
     $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
     counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
