@@ -459,3 +459,47 @@ def call_on_points(f: Callable, points: np.ndarray, what: str) -> Any:
 
 
 __all__ += ["call_on_points"]
+
+
+# --- a value the user's function cannot give (mvc.roots, mvc.lagrange, mvc.descent) -------
+
+
+def value_or_nan(f: Callable, x: Any, shape: tuple[int, ...] = ()) -> Any:
+    """f(x), or nan of `shape` where Python's float arithmetic cannot give a value.
+
+    It overflows (``x**2`` of a float past 1.3e154, ``math.exp(1000)``), divides by 0
+    (``1 / x`` at 0) or leaves math's domain (``math.log(x)`` at -0.3): f is not finite
+    there, as numpy's inf or nan would be, and the solver handles it as it handles those
+    (at `x0` a `ValueError` naming the function; later a failed run with its message).
+    Any other exception is the user's own and passes through untouched.
+    """
+    try:
+        return f(x)
+    except ArithmeticError:  # ZeroDivisionError, OverflowError, FloatingPointError
+        return np.full(shape, np.nan)
+    except ValueError as error:
+        if str(error) != "math domain error":
+            raise
+        return np.full(shape, np.nan)
+
+
+__all__ += ["value_or_nan"]
+
+
+# --- one value per constraint (mvc.lagrange) -----------------------------------------------
+
+
+def as_values_per(values: Any, name: str, n: int, per: str) -> np.ndarray:
+    """Return `values` as a finite 1-D float64 array of `n` values, one per `per` (a number
+    will do for n = 1): ``"`multipliers` must have 1 value, one per constraint of `g`, got
+    shape (2,)."``"""
+    arr = as_real_array(values, name)
+    if arr.ndim > 1 or arr.size != n:
+        plural = "" if n == 1 else "s"
+        raise ValueError(
+            f"`{name}` must have {n} value{plural}, one per {per}, got shape {arr.shape}."
+        )
+    return np.atleast_1d(arr)
+
+
+__all__ += ["as_values_per"]

@@ -31,7 +31,9 @@ from mvc._validation import (
     as_int,
     as_point,
     as_relative_tolerance,
+    as_values_per,
     check_vector_values,
+    value_or_nan,
 )
 from mvc.result import SolverResult
 from mvc.roots import DIFFERENCED, GROW, GROWS, SMALL, STALLED, _Given, _iterate, _NonFinite, _show
@@ -410,18 +412,40 @@ def bordered_hessian(
            [ 1.,  0., -1.],
            [-1., -1.,  0.]])
     """
-    x = as_point(x, "x")
-    lam = np.atleast_1d(np.asarray(multipliers, dtype=np.float64))
+    F, G, x, lam = _stationary_point(f, g, x, multipliers)
     size = typical_size(x, np.abs(x))
-    return _bordered(f, _constraints(g, x), x, lam, steps(x, size, 1 / 3), steps(x, size, 1 / 4))[0]
+    return _bordered(F, G, x, lam, steps(x, size, 1 / 3), steps(x, size, 1 / 4))[0]
+
+
+def _stationary_point(f, g, x, multipliers) -> tuple[Callable, Callable, np.ndarray, np.ndarray]:
+    """The checked inputs of `bordered_hessian` and `classify`: f and g as functions that
+    raise a ValueError naming them where they are not finite (classify differences them
+    around x), x a point, and one finite multiplier per constraint."""
+    f, g, x = as_callable(f, "f"), as_callable(g, "g"), as_point(x, "x")
+    G = _constraints(g, x, "x")
+    lam = as_values_per(multipliers, "multipliers", G(x).size, "constraint of `g`")
+    return _finite_near(_guarded(f, (), "`f`"), "`f`", x), _finite_near(G, "`g`", x), x, lam
+
+
+def _finite_near(F, what, x) -> Callable:
+    """F, with a ValueError naming it where its value is not finite near x."""
+
+    def checked(v):
+        try:
+            return F(v)
+        except _NonFinite:
+            raise ValueError(
+                f"{what} must give finite values at and around `x` = {_show(x, False)}, "
+                f"where it is differenced; at {_show(v, False)} it gave a value that is not "
+                "finite, or one Python cannot compute (1/0, math.log of a negative)."
+            ) from None
+
+    return checked
 
 
 def _bordered(F, G, x, lam, s1, s2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The bordered Hessian, H_L and J_g, with steps s1 (first differences) and s2 (second)."""
-    Jg = jacobian_at(G, x, s1)
-    H = hessian_at(F, x, s2) - sum(
-        lk * hessian_at(lambda v, k=k: G(v)[k], x, s2) for k, lk in enumerate(lam)
-    )
+    Jg, H = jacobian_at(G, x, s1), _hessian_L(F, G, x, lam, s2)
     m = lam.size
     return np.block([[H, -Jg.T], [-Jg, np.zeros((m, m))]]), H, Jg
 
@@ -429,14 +453,28 @@ def _bordered(F, G, x, lam, s1, s2) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -> str:
     r"""Classify a constrained stationary point: "maximum", "minimum", "saddle" or "degenerate".
 
+    Raises
+    ------
+    TypeError
+        If `f` or `g` is not callable, or `x` or `multipliers` is not real numbers.
+    ValueError
+        If `x` is not a finite 1-D point, `multipliers` is not one finite number per
+        constraint, or `f` or `g` is not finite at or around `x` (including a value
+        Python cannot compute there, such as 1/0).
+
     Notes
     -----
     The second-order test: the Hessian of $\mathcal{L}$ restricted to the tangent
     space of the constraints, $Z^T H_{\mathcal{L}} Z$ with $Z$ an orthonormal basis
     of the null space of $J_g$. Positive definite means a minimum, negative definite
-    a maximum, both signs a saddle; an eigenvalue within $10^{-6}$ (relative) of zero
-    leaves the test undecided, "degenerate"; relative means beside the largest
-    singular value of $H_{\mathcal{L}}$, so scaling $f$ (and $\lambda$) does not change it.
+    a maximum, both signs a saddle. An eigenvalue counts only if it is twice its own
+    error: along its eigenvector, the difference from the same matrix at steps twice
+    as long (3 times the truncation) plus the rounding of $\mathcal{L}$'s values over
+    the steps. Otherwise the test is undecided, "degenerate". The error is measured along
+    the tangent space only, so curvature off the constraint ($x^2 + 10^7 y^2$ on
+    $y = 1$, the same problem as $x^2$) and the units of $f$ or of any variable leave
+    the verdict. Where rounding hides it, the steps ($\epsilon^{1/4}$ of each
+    variable's size) are lengthened 4 times at a time, up to $4^5$ times.
     It is equivalent to the signs of the bordered Hessian's leading minors, and better
     conditioned.
 
@@ -448,21 +486,62 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     >>> classify(f, g, [1.0, 1.0], [1.0])
     'maximum'
     """
-    B = bordered_hessian(f, g, x, multipliers)
-    n = np.size(x)
-    Jg = -B[n:, :n]
+    F, G, x, lam = _stationary_point(f, g, x, multipliers)
+    size = typical_size(x, np.abs(x))
+    Jg = jacobian_at(G, x, steps(x, size, 1 / 3))
     Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
-    H = B[:n, :n]
-    eig = np.linalg.eigvalsh(Z.T @ H @ Z)
-    # relative to the Hessian of L itself, so that scaling f leaves the verdict; all 0: undecided
-    if np.all(np.abs(eig) > 1e-6 * np.linalg.norm(H, 2)):
-        return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"
+    for k in range(GROWTHS):  # steps 4^k times longer while rounding hides the verdict
+        eig, error = _tangent_curvature(F, G, x, lam, Z, steps(x, 4.0**k * size, 1 / 4))
+        if np.all(np.abs(eig) > DECIDES * error):
+            return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"
     return "degenerate"
 
 
-def _constraints(g: Callable, x: np.ndarray) -> Callable:
+#: classify's verdict stands when each eigenvalue is DECIDES times its error bound.
+DECIDES = 2.0
+#: classify lengthens its steps 4 times at a time, GROWTHS - 1 times at most (4^5 ~ 1e3).
+GROWTHS = 6
+
+
+def _tangent_curvature(F, G, x, lam, Z, s) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues of Z^T H_L Z with steps s, and a bound on each one's error.
+
+    The error of each eigenvalue is that of the projected matrix along its eigenvector v
+    (first order): the difference from Z^T H_L Z at steps 2s (truncation grows 4 times,
+    so that difference is 3 times the truncation at s), plus the rounding of L's values,
+    4 ROUNDING eps times the size of L's terms over s_i s_j. Only the tangent directions
+    count: curvature off the constraint, or a variable's units, do not make it larger.
+    """
+    M = Z.T @ _hessian_L(F, G, x, lam, s) @ Z
+    apart = np.abs(M - Z.T @ _hessian_L(F, G, x, lam, 2 * s) @ Z)
+    eig, V = np.linalg.eigh(M)
+    w = np.abs(Z).T @ (1 / s)  # how far the rounding of L is magnified along each direction
+    rounded = 4 * ROUNDING * EPS * _terms_L(F, G, x, lam, s)
+    V = np.abs(V)
+    error = np.einsum("ji,jk,ki->i", V, apart, V) + rounded * (w @ V) ** 2
+    return eig, error
+
+
+def _terms_L(F, G, x, lam, s) -> float:
+    """The size of the terms of L = f - λ·g at x and its difference points: |f| + |∇f| (|x| +
+    s), and the same for each g_k times |λ_k|."""
+    reach = np.abs(x) + 2 * s
+    grad_f, Jg = gradient_at(F, x, s), jacobian_at(G, x, s)
+    size_f = abs(F(x)) + np.abs(grad_f) @ reach
+    return float(size_f + np.abs(lam) @ (np.abs(G(x)) + np.abs(Jg) @ reach))
+
+
+def _hessian_L(F, G, x, lam, s) -> np.ndarray:
+    """H_L = H_f - Σ λ_k H_{g_k} by central differences with steps s."""
+    return hessian_at(F, x, s) - sum(
+        lk * hessian_at(lambda v, k=k: G(v)[k], x, s) for k, lk in enumerate(lam)
+    )
+
+
+def _constraints(g: Callable, x: np.ndarray, name: str = "x0") -> Callable:
     """g as a map to a 1-D array of m < n values, its length fixed by the first call."""
-    first = check_vector_values(g(x), None, "`g`")
+    with np.errstate(all="ignore"):
+        first = check_vector_values(value_or_nan(g, x), None, f"`g` at `{name}`")
     m = max(1, first.size)
     if m >= x.size:
         raise ValueError(f"`g` must give fewer constraints than unknowns ({x.size}), got {m}.")
@@ -474,11 +553,8 @@ def _guarded(f: Callable, shape: tuple[int, ...], what: str) -> Callable:
     """f checked for shape; a non-finite value raises _NonFinite (a failed run, not bad input)."""
 
     def checked(v):
-        try:
-            with np.errstate(all="ignore"):
-                value = f(v)
-        except OverflowError:  # Python's math.exp(1000): not finite, as numpy's inf
-            raise _NonFinite from None
+        with np.errstate(all="ignore"):  # math.exp(1000) or 1/0: nan, as numpy's inf
+            value = value_or_nan(f, v, shape)
         arr = np.asarray(value)
         if arr.shape == shape and arr.dtype.kind in "iuf" and not np.all(np.isfinite(arr)):
             raise _NonFinite

@@ -33,6 +33,7 @@ from mvc._validation import (
     as_point,
     as_relative_tolerance,
     check_values,
+    value_or_nan,
 )
 from mvc.result import SolverResult
 
@@ -56,6 +57,13 @@ DIFFERENCED = EPS ** (2 / 3)
 #: while the steps change x by less than SMALL of its size: rounding in f has the last word.
 STALLED = 3
 SMALL = 1e-3
+
+
+#: Why a run ended where f or its derivative has no finite value.
+NOT_FINITE = (
+    "f(x) or its derivative is not finite (inf, nan, or a value Python's arithmetic "
+    "cannot give, such as 1/0 or math.log of a negative number)"
+)
 
 
 class _NonFinite(Exception):
@@ -87,8 +95,8 @@ def newton_raphson(
         Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
-        when $f(x) = 0$ exactly and each equation leaves 0 where $x$ moves by a
-        difference step (see Notes).
+        when $f(x) = 0$ exactly and each equation changes sign, or grows as a power of
+        the distance, where $x$ moves by a difference step (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -148,10 +156,15 @@ def newton_raphson(
     the largest $|x|$ so far.
     An exact $f(x) = 0$ is a root only if each equation, at $x \pm h_j e_j$ along some
     axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
-    changes sign or is a normal float (at least $2.2 \times 10^{-308}$ in size) on both
-    sides: $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
-    $1/(1 + e^x)$ at 710, and $\tanh x - 1$ rounds to 0 at $x = 20$; none has a root
-    there. A value of $f$ below
+    changes sign, or grows on both sides as a power $|x - r|^m$ of the distance (from
+    $h_j/4$ to $h_j/2$ to $h_j$, each value a normal float, at least
+    $2.2 \times 10^{-308}$, and $|f|$ grows by $2^m$ at each doubling, $1 \le m \le 32$):
+    $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
+    $1/(1 + e^x)$ at 710, $\tanh x - 1$ rounds to 0 at $x = 20$, and
+    $e^{-750 + 2 \cdot 10^{12} (x - 1)^2}$ is 0 at 1 and positive everywhere; none has a
+    root there. An $f$ that is 0 at $x_0$ and at every point tried around it has every
+    point near $x_0$ for a root, as computed, or has underflowed: the run stops there,
+    not converged, and says so. A value of $f$ below
     $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
     counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
@@ -213,7 +226,7 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
         except _NonFinite:
-            return done(None, False, _diverged(x, "f(x) or its derivative is not finite"))
+            return done(None, False, _diverged(x, NOT_FINITE))
         progress.update(history, fx)
         stop = _stop(history, Jx, J, fx, tol, progress, scalar)
         if stop:
@@ -449,6 +462,7 @@ class _Multiplicity:
         self.newton: float | None = None  # the last Newton step
         self.estimates: list[float] = []
         self.near = 0  # the multiplicity of the last confirmed m-step (0: none yet)
+        self.landed: tuple[np.ndarray, float] = (np.zeros(1), 0.0)  # where, and |f| there
 
     def advance(self, F, J, x, fx, step) -> tuple[np.ndarray, np.ndarray | None]:
         """The next iterate, by m Newton steps (with f there) or by one (f not yet known)."""
@@ -458,6 +472,7 @@ class _Multiplicity:
             f_trial = self._lands(F, J, fx, trial, step)
             if f_trial is not None:
                 self.taken = self.near = self.m
+                self.landed = (trial, norm(f_trial))
                 return trial, f_trial
         self.taken = 1
         return x + step, None
@@ -506,6 +521,22 @@ class _Multiplicity:
             f"{self.near}, but f's values there no longer give its slope ({trouble})"
         )
 
+    def stalled(self, message: str) -> str:
+        """A stall after a confirmed m-step, told plainly: the m-step landed where |f| was
+        least, and the Newton steps from there led back out, as between two roots very close
+        together. Other messages are returned as they came."""
+        if not (self.near and message.startswith("stalled")):
+            return message
+        x, size = self.landed
+        head = message[: message.index(" for ")]  # "stalled at x = ...: |f(x)| ... below ..."
+        return (
+            f"{head}: an m-step ({self.near} times Newton's) had landed at x = {x[0]:.10g}, "
+            f"where |f| = {size:.2g}, as on a root of multiplicity {self.near}, and the Newton "
+            "steps from there led back out. f has roots very close together there (or "
+            "f' = 0 where f is not quite 0): between them f' is all but 0, so each Newton "
+            "step overshoots. Pass `fprime`: plain Newton then closes in step by step"
+        )
+
     def note(self) -> str:
         """Said of a converged run whose last step was a confirmed m-step."""
         if self.taken == 1:
@@ -532,8 +563,9 @@ class _Finish:
         self.multiple = multiple
 
     def __call__(self, fx, converged, message) -> SolverResult:
-        if converged and self.multiple is not None:
-            message += self.multiple.note()
+        if self.multiple is not None:
+            message += self.multiple.note() if converged else ""
+            message = message if converged else self.multiple.stalled(message)
         if not converged and 0 < self.f0 < TINY:
             message += (
                 f"; |f(x0)| = {self.f0:.3g} is below {TINY:.2g}, the smallest normal float, "
@@ -554,44 +586,75 @@ def _function(f, scalar, n) -> Callable:
     shape = () if scalar else (n,)
 
     def F(x):
-        value = _checked(_call(f, x, scalar), shape, "`f` (one equation per unknown)")
+        value = _checked(_call(f, x, scalar, shape), shape, "`f` (one equation per unknown)")
         return np.atleast_1d(value)
 
     return F
 
 
-def _call(g, x, scalar):
-    """g at x, a Python float for a scalar; Python's OverflowError (`x**2` past 1.8e308,
-    where numpy gives inf) means not finite, as inf does."""
-    try:
-        with np.errstate(all="ignore"):
-            return g(float(x[0])) if scalar else g(x)
-    except OverflowError:
-        raise _NonFinite from None
+def _call(g, x, scalar, shape):
+    """g at x, a Python float for a scalar; a value Python's float arithmetic cannot give
+    (`x**2` past 1.3e154, 1/0, math.log of a negative) is nan (`value_or_nan`)."""
+    with np.errstate(all="ignore"):
+        return value_or_nan(g, float(x[0]) if scalar else x, shape)
 
 
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
     """f(x) = 0 exactly: a root if each equation, at x ± s_j e_j along some axis j (s the
-    difference steps, eps^(1/3) of each variable's size), changes sign or is a normal float
-    (at least 2.2e-308 in size) on both sides. An equation that only levels off toward 0
-    there has underflowed, or its terms cancelled, to 0: e^(-x) at 745 is 0 with 1e-323
-    beside it, tanh(x) - 1 at 20 is 0, and neither has a root there."""
+    difference steps, eps^(1/3) of each variable's size), changes sign or grows as a power of
+    the distance, |x - r|^m, at s/4, s/2 and s on both sides (`_power`). An exact 0 that f
+    only levels off or dips to has underflowed, or its terms cancelled: e^(-x) at 745 is 0
+    with 1e-323 beside it, e^(-750 + 2e12 (x - 1)^2) is 0 at 1 and positive everywhere.
+    An f that is 0 at x0 and every point tried around it has every point near x0 for a
+    root, as computed (f = 0 everywhere), or has underflowed there: no single root either
+    way. Reached by the run, such a 0 is one f levelled off to."""
     s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
-    leaves = np.zeros(x.size, dtype=bool)
+    rooted, flat = np.zeros(x.size, dtype=bool), np.ones(x.size, dtype=bool)
     for j in range(x.size):
-        up, down = _beside(F, shifted(x, j, s[j])), _beside(F, shifted(x, j, -s[j]))
-        crosses = np.sign(up) * np.sign(down) < 0
-        leaves |= crosses | ((np.abs(up) >= TINY) & (np.abs(down) >= TINY))
-    if np.all(leaves):
+        near = [_beside(F, shifted(x, j, h * s[j])) for h in (1, -1, 0.5, -0.5, 0.25, -0.25)]
+        rooted |= (np.sign(near[0]) * np.sign(near[1]) < 0) | _power(*near)
+        flat &= np.all(np.array(near) == 0, axis=0)
+    if np.all(rooted):
         return True, "converged: f(x) = 0 exactly"
-    which = "f" if scalar else f"f_{np.flatnonzero(~leaves)[0]}"
+    if np.all(flat) and np.array_equal(x, x0):  # reached by the run, f only levelled off
+        return False, (
+            f"f = 0 exactly at x = {_show(x, scalar)} and at every point tried around it (x "
+            f"moved by up to {_show(s, scalar)}): every point near x is a root of f as "
+            "computed, so none can be singled out. If f is 0 there only because it "
+            "underflowed (e^(-x) is 0 past 745), it has no root there at all"
+        )
+    which = "f" if scalar else f"f_{np.flatnonzero(~rooted)[0]}"
     return False, (
-        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but around it "
-        f"(x moved by {_show(s, scalar)}) {which} neither changes sign nor stays above "
-        f"{TINY:.2g}, the smallest normal float: it has underflowed, or its terms "
-        "cancelled, to 0, and only levels off toward 0 there; no root was found. Start "
-        "elsewhere, or rescale f"
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} "
+        f"underflowed to 0 without changing sign (or its terms cancelled to 0): around x "
+        f"(moved by up to {_show(s, scalar)}) it neither changes sign nor grows as a power of "
+        "the distance, |x - r|^m, as beside a root of multiplicity m; it only levels off "
+        "toward 0, or dips to 0, there, and no root was found. Start elsewhere, or rescale f"
     )
+
+
+def _power(up, down, half_up, half_down, quarter_up, quarter_down) -> np.ndarray:
+    """True where f grows as |x - r|^m on both sides of x: each halving of the distance
+    divides |f| by 2^m, the same small integer m >= 1 from s to s/2 and s/2 to s/4, with
+    every value a normal float (subnormal ones keep too few digits to tell)."""
+    ratios = [(up, half_up), (half_up, quarter_up), (down, half_down), (half_down, quarter_down)]
+    m = np.array([_halving(far, near) for far, near in ratios])
+    return np.all(m == m[0], axis=0) & (m[0] > 0)
+
+
+def _halving(far, near) -> np.ndarray:
+    """m where |far| / |near| is 2^m to within POWER_SLACK in log2, 1 <= m <= MOST_MULTIPLE
+    and both are normal floats; 0 elsewhere."""
+    with np.errstate(all="ignore"):
+        exponent = np.log2(np.abs(far) / np.abs(near))
+    m = np.round(np.nan_to_num(exponent))
+    normal = (np.abs(far) >= TINY) & (np.abs(near) >= TINY)  # nan compares False
+    fits = normal & (np.abs(exponent - m) <= POWER_SLACK) & (m >= 1) & (m <= MOST_MULTIPLE)
+    return np.where(fits, m, 0)
+
+
+#: A ratio of |f| at distances s and s/2 is 2^m if its log2 is within this of m.
+POWER_SLACK = 0.1
 
 
 def _beside(F, point) -> np.ndarray:
@@ -619,8 +682,8 @@ class _Given:
         if self.last is not None and np.array_equal(self.last[0], x):
             Jx = self.last[1]  # x0's, checked at entry: no second call
         else:
-            value = _call(self.fprime, x, self.scalar)
             shape = () if self.scalar else (self.n, self.n)
+            value = _call(self.fprime, x, self.scalar, shape)
             Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
             self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)

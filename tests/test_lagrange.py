@@ -358,3 +358,95 @@ def test_a_stall_at_a_subnormal_grad_L_does_not_say_f_may_have_no_root():
     result = lagrange_multipliers(f, lambda v: v[0], [0.3, 0.7], tol=1e-12)
     assert not result.converged, result.message
     assert "f may have no root" not in result.message and "∇L" in result.message
+
+
+# issue 14 (review s4-roots3), item 1: an f that raises ZeroDivisionError away from x0 is
+# not finite there: a result with a message, not a raw error.
+def test_an_f_that_cannot_be_evaluated_mid_run_is_a_result():
+    f = lambda v: 1 / 0 if v[0] > 2 else v[0] ** 2 * v[1]
+    result = lagrange_multipliers(f, lambda v: v[0] ** 2 + v[1] ** 2 - 3, [1.0, 1.5])
+    if result.converged:
+        np.testing.assert_allclose(result.x, [np.sqrt(2), 1.0], rtol=1e-8)
+    else:
+        assert "not finite" in result.message, result.message
+
+
+def test_a_g_that_cannot_be_evaluated_at_x0_is_bad_input():
+    with pytest.raises(ValueError, match="`g`"):
+        lagrange_multipliers(X2Y, lambda v: 1 / v[0], [0.0, 1.0])
+
+
+# item 2: classify's multipliers are checked at entry, and an f it cannot evaluate is named.
+@pytest.mark.parametrize(
+    ("multipliers", "error", "match"),
+    [
+        ([np.nan], ValueError, "`multipliers` must be finite"),
+        ([1.0, 2.0], ValueError, "`multipliers` must have 1 value"),
+        (["a"], TypeError, "`multipliers`"),
+        ([[1.0]], ValueError, "`multipliers` must have 1 value"),
+    ],
+)
+def test_classify_checks_its_multipliers(multipliers, error, match):
+    with pytest.raises(error, match=match):
+        classify(X2Y, CIRCLE, [1.414, 1.0], multipliers)
+
+
+def test_classify_names_an_f_it_cannot_evaluate():
+    with pytest.raises(ValueError, match="`f` must give finite values at and around `x`"):
+        classify(lambda v: 1 / 0, CIRCLE, [1.414, 1.0], [1.0])
+
+
+def test_classify_passes_the_users_own_exceptions_through():
+    def f(v):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        classify(f, CIRCLE, [1.414, 1.0], [1.0])
+
+
+# item 3: the verdict was relative to the whole Hessian of L, normal direction included:
+# x^2 + y^2 on y = 1 was a minimum, the same problem with y in units 1e4 smaller, or with
+# curvature 1e7 y^2 off the constraint, "degenerate". On y = 1 (or 1e4 y = 1) f is x^2 plus
+# a constant: each is the minimum at x = 0.
+@pytest.mark.parametrize(
+    ("f", "g", "x", "lam"),
+    [
+        (lambda v: v[0] ** 2 + v[1] ** 2, lambda v: v[1] - 1, [0.0, 1.0], [2.0]),
+        (lambda v: v[0] ** 2 + 1e8 * v[1] ** 2, lambda v: 1e4 * v[1] - 1, [0.0, 1e-4], [2e4]),
+        (lambda v: v[0] ** 2 + 1e7 * v[1] ** 2, lambda v: v[1] - 1, [0.0, 1.0], [2e7]),
+        (lambda v: v[0] ** 2 + 1e7 * v[1], lambda v: v[1] - 1, [0.0, 1.0], [1e7]),
+        # the same, the constraint turned by 45 degrees: x + y = 2, curvature along it
+        (
+            lambda v: (v[0] - v[1]) ** 2 + 1e7 * (v[0] + v[1]) ** 2,
+            lambda v: v[0] + v[1] - 2,
+            [1.0, 1.0],
+            [4e7],
+        ),
+    ],
+    ids=["plain", "y in 1e4 smaller units", "1e7 y^2 off it", "1e7 y off it", "turned"],
+)
+def test_classify_does_not_depend_on_curvature_off_the_constraint_or_units(f, g, x, lam):
+    assert classify(f, g, x, lam) == "minimum"
+    flipped = lambda v: -f(v)
+    assert classify(flipped, g, x, [-lam[0]]) == "maximum"
+
+
+# item 3, the class: x^2 y on the circle x^2 + y^2 = 3 (maxima at y = 1, minima at y = -1,
+# and the reverse at x = 0) in units 1e-8 to 1e8 of x, y and f; and f linear on its
+# constraint line at magnitudes 1e-8 to 1e8, where only rounding gave it curvature.
+@pytest.mark.parametrize("ux", [1e-8, 1e8])
+@pytest.mark.parametrize("uy", [1e-8, 1.0])
+@pytest.mark.parametrize("sf", [1e-8, 1e8])
+def test_classify_keeps_each_verdict_in_any_units(ux, uy, sf):
+    f = lambda v: sf * (v[0] / ux) ** 2 * (v[1] / uy)
+    g = lambda v: (v[0] / ux) ** 2 + (v[1] / uy) ** 2 - 3
+    points = {(2**0.5, 1): 1, (2**0.5, -1): -1, (0, 3**0.5): 0, (0, -(3**0.5)): 0}
+    verdicts = [classify(f, g, [x * ux, y * uy], [sf * lam]) for (x, y), lam in points.items()]
+    assert verdicts == ["maximum", "minimum", "minimum", "maximum"]
+
+
+@pytest.mark.parametrize("a", [-3.7e-8, 1e-3, 2.9, 4.1e8])
+@pytest.mark.parametrize("c", [0.3, 7.0])
+def test_classify_finds_no_curvature_in_the_rounding_of_a_linear_f(a, c):
+    f = lambda v: c * (v[0] + v[1]) + 7.0  # linear: no curvature at all along x - y = 0
+    assert classify(f, lambda v: v[0] - v[1], [a, a], [c]) == "degenerate"

@@ -653,3 +653,85 @@ def test_a_system_with_a_root_coordinate_at_zero_converges_without_a_cycle():
     )
     assert result.converged and "cycle" not in result.message, result.message
     np.testing.assert_allclose(result.x, [0.0, 1.0], atol=1e-10)
+
+
+# issue 14 (review s4-roots3), item 1: an f that Python's float arithmetic cannot evaluate
+# (math.log of a negative, 1/0) raised a raw ValueError or ZeroDivisionError mid-run. A value
+# f cannot give is a non-finite value: a failed run with its message, or at x0 bad input.
+@pytest.mark.parametrize(
+    ("f", "x0", "options"),
+    [
+        (math.log, 3.0, {}),  # the second iterate is -0.29
+        (lambda x: x - 3 if x < 2 else 1 / 0, 0.0, {"fprime": lambda x: 5.0}),
+    ],
+    ids=["math domain error", "ZeroDivisionError"],
+)
+def test_an_f_that_cannot_be_evaluated_mid_run_is_a_failed_run(f, x0, options):
+    result = newton_raphson(f, x0, **options)
+    assert result.converged is False
+    assert "not finite" in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("f", "x0"), [(math.log, -1.0), (lambda x: 1 / x, 0.0)], ids=["log", "1/x"]
+)
+def test_an_f_that_cannot_be_evaluated_at_x0_is_bad_input(f, x0):
+    with pytest.raises(ValueError, match="`f` must return finite values at `x0`"):
+        newton_raphson(f, x0)
+
+
+def test_an_fprime_that_cannot_be_evaluated_at_x0_is_bad_input():
+    with pytest.raises(ValueError, match="`fprime` must return finite values at `x0`"):
+        newton_raphson(lambda x: x - 1, 0.0, fprime=lambda x: 1 / x)
+
+
+# item 4: e^(-750 + 2e12 (x-1)^2) underflows to 0 at x = 1 and is a normal float on both
+# sides, but is positive everywhere. An exact 0 where f does not change sign must grow
+# away from x as a power |x - r|^m does: |f(x ± h)| / |f(x ± h/2)| near 2^m.
+@pytest.mark.parametrize("exp", [math.exp, np.exp], ids=["math", "numpy"])
+def test_an_underflowed_dip_without_a_sign_change_is_not_a_root(exp):
+    result = newton_raphson(lambda x: exp(-750 + 2e12 * (x - 1) ** 2), 1.0)
+    assert result.converged is False, result.message
+    assert "underflowed to 0 without changing sign" in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("f", "x0", "root"),
+    [
+        (lambda x: (x - 1) ** 2, 1.0, 1.0),
+        (lambda x: (x - 1) ** 2, 2.0, 1.0),
+        (lambda x: x**2, 0.0, 0.0),
+        (lambda x: x**4, 0.0, 0.0),
+        (lambda x: x**2 * (2 + np.sin(x)), 0.0, 0.0),
+    ],
+)
+def test_an_exact_zero_of_even_multiplicity_is_still_a_root(f, x0, root):
+    result = newton_raphson(f, x0)
+    assert result.converged, result.message
+    assert result.x == root
+
+
+# item 5: f = 0 everywhere: every point is a root, and the message must say so rather than
+# "no evidence of a root". It is not converged: an f that underflowed to 0 everywhere near
+# x0 (e^(-x) at 800) looks the same, and has no root there.
+@pytest.mark.parametrize(
+    ("f", "x0"),
+    [(lambda x: 0.0, 1.0), (lambda v: np.zeros(2), [5.0, 1.0]), (math.exp, -800.0)],
+    ids=["1", "2", "underflowed"],
+)
+def test_an_f_that_is_zero_around_x0_says_every_point_is_a_root(f, x0):
+    result = newton_raphson(f, x0)
+    assert result.converged is False and result.n_iter == 0, result.message
+    assert "every point near x is a root" in result.message
+    assert "no evidence" not in result.message
+
+
+# item 5: the m-step towards the double root of (x-1)(x-1-1e-8) lands between the two roots,
+# where f' is all but 0, and Newton's next step throws x back out: the stall must say that.
+def test_a_stall_between_roots_very_close_together_names_them():
+    result = newton_raphson(lambda x: (x - 1) * (x - 1 - 1e-8), 2.0)
+    if result.converged:
+        assert min(abs(result.x - 1), abs(result.x - 1 - 1e-8)) <= 1e-10
+    else:
+        assert "roots very close together" in result.message
+        assert "between them" in result.message, result.message
