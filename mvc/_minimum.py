@@ -488,12 +488,12 @@ class Judge:
         return self.done(fx, False, self._diagnosed(x, fx, g, noise, message))
 
     def _diagnosed(self, x: Vector, fx: float, g: Vector, noise: float, message: str) -> str:
-        """A failure `message`, led by what f shows at x: a given `grad` that disagrees with
+        """A failure `message`, with what f shows at x: a given `grad` that disagrees with
         central differences of f (their truncation counted, as |∇f| need not be small
         here), or, where |∇f| is small, f curving down (a saddle, where descent creeps)."""
         wrong = self.G.check(x, fx, g, self.target, truncation=True)
         if wrong:
-            return f"{wrong} It stopped with: {message}"
+            return f"{message}. And {wrong}"
         start, first = self.done.history[0], self.done.history[min(1, len(self.done.history) - 1)]
         f0, far = self.F(start), FAR * max(norm(start), norm(first - start))
         if norm(x) > far and fx < f0 - FAR * max(abs(f0), self.target / self.tol * far / FAR):
@@ -705,8 +705,8 @@ def _kind(x: Vector, verdict: str, distance: float = np.nan) -> str:
     with the distance to the minimum of f's quadratic model where the Hessian gives it."""
     if verdict == UP and np.isfinite(distance):
         return (
-            f"a minimum about {distance:.2g} from x (the Newton step |H⁻¹∇f|), f's Hessian "
-            "there being positive definite"
+            f"the minimum about {distance:.2g} from x by the Newton step |H⁻¹∇f|: a minimum, "
+            "f's Hessian there is positive definite"
         )
     if verdict == UP:
         return "a minimum, f's Hessian there is positive definite"

@@ -106,9 +106,13 @@ def gradient_descent(
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
         differences (so a gradient lost in the rounding of $f$ never passes), and
-        a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
-        curvature, where the slope along $-\nabla f$ is seen to turn up; a given
-        `grad` must then agree with central differences of `f`. Where the iterates
+        a minimum near: the curvature $c$ along the last step puts it within `tol`
+        $\|x\|$ (or closer than $f$'s rounding), and the slope along $-\nabla f$ is
+        seen to turn up within $2\|\nabla f\|/c$. That $c$ need not be $f$'s lowest
+        curvature, so the minimum may be farther than `tol` $\|x\|$: up to 159
+        variables the message gives the Newton step $\|H^{-1}\nabla f\|$, the
+        distance to the minimum of $f$'s quadratic model. A given `grad` must agree
+        with central differences of `f`. Where the iterates
         shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
         where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
     max_iter : int
@@ -126,7 +130,10 @@ def gradient_descent(
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
         where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
-        disagrees with $f$, a value that is not finite, or `max_iter` reached.
+        disagrees with $f$, a value that is not finite, or `max_iter` reached. At every
+        failure exit a given `grad` is checked against differences of $f$, and where
+        $|\nabla f|$ is small, whether $f$ curves down (a saddle, where descent creeps);
+        the message says so when it is seen.
 
     Raises
     ------
@@ -144,11 +151,12 @@ def gradient_descent(
     update. It converges on a quadratic with a positive definite Hessian when
     $\gamma < 2/\lambda_{\max}$ of the Hessian, and diverges (or cycles, at equality) above.
 
-    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$. The first trial $t$ is
-    twice the last accepted length (at the start, the smaller of
-    $|x_0|/|\nabla f|$ and $|f(x_0)|/|\nabla f|^2$, as a power of 2, so that it
-    follows the units of $x$ and $f$). It is accepted when
-    $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
+    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$ (computed as $\nabla f$
+    times a power of 2, so that neither $|\nabla f|^2$ nor $t \nabla f$ overflows at
+    any scale). The first trial $t$ is twice the last accepted one, but at most $2^{10}$
+    times the larger of $|x|/|\nabla f|$ and $|f(x)|/|\nabla f|^2$ (at the start, the
+    smaller of the two, as a power of 2, so that it follows the units of $x$ and $f$).
+    It is accepted when $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
     $f$ falls at every step and, on a quadratic, no step passes the minimum along
     the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
     valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); otherwise it is
