@@ -39,6 +39,8 @@ LANCZOS = 40
 #: The most variables whose whole Hessian (n^2 + n + 1 calls of f) is no dearer than
 #: LANCZOS products (4n + 2 calls each): 159. Beyond, `second_order` uses Lanczos.
 WHOLE = max(n for n in range(1, 1000) if n * n + n + 1 <= LANCZOS * (4 * n + 2))
+#: x this many times its size at the start, f this many times lower: f may be unbounded.
+FAR = 1e8
 #: The most values of a vector a message shows in full.
 SHOWN = 6
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
@@ -59,7 +61,9 @@ class Gradient(Protocol):
 
     def __call__(self, x: Vector, fx: float) -> tuple[Vector, float]: ...
 
-    def check(self, x: Vector, fx: float, g: Vector, target: float) -> str: ...
+    def check(
+        self, x: Vector, fx: float, g: Vector, target: float, truncation: bool = False
+    ) -> str: ...
 
     def sizes(self, x: Vector) -> Vector: ...
 
@@ -227,20 +231,37 @@ def second_order(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -
     by `lowest_curvature` (O(n) calls each), after a fall on both sides along an axis
     (`falls_along_axis`, 6n calls, or 2n of f and 2n of `grad`): a slope that drops across
     x is a curving down that a spread spectrum can hide from Lanczos."""
+    return hessian_test(F, G, x, fx, size)[0]
+
+
+def hessian_test(
+    F: Callable, G: Gradient, x: Vector, fx: float, size: Vector
+) -> tuple[str, Vector | None]:
+    """`second_order`'s verdict, and the Hessian it rests on (None beyond `whole_hessian`'s
+    size, where only Hessian-vector products are taken)."""
     if not whole_hessian(x.size):
         if falls_along_axis(F, G, x, G.steps(x)) == 2:
-            return DOWN
-        return _krylov_verdict(_hessian_product(F, G, x, size), x.size)
+            return DOWN, None
+        return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
     if not np.all(np.isfinite(H)):
-        return UNDECIDED  # f is not finite near x: nothing is seen
+        return UNDECIDED, None  # f is not finite near x: nothing is seen
     lowest, Q = np.linalg.eigh(H)
     if lowest[0] < -error:
-        return DOWN
+        return DOWN, H
     if lowest[0] > error and _clear_of_truncation(F, x, fx, s, (lowest, Q), error):
-        return UP
+        return UP, H
     return _lengthened(F, x, fx, size, (H, error))
+
+
+def newton_distance(H: Vector | None, g: Vector) -> float:
+    """|H^-1 ∇f|, the distance from x to the minimum of f's quadratic model, where the
+    Hessian H is known and positive definite; nan where it is not known."""
+    if H is None:
+        return np.nan
+    scale = float(np.max(np.abs(H)))  # H / scale, so that no entry overflows in the solve
+    return norm(np.linalg.solve(H / scale, g / scale)) if scale > 0 else np.nan
 
 
 def _clear_of_truncation(
@@ -263,7 +284,9 @@ def _clear_of_truncation(
     return True
 
 
-def _lengthened(F: Callable, x: Vector, fx: float, size: Vector, before: tuple) -> str:
+def _lengthened(
+    F: Callable, x: Vector, fx: float, size: Vector, before: tuple
+) -> tuple[str, Vector | None]:
     """Where the Hessian at steps eps^(1/4) size cannot decide: its verdict at steps 16,
     256 and 4096 times longer (f's rounding over the steps squared shrinks 256 times each;
     1 + x**2 - 1e-10 y**2 at 0 needs 4096), while each agrees within their errors with
@@ -274,15 +297,15 @@ def _lengthened(F: Callable, x: Vector, fx: float, size: Vector, before: tuple) 
         H, error = _hessian(F, x, fx, steps(x, size * 16.0**lengthening, 1 / 4), 0.0)
         change = norm((H - before[0]).ravel())
         if not change <= error + before[1]:
-            return UNDECIDED  # truncation shows (or f is not finite)
+            return UNDECIDED, None  # truncation shows (or f is not finite)
         margin = 2 * error + before[1] + change
         lowest = float(np.linalg.eigvalsh(H)[0])
         if lowest < -margin:
-            return DOWN
+            return DOWN, H
         if lowest > margin:
-            return UP
+            return UP, H
         before = (H, error)
-    return UNDECIDED
+    return UNDECIDED, None
 
 
 def _krylov_verdict(product: Callable, n: int) -> str:
@@ -440,14 +463,16 @@ class Judge:
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
             return self._refuted(x, fx, g, noise, last, why)
-        verdict = second_order(self.F, self.G, x, fx, self.G.sizes(x))
+        verdict, H = hessian_test(self.F, self.G, x, fx, self.G.sizes(x))
         if verdict == DOWN:
-            return self.done(fx, False, _saddle(x))
+            ridge = falling_corner(self.F, x, fx, self.G.steps(x))
+            return self.done(fx, False, ridge or _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
         kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
-        return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict)}")
+        distance = newton_distance(H, g) if verdict == UP else np.nan
+        return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict, distance)}")
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
@@ -460,7 +485,24 @@ class Judge:
         if near and (self.unscaled or slope <= self.target or self.target <= floor):
             if not self.G.check(x, fx, g, self.target):
                 return self.done(fx, True, _quadratic(slope, distance))
-        return self.done(fx, False, message)
+        return self.done(fx, False, self._diagnosed(x, fx, g, noise, message))
+
+    def _diagnosed(self, x: Vector, fx: float, g: Vector, noise: float, message: str) -> str:
+        """A failure `message`, with what f shows at x: a given `grad` that disagrees with
+        central differences of f (their truncation counted, as |∇f| need not be small
+        here), or, where |∇f| is small, f curving down (a saddle, where descent creeps)."""
+        wrong = self.G.check(x, fx, g, self.target, truncation=True)
+        if wrong:
+            return f"{message}. And {wrong}"
+        start, first = self.done.history[0], self.done.history[min(1, len(self.done.history) - 1)]
+        f0, far = self.F(start), FAR * max(norm(start), norm(first - start))
+        if norm(x) > far and fx < f0 - FAR * max(abs(f0), self.target / self.tol * far / FAR):
+            return f"{_fell(f0, fx, x)}; {message}"
+        if norm(g) <= max(self.target, noise) and curves_down(
+            self.F, self.G, x, fx, self.G.sizes(x)
+        ):
+            return f"{_creeping(x)}; {message}"
+        return message
 
     def _origin(self, x: Vector, fx: float) -> SolverResult | None:
         """x = 0 exactly, if x has shrunk within tol of its size at the start (or at the
@@ -600,6 +642,43 @@ def _saddle(x: Vector) -> str:
     )
 
 
+def _fell(f0: float, fx: float, x: Vector) -> str:
+    return (
+        f"f fell from {f0:.3g} at x0 to {fx:.3g} as x ran to {show(x)}, more than "
+        f"{FAR:.0e} times its size at the start: f may have no minimum this way"
+    )
+
+
+def _creeping(x: Vector) -> str:
+    if x.size == 1:
+        return (
+            f"|∇f| is small at x = {show(x)}, but f curves down there (f'' < 0 beyond its "
+            "error): a maximum, which gradient descent leaves only slowly"
+        )
+    return (
+        f"|∇f| is small at x = {show(x)}, but f curves down there along some direction (its "
+        "Hessian has a negative eigenvalue, beyond its error): a saddle; gradient descent "
+        "creeps along it"
+    )
+
+
+def falling_corner(F: Callable, x: Vector, fx: float, s: Vector) -> str:
+    """Where f's Hessian curves down at x: if f has a corner at x along an axis where it
+    falls on both sides (its slope jumps down, as -|y|'s at 0), the message that says so
+    rather than curvature; else ''. 4 calls of f an axis."""
+    for j, h in enumerate(s):
+        u = shifted(np.zeros_like(x), j, 1.0)
+        slopes = one_sided_slopes(F, x, fx, u, float(h))
+        if slopes is not None and slopes[0] > 0 > slopes[1]:
+            return (
+                f"f has a corner at x = {show(x)} where it falls on both sides: along "
+                f"x_{j} its slope jumps from {slopes[0]:.2g} to {slopes[1]:.2g}, so x is "
+                "no minimum (central differences straddle the corner and read a slope "
+                "near 0); start gradient descent elsewhere"
+            )
+    return ""
+
+
 def _saddle_at_origin(x: Vector) -> str:
     return (
         f"the iterates shrank toward 0 (|x| = {norm(x):.2g}), but f curves down at 0 along a "
@@ -621,8 +700,14 @@ def _snapped(x: Vector, f0: float, first: float, finest: float, verdict: str) ->
     )
 
 
-def _kind(x: Vector, verdict: str) -> str:
-    """What the second-derivative test makes of a converged x: the end of its message."""
+def _kind(x: Vector, verdict: str, distance: float = np.nan) -> str:
+    """What the second-derivative test makes of a converged x: the end of its message,
+    with the distance to the minimum of f's quadratic model where the Hessian gives it."""
+    if verdict == UP and np.isfinite(distance):
+        return (
+            f"the minimum about {distance:.2g} from x by the Newton step |H⁻¹∇f|: a minimum, "
+            "f's Hessian there is positive definite"
+        )
     if verdict == UP:
         return "a minimum, f's Hessian there is positive definite"
     return f"a stationary point, but {_doubt(x, verdict)}"

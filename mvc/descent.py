@@ -94,6 +94,9 @@ SHRINK = 0.9
 #: The line search has stalled when this many steps in a row moved x by less than CRAWL
 #: of its size.
 CRAWLED, CRAWL = 5, 1e-14
+#: The first trial of a line search is at most this many times the longer of its natural
+#: lengths, |x| and |f(x)| / |∇f| (see `_first_length`).
+LONGEST = 2.0**10
 
 
 def gradient_descent(
@@ -124,9 +127,13 @@ def gradient_descent(
         Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
         $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
         differences (so a gradient lost in the rounding of $f$ never passes), and
-        a minimum within `tol` $\|x\|$ (or closer than $f$'s rounding) by the
-        curvature, where the slope along $-\nabla f$ is seen to turn up; a given
-        `grad` must then agree with central differences of `f`. Where the iterates
+        a minimum near: the curvature $c$ along the last step puts it within `tol`
+        $\|x\|$ (or closer than $f$'s rounding), and the slope along $-\nabla f$ is
+        seen to turn up within $2\|\nabla f\|/c$. That $c$ need not be $f$'s lowest
+        curvature, so the minimum may be farther than `tol` $\|x\|$: up to 159
+        variables the message gives the Newton step $\|H^{-1}\nabla f\|$, the
+        distance to the minimum of $f$'s quadratic model. A given `grad` must agree
+        with central differences of `f`. Where the iterates
         shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
         where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
     max_iter : int
@@ -144,7 +151,10 @@ def gradient_descent(
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
         where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
-        disagrees with $f$, a value that is not finite, or `max_iter` reached.
+        disagrees with $f$, a value that is not finite, or `max_iter` reached. At every
+        failure exit a given `grad` is checked against differences of $f$, and where
+        $|\nabla f|$ is small, whether $f$ curves down (a saddle, where descent creeps);
+        the message says so when it is seen.
 
     Raises
     ------
@@ -162,11 +172,12 @@ def gradient_descent(
     update. It converges on a quadratic with a positive definite Hessian when
     $\gamma < 2/\lambda_{\max}$ of the Hessian, and diverges (or cycles, at equality) above.
 
-    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$. The first trial $t$ is
-    twice the last accepted length (at the start, the smaller of
-    $|x_0|/|\nabla f|$ and $|f(x_0)|/|\nabla f|^2$, as a power of 2, so that it
-    follows the units of $x$ and $f$). It is accepted when
-    $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
+    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$ (computed as $\nabla f$
+    times a power of 2, so that neither $|\nabla f|^2$ nor $t \nabla f$ overflows at
+    any scale). The first trial $t$ is twice the last accepted one, but at most $2^{10}$
+    times the larger of $|x|/|\nabla f|$ and $|f(x)|/|\nabla f|^2$ (at the start, the
+    smaller of the two, as a power of 2, so that it follows the units of $x$ and $f$).
+    It is accepted when $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
     $f$ falls at every step and, on a quadratic, no step passes the minimum along
     the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
     valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); otherwise it is
@@ -252,7 +263,8 @@ def gradient_descent(
 def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     """Steps until the gradient is flat, each exit with its message."""
     (fx, g, noise), history, rising = start, [x], 0
-    t = _first_length(x, fx, g)
+    p, slope, e = _direction(g)
+    t = _first_length(x, fx, p, slope)  # half the first trial
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
     judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
     last = None  # the previous point and its gradient, for the curvature along the step
@@ -267,10 +279,17 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         else:
             # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then,
             # before giving up, let the slope alone judge every trial.
-            t = _line_search(F, G, x, fx, g, 2 * t) or _line_search(F, G, x, fx, g, t, np.inf)
+            # the first trial: twice the last step's multiple of ∇f, but at most LONGEST
+            # times the longer natural length here (steps doubled along a flat stretch
+            # would be absurd where f steepens again)
+            p, slope, t, e = _rescaled(g, t, e)
+            t = min(2 * t, LONGEST * _first_length(x, fx, p, slope, max))
+            t = _line_search(F, G, x, fx, (p, slope), t) or _line_search(
+                F, G, x, fx, (p, slope), t, np.inf
+            )
             if t == 0:
                 return judge.failed(fx, g, noise, _no_decrease(history, fx, g, noise, target))
-            step = -t * g
+            step = -t * p
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
@@ -289,8 +308,9 @@ def _unfinished(max_iter, g, target) -> str:
     why = f"|∇f(x)| = {norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}"
     if norm(g) <= target:
         why = (
-            f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}, but the "
-            "curvature along the last step puts no minimum within tol of x (a flat "
+            f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}, but no "
+            "minimum is seen near x: the slope along -∇f is not seen to turn up within "
+            "twice |∇f| over the curvature along the last step, nor within tol |x| (a flat "
             "tail, or a minimum flatter than a quadratic)"
         )
     return f"max_iter = {max_iter} reached without converging: {why}"
@@ -319,13 +339,29 @@ def _pace(history, rising, lr, tol) -> str:
     return ""
 
 
-def _first_length(x, fx, g) -> float:
-    """Half the line search's first trial length t: the smaller of |x0| / |∇f| (a step as
-    long as x) and |f(x0)| / |∇f|^2 (a fall of |f(x0)| on the tangent plane), which follow
-    the units of x and f, rounded to a power of 2 so that t ∇f is exact; 1 if neither is
-    known."""
-    lengths = [a / b for a, b in ((norm(x), norm(g)), (abs(fx), g @ g)) if a > 0 and b > 0]
-    return float(2.0 ** np.round(np.log2(min(lengths, default=1.0))))
+def _first_length(x, fx, p, slope, pick=min) -> float:
+    """Half the line search's first trial length t along p: the smaller (or `pick`) of
+    |x| / |p| (a step as long as x) and |f(x)| / slope (a fall of |f(x)| on the tangent
+    plane), which follow the units of x and f, rounded to a power of 2 so that t p is
+    exact; 1 if neither is known. Never so long that t p overflows."""
+    lengths = [a / b for a, b in ((norm(x), norm(p)), (abs(fx), slope)) if a > 0 and b > 0]
+    return float(2.0 ** np.clip(np.round(np.log2(pick(lengths, default=1.0))), -1074, 1000))
+
+
+def _direction(g) -> tuple[np.ndarray, float, int]:
+    """The line search's direction p: ∇f times a power of 2, 2^-e, to a length in [1/2, 1)
+    (exactly, so that neither |∇f|^2 nor t ∇f overflows or underflows at any scale of f or
+    x), the slope ∇f . p = |∇f| |p|, and e."""
+    e = int(np.frexp(norm(g))[1]) if 0 < norm(g) < np.inf else 0
+    p = np.ldexp(g, -e)
+    return p, norm(g) * norm(p), e
+
+
+def _rescaled(g, t, e) -> tuple[np.ndarray, float, float, int]:
+    """The direction at a new ∇f, and t rescaled so that t p is the same multiple of ∇f
+    as the last step's (e the last exponent)."""
+    p, slope, e_new = _direction(g)
+    return p, slope, float(np.ldexp(t, e_new - e)), e_new
 
 
 def _no_decrease(history, fx, g, noise, target) -> str:
@@ -343,8 +379,8 @@ def _no_decrease(history, fx, g, noise, target) -> str:
 
 
 # --8<-- [start:armijo]
-def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
-    """A length t for the step -t g that lowers f enough; 0 if none is found.
+def _line_search(F, G, x, fx, direction, t, band=BAND) -> float:
+    """A length t for the step -t p that lowers f enough; 0 if none is found.
 
     A short step is doubled, a long one halved (or, once both are known,
     bisected); a doubled step whose f is above the last one's has passed
@@ -353,9 +389,9 @@ def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     """
     best, short, long, lowest = 0.0, 0.0, np.inf, fx
     for _ in range(TRIALS):
-        if t * norm(g) <= EPS * norm(x):  # the step no longer moves x
+        if t * norm(direction[0]) <= EPS * norm(x):  # the step no longer moves x
             break
-        verdict, value = _trial(F, G, x, fx, g, t, band)
+        verdict, value = _trial(F, G, x, fx, direction, t, band)
         if verdict == "good":
             return t
         if best and value > lowest + band * abs(fx):  # f rose: too far
@@ -376,23 +412,24 @@ def _line_search(F, G, x, fx, g, t, band=BAND) -> float:
     return best
 
 
-def _trial(F, G, x, fx, g, t, band) -> tuple[str, float]:
-    """Is the step -t g "long" (f does not fall enough), "short" (more would
-    do), or "good"? And f(x - t g).
+def _trial(F, G, x, fx, direction, t, band) -> tuple[str, float]:
+    """Is the step -t p "long" (f does not fall enough), "short" (more would
+    do), or "good"? And f(x - t p). p is ∇f scaled, slope = ∇f . p.
 
     Within rounding of f(x), the slope along -g decides: still steep is
     short ("steep" if f came out higher, so that a wrong gradient cannot climb
     in the rounding), turned up is long, and flattened is good.
     """
-    slope, trial = g @ g, F(x - t * g)
+    p, slope = direction
+    trial = F(x - t * p)
     # within rounding, f cannot tell: ask the slope
     if abs(trial - fx) <= band * abs(fx) or band == np.inf:
-        along = -G(x - t * g, trial)[0] @ g
+        along = -G(x - t * p, trial)[0] @ p
         if along < -0.9 * slope:
             return ("short" if trial <= fx else "steep"), trial
         return ("long" if along > 0.8 * slope else "good"), trial
     if not (np.isfinite(trial) and trial <= fx - ARMIJO * t * slope):
-        # Armijo's sufficient decrease: f(x - t g) <= f(x) - c t |g|^2
+        # Armijo's sufficient decrease: f(x - t p) <= f(x) - c t ∇f . p
         return "long", trial
     return ("short" if trial < fx - SHORT * t * slope else "good"), trial
     # --8<-- [end:armijo]
@@ -823,13 +860,18 @@ class _Given:
     def steps(self, x) -> np.ndarray:
         return self.differences.steps(x)
 
-    def check(self, x, fx, g, target) -> str:
+    def check(self, x, fx, g, target, truncation=False) -> str:
         """'' if central differences of f agree with `grad` at x to within their rounding
-        and the target, else why not: a converged claim rests on `grad` being right."""
+        and the target (and, with `truncation`, 4/3 of their change from half steps, as
+        away from a minimum |∇f| and f's higher terms need not be small), else why not: a
+        converged claim rests on `grad` being right."""
         # At the steps x's size gives, unlengthened: a step lengthened for f's rounding
         # carries a truncation error that `noise` does not count (x**2 + exp(x) at its
         # minimum, where |∇f| is tiny, lengthened it 780 times and refuted a right grad).
         differenced, noise = self.differences(x, fx, lengthen=False)
+        if truncation:
+            half, half_noise = central(self.differences.F, x, fx, self.steps(x) / 2)
+            noise += half_noise + 4 / 3 * norm(half - differenced)
         gap = norm(differenced - g)
         if not gap > target + 2 * noise:  # also when the differences are not finite
             return ""
@@ -855,7 +897,7 @@ class _Differenced:
     def __init__(self, F, x0):
         self.F, self.x0, self.reference, self.variation = _finite(F), x0, None, 0.0
 
-    def check(self, x, fx, g, target) -> str:
+    def check(self, x, fx, g, target, truncation=False) -> str:
         """Nothing to check: this gradient is f's own."""
         return ""
 
