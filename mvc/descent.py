@@ -50,6 +50,7 @@ from mvc._validation import (
     as_positive_real,
     as_relative_tolerance,
     check_values,
+    value_or_nan,
 )
 from mvc.result import SolverResult
 from mvc.roots import DIVERGED, GROWING, _period
@@ -832,7 +833,7 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
 
     def F(x):
         with np.errstate(all="ignore"):
-            value = _overflowing(f, float(x[0]) if scalar else x)
+            value = value_or_nan(f, float(x[0]) if scalar else x)
         return float(_real(value, (), "`f`"))
 
     if grad is None:
@@ -851,7 +852,7 @@ class _Given:
 
     def __call__(self, x, fx):
         with np.errstate(all="ignore"):
-            value = _overflowing(self.grad, float(x[0]) if self.scalar else x, self.shape)
+            value = value_or_nan(self.grad, float(x[0]) if self.scalar else x, self.shape)
         return np.atleast_1d(_real(value, self.shape, "`grad`")).astype(np.float64), 0.0
 
     def sizes(self, x) -> np.ndarray:
@@ -942,20 +943,6 @@ class _Differenced:
 
     def _differences(self, x, fx, size):
         return central(self.F, x, fx, steps(x, size, 1 / 3))
-
-
-def _overflowing(f, x, shape=()):
-    """f(x), or nan where Python's float arithmetic fails: it overflows (x**2 of a float
-    past 1e154), divides by 0 (1 - math.sin(x) / x at 0) or leaves math's domain
-    (math.log(x * x) at 0). f is not finite there, as numpy's inf or nan would be."""
-    try:
-        return f(x)
-    except ArithmeticError:
-        return np.full(shape, np.nan)
-    except ValueError as error:
-        if str(error) != "math domain error":
-            raise
-        return np.full(shape, np.nan)
 
 
 def _finite(F) -> Callable:
