@@ -705,8 +705,8 @@ def _kind(x: Vector, verdict: str, distance: float = np.nan) -> str:
     with the distance to the minimum of f's quadratic model where the Hessian gives it."""
     if verdict == UP and np.isfinite(distance):
         return (
-            f"the minimum about {distance:.2g} from x by the Newton step |H⁻¹∇f|: a minimum, "
-            "f's Hessian there is positive definite"
+            "a minimum, f's Hessian there is positive definite; the Newton step |H⁻¹∇f| "
+            f"puts it about {distance:.2g} from x"
         )
     if verdict == UP:
         return "a minimum, f's Hessian there is positive definite"

@@ -17,7 +17,7 @@ from mvc import gradient_descent
 
 
 def placed(message: str) -> float:
-    found = re.search(r"the minimum about (\S+) from x", message)
+    found = re.search(r"the Newton step \|H⁻¹∇f\| puts it about (\S+) from x$", message)
     assert found, message
     return float(found.group(1))
 
