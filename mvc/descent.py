@@ -390,8 +390,8 @@ def _line_search(F, G, x, fx, direction, t, band=BAND) -> float:
     """
     best, short, long, lowest = 0.0, 0.0, np.inf, fx
     for _ in range(TRIALS):
-        if t * norm(direction[0]) <= EPS * norm(x):  # the step no longer moves x
-            break
+        if t * norm(direction[0]) <= EPS * norm(x):
+            break  # the step no longer moves x
         verdict, value = _trial(F, G, x, fx, direction, t, band)
         if verdict == "good":
             return t
