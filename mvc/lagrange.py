@@ -345,7 +345,7 @@ class _Lagrangian:
         (s1, s2), size_f = s, abs(self.F(x)) + np.abs(grad_f) @ np.abs(x)
         size_g = np.abs(self.G(x)) + np.abs(Jg) @ np.abs(x)
         rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
-        self.lam_size = self._lam_size(x, lam, size_f, Jg)
+        self.lam_size = self._lam_size(x, lam, grad_f, H, Jg)
         self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
         E_H = 4 * rounded / np.outer(s2, s2)
         self.lost_rows = np.max(E_H, axis=1) > LOST * np.max(np.abs(H))  # mostly rounding
@@ -354,11 +354,13 @@ class _Lagrangian:
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
 
-    def _lam_size(self, x, lam, size_f, Jg) -> np.ndarray:
+    def _lam_size(self, x, lam, grad_f, H, Jg) -> np.ndarray:
         """λ_k is a rate df/dg_k: its size is |λ_k|, or, where λ_k is 0, f's terms over g_k's,
-        these measured at x's typical sizes (|J_g||x| is 0 where the x_j that g_k moves
-        with are 0, and λ would then have no size at all)."""
-        size_g = np.abs(Jg) @ self.sizes(x)
+        both measured over x's typical sizes, f's curvature included: at the origin of
+        x² + y² on x = y, f, ∇f and |x| are all 0, and λ would have no size at all."""
+        size = self.sizes(x)
+        size_f = abs(self.F(x)) + np.abs(grad_f) @ size + size @ np.abs(H) @ size / 2
+        size_g = np.abs(Jg) @ size
         with np.errstate(over="ignore"):  # g flat beside f's terms: any λ is within rounding
             rate = size_f / np.where(size_g > 0, size_g, np.inf)
         return np.maximum(np.abs(lam), rate)
