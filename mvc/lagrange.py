@@ -345,7 +345,7 @@ class _Lagrangian:
         (s1, s2), size_f = s, abs(self.F(x)) + np.abs(grad_f) @ np.abs(x)
         size_g = np.abs(self.G(x)) + np.abs(Jg) @ np.abs(x)
         rounded = ROUNDING * EPS * (size_f + np.abs(lam) @ size_g)  # of f - λ·g
-        self.lam_size = self._lam_size(x, lam, size_f, Jg)
+        self.lam_size = self._lam_size(x, lam, grad_f, H, Jg)
         self.noise = np.concatenate([rounded / s1, ROUNDING * EPS * size_g])  # of ∇L
         E_H = 4 * rounded / np.outer(s2, s2)
         self.lost_rows = np.max(E_H, axis=1) > LOST * np.max(np.abs(H))  # mostly rounding
@@ -354,11 +354,13 @@ class _Lagrangian:
         E_J = rounding(size_g, s1) + DIFFERENCED * np.abs(Jg)
         return np.block([[E_H, E_J.T], [E_J, np.zeros((lam.size, lam.size))]])
 
-    def _lam_size(self, x, lam, size_f, Jg) -> np.ndarray:
+    def _lam_size(self, x, lam, grad_f, H, Jg) -> np.ndarray:
         """λ_k is a rate df/dg_k: its size is |λ_k|, or, where λ_k is 0, f's terms over g_k's,
-        these measured at x's typical sizes (|J_g||x| is 0 where the x_j that g_k moves
-        with are 0, and λ would then have no size at all)."""
-        size_g = np.abs(Jg) @ self.sizes(x)
+        both measured over x's typical sizes, f's curvature included: at the origin of
+        x² + y² on x = y, f, ∇f and |x| are all 0, and λ would have no size at all."""
+        size = self.sizes(x)
+        size_f = abs(self.F(x)) + np.abs(grad_f) @ size + size @ np.abs(H) @ size / 2
+        size_g = np.abs(Jg) @ size
         with np.errstate(over="ignore"):  # g flat beside f's terms: any λ is within rounding
             rate = size_f / np.where(size_g > 0, size_g, np.inf)
         return np.maximum(np.abs(lam), rate)
@@ -473,8 +475,10 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     the steps. Otherwise the test is undecided, "degenerate". The error is measured along
     the tangent space only, so curvature off the constraint ($x^2 + 10^7 y^2$ on
     $y = 1$, the same problem as $x^2$) and the units of $f$ or of any variable leave
-    the verdict. Where rounding hides it, the steps ($\epsilon^{1/4}$ of each
-    variable's size) are lengthened 4 times at a time, up to $4^5$ times.
+    the verdict. The steps are $\epsilon^{1/4}$ of each variable's size, $|x_j|$, except
+    for coordinates that $f$ and $g$ cannot tell from 0 (Newton returns $-2 \cdot 10^{-17}$
+    for 0): these take the largest other size, or 1 where there is none. Where rounding
+    hides the verdict, the steps are lengthened 4 times at a time, up to $4^5$ times.
     It is equivalent to the signs of the bordered Hessian's leading minors, and better
     conditioned.
 
@@ -487,7 +491,7 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     'maximum'
     """
     F, G, x, lam = _stationary_point(f, g, x, multipliers)
-    size = typical_size(x, np.abs(x))
+    size = _sizes(F, G, x)
     Jg = jacobian_at(G, x, steps(x, size, 1 / 3))
     Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
     for k in range(GROWTHS):  # steps 4^k times longer while rounding hides the verdict
@@ -495,6 +499,30 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
         if np.all(np.abs(eig) > DECIDES * error):
             return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"
     return "degenerate"
+
+
+def _sizes(F, G, x) -> np.ndarray:
+    """Each variable's typical size for classify's steps: |x_j|, but the coordinates that f
+    and g cannot tell from 0 (zeroed together, the smallest first) are zeros that rounding
+    left (Newton returns -2e-17 for 0): they take the size `typical_size` gives a 0, not
+    their own, whose steps would be too short to lift f above its rounding."""
+    zero = _at_zero(F, G, x)
+    return typical_size(np.where(zero, 0.0, x), np.where(zero, 0.0, np.abs(x)))
+
+
+def _at_zero(F, G, x) -> np.ndarray:
+    """The largest set of x's smallest coordinates that, set to 0 together, leave f and g
+    as they are (a value that is not finite there tells them apart)."""
+    fx, gx = F(x), G(x)
+    for bound in np.unique(np.abs(x))[::-1]:
+        small = np.abs(x) <= bound
+        try:
+            zeroed = np.where(small, 0.0, x)
+            if F(zeroed) == fx and np.array_equal(G(zeroed), gx):
+                return small
+        except ValueError:  # f or g is not finite there (see `_finite_near`)
+            continue
+    return x == 0
 
 
 #: classify's verdict stands when each eigenvalue is DECIDES times its error bound.

@@ -450,3 +450,43 @@ def test_classify_keeps_each_verdict_in_any_units(ux, uy, sf):
 def test_classify_finds_no_curvature_in_the_rounding_of_a_linear_f(a, c):
     f = lambda v: c * (v[0] + v[1]) + 7.0  # linear: no curvature at all along x - y = 0
     assert classify(f, lambda v: v[0] - v[1], [a, a], [c]) == "degenerate"
+
+
+# issue 14 (re-review of s4-lagrange2), item 1: min x^2 + y^2 on x = y (or x + y = 0) is the
+# origin with λ = 0. Newton reached it, ∇L read 0, and the recheck refused it: λ's size was
+# f's terms at |x|, |f| + |∇f||x|, which vanish with x, so no rounding could pass. In units
+# 1e-8..1e8 of f and of x.
+@pytest.mark.parametrize(
+    ("g", "x0"),
+    [
+        (lambda v: v[0] - v[1], [1.0, 0.5]),
+        (lambda v: v[0] - v[1], [3.0, -2.0]),
+        (lambda v: v[0] + v[1], [1.0, 0.5]),
+    ],
+    ids=["x = y", "x = y from (3, -2)", "x + y = 0"],
+)
+@pytest.mark.parametrize("unit", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_an_answer_with_every_coordinate_and_lambda_at_zero_converges(g, x0, unit, scale):
+    f = lambda v: scale * ((v[0] / unit) ** 2 + (v[1] / unit) ** 2)
+    result = lagrange_multipliers(f, lambda v: g(v / unit), np.array(x0) * unit)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x / unit, [0.0, 0.0], rtol=0, atol=1e-8)
+    # λ = ∂f/∂x over ∂g/∂x at the origin: 0, to eps^(2/3) of f's size over g's
+    np.testing.assert_allclose(result.multipliers, [0.0], rtol=0, atol=1e-8 * scale)
+
+
+# item 2: classify sized its steps by |x|, so at x = 1e-9 (or the -2e-17 Newton returns) the
+# steps were too short to lift f = x^2 + y^2 + 1 above the rounding of its constant, and the
+# minimum was "degenerate". A point that f and g cannot tell from the origin is the origin.
+@pytest.mark.parametrize("a", [1e-9, 1e-20, -2.06419227e-17, 0.0])
+def test_classify_sizes_a_coordinate_at_zero_as_typical_not_by_its_rounding(a):
+    f = lambda v: v[0] ** 2 + v[1] ** 2 + 1
+    assert classify(f, lambda v: v[0] - v[1], [a, a], [0.0]) == "minimum"
+
+
+def test_classify_says_minimum_at_the_point_newton_returns_with_a_constant_in_f():
+    f, g = (lambda v: v[0] ** 2 + v[1] ** 2 + 1), (lambda v: v[0] - v[1])
+    result = lagrange_multipliers(f, g, [1.0, 0.5])
+    assert result.converged, result.message
+    assert classify(f, g, result.x, result.multipliers) == "minimum"
