@@ -429,6 +429,10 @@ def _stationary_point(f, g, x, multipliers) -> tuple[Callable, Callable, np.ndar
     return _finite_near(_guarded(f, (), "`f`"), "`f`", x), _finite_near(G, "`g`", x), x, lam
 
 
+class _NotFiniteNear(ValueError):
+    """f or g is not finite near the point classify differences them around."""
+
+
 def _finite_near(F, what, x) -> Callable:
     """F, with a ValueError naming it where its value is not finite near x."""
 
@@ -436,7 +440,7 @@ def _finite_near(F, what, x) -> Callable:
         try:
             return F(v)
         except _NonFinite:
-            raise ValueError(
+            raise _NotFiniteNear(
                 f"{what} must give finite values at and around `x` = {_show(x, False)}, "
                 f"where it is differenced; at {_show(v, False)} it gave a value that is not "
                 "finite, or one Python cannot compute (1/0, math.log of a negative)."
@@ -520,7 +524,7 @@ def _at_zero(F, G, x) -> np.ndarray:
             zeroed = np.where(small, 0.0, x)
             if F(zeroed) == fx and np.array_equal(G(zeroed), gx):
                 return small
-        except ValueError:  # f or g is not finite there (see `_finite_near`)
+        except _NotFiniteNear:  # not finite there; a user's own ValueError passes through
             continue
     return x == 0
 

@@ -490,3 +490,16 @@ def test_classify_says_minimum_at_the_point_newton_returns_with_a_constant_in_f(
     result = lagrange_multipliers(f, g, [1.0, 0.5])
     assert result.converged, result.message
     assert classify(f, g, result.x, result.multipliers) == "minimum"
+
+
+def test_classify_lets_a_users_own_value_error_through():
+    """classify's search for rounding's zeros tells f apart where f is not finite, but a
+    ValueError of the user's own (not arithmetic) is theirs and passes through."""
+
+    def f(v):
+        if v[0] == 0.0:
+            raise ValueError("my own check")
+        return v[0] ** 2 + v[1] ** 2 + 1
+
+    with pytest.raises(ValueError, match="my own check"):
+        classify(f, lambda v: v[0] - v[1], np.array([1e-9, 1e-9]), np.array([0.0]))
