@@ -786,3 +786,36 @@ def test_an_exact_zero_among_subnormal_values_names_them(x0):
     assert "below 2.2e-308" in result.message and "subnormal" in result.message
     assert "too few digits" in result.message, result.message
 
+
+# Python 3.14 words math's domain errors anew ("expected a positive input, got -0.29" for
+# math.log; 3.11 to 3.13 say "math domain error"): either is a value f cannot give, mid-run
+# a failed run; a user's own ValueError still passes through untouched.
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "math domain error",
+        "expected a positive input, got -0.29",
+        "expected a positive input",
+        "expected a nonnegative input, got -1e+300",
+        "expected a number in range from -1 up to 1, got 2.0",
+        "expected argument value > -1, got -inf",
+    ],
+)
+def test_a_math_domain_error_in_any_python_wording_is_a_failed_run(wording):
+    def f(x):
+        if x >= 2:
+            raise ValueError(wording)
+        return x - 3
+
+    result = newton_raphson(f, 0.0, fprime=lambda x: 5.0)
+    assert result.converged is False and "not finite" in result.message, result.message
+
+
+def test_a_users_own_value_error_passes_through():
+    def f(x):
+        if x >= 2:
+            raise ValueError("expected a dict, got list")
+        return x - 3
+
+    with pytest.raises(ValueError, match="expected a dict, got list"):
+        newton_raphson(f, 0.0, fprime=lambda x: 5.0)
