@@ -15,6 +15,7 @@ shape is a `ValueError`.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -464,11 +465,24 @@ __all__ += ["call_on_points"]
 # --- a value the user's function cannot give (mvc.roots, mvc.lagrange, mvc.descent) -------
 
 
+#: A ValueError of the `math` module leaving its domain: "math domain error" up to Python
+#: 3.13 (and still for math.pow, math.fmod, ...); from 3.14 one-argument functions name the
+#: domain, "expected a positive input, got -0.3" (math.log), "expected a nonnegative
+#: input, got -1.0" (math.sqrt), "expected a number in range from -1 up to 1, got 2.0",
+#: "expected argument value > -1, got -2.0" (CPython's mathmodule.c, gh-101410). A user's
+#: own ValueError ("expected a dict, got list") matches none of them.
+MATH_DOMAIN = re.compile(
+    r"math domain error|expected a positive input"
+    r"|expected (a|argument) [^,]*, got -?(inf|nan|\d+(\.\d*)?(e[+-]\d+)?)"
+)
+
+
 def value_or_nan(f: Callable, x: Any, shape: tuple[int, ...] = ()) -> Any:
     """f(x), or nan of `shape` where Python's float arithmetic cannot give a value.
 
     It overflows (``x**2`` of a float past 1.3e154, ``math.exp(1000)``), divides by 0
-    (``1 / x`` at 0) or leaves math's domain (``math.log(x)`` at -0.3): f is not finite
+    (``1 / x`` at 0) or leaves math's domain (``math.log(x)`` at -0.3, a ValueError
+    worded as `MATH_DOMAIN` matches, in any Python from 3.11 to 3.14): f is not finite
     there, as numpy's inf or nan would be, and the solver handles it as it handles those
     (at `x0` a `ValueError` naming the function; later a failed run with its message).
     Any other exception is the user's own and passes through untouched.
@@ -478,7 +492,7 @@ def value_or_nan(f: Callable, x: Any, shape: tuple[int, ...] = ()) -> Any:
     except ArithmeticError:  # ZeroDivisionError, OverflowError, FloatingPointError
         return np.full(shape, np.nan)
     except ValueError as error:
-        if str(error) != "math domain error":
+        if not MATH_DOMAIN.fullmatch(str(error)):
             raise
         return np.full(shape, np.nan)
 

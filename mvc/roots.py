@@ -96,7 +96,8 @@ def newton_raphson(
         when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
         `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
         when $f(x) = 0$ exactly and each equation changes sign, or grows as a power of
-        the distance, where $x$ moves by a difference step (see Notes).
+        the distance (on both sides, or on one with 0 on the other), where $x$ moves by a
+        difference step (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -158,13 +159,17 @@ def newton_raphson(
     axis $j$ ($h_j$ being $\epsilon^{1/3}$ times the larger of $|x_j|$ and $|{x_0}_j|$),
     changes sign, or grows on both sides as a power $|x - r|^m$ of the distance (from
     $h_j/4$ to $h_j/2$ to $h_j$, each value a normal float, at least
-    $2.2 \times 10^{-308}$, and $|f|$ grows by $2^m$ at each doubling, $1 \le m \le 32$):
+    $2.2 \times 10^{-308}$, and $|f|$ grows by $2^m$ at each doubling, $1 \le m \le 32$),
+    or grows so on one side and is exactly 0 at all three points on the other (a hinge:
+    $\max(0, x - 1)$ at 1, a true root though $f$ keeps its sign):
     $e^{-x}$ underflows to 0 at $x = 745$ (with $10^{-323}$ beside it),
     $1/(1 + e^x)$ at 710, $\tanh x - 1$ rounds to 0 at $x = 20$, and
     $e^{-750 + 2 \cdot 10^{12} (x - 1)^2}$ is 0 at 1 and positive everywhere; none has a
     root there. An $f$ that is 0 at $x_0$ and at every point tried around it has every
     point near $x_0$ for a root, as computed, or has underflowed: the run stops there,
-    not converged, and says so. A value of $f$ below
+    not converged, and says so. Otherwise the message says what $f$ does around $x$,
+    and names an underflow only where $f$ is 0 at every point tried, takes subnormal
+    values there, or falls to 0 where a power of the distance would not. A value of $f$ below
     $2.2 \times 10^{-308}$ (subnormal) keeps fewer digits: the rounding of $f$ is
     counted as at least their spacing, and the message suggests rescaling. A
     Jacobian is singular when some matrix within its error, entry by entry
@@ -599,47 +604,69 @@ def _call(g, x, scalar, shape):
         return value_or_nan(g, float(x[0]) if scalar else x, shape)
 
 
+#: Where f is tried around an exact 0: at s, s/2 and s/4 on each side (s the difference
+#: step), farthest first.
+AROUND = (1, 0.5, 0.25, -1, -0.5, -0.25)
+
+
 def _exact_zero(F, x, x0) -> tuple[bool, str]:
     """f(x) = 0 exactly: a root if each equation, at x ± s_j e_j along some axis j (s the
-    difference steps, eps^(1/3) of each variable's size), changes sign or grows as a power of
-    the distance, |x - r|^m, at s/4, s/2 and s on both sides (`_power`). An exact 0 that f
+    difference steps, eps^(1/3) of each variable's size), changes sign, or grows as a power
+    of the distance, |x - r|^m, at s/4, s/2 and s on both sides, or on one side while it is
+    0 at all three on the other (max(0, x - 1) at 1, a hinge), `_rooted`. An exact 0 that f
     only levels off or dips to has underflowed, or its terms cancelled: e^(-x) at 745 is 0
     with 1e-323 beside it, e^(-750 + 2e12 (x - 1)^2) is 0 at 1 and positive everywhere.
     An f that is 0 at x0 and every point tried around it has every point near x0 for a
     root, as computed (f = 0 everywhere), or has underflowed there: no single root either
-    way. Reached by the run, such a 0 is one f levelled off to."""
+    way. The message names what f does around x (`_no_root`)."""
     s, scalar = steps(x, typical_size(x, np.abs(x0)), 1 / 3), x.size == 1
-    rooted, flat = np.zeros(x.size, dtype=bool), np.ones(x.size, dtype=bool)
+    seen = np.zeros((4, x.size), dtype=bool)  # rooted, moves, subnormal, dropped
     for j in range(x.size):
-        near = [_beside(F, shifted(x, j, h * s[j])) for h in (1, -1, 0.5, -0.5, 0.25, -0.25)]
-        rooted |= (np.sign(near[0]) * np.sign(near[1]) < 0) | _power(*near)
-        flat &= np.all(np.array(near) == 0, axis=0)
+        seen |= _around(np.array([_beside(F, shifted(x, j, h * s[j])) for h in AROUND]))
+    rooted, moves, subnormal, dropped = seen
     if np.all(rooted):
         return True, "converged: f(x) = 0 exactly"
-    if np.all(flat) and np.array_equal(x, x0):  # reached by the run, f only levelled off
-        return False, (
-            f"f = 0 exactly at x = {_show(x, scalar)} and at every point tried around it (x "
-            f"moved by up to {_show(s, scalar)}): every point near x is a root of f as "
-            "computed, so none can be singled out. If f is 0 there only because it "
-            "underflowed (e^(-x) is 0 past 745), it has no root there at all"
-        )
-    which = "f" if scalar else f"f_{np.flatnonzero(~rooted)[0]}"
-    return False, (
-        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but {which} "
-        f"underflowed to 0 without changing sign (or its terms cancelled to 0): around x "
-        f"(moved by up to {_show(s, scalar)}) it neither changes sign nor grows as a power of "
-        "the distance, |x - r|^m, as beside a root of multiplicity m; it only levels off "
-        "toward 0, or dips to 0, there, and no root was found. Start elsewhere, or rescale f"
+    if not np.any(moves) and np.array_equal(x, x0):
+        return False, _everywhere(x, s, scalar)
+    i = int(np.flatnonzero(~rooted)[0])
+    which = "f" if scalar else f"f_{i}"
+    head = (
+        f"no evidence of a root: f(x) = 0 exactly at x = {_show(x, scalar)}, but around x "
+        f"(moved by up to {_show(s, scalar)}) {which} "
     )
+    return False, head + _no_root(which, moves[i], subnormal[i], dropped[i])
 
 
-def _power(up, down, half_up, half_down, quarter_up, quarter_down) -> np.ndarray:
-    """True where f grows as |x - r|^m on both sides of x: each halving of the distance
-    divides |f| by 2^m, the same small integer m >= 1 from s to s/2 and s/2 to s/4, with
-    every value a normal float (subnormal ones keep too few digits to tell)."""
-    ratios = [(up, half_up), (half_up, quarter_up), (down, half_down), (half_down, quarter_down)]
-    m = np.array([_halving(far, near) for far, near in ratios])
-    return np.all(m == m[0], axis=0) & (m[0] > 0)
+def _around(near) -> np.ndarray:
+    """What each equation does at the points AROUND x along one axis (rows of `near`):
+    whether it shows a root there (`_rooted`), takes any value but 0, takes a subnormal
+    value, and falls to 0 on a side where it is not 0 throughout (a power would not)."""
+    up, down = near[:3], near[3:]
+    moves = np.any(near != 0, axis=0)  # nan (not finite) counts as moving: not 0
+    subnormal = np.any((near != 0) & (np.abs(near) < TINY), axis=0)
+    dropped = np.any(up == 0, axis=0) & np.any(up != 0, axis=0)
+    dropped |= np.any(down == 0, axis=0) & np.any(down != 0, axis=0)
+    return np.array([_rooted(up, down), moves, subnormal, dropped])
+
+
+def _rooted(up, down) -> np.ndarray:
+    """True where f changes sign across x, or grows as |x - r|^m on both sides (the same m),
+    or on one side while it is exactly 0 at s, s/2 and s/4 on the other (a one-sided root:
+    a ReLU, max(0, x - 1)^2)."""
+    crosses = np.sign(up[0]) * np.sign(down[0]) < 0
+    m_up, m_down = _power(up), _power(down)
+    zero_up, zero_down = np.all(up == 0, axis=0), np.all(down == 0, axis=0)
+    both = (m_up == m_down) & (m_up > 0)
+    return crosses | both | ((m_up > 0) & zero_down) | ((m_down > 0) & zero_up)
+
+
+def _power(side) -> np.ndarray:
+    """m where f on one side of x (its values at s, s/2, s/4) grows as |x - r|^m: each
+    halving of the distance divides |f| by 2^m, the same small integer m >= 1 from s to s/2
+    and s/2 to s/4, every value a normal float (subnormal ones keep too few digits to
+    tell); 0 elsewhere."""
+    m, m_near = _halving(side[0], side[1]), _halving(side[1], side[2])
+    return np.where(m == m_near, m, 0)
 
 
 def _halving(far, near) -> np.ndarray:
@@ -655,6 +682,48 @@ def _halving(far, near) -> np.ndarray:
 
 #: A ratio of |f| at distances s and s/2 is 2^m if its log2 is within this of m.
 POWER_SLACK = 0.1
+
+
+def _everywhere(x, s, scalar) -> str:
+    """f = 0 at x0 and at every point tried around it."""
+    return (
+        f"f = 0 exactly at x = {_show(x, scalar)} and at every point tried around it (x "
+        f"moved by up to {_show(s, scalar)}): every point near x is a root of f as "
+        "computed, so none can be singled out. If f is 0 there only because it "
+        "underflowed (e^(-x) is 0 past 745), it has no root there at all"
+    )
+
+
+def _no_root(which, moves, subnormal, dropped) -> str:
+    """Why an exact 0 of f_i is no evidence of a root, by what f_i does around x: it says
+    "underflowed" only where f_i is 0 at every point tried, takes subnormal values, or
+    falls to 0 where a power of the distance would not."""
+    if not moves:
+        return (
+            f"is 0 at every point tried as well: either every point near x is a root of "
+            f"{which} as computed (max(0, x - 1) is 0 for every x <= 1), so none can be "
+            f"singled out, or {which} underflowed to 0 there (e^(-x) is 0 past 745), or its "
+            "terms cancelled to 0, and it has no root there at all. Start elsewhere"
+        )
+    if subnormal:
+        return (
+            f"takes values below {TINY:.2g}, the smallest normal float (subnormal), which "
+            "keep too few digits to tell a root from a function that underflowed to 0 "
+            "without changing sign, levelling off toward 0 or dipping to 0 (e^(-x) past "
+            "745 does). Start elsewhere, or multiply f by a large constant (its roots stay)"
+        )
+    growth = (
+        "neither changes sign nor grows as a power of the distance, |x - r|^m (m a whole "
+        "number from 1 to 32), on both sides or on one side with 0 on the other, as beside "
+        "a root of multiplicity m"
+    )
+    if dropped:
+        return growth + (
+            ": it falls to 0 where such a power would not, as a function that underflowed "
+            "to 0 without changing sign, or whose terms cancelled to 0, does. Start "
+            "elsewhere, or rescale f"
+        )
+    return growth + ": its terms may have cancelled to 0 at x. Start elsewhere, or rescale f"
 
 
 def _beside(F, point) -> np.ndarray:

@@ -735,3 +735,87 @@ def test_a_stall_between_roots_very_close_together_names_them():
     else:
         assert "roots very close together" in result.message
         assert "between them" in result.message, result.message
+
+
+# issue 14 (re-review of 76c4381): the power rule took a one-sided root for an underflow.
+# max(0, x - 1) is 0 exactly for every x <= 1 and grows as |x - 1| on the other side: x = 1
+# is a true root (735a630 said so), though f does not change sign and grows on one side only.
+ONE_SIDED = {
+    "ReLU from 3": (lambda x: max(0.0, x - 1), 3.0, {}),
+    "ReLU from 3, fprime": (
+        lambda x: max(0.0, x - 1),
+        3.0,
+        {"fprime": lambda x: 1.0 if x > 1 else 0.0},
+    ),
+    "ReLU at x0": (lambda x: max(0.0, x - 1), 1.0, {}),
+    "ReLU squared at x0": (lambda x: max(0.0, x - 1) ** 2, 1.0, {}),
+    "ReLU squared from 3": (lambda x: max(0.0, x - 1) ** 2, 3.0, {}),
+    "a hinge the other way": (lambda x: max(0.0, 1 - x), -2.0, {}),
+}
+
+
+@pytest.mark.parametrize("case", ONE_SIDED)
+def test_an_exact_zero_that_f_leaves_on_one_side_only_is_a_root(case):
+    f, x0, options = ONE_SIDED[case]
+    result = newton_raphson(f, x0, **options)
+    assert result.converged and "f(x) = 0 exactly" in result.message, result.message
+    assert f(result.x) == 0.0 and abs(result.x - 1) <= 1e-10
+
+
+def test_a_system_with_a_one_sided_root_at_x0_converges_there():
+    f = lambda v: np.array([max(0.0, v[0] - 1), v[1] - 2])
+    result = newton_raphson(f, [1.0, 2.0])
+    assert result.converged and result.n_iter == 0, result.message
+
+
+# The same re-review: the message said "underflowed" where nothing did. It may say so only
+# where f is 0 at every point tried, or takes subnormal values, or falls to 0 where a power
+# of the distance would not; sqrt(max(0, x - 1)) grows as |x - 1|^(1/2), no whole power.
+def test_no_underflow_is_named_where_f_is_normal_around_x():
+    result = newton_raphson(lambda x: math.sqrt(max(0.0, x - 1)), 1.0)
+    assert result.converged is False, result.message
+    assert "underflow" not in result.message and "no evidence of a root" in result.message
+
+
+# 1e-300 x^2 is 0 exactly at x = 2.9e-13 (1e-300 x^2 underflows there) and 3.7e-311 beside
+# it: subnormal values, too few digits to tell a root. Not converged, and it must say why.
+@pytest.mark.parametrize("x0", [1.0, 0.0])
+def test_an_exact_zero_among_subnormal_values_names_them(x0):
+    result = newton_raphson(lambda x: 1e-300 * x**2, x0)
+    assert result.converged is False, result.message
+    assert "below 2.2e-308" in result.message and "subnormal" in result.message
+    assert "too few digits" in result.message, result.message
+
+
+# Python 3.14 words math's domain errors anew ("expected a positive input, got -0.29" for
+# math.log; 3.11 to 3.13 say "math domain error"): either is a value f cannot give, mid-run
+# a failed run; a user's own ValueError still passes through untouched.
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "math domain error",
+        "expected a positive input, got -0.29",
+        "expected a positive input",
+        "expected a nonnegative input, got -1e+300",
+        "expected a number in range from -1 up to 1, got 2.0",
+        "expected argument value > -1, got -inf",
+    ],
+)
+def test_a_math_domain_error_in_any_python_wording_is_a_failed_run(wording):
+    def f(x):
+        if x >= 2:
+            raise ValueError(wording)
+        return x - 3
+
+    result = newton_raphson(f, 0.0, fprime=lambda x: 5.0)
+    assert result.converged is False and "not finite" in result.message, result.message
+
+
+def test_a_users_own_value_error_passes_through():
+    def f(x):
+        if x >= 2:
+            raise ValueError("expected a dict, got list")
+        return x - 3
+
+    with pytest.raises(ValueError, match="expected a dict, got list"):
+        newton_raphson(f, 0.0, fprime=lambda x: 5.0)
