@@ -148,8 +148,10 @@ def gradient_descent(
         row 0 being `x0` (a run that snaps to $x = 0$ adds that 0 as its last row).
         When `converged` is False, `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
-        at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
-        that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
+        at the start: `lr` too large), $f$ unbounded below, $f$ underflowed to 0
+        (fallen through the subnormal numbers and still 0 ahead: a fading tail), a
+        cycle, a line search that found no decrease, a gradient lost in the rounding of
+        $f$, $\nabla f = 0$
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
         where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
@@ -288,7 +290,9 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         g, noise = G(x, fx)
         rising = rising + 1 if fx > fx_old else 0
         sizes = sizes or _start_sizes(history, start)
-        trouble = _trouble(x, fx, fx_old, g, sizes, lr)
+        trouble = _trouble(x, fx, fx_old, g, sizes, lr) or _underflow(
+            F, history, fx, fx_old, start[0]
+        )
         if trouble:
             return done(fx, False, trouble)
         slow = _pace(history, rising, lr, tol)  # rising, cycling or stalled
@@ -481,6 +485,30 @@ def _trouble(x, fx, fx_old, g, sizes, lr) -> str:
             f"start at x = {show(x)}; {cause}"
         )
     return ""
+
+
+def _underflow(F, history, fx, fx_old, f0) -> str:
+    """Where f fell from a normal value at x0 through the subnormal numbers to 0 at x: why
+    the run stops, if f is still 0 ahead along the last step s at x + s, x + 2s, x + 4s ...
+    until as far again as x has come from x0 (f has underflowed and levels off); else ''.
+    About log2(|x - x0| / |s|) calls of f, once."""
+    if not (fx == 0 < fx_old < SUBNORMAL <= abs(f0)):
+        return ""
+    x = history[-1]
+    step, travelled, ahead = x - history[-2], norm(x - history[0]), 1.0
+    while True:
+        if F(x + ahead * step) != 0:
+            return ""  # f rises again (or is not finite): a minimum, perhaps, in the subnormals
+        if ahead * norm(step) >= travelled:
+            break
+        ahead *= 2
+    return (
+        f"f has underflowed to 0 at x = {show(x)}: it fell from {f0:.3g} at x0 through the "
+        f"subnormal numbers (below {SUBNORMAL:.2g}) to 0, and is 0 still {ahead * norm(step):.3g} "
+        "further on along the last step, as far again as x has come: f levels off here, "
+        "with no minimum this way (a fading tail, as exp(-x)'s; a minimum beyond, if f has "
+        "one, is lost below the smallest float: scale f up to see it)"
+    )
 
 
 # --- the Sandpit's step strategies: step(f, J, H) -> the move from the current point ---------
