@@ -421,11 +421,12 @@ def _flat(x: Vector, fx: float, g: Vector, noise: float, target: float) -> tuple
     Converged when |∇f| plus the rounding error of a differenced gradient is at most
     tol |∇f(x0)|: so a gradient that rounded to 0 does not pass.
     """
-    if not np.any(g) and noise == 0:
+    length = norm(g)
+    if length == 0 and noise == 0:  # norm is 0 only where every entry is
         return True, "converged: ∇f(x) = 0 exactly"
-    if norm(g) + noise <= target:
+    if length + noise <= target:
         return True, f"converged: |∇f(x)| <= tol |∇f(x0)| = {target:.3g}"
-    if norm(g) <= noise:
+    if length <= noise:
         return False, lost(x, fx, g, noise, target)
     return None
 

@@ -13,6 +13,7 @@ the Jacobian and the Hessian at the current point.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -147,8 +148,10 @@ def gradient_descent(
         row 0 being `x0` (a run that snaps to $x = 0$ adds that 0 as its last row).
         When `converged` is False, `message` says why: divergence
         ($f$ rose at 10 steps in a row, or $x$ or $f$ grew $10^{100}$ times its size
-        at the start: `lr` too large), $f$ unbounded below, a cycle, a line search
-        that found no decrease, a gradient lost in the rounding of $f$, $\nabla f = 0$
+        at the start: `lr` too large), $f$ unbounded below, $f$ underflowed to 0
+        (fallen through the subnormal numbers and still 0 ahead: a fading tail), a
+        cycle, a line search that found no decrease, a gradient lost in the rounding of
+        $f$, $\nabla f = 0$
         where the slope is not seen to rise through 0 (a levelling tail) or $f$ falls
         away along an axis (a maximum, a saddle or an inflection), a small gradient
         where $f$'s Hessian has a negative eigenvalue (a saddle), a `grad` that
@@ -265,10 +268,10 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     """Steps until the gradient is flat, each exit with its message."""
     (fx, g, noise), history, rising = start, [x], 0
     p, slope, e = _direction(g)
-    t = _first_length(x, fx, p, slope)  # half the first trial
+    search = [_first_length(x, fx, p, slope), e]  # half the first trial, and its exponent
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
     judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
-    last = None  # the previous point and its gradient, for the curvature along the step
+    last, sizes = None, None  # the previous point and its gradient; the start's sizes
     for _ in range(max_iter):
         verdict = judge(x, fx, g, noise, last)
         if verdict:
@@ -278,31 +281,41 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
             step = -lr * g  # s_{n+1} = s_n - γ ∇f(s_n)
             # --8<-- [end:step]
         else:
-            # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then,
-            # before giving up, let the slope alone judge every trial.
-            # the first trial: twice the last step's multiple of ∇f, but at most LONGEST
-            # times the longer natural length here (steps doubled along a flat stretch
-            # would be absurd where f steepens again)
-            p, slope, t, e = _rescaled(g, t, e)
-            t = min(2 * t, LONGEST * _first_length(x, fx, p, slope, max))
-            t = _line_search(F, G, x, fx, (p, slope), t) or _line_search(
-                F, G, x, fx, (p, slope), t, np.inf
-            )
-            if t == 0:
+            step = _searched_step(F, G, x, fx, g, search)
+            if step is None:
                 return judge.failed(fx, g, noise, _no_decrease(history, fx, g, noise, target))
-            step = -t * p
         last, x, fx_old = (x, g, fx), x + step, fx
         history.append(x)
         fx = F(x)
         g, noise = G(x, fx)
         rising = rising + 1 if fx > fx_old else 0
-        trouble = _trouble(history, fx, fx_old, g, start, lr)
+        sizes = sizes or _start_sizes(history, start)
+        trouble = _trouble(x, fx, fx_old, g, sizes, lr) or _underflow(
+            F, history, fx, fx_old, start[0]
+        )
         if trouble:
             return done(fx, False, trouble)
         slow = _pace(history, rising, lr, tol)  # rising, cycling or stalled
         if slow:
             return judge.failed(fx, g, noise, slow)
     return judge.failed(fx, g, noise, _unfinished(max_iter, g, target))
+
+
+def _searched_step(F, G, x, fx, g, search) -> np.ndarray | None:
+    """The line search's step -t p from x, None if it finds no decrease. `search` holds
+    half the next first trial t and the exponent e of the last direction p = 2^-e ∇f; it
+    is updated to the accepted t and this p's exponent."""
+    p, slope, t, search[1] = _rescaled(g, *search)
+    # the first trial: twice the last step's multiple of ∇f, but at most LONGEST times the
+    # longer natural length here (steps doubled along a flat stretch would be absurd
+    # where f steepens again)
+    t = min(2 * t, LONGEST * _first_length(x, fx, p, slope, max))
+    # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then, before
+    # giving up, let the slope alone judge every trial.
+    direction = (p, slope)
+    t = _line_search(F, G, x, fx, direction, t) or _line_search(F, G, x, fx, direction, t, np.inf)
+    search[0] = t
+    return -t * p if t else None
 
 
 def _unfinished(max_iter, g, target) -> str:
@@ -324,14 +337,7 @@ def _pace(history, rising, lr, tol) -> str:
     period = _period(history, tol) if lr is not None else 0
     if period:
         return f"cycle: the iterates repeat every {period} steps; lr = {lr:g} too large"
-    steps = np.diff(history[-CRAWLED - 1 :], axis=0)
-    if (
-        lr is None
-        and len(steps) == CRAWLED
-        and all(
-            norm(step) <= CRAWL * norm(x) for step, x in zip(steps, history[-CRAWLED:], strict=True)
-        )
-    ):
+    if lr is None and _crawled(history):
         return (
             f"stalled at x = {show(history[-1])}: the last {CRAWLED} steps each moved x "
             f"by less than {CRAWL:.0e} of its size; f is too inexact here for the way "
@@ -340,22 +346,35 @@ def _pace(history, rising, lr, tol) -> str:
     return ""
 
 
+def _crawled(history) -> bool:
+    """Did each of the last CRAWLED steps move x by at most CRAWL of its size? (The newest
+    step is looked at first: it is the one that usually settles it.)"""
+    if len(history) <= CRAWLED:
+        return False
+    return all(
+        norm(history[k] - history[k - 1]) <= CRAWL * norm(history[k])
+        for k in range(-1, -CRAWLED - 1, -1)
+    )
+
+
 def _first_length(x, fx, p, slope, pick=min) -> float:
     """Half the line search's first trial length t along p: the smaller (or `pick`) of
     |x| / |p| (a step as long as x) and |f(x)| / slope (a fall of |f(x)| on the tangent
     plane), which follow the units of x and f, rounded to a power of 2 so that t p is
     exact; 1 if neither is known. Never so long that t p overflows."""
     lengths = [a / b for a, b in ((norm(x), norm(p)), (abs(fx), slope)) if a > 0 and b > 0]
-    return float(2.0 ** np.clip(np.round(np.log2(pick(lengths, default=1.0))), -1074, 1000))
+    exponent = min(max(float(np.log2(pick(lengths, default=1.0))), -1074.0), 1000.0)
+    return math.ldexp(1.0, round(exponent))  # round to even, as np.round
 
 
 def _direction(g) -> tuple[np.ndarray, float, int]:
     """The line search's direction p: ∇f times a power of 2, 2^-e, to a length in [1/2, 1)
     (exactly, so that neither |∇f|^2 nor t ∇f overflows or underflows at any scale of f or
     x), the slope ∇f . p = |∇f| |p|, and e."""
-    e = int(np.frexp(norm(g))[1]) if 0 < norm(g) < np.inf else 0
+    length = norm(g)
+    e = math.frexp(length)[1] if 0 < length < math.inf else 0
     p = np.ldexp(g, -e)
-    return p, norm(g) * norm(p), e
+    return p, length * norm(p), e
 
 
 def _rescaled(g, t, e) -> tuple[np.ndarray, float, float, int]:
@@ -389,8 +408,9 @@ def _line_search(F, G, x, fx, direction, t, band=BAND) -> float:
     are taken for rounding.
     """
     best, short, long, lowest = 0.0, 0.0, np.inf, fx
+    length, floor = norm(direction[0]), EPS * norm(x)
     for _ in range(TRIALS):
-        if t * norm(direction[0]) <= EPS * norm(x):
+        if t * length <= floor:
             break  # the step no longer moves x
         verdict, value = _trial(F, G, x, fx, direction, t, band)
         if verdict == "good":
@@ -436,31 +456,59 @@ def _trial(F, G, x, fx, direction, t, band) -> tuple[str, float]:
     # --8<-- [end:armijo]
 
 
-def _trouble(history, fx, fx_old, g, start, lr) -> str:
-    """Why the run must stop at the new iterate (unbounded, diverged, not finite), or ''.
-
-    "Far" is relative: 1e100 times |x0| (or the first step) and times the size of f at
-    the start, max(|f(x0)|, |∇f(x0)| |x0|).
-    """
-    x, where = history[-1], f"at x = {show(history[-1])}"
+def _start_sizes(history, start) -> tuple[float, float]:
+    """The sizes of x and f at the start, the yardsticks of "far": max(|x0|, the first
+    step) and max(|f(x0)|, |∇f(x0)| times that)."""
     size_x = max(norm(history[0]), norm(history[1] - history[0]))
-    size_f = max(abs(start[0]), norm(start[1]) * size_x)
-    if fx < -DIVERGED * size_f or (not np.isfinite(fx) and fx_old < 0 and lr is None):
-        return f"unbounded: f(x) = {fx:.3g} {where}; f has no minimum this way"
-    if np.isfinite(fx) and not np.all(np.isfinite(g)):
+    return size_x, max(abs(start[0]), norm(start[1]) * size_x)
+
+
+def _trouble(x, fx, fx_old, g, sizes, lr) -> str:
+    """Why the run must stop at the new iterate x (unbounded, diverged, not finite), or ''.
+
+    "Far" is relative: 1e100 times the `sizes` of x and f at the start (`_start_sizes`).
+    """
+    (size_x, size_f), finite = sizes, math.isfinite(fx)
+    if fx < -DIVERGED * size_f or (not finite and fx_old < 0 and lr is None):
+        return f"unbounded: f(x) = {fx:.3g} at x = {show(x)}; f has no minimum this way"
+    if finite and not np.all(np.isfinite(g)):
         return (
-            f"no gradient {where}: f(x) = {fx:.6g} is finite, but its gradient is not "
-            "(f overflows close by, or levels off here with no minimum this way)"
+            f"no gradient at x = {show(x)}: f(x) = {fx:.6g} is finite, but its gradient is "
+            "not (f overflows close by, or levels off here with no minimum this way)"
         )
-    if not np.isfinite(fx):
-        return f"diverged: f(x) is not finite {where}"
+    if not finite:
+        return f"diverged: f(x) is not finite at x = {show(x)}"
     if fx > DIVERGED * size_f or norm(x) > DIVERGED * size_x:
         cause = f"lr = {lr:g} is too large" if lr is not None else "f has no minimum this way"
         return (
             f"diverged: |x| or f(x) grew beyond {DIVERGED:.0e} times its size at the "
-            f"start {where}; {cause}"
+            f"start at x = {show(x)}; {cause}"
         )
     return ""
+
+
+def _underflow(F, history, fx, fx_old, f0) -> str:
+    """Where f fell from a normal value at x0 through the subnormal numbers to 0 at x: why
+    the run stops, if f is still 0 ahead along the last step s at x + s, x + 2s, x + 4s ...
+    until as far again as x has come from x0 (f has underflowed and levels off); else ''.
+    About log2(|x - x0| / |s|) calls of f, once."""
+    if not (fx == 0 < fx_old < SUBNORMAL <= abs(f0)):
+        return ""
+    x = history[-1]
+    step, travelled, ahead = x - history[-2], norm(x - history[0]), 1.0
+    while True:
+        if F(x + ahead * step) != 0:
+            return ""  # f rises again (or is not finite): a minimum, perhaps, in the subnormals
+        if ahead * norm(step) >= travelled:
+            break
+        ahead *= 2
+    return (
+        f"f has underflowed to 0 at x = {show(x)}: it fell from {f0:.3g} at x0 through the "
+        f"subnormal numbers (below {SUBNORMAL:.2g}) to 0, and is 0 still {ahead * norm(step):.3g} "
+        "further on along the last step, as far again as x has come: f levels off here, "
+        "with no minimum this way (a fading tail, as exp(-x)'s; a minimum beyond, if f has "
+        "one, is lost below the smallest float: scale f up to see it)"
+    )
 
 
 # --- the Sandpit's step strategies: step(f, J, H) -> the move from the current point ---------
