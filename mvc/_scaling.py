@@ -64,6 +64,12 @@ def typical_size(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return np.where(size > 0, size, largest if largest > 0 else 1.0)
 
 
+def at_size(x: np.ndarray, size: np.ndarray, tol: float) -> np.ndarray:
+    """|x|, but each x_j within `tol` of its typical `size` taken at that size: an unknown
+    at 0 has no size of its own, and terms measured by it would vanish with it."""
+    return np.where(np.abs(x) <= tol * size, size, np.abs(x))
+
+
 def steps(x: np.ndarray, size: np.ndarray, power: float) -> np.ndarray:
     """Steps eps**power times each variable's size, as stored: (x + h) - x, so x + h is exact."""
     return (x + EPS**power * size) - x

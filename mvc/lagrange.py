@@ -18,6 +18,7 @@ import numpy as np
 from mvc._scaling import (
     EPS,
     ROUNDING,
+    at_size,
     gradient_at,
     hessian_at,
     jacobian_at,
@@ -236,7 +237,7 @@ def _rounding_moves_within(L, z, grad, tol) -> bool:
     except (_NonFinite, np.linalg.LinAlgError):
         return False
     size = np.concatenate([L.sizes(z[: L.n]), L.lam_size])
-    terms = np.abs(B) @ _at_size(z, size, tol)  # ∇L's terms, never 0 where z_j is
+    terms = np.abs(B) @ at_size(z, size, tol)  # ∇L's terms, never 0 where z_j is
     zero = np.all(np.abs(grad) <= 2 * L.noise + tol * terms)
     moved = np.sqrt(inverse**2 @ (L.noise / ROUNDING) ** 2)
     return bool(zero and np.all(moved <= tol * size))
@@ -267,13 +268,7 @@ def _feasible(G, x, size) -> bool:
         Jg = jacobian_at(G, x, steps(x, size, 1 / 3))
     except _NonFinite:
         return False  # g is not finite beside x: not a point to vouch for
-    return bool(np.all(np.abs(G(x)) <= FEASIBLE * (np.abs(Jg) @ _at_size(x, size, FEASIBLE))))
-
-
-def _at_size(z, size, tol) -> np.ndarray:
-    """|z|, but each z_j within tol of its typical size taken at that size: an unknown at 0
-    has no size of its own, and terms measured by it would vanish with it."""
-    return np.where(np.abs(z) <= tol * size, size, np.abs(z))
+    return bool(np.all(np.abs(G(x)) <= FEASIBLE * (np.abs(Jg) @ at_size(x, size, FEASIBLE))))
 
 
 class _Lagrangian:

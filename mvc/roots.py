@@ -19,6 +19,7 @@ import numpy as np
 from mvc._scaling import (
     EPS,
     ROUNDING,
+    at_size,
     jacobian_at,
     norm,
     reference_size,
@@ -271,8 +272,8 @@ class _Progress:
         A cycle compares coordinates with |x_j|, but at least tol of the typical size:
         iterates within that of 0 are one point. Scaling an unknown scales its sizes."""
         typical, size = typical_size(x, self.reference), np.abs(x)
-        near_zero = (size <= tol * typical) & (x.size > 1)
-        return np.where(near_zero, typical, size), np.maximum(size, tol * typical)
+        step_size = at_size(x, typical, tol) if x.size > 1 else size
+        return step_size, np.maximum(size, tol * typical)
 
     def update(self, history, fx):
         size = norm(fx)
