@@ -473,7 +473,10 @@ __all__ += ["call_on_points"]
 #: own ValueError ("expected a dict, got list") matches none of them.
 MATH_DOMAIN = re.compile(
     r"math domain error|expected a positive input"
-    r"|expected (a|argument) [^,]*, got -?(inf|nan|\d+(\.\d*)?(e[+-]\d+)?)"
+    r"|expected (a positive input|a nonnegative input|a finite input"
+    r"|a number in range from -1 up to 1|a number between -1 and 1"
+    r"|a noninteger or positive integer|argument value > -1|argument value not less than 1)"
+    r", got -?(inf|nan|\d+\.\d*(e[+-]\d+)?|\d+e[+-]\d+)"  # a float's repr, as math gives
 )
 
 

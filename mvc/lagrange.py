@@ -490,44 +490,35 @@ def classify(f: Callable, g: Callable, x: np.ndarray, multipliers: np.ndarray) -
     'maximum'
     """
     F, G, x, lam = _stationary_point(f, g, x, multipliers)
-    size = _sizes(F, G, x)
+    size = typical_size(x, np.abs(x))
     Jg = jacobian_at(G, x, steps(x, size, 1 / 3))
     Z = np.linalg.svd(Jg)[2][np.linalg.matrix_rank(Jg) :].T  # null space of J_g
+    best, since = np.inf, 0  # the least error so far, and growths since it fell
     for k in range(GROWTHS):  # steps 4^k times longer while rounding hides the verdict
-        eig, error = _tangent_curvature(F, G, x, lam, Z, steps(x, 4.0**k * size, 1 / 4))
+        try:
+            eig, error = _tangent_curvature(F, G, x, lam, Z, steps(x, 4.0**k * size, 1 / 4))
+        except _NotFiniteNear:
+            if k == 0:
+                raise  # f or g is not finite right beside x
+            break  # the longer steps left f's or g's domain: undecided
         if np.all(np.abs(eig) > DECIDES * error):
             return "minimum" if eig.min() > 0 else "maximum" if eig.max() < 0 else "saddle"
+        largest = float(np.max(error))
+        best, since = (largest, 0) if largest < best / 2 or k == 0 else (best, since + 1)
+        if since >= STALE:
+            break  # the error grows with the steps (f's higher terms): no clearer verdict
     return "degenerate"
-
-
-def _sizes(F, G, x) -> np.ndarray:
-    """Each variable's typical size for classify's steps: |x_j|, but the coordinates that f
-    and g cannot tell from 0 (zeroed together, the smallest first) are zeros that rounding
-    left (Newton returns -2e-17 for 0): they take the size `typical_size` gives a 0, not
-    their own, whose steps would be too short to lift f above its rounding."""
-    zero = _at_zero(F, G, x)
-    return typical_size(np.where(zero, 0.0, x), np.where(zero, 0.0, np.abs(x)))
-
-
-def _at_zero(F, G, x) -> np.ndarray:
-    """The largest set of x's smallest coordinates that, set to 0 together, leave f and g
-    as they are (a value that is not finite there tells them apart)."""
-    fx, gx = F(x), G(x)
-    for bound in np.unique(np.abs(x))[::-1]:
-        small = np.abs(x) <= bound
-        try:
-            zeroed = np.where(small, 0.0, x)
-            if F(zeroed) == fx and np.array_equal(G(zeroed), gx):
-                return small
-        except _NotFiniteNear:  # not finite there; a user's own ValueError passes through
-            continue
-    return x == 0
 
 
 #: classify's verdict stands when each eigenvalue is DECIDES times its error bound.
 DECIDES = 2.0
-#: classify lengthens its steps 4 times at a time, GROWTHS - 1 times at most (4^5 ~ 1e3).
-GROWTHS = 6
+#: classify lengthens its steps 4 times at a time while that shrinks the error bound (by
+#: half, within STALE growths: rounding's share falls 16 times a growth, truncation's
+#: grows), GROWTHS - 1 times at most (4^63 ~ 1e38): where x is a rounded 0 (Newton
+#: returns -2e-17 for 0) its
+#: own size gives steps far too short to lift f's curvature above the rounding of an O(1)
+#: constant, in any units of x.
+GROWTHS, STALE = 64, 3
 
 
 def _tangent_curvature(F, G, x, lam, Z, s) -> tuple[np.ndarray, np.ndarray]:

@@ -492,14 +492,37 @@ def test_classify_says_minimum_at_the_point_newton_returns_with_a_constant_in_f(
     assert classify(f, g, result.x, result.multipliers) == "minimum"
 
 
-def test_classify_lets_a_users_own_value_error_through():
-    """classify's search for rounding's zeros tells f apart where f is not finite, but a
-    ValueError of the user's own (not arithmetic) is theirs and passes through."""
+def test_classify_calls_f_only_around_the_point_it_is_given():
+    """A re-review: classify probed f at the origin (zeroing x's coordinates to find
+    rounding's zeros), so an f that checks its own domain raised at x = (1, 1)."""
 
     def f(v):
-        if v[0] == 0.0:
+        if np.any(np.asarray(v) <= 0):
+            raise ValueError("rates must be positive")
+        return np.log(v[0]) ** 2 + np.log(v[1]) ** 2
+
+    assert classify(f, lambda v: v[0] - v[1], np.array([1.0, 1.0]), np.array([0.0])) == "minimum"
+
+
+def test_classify_keeps_its_verdict_in_any_units_of_x():
+    """A minimum at (2a, 2a) of p(x) + p(y) on x = y, p(t) = t²(t - 2a)²(1 - t²/9a²): its
+    units a change no verdict (setting rounding's zeros to size 1 made tiny a degenerate)."""
+    for a in (1e-9, 1e-6, 1e-3, 1.0, 1e3):
+        p = lambda t, a=a: t**2 * (t - 2 * a) ** 2 * (1 - t**2 / (9 * a**2))
+        f = lambda v, p=p: p(v[0]) + p(v[1])
+        assert classify(f, lambda v: v[0] - v[1], np.array([2 * a, 2 * a]), np.array([0.0])) == (
+            "minimum"
+        ), a
+
+
+def test_classify_lets_a_users_own_value_error_through():
+    """A ValueError of the user's own (not arithmetic) where classify differences f is
+    theirs, and passes through."""
+
+    def f(v):
+        if v[0] > 1.0:
             raise ValueError("my own check")
-        return v[0] ** 2 + v[1] ** 2 + 1
+        return v[0] ** 2 + v[1] ** 2
 
     with pytest.raises(ValueError, match="my own check"):
-        classify(f, lambda v: v[0] - v[1], np.array([1e-9, 1e-9]), np.array([0.0]))
+        classify(f, lambda v: v[0] - v[1], np.array([1.0, 1.0]), np.array([2.0]))

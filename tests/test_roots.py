@@ -819,3 +819,25 @@ def test_a_users_own_value_error_passes_through():
 
     with pytest.raises(ValueError, match="expected a dict, got list"):
         newton_raphson(f, 0.0, fprime=lambda x: 5.0)
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "expected a vector of length 2, got 3",
+        "expected a probability, got 2.0",
+        "expected argument count 2, got 3",
+        "expected a dict, got list",
+    ],
+)
+def test_a_users_own_expected_error_passes_through(wording):
+    """A re-review: a user's ValueError worded like Python 3.14's math errors ("expected
+    a probability, got 2.0") was taken for a math domain error and hidden as non-finite."""
+
+    def f(x):
+        if x > 1.5:
+            raise ValueError(wording)
+        return x - 3.0
+
+    with pytest.raises(ValueError, match=wording):
+        newton_raphson(f, 1.0, fprime=lambda x: 0.25)
