@@ -179,9 +179,61 @@ EXAMPLES = [
     ids=[f"{p.relative_to(ROOT).as_posix()}-example-{n}" for p, n, _ in EXAMPLES],
 )
 def test_an_example_fence_runs_in_a_fresh_interpreter(path, number, code):
-    # The site's own modules (docs/hooks/quiz.py) are importable, as in the build and in pytest.
+    _runs_alone(code, f"{path.name}, example {number}")
+
+
+def _runs_alone(code: str, where: str) -> None:
+    """`code` runs in a fresh interpreter, with the site's own modules (docs/hooks/quiz.py)
+    importable, as in the build and in pytest."""
     env = os.environ | {"PYTHONPATH": str(ROOT / "docs" / "hooks")}
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    assert done.returncode == 0, f"{path.name}, example {number}:\n{code}\n{done.stderr}"
+    assert done.returncode == 0, f"{where}:\n{code}\n{done.stderr}"
+
+
+# The site's own modules (docs/hooks) show how a chapter uses them in a python fence of a
+# docstring; pytest-markdown-docs's docstring collectors are dropped (conftest.py), so
+# those fences run here.
+HOOKS = sorted((ROOT / "docs" / "hooks").glob("*.py"))
+_DOC_FENCE = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
+
+
+def hook_fences(path: Path) -> list[str]:
+    """The python fences in the docstrings of the hook module `path`."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf8"))
+    docs = [
+        ast.get_docstring(node, clean=True)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+    ]
+    return [code for doc in docs if doc for code in _DOC_FENCE.findall(doc)]
+
+
+HOOK_EXAMPLES = [(path, n, code) for path in HOOKS for n, code in enumerate(hook_fences(path), 1)]
+
+
+@pytest.mark.parametrize(
+    ("path", "number", "code"),
+    HOOK_EXAMPLES,
+    ids=[f"{p.relative_to(ROOT).as_posix()}-docstring-{n}" for p, n, _ in HOOK_EXAMPLES],
+)
+def test_a_hook_docstring_fence_runs_in_a_fresh_interpreter(path, number, code):
+    _runs_alone(code, f"{path.name}, docstring fence {number}")
+
+
+def test_every_python_fence_of_the_docs_is_counted_once():
+    """Every python fence in docs/ and the README (279 today) is a fence pytest runs, an
+    example run here, or a hook docstring's fence run here."""
+    opening = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?(python|py|python3)(\s|\}|$)")
+    files = [*SOURCES, *HOOKS]
+    raw = sum(
+        bool(opening.match(line))
+        for path in files
+        for line in path.read_text(encoding="utf8").splitlines()
+    )
+    texts = [path.read_text(encoding="utf8") for path in SOURCES]
+    run = sum(len(python_fences(t)) + len(example_fences(t)) for t in texts)
+    assert raw == run + len(HOOK_EXAMPLES) and HOOK_EXAMPLES, (raw, run, len(HOOK_EXAMPLES))
