@@ -629,6 +629,13 @@ def _not_a_minimum(x: Vector, sides: int, at_start: bool, rounded: bool) -> str:
     )
 
 
+#: How a saddle's messages end: what it is, and what to do.
+SADDLE = (
+    "a saddle point, not a minimum, reached along the directions where f rises; start "
+    "gradient descent elsewhere"
+)
+
+
 def _saddle(x: Vector) -> str:
     if x.size == 1:  # one variable: no other direction; f curves down along x itself
         return (
@@ -637,9 +644,7 @@ def _saddle(x: Vector) -> str:
         )
     return (
         f"|∇f| is small at x = {show(x)}, but f curves down there along some direction "
-        "(its Hessian has a negative eigenvalue, beyond its error): a saddle point, not a "
-        "minimum, reached along the directions where f rises; start gradient descent "
-        "elsewhere"
+        f"(its Hessian has a negative eigenvalue, beyond its error): {SADDLE}"
     )
 
 
@@ -683,9 +688,7 @@ def falling_corner(F: Callable, x: Vector, fx: float, s: Vector) -> str:
 def _saddle_at_origin(x: Vector) -> str:
     return (
         f"the iterates shrank toward 0 (|x| = {norm(x):.2g}), but f curves down at 0 along a "
-        "direction off the axes (its Hessian has a negative eigenvalue): a saddle point, not "
-        "a minimum, reached along the directions where f rises; start gradient descent "
-        "elsewhere"
+        f"direction off the axes (its Hessian has a negative eigenvalue): {SADDLE}"
     )
 
 
