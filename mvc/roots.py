@@ -149,7 +149,12 @@ def newton_raphson(
     derivative, which makes the steps tiny and the terms look large, is not taken
     for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size
     (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
-    root with a coordinate at 0 has no size of its own. A cycle is an iterate that
+    root with a coordinate at 0 has no size of its own. An iterate with coordinates that
+    close to 0 (in a scalar equation too) is moved onto 0 exactly where $|f|$ is no
+    larger there, and that point is the iterate: an equation whose terms vanish with the
+    coordinate ($x y = 0$ at $x = 0$) would otherwise pass no relative test, its $|f_i|$
+    as large as its terms down through the subnormal numbers, and its verdict would turn
+    on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
     its typical size) to one of the 8 before it, after a step beyond that. A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
@@ -231,6 +236,8 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             x, f_landed = multiple.advance(F, J, x, fx, step)
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
+            x, fx = _snapped(F, x, fx, progress.typical(x), tol)
+            history[-1] = x
         except _NonFinite:
             return done(None, False, _diverged(x, NOT_FINITE))
         progress.update(history, fx)
@@ -238,6 +245,26 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
         if stop:
             return done(fx, *stop)
     return done(fx, False, _max_iter(max_iter, fx, x - history[-2], J, progress))
+
+
+def _snapped(F, x, fx, typical, tol) -> tuple[np.ndarray, np.ndarray]:
+    """x with each coordinate within tol of its typical size of 0 set to 0 exactly, where
+    |f| there is no larger; else x itself.
+
+    A root with a coordinate at 0, in an equation whose terms vanish with it (x y = 0 at
+    x = 0), is approached by ever smaller |x_j| but passes no test relative to them: |f_i|
+    stays the size of its terms, down through the subnormal numbers. f at x_j = 0 decides:
+    there f_i = 0 exactly. The move is within tol of x_j's typical size, as a step that
+    converges may be; a coordinate already 0, or f not finite or larger there, is left."""
+    near = (x != 0) & (np.abs(x) <= tol * typical)
+    if not np.any(near):
+        return x, fx
+    snapped = np.where(near, 0.0, x)
+    try:
+        f_snapped = F(snapped)
+    except _NonFinite:
+        return x, fx
+    return (snapped, f_snapped) if norm(f_snapped) <= norm(fx) else (x, fx)
 
 
 def _max_iter(max_iter, fx, step, J, progress) -> str:
@@ -274,6 +301,10 @@ class _Progress:
         typical, size = typical_size(x, self.reference), np.abs(x)
         step_size = at_size(x, typical, tol) if x.size > 1 else size
         return step_size, np.maximum(size, tol * typical)
+
+    def typical(self, x) -> np.ndarray:
+        """Each x_j's typical size: the larger of |x_j| and its size so far."""
+        return typical_size(x, self.reference)
 
     def update(self, history, fx):
         size = norm(fx)

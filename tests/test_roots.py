@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mvc import newton_raphson
+from mvc.roots import _period
 
 CUBIC = lambda x: x**3 - 2 * x + 2  # the lecture's cubic
 CUBIC_PRIME = lambda x: 3 * x**2 - 2
@@ -299,8 +300,47 @@ def test_a_root_at_zero_is_reached_exactly():
 
 def test_norms_of_tiny_iterates_do_not_underflow_into_a_false_cycle():
     # Iterates near 1e-170 once looked equal to each other: their squares underflow.
+    # (sin from 0.5 no longer goes there: it is set onto 0 within tol of 0.5.)
+    shrinking = [np.array([3e-170]), np.array([1e-170]), np.array([3e-171])]
+    assert _period(shrinking, 1e-10, np.abs(shrinking[-1])) == 0
     result = newton_raphson(np.sin, 0.5)
-    assert "cycle" not in result.message and len(result.history) > 20
+    assert "cycle" not in result.message and result.converged and result.x == 0.0
+
+
+def test_a_root_at_zero_is_set_onto_zero_once_within_tol_of_its_size():
+    # Newton from 3.3e-5 lands at -1.2e-14, within tol = 1e-10 of the start's size 0.5:
+    # the iterate is 0 itself, where f is 0, not the creep 1e-14, 1e-42, 1e-126, ...
+    result = newton_raphson(np.sin, 0.5)
+    assert result.history[-1] == 0.0 and len(result.history) == 4
+    assert result.history[-2] == pytest.approx(3.31e-5, rel=1e-2)
+    # x + x^3: 35 steps down to 0 before; now the snap ends it
+    assert newton_raphson(lambda x: x + x**3, 1.0).n_iter < 10
+
+
+def test_a_system_with_a_root_coordinate_at_0_has_one_verdict_in_every_unit():
+    # f0 = x (a + b y) vanishes with x: |f0| is as large as its terms all the way down,
+    # so only f0 = 0 at x = 0 exactly can show the root. 23 of 100 such systems once
+    # changed verdict with the units of f or x (stalled in the subnormals, or not).
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        A, root = rng.uniform(0.5, 2, (3, 3)), rng.uniform(0.5, 2, 3)
+        root[0] = 0.0
+        x0 = root + rng.uniform(-0.4, 0.4, 3)
+        for s, u in [(1, 1), (1e8, 1), (1e-8, 1), (1, 1e8), (1, 1e-8), (3, 7)]:
+
+            def f(v, s=s, u=u, A=A, root=root):
+                x, y, z = v / u
+                return s * np.array(
+                    [
+                        x * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
+                        (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * x,
+                        A[2, 0] * (z - root[2]) + A[2, 1] * x * y + A[2, 2] * x**2,
+                    ]
+                )
+
+            result = newton_raphson(f, x0 * u)
+            assert result.converged, (s, u, result.message)
+            assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
 
 
 def test_divergence_is_relative_to_the_start():
