@@ -149,12 +149,12 @@ def newton_raphson(
     derivative, which makes the steps tiny and the terms look large, is not taken
     for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size
     (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
-    root with a coordinate at 0 has no size of its own. An iterate with coordinates that
-    close to 0 (in a scalar equation too) is moved onto 0 exactly where $|f|$ is no
-    larger there, and that point is the iterate: an equation whose terms vanish with the
-    coordinate ($x y = 0$ at $x = 0$) would otherwise pass no relative test, its $|f_i|$
-    as large as its terms down through the subnormal numbers, and its verdict would turn
-    on rounding and units. A cycle is an iterate that
+    root with a coordinate at 0 has no size of its own. A coordinate that a step brings
+    nearer 0 and within that of it is set to 0 exactly (once in a run), and that point is
+    the iterate, if $f$ is finite there and no $|f_i|$ larger (not near a multiple root):
+    an equation whose terms vanish with the coordinate ($x y = 0$ at $x = 0$) would
+    otherwise pass no relative test, its $|f_i|$ as large as its terms down through the
+    subnormal numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
     its typical size) to one of the 8 before it, after a step beyond that. A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
@@ -233,11 +233,12 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             step, trouble = _newton_step(J, Jx, error, x, fx, progress.largest, scalar)
             if trouble:
                 return done(fx, False, multiple.explain(trouble))
-            x, f_landed = multiple.advance(F, J, x, fx, step)
+            before, (x, f_landed) = x, multiple.advance(F, J, x, fx, step)
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
-            x, fx = _snapped(F, x, fx, progress.typical(x), tol)
-            history[-1] = x
+            if not (scalar or J.careful):  # (a multiple root's steps stay as they are)
+                x, fx = _snapped(F, before, x, fx, progress, tol)
+                history[-1] = x
         except _NonFinite:
             return done(None, False, _diverged(x, NOT_FINITE))
         progress.update(history, fx)
@@ -247,16 +248,20 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
     return done(fx, False, _max_iter(max_iter, fx, x - history[-2], J, progress))
 
 
-def _snapped(F, x, fx, typical, tol) -> tuple[np.ndarray, np.ndarray]:
-    """x with each coordinate within tol of its typical size of 0 set to 0 exactly, where
-    |f| there is no larger; else x itself.
+def _snapped(F, before, x, fx, progress, tol) -> tuple[np.ndarray, np.ndarray]:
+    """In a system, x with each coordinate that the last step brought nearer 0, to within
+    tol of its typical size, set to 0 exactly, where no |f_i| is larger there; else x.
 
     A root with a coordinate at 0, in an equation whose terms vanish with it (x y = 0 at
     x = 0), is approached by ever smaller |x_j| but passes no test relative to them: |f_i|
     stays the size of its terms, down through the subnormal numbers. f at x_j = 0 decides:
     there f_i = 0 exactly. The move is within tol of x_j's typical size, as a step that
-    converges may be; a coordinate already 0, or f not finite or larger there, is left."""
-    near = (x != 0) & (np.abs(x) <= tol * typical)
+    converges may be. Each equation is compared on its own (the rounding of another
+    would hide a rise), and each coordinate is set onto 0 once in a run, so that steps
+    and snaps cannot undo each other in a cycle."""
+    typical = progress.typical(x)
+    near = (np.abs(x) < np.abs(before)) & (x != 0) & (np.abs(x) <= tol * typical)
+    near &= ~progress.snapped
     if not np.any(near):
         return x, fx
     snapped = np.where(near, 0.0, x)
@@ -264,7 +269,10 @@ def _snapped(F, x, fx, typical, tol) -> tuple[np.ndarray, np.ndarray]:
         f_snapped = F(snapped)
     except _NonFinite:
         return x, fx
-    return (snapped, f_snapped) if norm(f_snapped) <= norm(fx) else (x, fx)
+    if not np.all(np.abs(f_snapped) <= np.abs(fx)):
+        return x, fx
+    progress.snapped |= near
+    return snapped, f_snapped
 
 
 def _max_iter(max_iter, fx, step, J, progress) -> str:
@@ -286,6 +294,7 @@ class _Progress:
         self.f0 = self.least = self.last = self.previous = norm(fx)
         self.idle = self.growing = 0
         self.largest = norm(x)  # the largest |x| so far: kept here, not searched for each step
+        self.snapped = np.zeros(x.size, dtype=bool)  # coordinates set onto 0 (`_snapped`)
         self.x0, self.reference = x, reference_size(x, None, x, zero_beside=0.0)
 
     def sizes(self, x, tol) -> tuple[np.ndarray, np.ndarray]:

@@ -550,3 +550,27 @@ def test_classify_lets_a_users_own_value_error_through():
 
     with pytest.raises(ValueError, match="my own check"):
         classify(f, lambda v: v[0] - v[1], np.array([1.0, 1.0]), np.array([2.0]))
+
+
+def test_a_solution_coordinate_at_0_is_no_cycle_of_step_and_snap():
+    # f = 1e8 (x - c)^T Q (x - c) / 2 on |x|^2 = R2, with x*_0 = 0 and λ = 1e8: a first
+    # version of newton_raphson's snap onto 0 pulled x_0 back to 0 each time the
+    # differenced ∇L pushed it off, and called that a cycle of period 3.
+    rng = np.random.default_rng(5)
+    for _ in range(6):
+        M = rng.normal(size=(3, 3))
+        Q = M @ M.T + 3 * np.eye(3)
+        x_star = rng.uniform(0.5, 2, 3) * rng.choice([-1, 1], 3)
+        rng.uniform(0.5, 2, 3)
+        shift = rng.uniform(-0.3, 0.3, 3)
+    x_star[0] = 0.0
+    c = x_star - np.linalg.solve(Q, 2 * x_star)
+    result = lagrange_multipliers(
+        lambda v: 1e8 * 0.5 * (v - c) @ Q @ (v - c),
+        lambda v: v @ v - x_star @ x_star,
+        x_star + shift,
+    )
+    assert result.converged, result.message
+    assert np.allclose(result.x, x_star, rtol=0, atol=1e-8) and result.multipliers[
+        0
+    ] == pytest.approx(1e8)

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mvc import newton_raphson
-from mvc.roots import _period
 
 CUBIC = lambda x: x**3 - 2 * x + 2  # the lecture's cubic
 CUBIC_PRIME = lambda x: 3 * x**2 - 2
@@ -300,21 +299,8 @@ def test_a_root_at_zero_is_reached_exactly():
 
 def test_norms_of_tiny_iterates_do_not_underflow_into_a_false_cycle():
     # Iterates near 1e-170 once looked equal to each other: their squares underflow.
-    # (sin from 0.5 no longer goes there: it is set onto 0 within tol of 0.5.)
-    shrinking = [np.array([3e-170]), np.array([1e-170]), np.array([3e-171])]
-    assert _period(shrinking, 1e-10, np.abs(shrinking[-1])) == 0
     result = newton_raphson(np.sin, 0.5)
-    assert "cycle" not in result.message and result.converged and result.x == 0.0
-
-
-def test_a_root_at_zero_is_set_onto_zero_once_within_tol_of_its_size():
-    # Newton from 3.3e-5 lands at -1.2e-14, within tol = 1e-10 of the start's size 0.5:
-    # the iterate is 0 itself, where f is 0, not the creep 1e-14, 1e-42, 1e-126, ...
-    result = newton_raphson(np.sin, 0.5)
-    assert result.history[-1] == 0.0 and len(result.history) == 4
-    assert result.history[-2] == pytest.approx(3.31e-5, rel=1e-2)
-    # x + x^3: 35 steps down to 0 before; now the snap ends it
-    assert newton_raphson(lambda x: x + x**3, 1.0).n_iter < 10
+    assert "cycle" not in result.message and len(result.history) > 20
 
 
 def test_a_system_with_a_root_coordinate_at_0_has_one_verdict_in_every_unit():
@@ -881,3 +867,37 @@ def test_a_users_own_expected_error_passes_through(wording):
 
     with pytest.raises(ValueError, match=wording):
         newton_raphson(f, 1.0, fprime=lambda x: 0.25)
+
+
+def test_setting_coordinates_onto_0_loses_no_root_near_0():
+    # A review's cases, each lost by a first version of the snap onto 0.
+    # A scalar multiple root near 0: the snap is for systems, and never near a multiple root.
+    result = newton_raphson(lambda x: (x - 1e-20) ** 3, 1.0)
+    assert result.converged and result.x == pytest.approx(1e-20, rel=1e-9)
+    # A root coordinate at 1e-300, x in units 1e8: snapping it to 0 made f_0 rise from 0 to
+    # 3e-300, hidden in |f| by another equation's rounding; each f_i is compared now.
+    rng = np.random.default_rng(11)
+    for _ in range(4):
+        A, root, shift = (
+            rng.uniform(0.5, 2, (3, 3)),
+            rng.uniform(0.5, 2, 3),
+            rng.uniform(-0.4, 0.4, 3),
+        )
+    root[0], u = 1e-300, 1e8
+    x0 = root + shift
+
+    def f(v):
+        x, y, z = v / u
+        return np.array(
+            [
+                (x - root[0]) * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
+                (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * (x - root[0]),
+                A[2, 0] * (z - root[2])
+                + A[2, 1] * (x - root[0]) * y
+                + A[2, 2] * (x - root[0]) ** 2,
+            ]
+        )
+
+    result = newton_raphson(f, x0 * u)
+    assert result.converged, result.message
+    assert np.allclose(result.x[1:] / u, root[1:], rtol=1e-9) and abs(result.x[0]) < 1e-9 * u
