@@ -53,15 +53,16 @@ def reference_size(
     return np.where(given, start, np.maximum(reference, np.abs(x)))
 
 
-def typical_size(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+def typical_size(x: np.ndarray, reference: np.ndarray, unit: float = 1.0) -> np.ndarray:
     """Each variable's typical size: the larger of |x_j| and its reference size.
 
-    Where both are 0 the largest of all of them stands in, and 1 where x and the
-    references are all 0: then nothing in the problem gives a scale.
+    Where both are 0 the largest of all of them stands in, and `unit` (1 unless the caller
+    has measured a length from f, see `lagrange_multipliers`) where x and the references
+    are all 0: then nothing in x gives a scale.
     """
     size = np.maximum(np.abs(x), reference)
     largest = size.max()
-    return np.where(size > 0, size, largest if largest > 0 else 1.0)
+    return np.where(size > 0, size, largest if largest > 0 else unit)
 
 
 def at_size(x: np.ndarray, size: np.ndarray, tol: float) -> np.ndarray:

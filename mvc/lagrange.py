@@ -19,11 +19,14 @@ from mvc._scaling import (
     EPS,
     ROUNDING,
     at_size,
+    central_errors,
     gradient_at,
     hessian_at,
     jacobian_at,
+    norm,
     reference_size,
     rounding,
+    shifted,
     steps,
     typical_size,
 )
@@ -115,6 +118,17 @@ def lagrange_multipliers(
     them grown 64 times at a time, up to the largest size); the stopping rule is
     `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
+
+    At $x_0 = 0$ nothing gives $x$ a size, so before the first step every variable
+    takes the length $|f| / |\nabla f|$ at 0 (the slopes differenced at steps grown
+    64 times at a time from $\epsilon^{1/3}$ until they stand above $f$'s rounding,
+    then again at that length), provided it is finite and positive and each row of
+    $f$'s Hessian, differenced over that length, stands above its rounding and agrees
+    with the one at half the steps; otherwise the size is 1. After the first step the
+    sizes come from $x$. From 0, $(x - a)^2 + (y - a)^2$ on $x = y$ reaches $(a, a)$
+    for $|a|$ from $10^{-6}$ to $10^6$, with $f$, $g$ and $x$ in units $10^{\pm 8}$
+    (tested). An $f$ with a large constant part ($10^{20} + \cos x + y^2$) gives no
+    such length, and the message says its slopes or curvature were lost in rounding.
 
     Whether the point is a maximum, a minimum or neither, `classify` says.
 
@@ -280,6 +294,7 @@ class _Lagrangian:
 
     def __init__(self, F, G, x0):
         self.F, self.G, self.x0, self.reference = F, G, x0, None
+        self.unit = _measured_length(F, x0)  # the size of every variable while all are 0
         self.n = x0.size
         self.grown = np.zeros(x0.size)  # sizes that axes lost in rounding grew to
 
@@ -291,7 +306,7 @@ class _Lagrangian:
     def sizes(self, x) -> np.ndarray:
         """Each variable's size, as its difference steps see it."""
         self.reference = reference_size(self.x0, self.reference, x, zero_beside=0.0)
-        return np.maximum(typical_size(x, self.reference), self.grown)
+        return np.maximum(typical_size(x, self.reference, self.unit), self.grown)
 
     def _grow(self, x, lost) -> bool:
         """Lengthen by GROW, up to the largest variable's size, the steps of each axis
@@ -332,6 +347,8 @@ class _Lagrangian:
             error = self._error(x, lam, grad[: self.n] + Jg.T @ lam, H, Jg, (s1, s2))
             if not (self.lost and self._grow(x, self.lost_rows)):
                 break
+        # the size of (x, λ) for newton_raphson's test of a step too long to keep x's digits
+        self.scale = norm(np.concatenate([self.sizes(x), self.lam_size]))
         return B, error
 
     def _error(self, x, lam, grad_f, H, Jg, s) -> np.ndarray:
@@ -361,6 +378,7 @@ class _Lagrangian:
         return np.maximum(np.abs(lam), rate)
 
     noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
+    scale = 0.0  # the size of (x, λ) the differences use (set at each call)
     trusted = True  # J is mvc's own
 
     @staticmethod
@@ -377,6 +395,63 @@ class _Lagrangian:
             "second differences of f and g are no larger than their rounding error, so "
             "Newton's step cannot be trusted; rescale f (subtract a large constant part)"
         )
+
+
+def _measured_length(F, x0) -> float:
+    """The size of every variable while x and its references are all 0 (at x0 = 0, before
+    the first step): there nothing in x gives a scale, and 1 is a number, not a length.
+    It is |f| / |∇f| at 0, a length in x's units, where that is finite and positive and
+    f's curvature over steps of that length is `_resolved`; else 1, as before. For
+    (x - a)^2 + (y - a)^2 it is a / √2 whatever a is, where 1 lost the curvature 2 in the
+    rounding of f(0) = 2a^2 from a = 1e3 on. Once x has moved, its sizes come from x as
+    at any other start.
+
+    ∇f is differenced with steps eps^(1/3) times a length that starts at 1 and grows by
+    GROW while f stays within its rounding at every step (GROWS times at most), then once
+    more with steps of the length it gave: so neither the measurement nor its outcome
+    depends on the units of x. Where f moved but no slope rose above its rounding, f is
+    even about 0 (x^2 + y^2, cos x), ∇f(0) = 0, and there is no length: f is called no
+    farther out than where it first changes."""
+    if np.any(x0):
+        return 1.0
+    try:
+        with np.errstate(all="ignore"):
+            fx, length = float(F(x0)), 1.0
+            for _ in range(GROWS):
+                s = steps(x0, np.full(x0.size, length), 1 / 3)
+                grad, error = central_errors(F, x0, fx, s)
+                if np.any(np.abs(grad) > error) or _moves(F, x0, fx, s):
+                    break
+                length *= GROW
+            if not np.any(np.abs(grad) > error):
+                return 1.0  # no slope stands above f's rounding: no length to measure
+            for _ in range(2):  # the length the slopes give, then the slopes at that length
+                length = abs(fx) / norm(grad) if np.any(grad) else np.inf
+                if not (np.isfinite(length) and length > 0):
+                    return 1.0
+                grad = gradient_at(F, x0, steps(x0, np.full(x0.size, length), 1 / 3))
+            return length if _resolved(F, x0, fx, grad, np.full(x0.size, length)) else 1.0
+    except _NonFinite:
+        return 1.0  # not finite beside x0: lagrange_multipliers says so
+
+
+def _moves(F, x, fx, s) -> bool:
+    """True if f at some x ± s_j e_j differs from f(x) beyond the rounding of f(x)."""
+    beside = [F(shifted(x, j, d)) for j, h in enumerate(s) for d in (h, -h)]
+    return bool(np.any(np.abs(np.array(beside) - fx) > ROUNDING * EPS * abs(fx)))
+
+
+def _resolved(F, x, fx, grad, size) -> bool:
+    """True if each row of f's Hessian, with second-difference steps of these sizes, stands
+    above its rounding and agrees with the one at half the steps to LOST of its largest
+    entry: truncation is then seen to be small along every axis. A large constant part of
+    f makes |f| / |∇f| far longer than the length over which f curves (1e6 + cos(x - 1) +
+    (y - 1)^2: 4.6e5 for a period of 6.3), and there the rows of x disagree."""
+    s = steps(x, size, 1 / 4)
+    H, H_half = hessian_at(F, x, s), hessian_at(F, x, s / 2)
+    rounded = 4 * ROUNDING * EPS * (abs(fx) + np.abs(grad) @ s) / np.outer(s / 2, s / 2)
+    apart = np.max(np.abs(H - H_half) + rounded, axis=1)
+    return bool(np.all(apart <= LOST * np.max(np.abs(H_half), axis=1)))
 
 
 def _value(F, point) -> float:

@@ -574,3 +574,58 @@ def test_a_solution_coordinate_at_0_is_no_cycle_of_step_and_snap():
     assert np.allclose(result.x, x_star, rtol=0, atol=1e-8) and result.multipliers[
         0
     ] == pytest.approx(1e8)
+
+
+# --- issue 14: a start at 0, where nothing gives x a size --------------------------------------
+
+ON_THE_DIAGONAL = lambda v: v[0] - v[1]
+
+
+def _bowl_at(a):
+    return lambda v: (v[0] - a) ** 2 + (v[1] - a) ** 2
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_start_at_0_reaches_a_minimum_at_any_distance(sign):
+    # Every size was 1 at x0 = 0: from a = 1e3 on, f's curvature 2 over steps of eps^(1/4)
+    # was lost in the rounding of f(0) = 2a^2 ("singular Jacobian, or one lost in
+    # rounding"); for a of 1e-6 to 178 the first step, 1.4 a long, was longer than 1/eps
+    # times the rounded λ0 ~ 1e-22 and called "nearly singular": 52 of these 98 failed.
+    for a in sign * np.geomspace(1e-6, 1e6, 49):
+        result = lagrange_multipliers(_bowl_at(a), ON_THE_DIAGONAL, [0.0, 0.0])
+        assert result.converged, (a, result.message)
+        np.testing.assert_allclose(result.x, [a, a], rtol=1e-8)
+
+
+@pytest.mark.parametrize("a", [1e-6, -3.7e-2, 1.0, -2.9e3, 1e6])
+def test_a_start_at_0_keeps_its_verdict_in_other_units_of_f_g_and_x(a):
+    # The length measured from f at 0, |f| / |∇f|, scales with x, and its checks (slopes
+    # above rounding, curvature agreeing at s and s/2) are relative: the same verdict.
+    bowl = _bowl_at(a)
+    for k, j, m in [(k, j, m) for k in (-8, 0, 8) for j in (-8, 0, 8) for m in (-8, 0, 8)]:
+        sf, sg, sx = 10.0**k, 10.0**j, 10.0**m
+        result = lagrange_multipliers(
+            lambda v, sf=sf, sx=sx: sf * bowl(v / sx),
+            lambda v, sg=sg, sx=sx: sg * ON_THE_DIAGONAL(v / sx),
+            [0.0, 0.0],
+        )
+        assert result.converged, (k, j, m, result.message)
+        np.testing.assert_allclose(result.x / sx, [a, a], rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda v: 1e20 + np.cos(v[0]) + v[1] ** 2,  # ∇f = 0 at 0: no length at all
+        lambda v: 1e6 + np.cos(v[0] - 1) + (v[1] - 1) ** 2,  # |f|/|∇f| = 4.6e5, cos unseen
+        lambda v: 1e20 + (v[0] - 1) ** 2 + (v[1] - 1) ** 2,  # 1 is lost in f's rounding
+    ],
+)
+def test_a_start_at_0_with_a_large_constant_in_f_is_not_convergence(f):
+    # A large constant makes |f| / |∇f| far longer than the length over which f curves:
+    # the curvature over it disagrees with the one at half the steps (cos), or, where it
+    # agrees (a quadratic), the sizes after the first step come from x again, and there
+    # f's rounding hides its slopes: the verdict says so rather than claim a point.
+    result = lagrange_multipliers(f, ON_THE_DIAGONAL, [0.0, 0.0])
+    assert not result.converged
+    assert "lost in rounding" in result.message, result.message
