@@ -629,3 +629,17 @@ def test_a_start_at_0_with_a_large_constant_in_f_is_not_convergence(f):
     result = lagrange_multipliers(f, ON_THE_DIAGONAL, [0.0, 0.0])
     assert not result.converged
     assert "lost in rounding" in result.message, result.message
+
+
+def test_the_measurement_at_0_never_raises_what_the_run_would_not():
+    # A review's case: f tabulated on [-10, 10] (it raises outside), with a large constant
+    # part, from x0 = 0; the measurement of a length at 0 called f at -427.5 and raised,
+    # where main's run ended with an honest converged=False.
+    def f(v):
+        if np.max(np.abs(v)) > 10:
+            raise RuntimeError("outside the table")
+        return 1e8 + (v[0] - 1) ** 2 + (v[1] - 1) ** 2
+
+    result = lagrange_multipliers(f, lambda v: v[0] - v[1], [0.0, 0.0])
+    if result.converged:
+        assert np.allclose(result.x, [1.0, 1.0], rtol=1e-6)
