@@ -157,8 +157,8 @@ def newton_raphson(
     pass no relative test, its $|f_i|$ as large as its terms down through the subnormal
     numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
-    its typical size) to one of the 8 before it, after a step beyond `tol` of some
-    coordinate's size for the step test. A run has
+    its typical size) to one of the 8 before it, after a step beyond that (a coordinate
+    held at 0, beyond `tol` of its typical size). A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
     $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
     digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
@@ -272,7 +272,7 @@ def _snapped(F, before, x, fx, progress, tol) -> tuple[np.ndarray, np.ndarray]:
         f_snapped = F(snapped)
     except _NonFinite:
         return x, fx
-    if not np.all(np.abs(f_snapped) <= np.abs(fx)):
+    if not np.all(np.abs(f_snapped) <= np.abs(fx) * (1 + 4 * EPS)):  # (an ulp is no rise)
         return x, fx
     progress.snapped |= near
     return snapped, f_snapped
@@ -354,7 +354,9 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
         return False, _diverged(
             x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size at the start"
         )
-    period = _period(history, tol, floor, np.maximum(size, floor))
+    # a coordinate held at 0 (`_snapped`) moves by the solve's rounding: measure that by
+    # its typical size, not as the start of a cycle
+    period = _period(history, tol, floor, np.where(progress.snapped, size, floor))
     if period:
         return False, _cycle(history, period, scalar)
     return None
@@ -463,8 +465,8 @@ def _period(
 
     0 if it does not. Each coordinate is measured in its own `size` (`_Progress.sizes`): a
     repeat is within `tol` of it, coordinate by coordinate, and counts only if the last
-    step was long, beyond `tol` of some coordinate's `reach` (its size for the step test:
-    a coordinate at 0 at its typical size; `size` if not given) and a thousand times the
+    step was long, beyond `tol` of some coordinate's `reach` (`size` if not given; a
+    coordinate held at 0 is measured by its typical size) and a thousand times the
     distance to the earlier iterate: iterates creeping to a limit, or jittering at the
     rounding of a root, are converging. Without `size` (`mvc.descent`), the whole point
     is measured by its length instead.

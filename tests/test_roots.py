@@ -931,3 +931,17 @@ def test_a_coordinate_set_onto_0_stays_there_through_the_solves_rounding():
         result = newton_raphson(f, x0 * u)
         assert result.converged, (s, u, result.message)
         assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
+
+
+@pytest.mark.parametrize("y", [1e3, 1e10, 1e12])
+def test_a_cycle_near_0_is_a_cycle_whatever_the_size_borrowed_from_another_unknown(y):
+    # x^3 - 2x + 2 from 0 cycles 0 -> 1 -> 0 (the course's example) beside y = Y: x's
+    # typical size is borrowed from Y, so for Y >= 1/tol the cycle lies within tol of it.
+    # Measuring every step by that size (a version meant for coordinates held at 0 by
+    # rounding) called it "stalled ... rounding in f".
+    result = newton_raphson(
+        lambda v: np.array([v[0] ** 3 - 2 * v[0] + 2, v[1] - y]),
+        np.array([0.0, y]),
+        fprime=lambda v: np.array([[3 * v[0] ** 2 - 2, 0.0], [0.0, 1.0]]),
+    )
+    assert result.message.startswith("cycle of period 2"), result.message
