@@ -157,8 +157,9 @@ def newton_raphson(
     pass no relative test, its $|f_i|$ as large as its terms down through the subnormal
     numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
-    its typical size) to one of the 8 before it, after a step beyond that (a coordinate
-    held at 0, beyond `tol` of its typical size). A run has
+    its typical size) to one of the 8 before it, after a step beyond that (for a
+    coordinate set onto 0 that a step moves while no $f_i$ changes by $10^{-3}$ of its
+    terms, beyond `tol` of its typical size: rounding's jitter is no cycle). A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
     $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
     digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
@@ -298,6 +299,7 @@ class _Progress:
         self.idle = self.growing = 0
         self.largest = norm(x)  # the largest |x| so far: kept here, not searched for each step
         self.snapped = np.zeros(x.size, dtype=bool)  # coordinates set onto 0 (`_snapped`)
+        self.f_now = self.f_before = fx  # f at the newest iterate and the one before
         self.x0, self.reference = x, reference_size(x, None, x, zero_beside=0.0)
 
     def sizes(self, x, tol) -> tuple[np.ndarray, np.ndarray]:
@@ -319,6 +321,7 @@ class _Progress:
         return typical_size(x, self.reference)
 
     def update(self, history, fx):
+        self.f_before, self.f_now = self.f_now, fx
         size = norm(fx)
         self.reference = reference_size(self.x0, self.reference, history[-1], zero_beside=0.0)
         self.largest = max(self.largest, norm(history[-1]))
@@ -354,9 +357,10 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
         return False, _diverged(
             x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size at the start"
         )
-    # a coordinate held at 0 (`_snapped`) moves by the solve's rounding: measure that by
-    # its typical size, not as the start of a cycle
-    period = _period(history, tol, floor, np.where(progress.snapped, size, floor))
+    # a coordinate set onto 0 (`_snapped`) that the solve's rounding moves, while f stays
+    # as it was, jitters: measure that move by its typical size, not as a cycle's step
+    jitter = progress.snapped & bool(np.all(np.abs(fx - progress.f_before) <= SMALL * terms))
+    period = _period(history, tol, floor, np.where(jitter, size, floor))
     if period:
         return False, _cycle(history, period, scalar)
     return None
@@ -465,8 +469,8 @@ def _period(
 
     0 if it does not. Each coordinate is measured in its own `size` (`_Progress.sizes`): a
     repeat is within `tol` of it, coordinate by coordinate, and counts only if the last
-    step was long, beyond `tol` of some coordinate's `reach` (`size` if not given; a
-    coordinate held at 0 is measured by its typical size) and a thousand times the
+    step was long, beyond `tol` of some coordinate's `reach` (`size` if not given; for a
+    coordinate that rounding jitters about 0, its typical size) and a thousand times the
     distance to the earlier iterate: iterates creeping to a limit, or jittering at the
     rounding of a root, are converging. Without `size` (`mvc.descent`), the whole point
     is measured by its length instead.

@@ -945,3 +945,17 @@ def test_a_cycle_near_0_is_a_cycle_whatever_the_size_borrowed_from_another_unkno
         fprime=lambda v: np.array([[3 * v[0] ** 2 - 2, 0.0], [0.0, 1.0]]),
     )
     assert result.message.startswith("cycle of period 2"), result.message
+
+
+@pytest.mark.parametrize(("tol", "y"), [(1e-10, 1e10), (1e-4, 1e4)])
+def test_a_cycle_through_a_coordinate_set_onto_0_is_a_cycle(tol, y):
+    # x^3 - 2x + 2 - 1e-6 from 0 cycles 0 -> 1 -> -5e-7: the landing near 0 is set onto
+    # 0, and a version that measured that coordinate's later steps by its typical size (y)
+    # called the cycle "stalled ... rounding in f"; f changes by 1 at each step: a cycle.
+    result = newton_raphson(
+        lambda v: np.array([v[0] ** 3 - 2 * v[0] + 2 - 1e-6, v[1] - y]),
+        np.array([0.0, y]),
+        fprime=lambda v: np.array([[3 * v[0] ** 2 - 2, 0.0], [0.0, 1.0]]),
+        tol=tol,
+    )
+    assert result.message.startswith("cycle of period 2"), result.message
