@@ -150,13 +150,16 @@ def newton_raphson(
     for convergence. In a system, where $x_j$ is 0 to within `tol` of its typical size
     (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
     root with a coordinate at 0 has no size of its own. A coordinate that a step brings
-    nearer 0 and within that of it is set to 0 exactly (once in a run), and that point is
-    the iterate, if $f$ is finite there and no $|f_i|$ larger (not near a multiple root):
-    an equation whose terms vanish with the coordinate ($x y = 0$ at $x = 0$) would
-    otherwise pass no relative test, its $|f_i|$ as large as its terms down through the
-    subnormal numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
+    nearer 0 and within that of it is set to 0 exactly, and that point is the iterate, if
+    $f$ is finite there and no $|f_i|$ larger (not near a multiple root); once set, it is
+    set back onto 0 on the same terms while the steps leave it within that of 0. An
+    equation whose terms vanish with the coordinate ($x y = 0$ at $x = 0$) would otherwise
+    pass no relative test, its $|f_i|$ as large as its terms down through the subnormal
+    numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
-    its typical size) to one of the 8 before it, after a step beyond that. A run has
+    its typical size) to one of the 8 before it, after a step beyond that (for a
+    coordinate set onto 0 that a step moves while no $f_i$ changes by $10^{-3}$ of its
+    terms, beyond `tol` of its typical size: rounding's jitter is no cycle). A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
     $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
     digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
@@ -257,11 +260,12 @@ def _snapped(F, before, x, fx, progress, tol) -> tuple[np.ndarray, np.ndarray]:
     stays the size of its terms, down through the subnormal numbers. f at x_j = 0 decides:
     there f_i = 0 exactly. The move is within tol of x_j's typical size, as a step that
     converges may be. Each equation is compared on its own (the rounding of another
-    would hide a rise), and each coordinate is set onto 0 once in a run, so that steps
-    and snaps cannot undo each other in a cycle."""
+    would hide a rise). A coordinate once set onto 0 is held there while the steps move
+    it no farther than that (rounding in the solve does), so that it neither creeps down
+    through the subnormals again nor cycles between a step and the snap."""
     typical = progress.typical(x)
-    near = (np.abs(x) < np.abs(before)) & (x != 0) & (np.abs(x) <= tol * typical)
-    near &= ~progress.snapped
+    toward = (np.abs(x) < np.abs(before)) | progress.snapped
+    near = toward & (x != 0) & (np.abs(x) <= tol * typical)
     if not np.any(near):
         return x, fx
     snapped = np.where(near, 0.0, x)
@@ -269,7 +273,7 @@ def _snapped(F, before, x, fx, progress, tol) -> tuple[np.ndarray, np.ndarray]:
         f_snapped = F(snapped)
     except _NonFinite:
         return x, fx
-    if not np.all(np.abs(f_snapped) <= np.abs(fx)):
+    if not np.all(np.abs(f_snapped) <= np.abs(fx) * (1 + 4 * EPS)):  # (an ulp is no rise)
         return x, fx
     progress.snapped |= near
     return snapped, f_snapped
@@ -295,6 +299,7 @@ class _Progress:
         self.idle = self.growing = 0
         self.largest = norm(x)  # the largest |x| so far: kept here, not searched for each step
         self.snapped = np.zeros(x.size, dtype=bool)  # coordinates set onto 0 (`_snapped`)
+        self.f_now = self.f_before = fx  # f at the newest iterate and the one before
         self.x0, self.reference = x, reference_size(x, None, x, zero_beside=0.0)
 
     def sizes(self, x, tol) -> tuple[np.ndarray, np.ndarray]:
@@ -316,6 +321,7 @@ class _Progress:
         return typical_size(x, self.reference)
 
     def update(self, history, fx):
+        self.f_before, self.f_now = self.f_now, fx
         size = norm(fx)
         self.reference = reference_size(self.x0, self.reference, history[-1], zero_beside=0.0)
         self.largest = max(self.largest, norm(history[-1]))
@@ -351,7 +357,10 @@ def _stop(history, Jx, J, fx, tol, progress, scalar) -> tuple[bool, str] | None:
         return False, _diverged(
             x, f"|x| or |f(x)| grew beyond {DIVERGED:.0e} times its size at the start"
         )
-    period = _period(history, tol, floor)
+    # a coordinate set onto 0 (`_snapped`) that the solve's rounding moves, while f stays
+    # as it was, jitters: measure that move by its typical size, not as a cycle's step
+    jitter = progress.snapped & bool(np.all(np.abs(fx - progress.f_before) <= SMALL * terms))
+    period = _period(history, tol, floor, np.where(jitter, size, floor))
     if period:
         return False, _cycle(history, period, scalar)
     return None
@@ -450,12 +459,18 @@ def _condition(Jx, error) -> float:
     return float(np.linalg.cond(Jx / rows[:, None] / columns))
 
 
-def _period(history: list[np.ndarray], tol: float, size: np.ndarray | None = None) -> int:
+def _period(
+    history: list[np.ndarray],
+    tol: float,
+    size: np.ndarray | None = None,
+    reach: np.ndarray | None = None,
+) -> int:
     """How many steps back (2 to `LONGEST_CYCLE`) the newest iterate repeats an earlier one.
 
     0 if it does not. Each coordinate is measured in its own `size` (`_Progress.sizes`): a
     repeat is within `tol` of it, coordinate by coordinate, and counts only if the last
-    step was long, beyond `tol` of some coordinate's size and a thousand times the
+    step was long, beyond `tol` of some coordinate's `reach` (`size` if not given; for a
+    coordinate that rounding jitters about 0, its typical size) and a thousand times the
     distance to the earlier iterate: iterates creeping to a limit, or jittering at the
     rounding of a root, are converging. Without `size` (`mvc.descent`), the whole point
     is measured by its length instead.
@@ -463,7 +478,7 @@ def _period(history: list[np.ndarray], tol: float, size: np.ndarray | None = Non
     if size is None:
         return _period_by_length(history, tol)
     x = history[-1]
-    step = float(np.max(np.abs(x - history[-2]) / size))
+    step = float(np.max(np.abs(x - history[-2]) / (size if reach is None else reach)))
     if step <= tol:
         return 0
     close = min(tol, 1e-3 * step) * size

@@ -643,3 +643,28 @@ def test_the_measurement_at_0_never_raises_what_the_run_would_not():
     result = lagrange_multipliers(f, lambda v: v[0] - v[1], [0.0, 0.0])
     if result.converged:
         assert np.allclose(result.x, [1.0, 1.0], rtol=1e-6)
+
+
+def test_a_coordinate_at_0_jittering_by_rounding_is_no_cycle():
+    # x_0 of the solution is 0, x in units 1e-8: the differenced ∇L moves it from 0 to
+    # -8.3e-20 and it is set back onto 0; a version that measured that move against tol
+    # times the typical size 1e-8 took it for "a cycle of period 2". A step is long for
+    # the cycle test only beyond tol of the typical size itself, as for the step test.
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        M = rng.normal(size=(3, 3))
+        Q = M @ M.T + 3 * np.eye(3)
+        x_star = rng.uniform(0.5, 2, 3) * rng.choice([-1, 1], 3)
+        rng.uniform(0.5, 2, 3)
+        shift = rng.uniform(-0.3, 0.3, 3)
+    x_star[0] = 0.0
+    c = x_star - np.linalg.solve(Q, 2 * x_star)
+    u = 1e-8
+    result = lagrange_multipliers(
+        lambda v: 0.5 * (v / u - c) @ Q @ (v / u - c),
+        lambda v: (v / u) @ (v / u) - x_star @ x_star,
+        (x_star + shift) * u,
+    )
+    assert "cycle" not in result.message
+    assert result.converged, result.message
+    assert np.allclose(result.x / u, x_star, rtol=0, atol=1e-8)

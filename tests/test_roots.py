@@ -901,3 +901,61 @@ def test_setting_coordinates_onto_0_loses_no_root_near_0():
     result = newton_raphson(f, x0 * u)
     assert result.converged, result.message
     assert np.allclose(result.x[1:] / u, root[1:], rtol=1e-9) and abs(result.x[0]) < 1e-9 * u
+
+
+def test_a_coordinate_set_onto_0_stays_there_through_the_solves_rounding():
+    # A re-review's case (seed 1, system 56 of 100): x set onto 0 at step 4, the next
+    # solve's rounding moved it to -9.6e-40, and it crept (1e-55, 1e-71, ...) until the
+    # run stalled, in units 1e-8 of x only; set onto 0 once per run, it could not return.
+    A = np.array(
+        [
+            [0.5626874207049871, 0.6622393127840727, 1.2781686816993567],
+            [0.8787340746978333, 0.9283027023437018, 1.6122042899429618],
+            [1.7820194514703953, 1.7930597123510483, 1.0559323961038332],
+        ]
+    )
+    root = np.array([0.0, 1.7784569493692872, 0.72643631009172])
+    x0 = np.array([-0.23955706602230045, 1.8968251838453405, 0.5388765980280564])
+    for s, u in [(1, 1), (1e8, 1), (1e-8, 1), (1, 1e8), (1, 1e-8), (3, 7)]:
+
+        def f(v, s=s, u=u):
+            x, y, z = v / u
+            return s * np.array(
+                [
+                    x * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
+                    (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * x,
+                    A[2, 0] * (z - root[2]) + A[2, 1] * x * y + A[2, 2] * x**2,
+                ]
+            )
+
+        result = newton_raphson(f, x0 * u)
+        assert result.converged, (s, u, result.message)
+        assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
+
+
+@pytest.mark.parametrize("y", [1e3, 1e10, 1e12])
+def test_a_cycle_near_0_is_a_cycle_whatever_the_size_borrowed_from_another_unknown(y):
+    # x^3 - 2x + 2 from 0 cycles 0 -> 1 -> 0 (the course's example) beside y = Y: x's
+    # typical size is borrowed from Y, so for Y >= 1/tol the cycle lies within tol of it.
+    # Measuring every step by that size (a version meant for coordinates held at 0 by
+    # rounding) called it "stalled ... rounding in f".
+    result = newton_raphson(
+        lambda v: np.array([v[0] ** 3 - 2 * v[0] + 2, v[1] - y]),
+        np.array([0.0, y]),
+        fprime=lambda v: np.array([[3 * v[0] ** 2 - 2, 0.0], [0.0, 1.0]]),
+    )
+    assert result.message.startswith("cycle of period 2"), result.message
+
+
+@pytest.mark.parametrize(("tol", "y"), [(1e-10, 1e10), (1e-4, 1e4)])
+def test_a_cycle_through_a_coordinate_set_onto_0_is_a_cycle(tol, y):
+    # x^3 - 2x + 2 - 1e-6 from 0 cycles 0 -> 1 -> -5e-7: the landing near 0 is set onto
+    # 0, and a version that measured that coordinate's later steps by its typical size (y)
+    # called the cycle "stalled ... rounding in f"; f changes by 1 at each step: a cycle.
+    result = newton_raphson(
+        lambda v: np.array([v[0] ** 3 - 2 * v[0] + 2 - 1e-6, v[1] - y]),
+        np.array([0.0, y]),
+        fprime=lambda v: np.array([[3 * v[0] ** 2 - 2, 0.0], [0.0, 1.0]]),
+        tol=tol,
+    )
+    assert result.message.startswith("cycle of period 2"), result.message
