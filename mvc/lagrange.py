@@ -98,7 +98,8 @@ def lagrange_multipliers(
         `max_iter` not an integer.
     ValueError
         If `tol` is below $\epsilon$, 1 or more, or not finite, `max_iter` < 1,
-        `x0` is not a finite 1-D point of at least 2 numbers, `g` has $m \ge n$
+        `x0` is not a finite 1-D point of at least 2 numbers or has a subnormal
+        coordinate (nonzero, below $2.2 \times 10^{-308}$), `g` has $m \ge n$
         constraints or returns a 2-D array, `f` is not one number, or a value at `x0`
         is not finite.
 
@@ -154,6 +155,11 @@ def lagrange_multipliers(
     x = as_point(x0, "x0")
     if x.size < 2:
         raise ValueError(f"`x0` must have at least 2 coordinates, got {x.size}.")
+    if np.any((x != 0) & (np.abs(x) < np.finfo(np.float64).tiny)):
+        raise ValueError(
+            f"`x0` = {x!r} has a coordinate too small to difference f and g at (a subnormal "
+            "number, below 2.2e-308, keeps too few digits): start at 0 or at a normal number."
+        )
     G, F = _constraints(g, x), _guarded(f, (), "`f`")
     L = _Lagrangian(F, G, x)
     try:
@@ -413,8 +419,10 @@ def _measured_length(F, x0) -> float:
 
     ∇f is differenced with steps eps^(1/3) times a length that starts at 1 and grows by
     GROW while f stays within its rounding at every step, up to 1/eps (f constant that
-    far has no length), then once more with steps of the length it gave: so neither the
-    measurement nor its outcome depends on the units of x. Where f moved but no slope rose
+    far has no length), then once more with steps of the length it gave: so, for an f that
+    varies over lengths above the first steps (eps^(1/3), 6e-6), neither the measurement
+    nor its outcome depends on the units of x; an f that varies only on a far smaller
+    scale gets no length, and the size stays 1. Where f moved but no slope rose
     above its rounding, f is even about 0 (x^2 + y^2, cos x), ∇f(0) = 0, and there is no
     length. An f that raises or is not finite anywhere the measurement calls it leaves
     the size 1: the measurement is mvc's own, not a point the user asked about."""

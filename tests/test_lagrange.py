@@ -668,3 +668,11 @@ def test_a_coordinate_at_0_jittering_by_rounding_is_no_cycle():
     assert "cycle" not in result.message
     assert result.converged, result.message
     assert np.allclose(result.x / u, x_star, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("x0", [[-5e-324, 0.0], [1e-310, 1.0]])
+def test_a_subnormal_start_coordinate_is_a_clear_error(x0):
+    # A review's case: [-5e-324, 0] raised numpy's LinAlgError ("SVD did not converge"),
+    # its difference step having vanished; [1e-310, 1] said "singular Jacobian".
+    with pytest.raises(ValueError, match="`x0`.*subnormal"):
+        lagrange_multipliers(lambda v: (v[0] - 1) ** 2 + (v[1] - 2) ** 2, lambda v: v[0] - v[1], x0)
