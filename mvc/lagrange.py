@@ -99,7 +99,7 @@ def lagrange_multipliers(
     ValueError
         If `tol` is below $\epsilon$, 1 or more, or not finite, `max_iter` < 1,
         `x0` is not a finite 1-D point of at least 2 numbers or has a subnormal
-        coordinate (nonzero, below $2.2 \times 10^{-308}$), `g` has $m \ge n$
+        coordinate (nonzero, below 2.2e-308), `g` has $m \ge n$
         constraints or returns a 2-D array, `f` is not one number, or a value at `x0`
         is not finite.
 
@@ -120,21 +120,19 @@ def lagrange_multipliers(
     `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
 
-    At $x_0 = 0$ nothing gives $x$ a size, so before the first step every variable
-    takes the length $|f| / |\nabla f|$ at 0 (the slopes differenced at steps grown
-    64 times at a time from $\epsilon^{1/3}$ until they stand above $f$'s rounding,
-    then again at that length), provided it is finite and positive and each row of
-    $f$'s Hessian, differenced over that length, stands above its rounding and agrees
-    with the one at half the steps; otherwise the size is 1. After the first step the
-    sizes come from $x$. From 0, $(x - a)^2 + (y - a)^2$ on $x = y$ reaches $(a, a)$
-    for $|a|$ from $10^{-6}$ to $10^6$, with $f$, $g$ and $x$ in units $10^{\pm 8}$
-    (tested). An $f$ with a large constant part ($10^{20} + \cos x + y^2$) gives no
-    such length, and the message says its slopes or curvature were lost in rounding.
-    The measurement costs, once, $2n$ evaluations of `f` per growth and $2n^2 + 2n$ for
-    the Hessians; it calls `f` up to $\epsilon^{1/3}/\epsilon \approx 3 \times 10^{10}$
-    from 0 where `f` is flat there, and $\epsilon^{1/4}$ times the length it finds (far
-    out when `f` has a large constant part); an `f` that raises or is not finite where it
-    measures leaves the size 1.
+    At `x0` = 0 nothing gives `x` a size, so before the first step every variable
+    takes the length $|f| / |\nabla f|$ at 0 (slopes differenced at steps grown 64-fold
+    at a time from eps^(1/3) until they stand above the rounding of `f`, then again at
+    that length), if it is finite and positive and each row of the Hessian of `f`,
+    differenced over it, stands above its rounding and agrees with the one at half the
+    steps; else the size is 1. After the first step the sizes come from `x`. From 0,
+    $(x - a)^2 + (y - a)^2$ on x = y reaches (a, a) for |a| from 1e-6 to 1e6, with `f`,
+    `g` and `x` in units 1e±8 (tested); a large constant part in `f` (1e20 + cos x + y²)
+    gives no length, and the message says its slopes or curvature were lost in rounding.
+    The measurement costs, once, 2n evaluations of `f` per growth and 2n² + 2n for the
+    Hessians; it calls `f` up to eps^(-2/3), about 3e10, from 0 where `f` is flat there,
+    and eps^(1/4) times the length it finds (far out when `f` has a large constant
+    part); an `f` that raises or is not finite there leaves the size 1.
 
     Whether the point is a maximum, a minimum or neither, `classify` says.
 

@@ -151,15 +151,15 @@ def newton_raphson(
     (the larger of $|x_j|$ and $|{x_0}_j|$), the step is measured by that typical size: a
     root with a coordinate at 0 has no size of its own. A coordinate that a step brings
     nearer 0 and within that of it is set to 0 exactly, and that point is the iterate, if
-    $f$ is finite there and no $|f_i|$ larger (not near a multiple root); once set, it is
+    f is finite there and no |f_i| larger (not near a multiple root); once set, it is
     set back onto 0 on the same terms while the steps leave it within that of 0. An
-    equation whose terms vanish with the coordinate ($x y = 0$ at $x = 0$) would otherwise
-    pass no relative test, its $|f_i|$ as large as its terms down through the subnormal
+    equation whose terms vanish with the coordinate (x y = 0 at x = 0) would otherwise
+    pass no relative test, its |f_i| as large as its terms down through the subnormal
     numbers, and its verdict would turn on rounding and units. A cycle is an iterate that
     returns, coordinate by coordinate, within `tol` of each $|x_j|$ (at least `tol` of
     its typical size) to one of the 8 before it, after a step beyond that (for a
-    coordinate set onto 0 that a step moves while no $f_i$ changes by $10^{-3}$ of its
-    terms, beyond `tol` of its typical size: rounding's jitter is no cycle). A run has
+    coordinate set onto 0 that a step moves while no f_i changes by 1e-3 of its terms,
+    beyond `tol` of its typical size: rounding's jitter is no cycle). A run has
     stalled when $|f|$ has not fallen below its least value for 3 steps, each changing
     $x$ by less than $10^{-3}$ of its size: rounding in $f$ then hides the root's last
     digits. A derivative is "vanishing" when its step would be over $1/\epsilon$ times
