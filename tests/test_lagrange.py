@@ -552,19 +552,25 @@ def test_classify_lets_a_users_own_value_error_through():
         classify(f, lambda v: v[0] - v[1], np.array([1.0, 1.0]), np.array([2.0]))
 
 
-def test_a_solution_coordinate_at_0_is_no_cycle_of_step_and_snap():
-    # f = 1e8 (x - c)^T Q (x - c) / 2 on |x|^2 = R2, with x*_0 = 0 and λ = 1e8: a first
-    # version of newton_raphson's snap onto 0 pulled x_0 back to 0 each time the
-    # differenced ∇L pushed it off, and called that a cycle of period 3.
+def _sphere_problem(trials):
+    """Q, x*, c and a shift of the start for f = (x - c)^T Q (x - c) / 2 on |x| = |x*|,
+    whose solution x* has x*_0 = 0 and λ = 1: the last of `trials` drawn from seed 5."""
     rng = np.random.default_rng(5)
-    for _ in range(6):
+    for _ in range(trials):
         M = rng.normal(size=(3, 3))
         Q = M @ M.T + 3 * np.eye(3)
         x_star = rng.uniform(0.5, 2, 3) * rng.choice([-1, 1], 3)
         rng.uniform(0.5, 2, 3)
         shift = rng.uniform(-0.3, 0.3, 3)
     x_star[0] = 0.0
-    c = x_star - np.linalg.solve(Q, 2 * x_star)
+    return Q, x_star, x_star - np.linalg.solve(Q, 2 * x_star), shift
+
+
+def test_a_solution_coordinate_at_0_is_no_cycle_of_step_and_snap():
+    # f = 1e8 (x - c)^T Q (x - c) / 2 on |x|^2 = R2, with x*_0 = 0 and λ = 1e8: a first
+    # version of newton_raphson's snap onto 0 pulled x_0 back to 0 each time the
+    # differenced ∇L pushed it off, and called that a cycle of period 3.
+    Q, x_star, c, shift = _sphere_problem(6)
     result = lagrange_multipliers(
         lambda v: 1e8 * 0.5 * (v - c) @ Q @ (v - c),
         lambda v: v @ v - x_star @ x_star,
@@ -650,15 +656,7 @@ def test_a_coordinate_at_0_jittering_by_rounding_is_no_cycle():
     # -8.3e-20 and it is set back onto 0; a version that measured that move against tol
     # times the typical size 1e-8 took it for "a cycle of period 2". A step is long for
     # the cycle test only beyond tol of the typical size itself, as for the step test.
-    rng = np.random.default_rng(5)
-    for _ in range(5):
-        M = rng.normal(size=(3, 3))
-        Q = M @ M.T + 3 * np.eye(3)
-        x_star = rng.uniform(0.5, 2, 3) * rng.choice([-1, 1], 3)
-        rng.uniform(0.5, 2, 3)
-        shift = rng.uniform(-0.3, 0.3, 3)
-    x_star[0] = 0.0
-    c = x_star - np.linalg.solve(Q, 2 * x_star)
+    Q, x_star, c, shift = _sphere_problem(5)
     u = 1e-8
     result = lagrange_multipliers(
         lambda v: 0.5 * (v / u - c) @ Q @ (v / u - c),

@@ -311,22 +311,27 @@ def test_a_system_with_a_root_coordinate_at_0_has_one_verdict_in_every_unit():
     for _ in range(30):
         A, root = rng.uniform(0.5, 2, (3, 3)), rng.uniform(0.5, 2, 3)
         root[0] = 0.0
-        x0 = root + rng.uniform(-0.4, 0.4, 3)
-        for s, u in [(1, 1), (1e8, 1), (1e-8, 1), (1, 1e8), (1, 1e-8), (3, 7)]:
+        _converges_in_every_unit(A, root, root + rng.uniform(-0.4, 0.4, 3))
 
-            def f(v, s=s, u=u, A=A, root=root):
-                x, y, z = v / u
-                return s * np.array(
-                    [
-                        x * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
-                        (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * x,
-                        A[2, 0] * (z - root[2]) + A[2, 1] * x * y + A[2, 2] * x**2,
-                    ]
-                )
 
-            result = newton_raphson(f, x0 * u)
-            assert result.converged, (s, u, result.message)
-            assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
+def _converges_in_every_unit(A, root, x0):
+    """The system x (a + b y + c z) = 0, ... with its root at `root` (x = 0) converges to
+    it from `x0` with f times s and x in units u, for each (s, u)."""
+    for s, u in [(1, 1), (1e8, 1), (1e-8, 1), (1, 1e8), (1, 1e-8), (3, 7)]:
+
+        def f(v, s=s, u=u):
+            x, y, z = v / u
+            return s * np.array(
+                [
+                    x * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
+                    (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * x,
+                    A[2, 0] * (z - root[2]) + A[2, 1] * x * y + A[2, 2] * x**2,
+                ]
+            )
+
+        result = newton_raphson(f, x0 * u)
+        assert result.converged, (s, u, result.message)
+        assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
 
 
 def test_divergence_is_relative_to_the_start():
@@ -916,21 +921,7 @@ def test_a_coordinate_set_onto_0_stays_there_through_the_solves_rounding():
     )
     root = np.array([0.0, 1.7784569493692872, 0.72643631009172])
     x0 = np.array([-0.23955706602230045, 1.8968251838453405, 0.5388765980280564])
-    for s, u in [(1, 1), (1e8, 1), (1e-8, 1), (1, 1e8), (1, 1e-8), (3, 7)]:
-
-        def f(v, s=s, u=u):
-            x, y, z = v / u
-            return s * np.array(
-                [
-                    x * (A[0, 0] + A[0, 1] * y + A[0, 2] * z),
-                    (y - root[1]) * (A[1, 0] + z**2) + A[1, 1] * x,
-                    A[2, 0] * (z - root[2]) + A[2, 1] * x * y + A[2, 2] * x**2,
-                ]
-            )
-
-        result = newton_raphson(f, x0 * u)
-        assert result.converged, (s, u, result.message)
-        assert np.allclose(result.x / u, root, rtol=1e-9, atol=0), (s, u, result.x)
+    _converges_in_every_unit(A, root, x0)
 
 
 @pytest.mark.parametrize("y", [1e3, 1e10, 1e12])
