@@ -12,6 +12,7 @@ in the $n + m$ unknowns $(x, \lambda)$, which Newton–Raphson solves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -120,6 +121,16 @@ def lagrange_multipliers(
     `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
 
+    A start far inside the length f varies over gives steps too short for it: where
+    every axis is lost in rounding so, the steps grow to the length |f| / |grad f|
+    measured there (as at x0 = 0, below), once; where Newton stalls because the rounding
+    of the slopes could move some x_j by more than tol of its size, those axes' steps
+    grow as above and Newton goes on from there, within max_iter steps in all. The sizes
+    the steps grew to are the sizes tol is relative to. Longer steps trade rounding for
+    truncation, so every converged verdict is checked once more with half the steps (one
+    more bordered Hessian and gradient): if grad L moves by more than its rounding and
+    tol of its terms, it is not converged.
+
     At `x0` = 0 nothing gives `x` a size, so before the first step every variable
     takes the length $|f| / |\nabla f|$ at 0 (slopes differenced at steps grown 64-fold
     at a time from eps^(1/3) until they stand above the rounding of `f`, then again at
@@ -168,8 +179,24 @@ def lagrange_multipliers(
     except _NonFinite:
         raise ValueError(f"`f` and `g` must be finite near `x0` = {x!r}.") from None
     with np.errstate(all="ignore"):
-        run = _iterate(L.gradient, L, z, grad, tol, max_iter, False)
+        run = _go_on(_iterate(L.gradient, L, z, grad, tol, max_iter, False), L, tol, max_iter)
     return _result(run, F, G, L, tol)
+
+
+def _go_on(run, L, tol, max_iter) -> SolverResult:
+    """Newton's run, carried on from where it stalled because the rounding of ∇L, over
+    steps too short along some axes, could move them by more than tol of their size:
+    those axes' steps grow (`_Lagrangian._grow`), within max_iter steps in all."""
+    while run.message.startswith("stalled") and run.n_iter < max_iter:
+        z = run.history[-1]
+        moved, size, _ = _rounding_moves(L, z, run.fun)
+        noisy = (moved > tol * size)[: L.n]
+        if not (np.any(noisy) and L._grow(z[: L.n], noisy)):
+            break
+        more = _iterate(L.gradient, L, z, run.fun, tol, max_iter - run.n_iter, False)
+        history = np.vstack([run.history, more.history[1:]])
+        run = replace(more, n_iter=len(history) - 1, history=history)
+    return run
 
 
 def _result(run, F, G, L, tol) -> SolverResult:
@@ -196,6 +223,9 @@ def _verdict(run, F, G, L, tol) -> tuple[bool, str]:
     message = message.replace("f(x) or its derivative", "∇L or its Jacobian")
     if run.message.startswith(("stalled", "converged: ∇L = 0 exactly")):
         converged, message = _at_rounding(L, run.history[-1], run.fun, tol, message)
+    truncated = _truncated(L, run.history[-1], run.fun, tol) if converged else None
+    if truncated:
+        return False, truncated
     blind = _blind(F, G, point, L.steps(point)[0]) if converged else []
     if blind:
         return False, (
@@ -254,16 +284,52 @@ def _rounding_moves_within(L, z, grad, tol) -> bool:
     """True if ∇L = 0 to twice its rounding and that rounding probably moves z by at most
     tol: each value of f and g off by eps of its terms (`L.noise` / ROUNDING), the errors
     of ∇L's components independent, so B⁻¹ adds them in quadrature."""
+    moved, size, B = _rounding_moves(L, z, grad)
+    if B is None:
+        return False
+    terms = np.abs(B) @ at_size(z, size, tol)  # ∇L's terms, never 0 where z_j is
+    zero = np.all(np.abs(grad) <= 2 * L.noise + tol * terms)
+    return bool(zero and np.all(moved <= tol * size))
+
+
+def _truncated(L, z, grad, tol) -> str | None:
+    """Why ∇L = 0 at z is not to be trusted, if ∇L differenced again with half the steps
+    differs from it by more than the rounding of both and tol of its terms: then the
+    steps are long enough for truncation to set ∇L's error (steps grown to a length
+    measured from f, over which f's third derivative tells); else None."""
+    try:
+        B, _ = L(z, grad)
+    except _NonFinite:
+        return None  # the steps at z cannot be taken again: the verdict stands as Newton's
+    x, lam = z[: L.n], z[L.n :]
+    size = np.concatenate([L.sizes(x), L.lam_size])
+    s = L.steps(x)[0] / 2
+    try:
+        half = gradient_at(L.F, x, s) - jacobian_at(L.G, x, s).T @ lam
+    except _NonFinite:
+        return None
+    gap = np.abs(half - grad[: L.n])
+    allowed = 3 * L.noise[: L.n] + tol * (np.abs(B) @ at_size(z, size, tol))[: L.n]
+    if np.all(gap <= allowed):
+        return None
+    return (
+        f"not converged: ∇L reads 0 at the difference steps used, but with half those steps "
+        f"it is {np.max(gap):.2g} away (beyond its rounding, {np.max(L.noise[: L.n]):.2g}): "
+        "the steps are too long for f's curvature here, and the slopes are off by their "
+        "truncation. Start nearer the point, or rescale f (subtract a large constant part)"
+    )
+
+
+def _rounding_moves(L, z, grad) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """How far the rounding of ∇L probably moves each of z = (x, λ), their sizes, and the
+    bordered Hessian B at z; inf and None where B cannot be taken or inverted."""
     try:
         B, _ = L(z, grad)
         inverse = np.linalg.inv(B)
     except (_NonFinite, np.linalg.LinAlgError):
-        return False
+        return np.full(z.shape, np.inf), np.ones(z.shape), None
     size = np.concatenate([L.sizes(z[: L.n]), L.lam_size])
-    terms = np.abs(B) @ at_size(z, size, tol)  # ∇L's terms, never 0 where z_j is
-    zero = np.all(np.abs(grad) <= 2 * L.noise + tol * terms)
-    moved = np.sqrt(inverse**2 @ (L.noise / ROUNDING) ** 2)
-    return bool(zero and np.all(moved <= tol * size))
+    return np.sqrt(inverse**2 @ (L.noise / ROUNDING) ** 2), size, B
 
 
 def _blind(F, G, x, s) -> list[int]:
@@ -303,9 +369,11 @@ class _Lagrangian:
 
     def __init__(self, F, G, x0):
         self.F, self.G, self.x0, self.reference = F, G, x0, None
-        self.unit = _measured_length(F, x0)  # the size of every variable while all are 0
+        # the size of every variable while all are 0: 1 is a number, not a length
+        self.unit = (None if np.any(x0) else _measured_length(F, x0, 1.0)) or 1.0
         self.n = x0.size
         self.grown = np.zeros(x0.size)  # sizes that axes lost in rounding grew to
+        self.remeasured = False  # whether every axis was lost once, and f's length taken
 
     def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The steps for first (eps^(1/3)) and second (eps^(1/4)) differences at x."""
@@ -326,7 +394,14 @@ class _Lagrangian:
         size = self.sizes(x)
         grow = lost & (size < size.max())
         self.grown[grow] = np.minimum(GROW * size[grow], size.max())
-        return bool(np.any(grow))
+        if np.any(grow) or not np.all(lost) or self.remeasured:
+            return bool(np.any(grow))
+        self.remeasured = True
+        length = _measured_length(self.F, x, size.max())
+        if length is None or length <= size.max():
+            return False
+        self.grown = np.maximum(self.grown, length)
+        return True
 
     # --8<-- [start:lagrangian]
     def gradient(self, z):
@@ -406,7 +481,7 @@ class _Lagrangian:
         )
 
 
-def _measured_length(F, x0) -> float:
+def _measured_length(F, x0, length) -> float | None:
     """The size of every variable while x and its references are all 0 (at x0 = 0, before
     the first step): there nothing in x gives a scale, and 1 is a number, not a length.
     It is |f| / |∇f| at 0, a length in x's units, where that is finite and positive and
@@ -424,11 +499,9 @@ def _measured_length(F, x0) -> float:
     above its rounding, f is even about 0 (x^2 + y^2, cos x), ∇f(0) = 0, and there is no
     length. An f that raises or is not finite anywhere the measurement calls it leaves
     the size 1: the measurement is mvc's own, not a point the user asked about."""
-    if np.any(x0):
-        return 1.0
     try:
         with np.errstate(all="ignore"):
-            fx, length = float(F(x0)), 1.0
+            fx = float(F(x0))
             while length <= 1 / EPS:
                 s = steps(x0, np.full(x0.size, length), 1 / 3)
                 grad, error = central_errors(F, x0, fx, s)
@@ -436,15 +509,15 @@ def _measured_length(F, x0) -> float:
                     break
                 length *= GROW
             if not np.any(np.abs(grad) > error):
-                return 1.0  # no slope stands above f's rounding: no length to measure
+                return None  # no slope stands above f's rounding: no length to measure
             for _ in range(2):  # the length the slopes give, then the slopes at that length
                 length = abs(fx) / norm(grad) if np.any(grad) else np.inf
                 if not (np.isfinite(length) and length > 0):
-                    return 1.0
+                    return None
                 grad = gradient_at(F, x0, steps(x0, np.full(x0.size, length), 1 / 3))
-            return length if _resolved(F, x0, fx, grad, np.full(x0.size, length)) else 1.0
+            return length if _resolved(F, x0, fx, grad, np.full(x0.size, length)) else None
     except Exception:  # any failure of f out there: no length, as before
-        return 1.0
+        return None
 
 
 def _moves(F, x, fx, s) -> bool:
