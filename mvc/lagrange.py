@@ -6,7 +6,8 @@ gradients are parallel: $\nabla f = \lambda \nabla g$. With the Lagrangian
 $$\mathcal{L}(x, \lambda) = f(x) - \lambda \cdot g(x),$$
 
 that condition and the constraint itself are one system, $\nabla \mathcal{L} = 0$
-in the $n + m$ unknowns $(x, \lambda)$, which Newton–Raphson solves.
+in the $n + m$ unknowns $(x, \lambda)$, which Newton–Raphson solves, its steps
+shortened where they would not lower $|\nabla \mathcal{L}|$.
 """
 
 from __future__ import annotations
@@ -121,6 +122,14 @@ def lagrange_multipliers(
     `newton_raphson`'s, applied to $\nabla \mathcal{L}$ in $(x, \lambda)$. Cost per
     step: $(m + 1)(n^2 + 3n + 1)$ evaluations of `f` and `g`, about.
 
+    Each Newton step is halved, up to ten times, while it does not lower |grad L| with
+    each component measured in units of its own terms (Armijo's rule), except within
+    1e3 times its rounding, near the point: from a far start pure Newton wanders, and
+    where it lands after 30 to 50 steps depended on the rounding of the units (4 of 40
+    random problems converged in some units and ran out of steps in others); the damped
+    steps reach one point in every unit, in fewer steps. Each halving costs a gradient
+    of L, (m + 1) 2n evaluations.
+
     A start far inside the length f varies over gives steps too short for it: where
     every axis is lost in rounding so, the steps grow to the length |f| / |grad f|
     measured there (as at x0 = 0, below), once; where Newton stalls because the rounding
@@ -179,7 +188,7 @@ def lagrange_multipliers(
     except _NonFinite:
         raise ValueError(f"`f` and `g` must be finite near `x0` = {x!r}.") from None
     with np.errstate(all="ignore"):
-        run = _go_on(_iterate(L.gradient, L, z, grad, tol, max_iter, False), L, tol, max_iter)
+        run = _go_on(_iterate(L.at, L, z, grad, tol, max_iter, False), L, tol, max_iter)
     return _result(run, F, G, L, tol)
 
 
@@ -193,7 +202,7 @@ def _go_on(run, L, tol, max_iter) -> SolverResult:
         noisy = (moved > tol * size)[: L.n]
         if not (np.any(noisy) and L._grow(z[: L.n], noisy)):
             break
-        more = _iterate(L.gradient, L, z, run.fun, tol, max_iter - run.n_iter, False)
+        more = _iterate(L.at, L, z, run.fun, tol, max_iter - run.n_iter, False)
         history = np.vstack([run.history, more.history[1:]])
         run = replace(more, n_iter=len(history) - 1, history=history)
     return run
@@ -374,6 +383,7 @@ class _Lagrangian:
         self.n = x0.size
         self.grown = np.zeros(x0.size)  # sizes that axes lost in rounding grew to
         self.remeasured = False  # whether every axis was lost once, and f's length taken
+        self.kept: tuple[np.ndarray, np.ndarray] | None = None  # the damped step's landing
 
     def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The steps for first (eps^(1/3)) and second (eps^(1/4)) differences at x."""
@@ -411,6 +421,12 @@ class _Lagrangian:
         return np.concatenate([grad_f - Jg.T @ lam, -self.G(x)])
 
     # --8<-- [end:lagrangian]
+
+    def at(self, z) -> np.ndarray:
+        """∇L at z: the value `damped` took there for the step it kept, or a new one."""
+        if self.kept is not None and np.array_equal(z, self.kept[0]):
+            return self.kept[1]
+        return self.gradient(z)
 
     def slopes(self, x) -> tuple[np.ndarray, np.ndarray]:
         """∇f and J_g at x; an axis along which neither f nor g changed at all, while its
@@ -460,6 +476,37 @@ class _Lagrangian:
         with np.errstate(over="ignore"):  # g flat beside f's terms: any λ is within rounding
             rate = size_f / np.where(size_g > 0, size_g, np.inf)
         return np.maximum(np.abs(lam), rate)
+
+    def damped(self, F, z, grad, B, step) -> np.ndarray:
+        """Newton's step in (x, λ), halved while it does not lower |∇L|, each component
+        in units of its own terms (scale-free), by Armijo's rule; the whole step where
+        ∇L is within 1e3 times its rounding (near the point, where |∇L| is rounding)
+        or where ten halvings did not lower it."""
+        if np.all(np.abs(grad) <= 1e3 * self.noise):
+            return step
+        size = np.concatenate([self.sizes(z[: self.n]), self.lam_size])
+        scale = np.abs(B) @ size  # each component's terms; 0 in a row of B that is 0
+        if not np.all((scale > 0) & np.isfinite(scale)):
+            return step
+
+        def merit(g) -> float:
+            return float(np.sum((g / scale) ** 2))
+
+        now, t = merit(grad), 1.0
+        reference, grown = self.reference, self.grown.copy()
+        for _ in range(10):
+            try:
+                trial = z + t * step
+                value = F(trial)
+                ok = merit(value) <= (1 - 1e-4 * t) * now
+            except _NonFinite:
+                ok = False
+            if ok:
+                self.kept = (trial, value)
+                return t * step
+            self.reference, self.grown = reference, grown.copy()  # a refused point gives no size
+            t /= 2
+        return step
 
     noise: float | np.ndarray = 0.0  # the rounding of ∇L (set at each call)
     scale = 0.0  # the size of (x, λ) the differences use (set at each call)

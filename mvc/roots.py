@@ -236,6 +236,8 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             step, trouble = _newton_step(J, Jx, error, x, fx, progress.largest, scalar)
             if trouble:
                 return done(fx, False, multiple.explain(trouble))
+            damped = getattr(J, "damped", None)  # lagrange_multipliers' J shortens its steps
+            step = step if damped is None else damped(F, x, fx, Jx, step)
             before, (x, f_landed) = x, multiple.advance(F, J, x, fx, step)
             history.append(x)
             fx = F(x) if f_landed is None else f_landed

@@ -118,10 +118,13 @@ def test_divergence_to_a_non_finite_value_is_a_result():
     assert np.isnan(result.fun)
 
 
-def test_no_stationary_point_reaches_max_iter():
+def test_no_stationary_point_is_not_converged():
+    # x + x^3 on y = 0: grad f = (1 + 3x^2, 0) is never parallel to grad g = (0, 1). The
+    # damped steps lower |grad L| to its least, at x = 0, where its Jacobian is singular
+    # (f'' = 6x = 0); pure Newton wandered until max_iter.
     result = lagrange_multipliers(lambda v: v[0] + v[0] ** 3, lambda v: v[1], [1.0, 0.0])
     assert result.converged is False
-    assert "max_iter = 50" in result.message and "|∇L|" in result.message
+    assert "singular Jacobian at x = [0, 0" in result.message, result.message
 
 
 # --- bad input ----------------------------------------------------------------------
@@ -237,6 +240,17 @@ def _practice():
     return f, g
 
 
+def _is_practice_stationary_point(x) -> bool:
+    """True if x is on the practice's ellipse and grad f is parallel to grad g there, by
+    the exact derivatives (to 1e-9 of their size)."""
+    f = np.exp(-(2 * x[0] ** 2 + x[1] ** 2 - x[0] * x[1]) / 2)
+    grad_f = f * np.array([-(4 * x[0] - x[1]) / 2, -(2 * x[1] - x[0]) / 2])
+    grad_g = np.array([2 * x[0], 6 * (x[1] + 1)])
+    cross = grad_f[0] * grad_g[1] - grad_f[1] * grad_g[0]
+    on = abs(x[0] ** 2 + 3 * (x[1] + 1) ** 2 - 1) < 1e-9
+    return on and abs(cross) <= 1e-9 * np.linalg.norm(grad_f) * np.linalg.norm(grad_g)
+
+
 def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
     # x0 = (cos 3π/2, -1 + sin(3π/2)/√3) on the ellipse: cos gives -1.8e-16, not 0. Read as a
     # unit of 1e-16, its steps could not move f, and ∇L read 0: converged=True, wrongly.
@@ -244,9 +258,7 @@ def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
     t = 3 * np.pi / 2
     result = lagrange_multipliers(f, g, [np.cos(t), -1 + np.sin(t) / np.sqrt(3)])
     assert result.converged
-    fx, gx = np.array(f(result.x)), g(result.x)
-    assert abs(gx) < 1e-8 and np.isfinite(fx)
-    assert np.allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+    assert _is_practice_stationary_point(result.x), result.x
 
 
 def test_a_tiny_start_coordinate_gets_steps_that_can_move_f():
@@ -254,7 +266,7 @@ def test_a_tiny_start_coordinate_gets_steps_that_can_move_f():
     f, g = _practice()
     result = lagrange_multipliers(f, g, [1e-12, -1 - 1 / np.sqrt(3)])
     assert result.converged, result.message
-    np.testing.assert_allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+    assert _is_practice_stationary_point(result.x), result.x
 
 
 SUM_SQUARES = (lambda v: v @ v, lambda v: v[0] + v[1] + v[2] - 1)
