@@ -130,15 +130,16 @@ def lagrange_multipliers(
     steps reach one point in every unit, in fewer steps. Each halving costs a gradient
     of L, (m + 1) 2n evaluations.
 
-    A start far inside the length f varies over gives steps too short for it: where
-    every axis is lost in rounding so, the steps grow to the length |f| / |grad f|
-    measured there (as at x0 = 0, below), once; where Newton stalls because the rounding
-    of the slopes could move some x_j by more than tol of its size, those axes' steps
-    grow as above and Newton goes on from there, within max_iter steps in all. The sizes
-    the steps grew to are the sizes tol is relative to. Longer steps trade rounding for
-    truncation, so every converged verdict is checked once more with half the steps (one
-    more bordered Hessian and gradient): if grad L moves by more than its rounding and
-    tol of its terms, it is not converged.
+    The sizes come from the start, and a start far from the point can size the steps
+    badly for it. Where Newton stalls because the rounding of the slopes could move some
+    x_j by more than tol of its size, those axes' steps grow as above and Newton goes on
+    from there (the sizes they grew to are the sizes tol is relative to). Where it
+    converges, grad L is differenced again with half the steps: if it moves by more than
+    its rounding and tol of its terms, the steps were too long for f's curvature
+    (truncation; a start at 100 for a point at 1), and Newton goes on from there with
+    the sizes of that point, as a new start would; where they cannot shrink, it is not
+    converged. Both within max_iter steps in all; the check costs one more bordered
+    Hessian and gradient.
 
     At `x0` = 0 nothing gives `x` a size, so before the first step every variable
     takes the length $|f| / |\nabla f|$ at 0 (slopes differenced at steps grown 64-fold
@@ -193,16 +194,24 @@ def lagrange_multipliers(
 
 
 def _go_on(run, L, tol, max_iter) -> SolverResult:
-    """Newton's run, carried on from where it stalled because the rounding of ∇L, over
-    steps too short along some axes, could move them by more than tol of their size:
-    those axes' steps grow (`_Lagrangian._grow`), within max_iter steps in all."""
-    while run.message.startswith("stalled") and run.n_iter < max_iter:
+    """Newton's run, carried on, within max_iter steps in all: from where it stalled
+    because the rounding of ∇L, over steps too short along some axes, could move them by
+    more than tol of their size (those axes' steps grow, `_Lagrangian._grow`); and from
+    where it converged with steps too long for f's curvature there (`_truncated`: the
+    sizes are taken from that point, `_Lagrangian.restart`)."""
+    for _ in range(GROWS):
         z = run.history[-1]
-        moved, size, _ = _rounding_moves(L, z, run.fun)
-        noisy = (moved > tol * size)[: L.n]
-        if not (np.any(noisy) and L._grow(z[: L.n], noisy)):
+        if run.n_iter >= max_iter:
             break
-        more = _iterate(L.at, L, z, run.fun, tol, max_iter - run.n_iter, False)
+        if run.message.startswith("stalled"):
+            moved, size, _ = _rounding_moves(L, z, run.fun)
+            noisy = (moved > tol * size)[: L.n]
+            if not (np.any(noisy) and L._grow(z[: L.n], noisy)):
+                break
+        elif not (run.converged and _truncated(L, z, run.fun, tol) and L.restart(z[: L.n])):
+            break
+        L.kept = None  # ∇L at z again, with the new steps
+        more = _iterate(L.at, L, z, L.gradient(z), tol, max_iter - run.n_iter, False)
         history = np.vstack([run.history, more.history[1:]])
         run = replace(more, n_iter=len(history) - 1, history=history)
     return run
@@ -324,8 +333,9 @@ def _truncated(L, z, grad, tol) -> str | None:
     return (
         f"not converged: ∇L reads 0 at the difference steps used, but with half those steps "
         f"it is {np.max(gap):.2g} away (beyond its rounding, {np.max(L.noise[: L.n]):.2g}): "
-        "the steps are too long for f's curvature here, and the slopes are off by their "
-        "truncation. Start nearer the point, or rescale f (subtract a large constant part)"
+        "the difference steps, sized by x, are too long for f's curvature here, and the "
+        "slopes are off by their truncation: f changes over lengths far below the size of x, "
+        "so measure x from an origin nearer this point"
     )
 
 
@@ -378,11 +388,9 @@ class _Lagrangian:
 
     def __init__(self, F, G, x0):
         self.F, self.G, self.x0, self.reference = F, G, x0, None
-        # the size of every variable while all are 0: 1 is a number, not a length
-        self.unit = (None if np.any(x0) else _measured_length(F, x0, 1.0)) or 1.0
+        self.unit = _measured_length(F, x0)  # the size of every variable while all are 0
         self.n = x0.size
         self.grown = np.zeros(x0.size)  # sizes that axes lost in rounding grew to
-        self.remeasured = False  # whether every axis was lost once, and f's length taken
         self.kept: tuple[np.ndarray, np.ndarray] | None = None  # the damped step's landing
 
     def steps(self, x) -> tuple[np.ndarray, np.ndarray]:
@@ -404,14 +412,15 @@ class _Lagrangian:
         size = self.sizes(x)
         grow = lost & (size < size.max())
         self.grown[grow] = np.minimum(GROW * size[grow], size.max())
-        if np.any(grow) or not np.all(lost) or self.remeasured:
-            return bool(np.any(grow))
-        self.remeasured = True
-        length = _measured_length(self.F, x, size.max())
-        if length is None or length <= size.max():
-            return False
-        self.grown = np.maximum(self.grown, length)
-        return True
+        return bool(np.any(grow))
+
+    def restart(self, x) -> bool:
+        """Take each variable's size from x, as a new start there would, where that is
+        smaller than the sizes so far (a start far from the point made the steps too long
+        for f's curvature near it); True if any size shrank."""
+        before = self.sizes(x)
+        self.x0, self.reference, self.grown = x.copy(), None, np.zeros(x.size)
+        return bool(np.any(self.sizes(x) < before))
 
     # --8<-- [start:lagrangian]
     def gradient(self, z):
@@ -528,7 +537,7 @@ class _Lagrangian:
         )
 
 
-def _measured_length(F, x0, length) -> float | None:
+def _measured_length(F, x0) -> float:
     """The size of every variable while x and its references are all 0 (at x0 = 0, before
     the first step): there nothing in x gives a scale, and 1 is a number, not a length.
     It is |f| / |∇f| at 0, a length in x's units, where that is finite and positive and
@@ -546,9 +555,11 @@ def _measured_length(F, x0, length) -> float | None:
     above its rounding, f is even about 0 (x^2 + y^2, cos x), ∇f(0) = 0, and there is no
     length. An f that raises or is not finite anywhere the measurement calls it leaves
     the size 1: the measurement is mvc's own, not a point the user asked about."""
+    if np.any(x0):
+        return 1.0
     try:
         with np.errstate(all="ignore"):
-            fx = float(F(x0))
+            fx, length = float(F(x0)), 1.0
             while length <= 1 / EPS:
                 s = steps(x0, np.full(x0.size, length), 1 / 3)
                 grad, error = central_errors(F, x0, fx, s)
@@ -556,15 +567,15 @@ def _measured_length(F, x0, length) -> float | None:
                     break
                 length *= GROW
             if not np.any(np.abs(grad) > error):
-                return None  # no slope stands above f's rounding: no length to measure
+                return 1.0  # no slope stands above f's rounding: no length to measure
             for _ in range(2):  # the length the slopes give, then the slopes at that length
                 length = abs(fx) / norm(grad) if np.any(grad) else np.inf
                 if not (np.isfinite(length) and length > 0):
-                    return None
+                    return 1.0
                 grad = gradient_at(F, x0, steps(x0, np.full(x0.size, length), 1 / 3))
-            return length if _resolved(F, x0, fx, grad, np.full(x0.size, length)) else None
+            return length if _resolved(F, x0, fx, grad, np.full(x0.size, length)) else 1.0
     except Exception:  # any failure of f out there: no length, as before
-        return None
+        return 1.0
 
 
 def _moves(F, x, fx, s) -> bool:
