@@ -211,9 +211,11 @@ def _go_on(run, L, tol, max_iter) -> SolverResult:
         elif not (run.converged and _truncated(L, z, run.fun, tol) and L.restart(z[: L.n])):
             break
         L.kept = None  # ∇L at z again, with the new steps
-        more = _iterate(L.at, L, z, L.gradient(z), tol, max_iter - run.n_iter, False)
+        left = max_iter - run.n_iter
+        more = _iterate(L.at, L, z, L.gradient(z), tol, left, False)
         history = np.vstack([run.history, more.history[1:]])
-        run = replace(more, n_iter=len(history) - 1, history=history)
+        message = more.message.replace(f"max_iter = {left} ", f"max_iter = {max_iter} ", 1)
+        run = replace(more, n_iter=len(history) - 1, history=history, message=message)
     return run
 
 

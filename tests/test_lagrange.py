@@ -723,3 +723,16 @@ def test_a_subnormal_start_coordinate_is_a_clear_error(x0):
     # its difference step having vanished; [1e-310, 1] said "singular Jacobian".
     with pytest.raises(ValueError, match="`x0`.*subnormal"):
         lagrange_multipliers(lambda v: (v[0] - 1) ** 2 + (v[1] - 2) ** 2, lambda v: v[0] - v[1], x0)
+
+
+def test_max_iter_in_the_message_is_the_one_given_after_the_run_went_on():
+    # A run that went on from a stall or a restart reported the steps it had left
+    # ("max_iter = 1 reached") rather than the max_iter given.
+    f = lambda v: v[0] ** 4 + v[1] ** 4
+    for max_iter in range(1, 21):  # the restart is at step 15
+        result = lagrange_multipliers(
+            f, lambda v: v[0] + v[1] - 2, [100.0, -50.0], max_iter=max_iter
+        )
+        assert result.n_iter <= max_iter and len(result.history) == result.n_iter + 1
+        if "max_iter" in result.message:
+            assert f"max_iter = {max_iter} reached" in result.message, result.message
