@@ -236,6 +236,8 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
             step, trouble = _newton_step(J, Jx, error, x, fx, progress.largest, scalar)
             if trouble:
                 return done(fx, False, multiple.explain(trouble))
+            damped = getattr(J, "damped", None)  # lagrange_multipliers' J shortens its steps
+            step = step if damped is None else damped(F, x, fx, Jx, step)
             before, (x, f_landed) = x, multiple.advance(F, J, x, fx, step)
             history.append(x)
             fx = F(x) if f_landed is None else f_landed
@@ -252,8 +254,9 @@ def _iterate(F, J, x, fx, tol, max_iter, scalar) -> SolverResult:
 
 
 def _snapped(F, before, x, fx, progress, tol) -> tuple[np.ndarray, np.ndarray]:
-    """In a system, x with each coordinate that the last step brought nearer 0, to within
-    tol of its typical size, set to 0 exactly, where no |f_i| is larger there; else x.
+    """In a system, x with each coordinate near 0 set to 0 exactly, where no |f_i| is
+    larger there; else x. Near 0: within tol of its typical size, and either brought
+    nearer 0 by the last step or set onto 0 before.
 
     A root with a coordinate at 0, in an equation whose terms vanish with it (x y = 0 at
     x = 0), is approached by ever smaller |x_j| but passes no test relative to them: |f_i|
@@ -292,7 +295,8 @@ def _max_iter(max_iter, fx, step, J, progress) -> str:
 class _Progress:
     """What the stopping rule remembers: |f(x0)|, the least |f| so far and how many steps
     ago it was reached (`idle`), how many steps in a row raised both |x| and |f|, and the
-    largest |x| so far. Each is updated in O(1) a step: a long run costs no more per step."""
+    largest |x| so far, and which coordinates were set onto 0. Each is updated in O(n) a
+    step, for n unknowns: a long run costs no more per step."""
 
     def __init__(self, x, fx):
         self.f0 = self.least = self.last = self.previous = norm(fx)
@@ -312,7 +316,7 @@ class _Progress:
         only at a root at 0, where f = 0 exactly is judged instead (`exact_zero`).
         A cycle compares coordinates with |x_j|, but at least tol of the typical size:
         iterates within that of 0 are one point. Scaling an unknown scales its sizes."""
-        typical, size = typical_size(x, self.reference), np.abs(x)
+        typical, size = self.typical(x), np.abs(x)
         step_size = at_size(x, typical, tol) if x.size > 1 else size
         return step_size, np.maximum(size, tol * typical)
 

@@ -118,10 +118,13 @@ def test_divergence_to_a_non_finite_value_is_a_result():
     assert np.isnan(result.fun)
 
 
-def test_no_stationary_point_reaches_max_iter():
+def test_no_stationary_point_is_not_converged():
+    # x + x^3 on y = 0: grad f = (1 + 3x^2, 0) is never parallel to grad g = (0, 1). The
+    # damped steps lower |grad L| to its least, at x = 0, where its Jacobian is singular
+    # (f'' = 6x = 0); pure Newton wandered until max_iter.
     result = lagrange_multipliers(lambda v: v[0] + v[0] ** 3, lambda v: v[1], [1.0, 0.0])
     assert result.converged is False
-    assert "max_iter = 50" in result.message and "|∇L|" in result.message
+    assert "singular Jacobian at x = [0, 0" in result.message, result.message
 
 
 # --- bad input ----------------------------------------------------------------------
@@ -189,6 +192,43 @@ def test_a_gradient_lost_in_the_rounding_of_f_is_not_convergence():
     assert lost.converged is False and "lost in rounding" in lost.message
 
 
+@pytest.mark.parametrize("constant", [1e13, 1e15, 1e17, 1e18])
+@pytest.mark.parametrize("unit", [1e-8, 1.0, 3.0, 1e8])
+def test_a_large_constant_part_gives_no_false_convergence(constant, unit):
+    # (x - 1)^2 + (y - 2)^2 on x + y = 1, its point (0, 1), beside a constant part: steps
+    # grown to |f| / |grad f| (1e11 to 1e16 here) once made tol relative to those sizes,
+    # and "converged" 1.6e-5 from the point. Whatever the verdict, a claim holds.
+    f = lambda v: constant + (v[0] / unit - 1) ** 2 + (v[1] / unit - 2) ** 2
+    g = lambda v: v[0] / unit + v[1] / unit - 1
+    result = lagrange_multipliers(f, g, [0.3 * unit, 0.4 * unit])
+    if result.converged:
+        np.testing.assert_allclose(result.x / unit, [0.0, 1.0], atol=1e-8)
+
+
+@pytest.mark.parametrize("x0", [[100.0, -50.0], [-300.0, 1e3]])
+def test_a_far_start_converges_with_steps_that_suit_the_point(x0):
+    # From (100, -50) the steps were sized by x0: near (1, 1) their truncation, h^2 f''' / 6,
+    # moved grad L by 1e-6, and Newton zeroed it 5e-8 from the point: "converged", falsely.
+    # Now the run is checked at half the steps, and goes on with sizes from where it is.
+    result = lagrange_multipliers(lambda v: v[0] ** 4 + v[1] ** 4, lambda v: v[0] + v[1] - 2, x0)
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, [1.0, 1.0], rtol=1e-8)
+
+
+@pytest.mark.parametrize("a", [1e-3, 1e-2, 3e-2])
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_a_start_near_zero_reaches_a_point_with_a_coordinate_at_zero(a, scale):
+    # (x - 1)^2 + (y - 2)^2 on x + y = 1 has its point at (0, 1). From a = 1e-2 the
+    # rounding of the slopes along x, over steps sized 0.01 by x0, could move x by more
+    # than tol of 0.01: a stall 4.5e-10 from 0. Now the stalled axis's steps grow (to y's
+    # size at most) and Newton goes on.
+    f = lambda v: scale * ((v[0] - 1) ** 2 + (v[1] - 2) ** 2)
+    result = lagrange_multipliers(f, lambda v: v[0] + v[1] - 1, [a, 2 * a])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.x, [0.0, 1.0], atol=1e-8)
+    np.testing.assert_allclose(result.multipliers, [-2 * scale], rtol=1e-7)
+
+
 def test_a_tolerance_below_eps_is_refused():
     with pytest.raises(ValueError, match="`tol` must be at least"):
         lagrange_multipliers(X2Y, CIRCLE, [1.0, 1.5], tol=1e-17)
@@ -200,6 +240,17 @@ def _practice():
     return f, g
 
 
+def _is_practice_stationary_point(x) -> bool:
+    """True if x is on the practice's ellipse and grad f is parallel to grad g there, by
+    the exact derivatives (to 1e-9 of their size)."""
+    f = np.exp(-(2 * x[0] ** 2 + x[1] ** 2 - x[0] * x[1]) / 2)
+    grad_f = f * np.array([-(4 * x[0] - x[1]) / 2, -(2 * x[1] - x[0]) / 2])
+    grad_g = np.array([2 * x[0], 6 * (x[1] + 1)])
+    cross = grad_f[0] * grad_g[1] - grad_f[1] * grad_g[0]
+    on = abs(x[0] ** 2 + 3 * (x[1] + 1) ** 2 - 1) < 1e-9
+    return on and abs(cross) <= 1e-9 * np.linalg.norm(grad_f) * np.linalg.norm(grad_g)
+
+
 def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
     # x0 = (cos 3π/2, -1 + sin(3π/2)/√3) on the ellipse: cos gives -1.8e-16, not 0. Read as a
     # unit of 1e-16, its steps could not move f, and ∇L read 0: converged=True, wrongly.
@@ -207,9 +258,7 @@ def test_a_start_coordinate_that_rounding_left_at_almost_zero_counts_as_zero():
     t = 3 * np.pi / 2
     result = lagrange_multipliers(f, g, [np.cos(t), -1 + np.sin(t) / np.sqrt(3)])
     assert result.converged
-    fx, gx = np.array(f(result.x)), g(result.x)
-    assert abs(gx) < 1e-8 and np.isfinite(fx)
-    assert np.allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+    assert _is_practice_stationary_point(result.x), result.x
 
 
 def test_a_tiny_start_coordinate_gets_steps_that_can_move_f():
@@ -217,7 +266,7 @@ def test_a_tiny_start_coordinate_gets_steps_that_can_move_f():
     f, g = _practice()
     result = lagrange_multipliers(f, g, [1e-12, -1 - 1 / np.sqrt(3)])
     assert result.converged, result.message
-    np.testing.assert_allclose(result.x, [-0.95896254, -1.16369774], atol=1e-7)
+    assert _is_practice_stationary_point(result.x), result.x
 
 
 SUM_SQUARES = (lambda v: v @ v, lambda v: v[0] + v[1] + v[2] - 1)
@@ -674,3 +723,16 @@ def test_a_subnormal_start_coordinate_is_a_clear_error(x0):
     # its difference step having vanished; [1e-310, 1] said "singular Jacobian".
     with pytest.raises(ValueError, match="`x0`.*subnormal"):
         lagrange_multipliers(lambda v: (v[0] - 1) ** 2 + (v[1] - 2) ** 2, lambda v: v[0] - v[1], x0)
+
+
+def test_max_iter_in_the_message_is_the_one_given_after_the_run_went_on():
+    # A run that went on from a stall or a restart reported the steps it had left
+    # ("max_iter = 1 reached") rather than the max_iter given.
+    f = lambda v: v[0] ** 4 + v[1] ** 4
+    for max_iter in range(1, 21):  # the restart is at step 15
+        result = lagrange_multipliers(
+            f, lambda v: v[0] + v[1] - 2, [100.0, -50.0], max_iter=max_iter
+        )
+        assert result.n_iter <= max_iter and len(result.history) == result.n_iter + 1
+        if "max_iter" in result.message:
+            assert f"max_iter = {max_iter} reached" in result.message, result.message
