@@ -34,6 +34,8 @@ __all__ = ["derivative", "gradient", "hessian", "jacobian"]
 METHODS = ("forward", "backward", "central", "complex")
 
 _EPS = np.finfo(np.float64).eps
+#: The largest rounding rho of a difference the search takes: its multiples stay finite.
+_BIG = np.finfo(np.float64).max / 64
 #: Relative default step per method: each balances that method's truncation error
 #: against round-off (see the Notes of `derivative`).
 DEFAULT_STEP = {
@@ -88,7 +90,10 @@ def derivative(
         If `x` is empty or not finite, `h` is not positive or so small that
         $x + h$ rounds to $x$, `method` is unknown, or `f` returns a value of the
         wrong shape or a non-finite value (by default: at every step tried). By
-        default, also if the differences at the steps tried never agree even to one
+        default, also if f is finite but every difference overflows: the derivative is
+        beyond the largest float, 1.8e308 (1/x at 1e-160), or f is so large that the
+        rounding of a difference is (1e308 * (1 + x) at 1e-15); if the differences
+        at the steps tried never agree even to one
         digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
         if $f$ changes so little beside its rounding that the estimate's own estimated
         error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
@@ -250,15 +255,19 @@ def _search(f: Callable, x: np.ndarray) -> Any:
     """The finished `central_search` of f' at every element of `x`."""
     flat = x.ravel()
 
-    def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def row(h: np.ndarray) -> tuple[np.ndarray, ...]:
         hi, lo = flat + h, flat - h
         f_hi, f_lo = (
             _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
         )
         with np.errstate(all="ignore"):
             run = hi - lo  # the distance between the points as stored
-            D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
-        return D, rho, np.isfinite(D) & np.isfinite(rho) & (run > 0)
+            half = np.abs(f_hi) / 2 + np.abs(f_lo) / 2  # (|f(x+h)| + |f(x-h)|) / 2, no overflow
+            D, rho = (f_hi - f_lo) / run, _EPS * half / (run / 2)
+            real = np.abs(f_hi / 2 - f_lo / 2) > 4 * _EPS * half  # f's change above its rounding
+        finite = np.isfinite(f_hi) & np.isfinite(f_lo) & (run > 0)
+        ok = finite & np.isfinite(D) & (rho <= _BIG)
+        return D, rho, ok, np.where(finite & ~ok, 1 + real, 0)
 
     return central_search(row, flat)
 
@@ -267,12 +276,16 @@ def _check_search(search: Any, x: np.ndarray) -> None:
     """Raise where the search found no derivative: f never finite, or estimates that never agree."""
     if not np.all(search.finite):
         k = int(np.argmin(search.finite))
+        if search.large[k]:
+            raise ValueError(_overflowed(search, float(x[k]), k))
         raise ValueError(
             f"`f` near `x` must return finite values: at x = {float(x[k])!r} it was not finite "
             f"at x ± h for any step h tried, from {search.first_h[k]:.1e} down to "
             f"{search.last_h[k]:.1e}."
         )
-    no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
+    no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
+        search.error * NOISE > search.rho  # not rho / NOISE: rho may be near 1.8e308 / 64
+    )
     below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
     doubtful = below if np.any(below) else _doubtful(search) & ~no_digit
     if np.any(doubtful):
@@ -299,6 +312,24 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
+
+
+def _overflowed(search: Any, x: float, k: int) -> str:
+    """The message where f was finite at x ± h but the differences or their rounding overflowed:
+    |f'| beyond the float range (1/x at 1e-160), or f too large for so short a step."""
+    steps = f"at every step h from {search.first_h[k]:.1e} down to {search.last_h[k]:.1e}"
+    biggest = f"the largest float, about {np.finfo(np.float64).max:.1e}"
+    if search.steep[k]:
+        return (
+            f"The derivative of `f` at x = {x!r} overflows: f is finite near x, but "
+            f"(f(x + h) - f(x - h)) / 2h is beyond {biggest}, {steps} where f was finite, "
+            "so |f'(x)| cannot be a float. Rescale f or x (differentiate 1e-200 * f, say)."
+        )
+    return (
+        f"`f` near x = {x!r} is too large to difference: f is finite, but the rounding of "
+        f"(f(x + h) - f(x - h)) / 2h, about 2.2e-16 |f| / h, is beyond {biggest}, {steps}. "
+        "Rescale f (differentiate 1e-200 * f, say)."
+    )
 
 
 #: An estimate whose own estimated error is over this part of it is refused: beyond it,

@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mvc import derivative
+from mvc import check_gradient, derivative
 from mvc.derivatives import DEFAULT_STEP, HESSIAN_STEP, METHODS, gradient, hessian, jacobian
 
 EPS = np.finfo(float).eps
@@ -1059,3 +1059,47 @@ def test_round3_finding_9_values_that_underflow_give_the_documented_zero():
     assert derivative(lambda x: x**2, 1e-200) == 0.0
     assert derivative(lambda x: np.maximum(x, 0), -1.0) == 0.0
     assert derivative(lambda x: (x * 1e100) ** 2, 1e-200) == pytest.approx(2e0, rel=1e-9)
+
+
+# --- issue 14, s6 finding 2: a derivative beyond the float range ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (lambda x: 1 / x, 1e-160),  # f(x ± h) ~ 1e160, f' = -1e320
+        (lambda x: 1 / x, -1e-160),
+        (lambda x: 1 / x, 1e-155),
+        (lambda x: 1 / x, 1e-200),  # the rounding of D overflows too: still the slope's
+        (np.log, 1e-320),
+        (lambda x: 1e300 / x, 1e-8),  # |f(x+h)| + |f(x-h)| overflows: not f's fault
+    ],
+)
+def test_issue_14_s6_a_derivative_beyond_the_float_range_is_said_to_be(f, x):
+    """f was finite but f' ~ 1e320 overflowed: four "overflow encountered in multiply"
+    warnings, then "`f` near `x` must return finite values ... not finite at x ± h for any
+    step h tried", which is false. Now no warning (they are errors here) and a message
+    saying that the derivative itself is beyond the largest float."""
+    match = r"The derivative of `f` at x = .* overflows: f is finite near x.*cannot be a float"
+    with pytest.raises(ValueError, match=match):
+        derivative(f, x)
+    with pytest.raises(ValueError, match=match):
+        derivative(f, np.array([1.0, x]))
+    with pytest.raises(ValueError, match=match):
+        check_gradient(lambda v: f(v[0]), lambda v: np.ones(1), [x])
+
+
+def test_derivatives_just_inside_the_float_range_are_still_found():
+    """The differences near 1.8e308 are taken (|f'| up to 1.6e308 here), exp at 709.7
+    included, whose |f(x+h)| + |f(x-h)| overflowed and was refused as not finite."""
+    for x in (1.5e-154, 8e-155):
+        assert derivative(lambda x: 1 / x, x) == pytest.approx(-1 / x**2, rel=1e-12)
+    assert derivative(np.exp, 709.7) == pytest.approx(np.exp(709.7), rel=1e-12)
+    assert derivative(lambda x: 1e308 * np.sin(x), 1.0) == pytest.approx(1e308 * np.cos(1.0))
+
+
+def test_f_whose_rounding_overflows_the_difference_is_said_to_be_too_large():
+    """1e308 (1 + x) at 1e-15: f changes only by its rounding over the steps that resolve
+    x, and eps |f| / h overflows; the slope (1e308) is not to blame, nor f's finiteness."""
+    with pytest.raises(ValueError, match=r"`f` near x = 1e-15 is too large to difference"):
+        derivative(lambda x: 1e308 * (1 + x), 1e-15)
