@@ -41,10 +41,10 @@ NOISE = np.sqrt(_EPS)
 def central_search(row: Callable, x: np.ndarray) -> _Search:
     """Search for f'(x) at every element of `x` (1-D); the finished search holds the answer.
 
-    `row(h)` returns the central differences D at the steps `h`, their round-off rho,
-    a mask of the elements where both are finite (f was finite at both points, and D
-    and rho within the float range) and, where f was finite at both points but D or rho
-    was not, 1, or 2 if besides f's change was above its rounding (else 0). The search starts at
+    `row(h)` returns the central differences D at the steps `h`, their round-off rho, a
+    mask of the elements where both are usable (f finite at both points, D and rho within
+    the float range) and an int array: where f was finite at both points but D or rho was
+    not, 1, or 2 if f's change was also above its rounding; elsewhere 0. The search starts at
     h = |x|/8 (1/8 at x = 0), grows the step while the first two differences agree to
     rounding (the step was too short to see f change), then shrinks it by 4 per row,
     extrapolating, until two estimates agree to rounding or rounding would outgrow the

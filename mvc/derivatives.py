@@ -184,9 +184,9 @@ def derivative(
     $f$ is real on the real axis. That is checked at $x$ itself: $\operatorname{Im}
     f(x)$ must be below $\sqrt{\epsilon}\,|\operatorname{Im} f(x + ih)|$. With the
     default h, three more things are done. Where Im f(x + ih), about h f'(x), would be
-    subnormal (below 2.2e-308 times 1024: f' under about 1e-285 / h), h is lengthened
-    by a power of 2 until it is not, up to 1.5e-8 max(1, |x|), past which it is a
-    ValueError (1e-300 x at 1). Then h is divided by 256, up to 4 times, while the
+    below 2.3e-305 (1024 times the least normal float: f' under 2.3e-285 at h = 1e-20),
+    h is lengthened by a power of 2 until it is not, up to 1.5e-8 max(1, |x|), past
+    which it is a ValueError (1e-300 x at 1). Then h is divided by 256, up to 4 times, while the
     estimate changes by more than 4 eps (1/x at 1e-14, where h = 1e-20 left an error
     of 1e-12). Last, the result must agree with the default central search (above) to
     4 times that search's estimated error or 1e-10 of the result, whichever is larger:
@@ -437,8 +437,8 @@ _LONGEST_COMPLEX = 2.0**-26
 def _normal_imaginary_part(
     f: Callable, x: np.ndarray, step: np.ndarray, fz: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lengthen h, by a power of 2, where 0 < |Im f(x + ih)| < `_IM_LEAST` (f' below about
-    1e-285 / h: a subnormal h f' keeps few digits); `ValueError` where it cannot be done."""
+    """Lengthen h, by a power of 2, where 0 < |Im f(x + ih)| < `_IM_LEAST` (f' below
+    2.3e-305 / h: a subnormal h f' keeps few digits); `ValueError` where it stays subnormal."""
     tiny = (fz.imag != 0) & (np.abs(fz.imag) < _IM_LEAST)
     if not np.any(tiny):
         return step, fz

@@ -350,7 +350,9 @@ class Network:
         return dW, db
 
     # --8<-- [start:backprop]
-    def _backprop(self, x: np.ndarray, y: np.ndarray, checked: bool = False) -> tuple:
+    def _backprop(
+        self, x: np.ndarray, y: np.ndarray, checked: bool = False
+    ) -> tuple[list, list, float]:
         """(dW, db, C): the gradients and the cost at the current parameters (inf where it
         overflows); `checked`: `ValueError` where a weighted sum z overflows."""
         _, a = self._checked_layers(x) if checked else self._layers(x)  # a[n] is a⁽ⁿ⁾, a[0] x
