@@ -186,10 +186,11 @@ def derivative(
     default h, three more things are done. Where Im f(x + ih), about h f'(x), would be
     below 2.3e-305 (1024 times the least normal float: f' under 2.3e-285 at h = 1e-20),
     h is lengthened by a power of 2 until it is not, up to 1.5e-8 max(1, |x|), past
-    which it is a ValueError (1e-300 x at 1). Then h is divided by 256, up to 4 times, while the
-    estimate changes by more than 4 eps (1/x at 1e-14, where h = 1e-20 left an error
-    of 1e-12). Last, the result must agree with the default central search (above) to
-    4 times that search's estimated error or 1e-10 of the result, whichever is larger:
+    which it is a ValueError (1e-300 x at 1). Then h is divided by 256, up to 4 times,
+    while the estimate changes by more than 4 eps and by at most 1/256 of the last
+    change, as truncation does (1/x at 1e-14, where h = 1e-20 left an error of 1e-12).
+    Last, the result must agree with the default central search (above) to 4 times that
+    search's estimated error or 1e-10 of the result, whichever is larger:
     ``x * np.conj(x)`` is real on the real axis yet not analytic, and its complex step
     is then wrong (0 for 2). The search's estimate is taken even where `derivative`
     would refuse it: ``np.tanh`` at 20 passes, with the complex step's full digits.
@@ -464,18 +465,23 @@ def _shortened(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shorten h by 256 while Im f(x + ih) / h changes beyond rounding (4 eps), at most 4
     times: its truncation, h^2 f''' / 6, shows where f changes over lengths near h
-    (1/x at 1e-14, where h = 1e-20 left 1e-12 of error). A shorter step whose Im f is
-    subnormal or 0 is not taken."""
+    (1/x at 1e-14, where h = 1e-20 left 1e-12 of error). Truncation falls 65536-fold
+    with each shortening; a change that does not fall at least 256-fold is rounding, not
+    truncation, and stops the shortening (1e-300 / x at 1e-10 walked to 2e-12 of error).
+    A shorter step whose Im f is subnormal or 0 is not taken."""
+    last = np.full(x.shape, np.inf)  # the change at the last shortening
     for _ in range(4):
         short = step / 256
         fz_short = _evaluate(f, x + 1j * short, x.shape, kind="c")
         with np.errstate(all="ignore"):
             s, s_short = fz.imag / step, fz_short.imag / short
+            change = np.abs(s_short - s)
         normal = np.abs(fz_short.imag) >= _IM_LEAST
-        move = normal & (np.abs(s_short - s) > 4 * _EPS * np.abs(s_short))
+        move = normal & (change > 4 * _EPS * np.abs(s_short)) & (change <= last / 256)
         if not np.any(move):
             break
         step, fz = np.where(move, short, step), np.where(move, fz_short, fz)
+        last = np.where(move, change, 0.0)  # an element that stopped stays stopped
     return step, fz
 
 

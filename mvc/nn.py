@@ -346,7 +346,7 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is the error below
             dW, db, _ = self._backprop(x, y, checked=True)
         if not all(np.all(np.isfinite(g)) for g in dW + db):
-            raise ValueError(_too_large(y, "the gradients of the cost"))
+            raise ValueError(_too_large(y, "a gradient of the cost"))
         return dW, db
 
     # --8<-- [start:backprop]

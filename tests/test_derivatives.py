@@ -1130,7 +1130,7 @@ _SCALE_FREE = {  # f, f' : functions whose features are at the scale of |x|, or 
 
 @pytest.mark.parametrize("name", list(_SCALE_FREE))
 def test_issue_14_s6_the_complex_step_is_not_refused_by_a_wrong_cross_check(name):
-    """The cross-check took one central difference at 6e-6 max(1, |x|): it refused 23 of
+    """The cross-check took one central difference at 6e-6 max(1, |x|): it refused 26 of
     these 155 points (sin at 1e8: "must be complex-differentiable", the complex step
     having given the right -0.363385 and the difference -0.00042). It is now the default
     central search, right over |x| 1e-8..1e8: no point is refused, all exact to rounding."""

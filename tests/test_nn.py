@@ -358,7 +358,7 @@ def test_gradients_that_overflow_are_a_value_error_naming_y():
     """With tanh (slope 1 at 0) and one sample, dC/da = 2 (a - y) is -3.4e308: it warned
     "overflow encountered in multiply" and returned infinite gradients."""
     net = Network([2, 3, 1], activation="tanh", rng=0)
-    with pytest.raises(ValueError, match=r"`y` is too large: the gradients of the cost overflow"):
+    with pytest.raises(ValueError, match=r"`y` is too large: a gradient of the cost overflows"):
         net.gradients(np.zeros((2, 1)), np.full((1, 1), 1.7e308))
 
 
