@@ -41,14 +41,18 @@ NOISE = np.sqrt(_EPS)
 def central_search(row: Callable, x: np.ndarray) -> _Search:
     """Search for f'(x) at every element of `x` (1-D); the finished search holds the answer.
 
-    `row(h)` returns the central differences D at the steps `h`, their round-off rho
-    and a mask of the elements where f was finite at both points. The search starts at
+    `row(h)` returns the central differences D at the steps `h`, their round-off rho, a
+    mask of the elements where both are usable (f finite at both points, D and rho within
+    the float range) and an int array: where f was finite at both points but D or rho was
+    not, 1, or 2 if f's change was also above its rounding; elsewhere 0. The search starts at
     h = |x|/8 (1/8 at x = 0), grows the step while the first two differences agree to
     rounding (the step was too short to see f change), then shrinks it by 4 per row,
     extrapolating, until two estimates agree to rounding or rounding would outgrow the
     best error so far. Its attributes: ``best`` (the estimates), ``error`` (their
     estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
-    ever finite at x ± h) and ``first_h``, ``last_h`` (the steps tried).
+    ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or rho
+    overflowed), ``steep`` (whether D did, while f's change was above its rounding: |f'|
+    is beyond the float range) and ``first_h``, ``last_h`` (the steps tried).
     """
     search = _Search(x)
     while not search.finished():
@@ -73,6 +77,8 @@ class _Search:
         self.best, self.error = np.full(n, np.nan), np.full(n, np.inf)
         self.rho = np.full(n, np.nan)
         self.finite = np.zeros(n, dtype=bool)
+        self.steep = np.zeros(n, dtype=bool)  # f finite at x ± h, D beyond the float range
+        self.large = np.zeros(n, dtype=bool)  # f finite at x ± h, D or rho beyond it
         self.seen = np.zeros(n)  # the largest |D| taken: 0 where every difference was 0
         self.zero_rho = np.zeros(n)  # the largest rounding of a difference that was exactly 0
         # after growing: the last short-step difference and how far the derivative can be
@@ -83,18 +89,28 @@ class _Search:
     def finished(self) -> bool:
         return bool(np.all(self.phase == 2))
 
-    def take(self, D: np.ndarray, rho: np.ndarray, ok: np.ndarray) -> None:
-        """Take one row of central differences D(h), with rounding rho, at the steps `self.h`."""
+    def take(self, D: np.ndarray, rho: np.ndarray, ok: np.ndarray, over: np.ndarray) -> None:
+        """Take one row of central differences D(h), with rounding rho, at the steps `self.h`.
+
+        Where not `ok`, D and rho are not used: they become nan, which no arithmetic below
+        turns into a warning (a rho of 1e308 beside an overflowed D would overflow 2 rho).
+        The caller keeps rho below 1/64 of the largest float, so its multiples stay finite.
+        """
+        running = ~(self.phase == 2)
+        self.large |= (over >= 1) & running
+        self.steep |= (over == 2) & running
+        D, rho = np.where(ok, D, np.nan), np.where(ok, rho, np.nan)
         up, down = self.phase == 1, self.phase == 0
-        self.rows += ~(self.phase == 2)
-        self.finite |= ok & ~(self.phase == 2)
+        self.rows += running
+        self.finite |= ok & running
         taken = ok & ~(self.phase == 2)
         self.seen = np.maximum(self.seen, np.where(taken, np.abs(D), 0.0))
         self.zero_rho = np.maximum(self.zero_rho, np.where(taken & (D == 0), rho, 0.0))
         self.first_h = np.maximum(self.first_h, np.where(self.phase == 2, 0, self.h))
         self.last_h = np.minimum(self.last_h, np.where(self.phase == 2, np.inf, self.h))
-        self._up(up, D, rho, ok)
-        self._down(down, D, rho, ok)
+        with np.errstate(over="ignore"):  # |D - D'| of opposite signs near 1.8e308: inf,
+            self._up(up, D, rho, ok)  # which compares as the disagreement it is
+            self._down(down, D, rho, ok)
 
     # --- going down: extrapolate, keep the best, stop when rounding wins -----------------
 

@@ -202,11 +202,19 @@ class Value:
     def __rmul__(self, other):  # 2 * u
         return self * other
 
-    def __truediv__(self, other):  # u / w = u w^(-1)
-        return self * other**-1
+    def __truediv__(self, other):  # v = u / w:  ∂v/∂u = 1/w, ∂v/∂w = −u/w² = −v/w
+        other = other if isinstance(other, Value) else _constant(other, "/")
+        out = Value(_quotient(self.data, other.data), (self, other), "/")
 
-    def __rtruediv__(self, other):  # 2 / u = 2 u^(-1)
-        return self**-1 * other
+        def _backward():
+            self.grad += out.grad / other.data
+            other.grad -= out.data / other.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __rtruediv__(self, other):  # 2 / u
+        return _constant(other, "/") / self
 
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r})"
@@ -229,7 +237,7 @@ def _finite(data: float, op: str, inputs: tuple) -> float:
         u = [repr(value.data) for value in inputs]
         shown = (
             f"{u[0]} {op} {u[1]}"
-            if op in ("+", "*")
+            if op in ("+", "*", "/")
             else f"{u[0]} ** {op[2:]}"
             if op.startswith("**")
             else f"{op}({u[0]})"
@@ -239,6 +247,13 @@ def _finite(data: float, op: str, inputs: tuple) -> float:
             f"{sys.float_info.max:.1e}."
         )
     return data
+
+
+def _quotient(u: float, w: float) -> float:
+    """u / w, or `ValueError` naming the division where w = 0 (inf, or nan for 0 / 0)."""
+    if w == 0:
+        raise ValueError(f"{u!r} / {w!r} divides by zero: the quotient is not a finite number.")
+    return u / w  # an overflow is reported by `_finite`, naming the division
 
 
 def _power(u: float, k: float) -> float:

@@ -34,6 +34,8 @@ __all__ = ["derivative", "gradient", "hessian", "jacobian"]
 METHODS = ("forward", "backward", "central", "complex")
 
 _EPS = np.finfo(np.float64).eps
+#: The largest rounding rho of a difference the search takes: its multiples stay finite.
+_BIG = np.finfo(np.float64).max / 64
 #: Relative default step per method: each balances that method's truncation error
 #: against round-off (see the Notes of `derivative`).
 DEFAULT_STEP = {
@@ -88,7 +90,10 @@ def derivative(
         If `x` is empty or not finite, `h` is not positive or so small that
         $x + h$ rounds to $x$, `method` is unknown, or `f` returns a value of the
         wrong shape or a non-finite value (by default: at every step tried). By
-        default, also if the differences at the steps tried never agree even to one
+        default, also if f is finite but every difference overflows: the derivative is
+        beyond the largest float, 1.8e308 (1/x at 1e-160), or f is so large that the
+        rounding of a difference is (1e308 * (1 + x) at 1e-15); if the differences
+        at the steps tried never agree even to one
         digit: $f$ is not differentiable at `x` (a pole or a jump) or too noisy, or
         if $f$ changes so little beside its rounding that the estimate's own estimated
         error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
@@ -97,7 +102,9 @@ def derivative(
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
-        derivative.
+        derivative; with its default step, if f' is so small that Im f(x + ih) stays
+        subnormal (1e-300 x), or the complex step disagrees with the central search
+        (f not analytic, as x * np.conj(x), or changing over lengths near h).
 
     Notes
     -----
@@ -175,14 +182,26 @@ def derivative(
     one step. The complex step subtracts nothing, so $h = 10^{-20}\max(1, |x|)$ leaves
     only the truncation error, far below $\epsilon$: exact to machine precision, if
     $f$ is real on the real axis. That is checked at $x$ itself: $\operatorname{Im}
-    f(x)$ must be below $\sqrt{\epsilon}\,|\operatorname{Im} f(x + ih)|$.
+    f(x)$ must be below $\sqrt{\epsilon}\,|\operatorname{Im} f(x + ih)|$. With the
+    default h, three more things are done. Where Im f(x + ih), about h f'(x), would be
+    below 2.3e-305 (1024 times the least normal float: f' under 2.3e-285 at h = 1e-20),
+    h is lengthened by a power of 2 until it is not, up to 1.5e-8 max(1, |x|), past
+    which it is a ValueError (1e-300 x at 1). Then h is divided by 256, up to 4 times,
+    while the estimate changes by more than 4 eps and by at most 1/256 of the last
+    change, as truncation does (1/x at 1e-14, where h = 1e-20 left an error of 1e-12).
+    Last, the result must agree with the default central search (above) to 4 times that
+    search's estimated error or 1e-10 of the result, whichever is larger:
+    ``x * np.conj(x)`` is real on the real axis yet not analytic, and its complex step
+    is then wrong (0 for 2). The search's estimate is taken even where `derivative`
+    would refuse it: ``np.tanh`` at 20 passes, with the complex step's full digits.
 
     Cost: by default 2 evaluations of `f` per step tried, typically 6 to 16 (3 to 8
     steps); more where the length over which $f$ changes is far from $|x|$, about 2
     more for each factor of 4 ($\sin x$ at $x = 10^8$ takes 36), and at most 80. One
     difference takes 2 evaluations (forward, backward, central with `h`); the complex
-    step 2, one of them the check that $f$ is real at $x$, and with the default step 4
-    more: two central differences check that $f$ is analytic (``np.conj`` is not).
+    step 2, one of them the check that f is real at x, and with the default step 1
+    more (the step divided by 256; up to 4, and 1 more where h is lengthened) and the
+    evaluations of the default central search, which checks that f is analytic.
     When `x` is an array, each evaluation is one vectorised call for all elements.
 
     Examples
@@ -205,14 +224,7 @@ def derivative(
         # steps adapted to f, extrapolated: see Notes
         slope = _central_with_search(f, x)
     elif method == "complex":
-        scale = np.maximum(1.0, np.abs(x))
-        step = h if h is not None else DEFAULT_STEP[method] * scale
-        fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
-        f0 = _evaluate(f, x + 0j, x.shape, kind="c")
-        _check_real_on_the_axis(f0, fz.imag, x)
-        slope = fz.imag / step  # f'(x) = Im f(x + ih) / h
-        if h is None:  # a user's h has its own truncation: no cross-check
-            _check_analytic(_real_along(f, x), slope, scale)
+        slope = _complex_step(f, x, h)  # f'(x) = Im f(x + ih) / h
     else:
         scale = np.maximum(1.0, np.abs(x))
         step = h if h is not None else DEFAULT_STEP[method] * scale
@@ -250,15 +262,19 @@ def _search(f: Callable, x: np.ndarray) -> Any:
     """The finished `central_search` of f' at every element of `x`."""
     flat = x.ravel()
 
-    def row(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def row(h: np.ndarray) -> tuple[np.ndarray, ...]:
         hi, lo = flat + h, flat - h
         f_hi, f_lo = (
             _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
         )
         with np.errstate(all="ignore"):
             run = hi - lo  # the distance between the points as stored
-            D, rho = (f_hi - f_lo) / run, _EPS * (np.abs(f_hi) + np.abs(f_lo)) / run
-        return D, rho, np.isfinite(D) & np.isfinite(rho) & (run > 0)
+            half = np.abs(f_hi) / 2 + np.abs(f_lo) / 2  # (|f(x+h)| + |f(x-h)|) / 2, no overflow
+            D, rho = (f_hi - f_lo) / run, _EPS * half / (run / 2)
+            real = np.abs(f_hi / 2 - f_lo / 2) > 4 * _EPS * half  # f's change above its rounding
+        finite = np.isfinite(f_hi) & np.isfinite(f_lo) & (run > 0)
+        ok = finite & np.isfinite(D) & (rho <= _BIG)
+        return D, rho, ok, np.where(finite & ~ok, 1 + real, 0)
 
     return central_search(row, flat)
 
@@ -267,12 +283,16 @@ def _check_search(search: Any, x: np.ndarray) -> None:
     """Raise where the search found no derivative: f never finite, or estimates that never agree."""
     if not np.all(search.finite):
         k = int(np.argmin(search.finite))
+        if search.large[k]:
+            raise ValueError(_overflowed(search, float(x[k]), k))
         raise ValueError(
             f"`f` near `x` must return finite values: at x = {float(x[k])!r} it was not finite "
             f"at x ± h for any step h tried, from {search.first_h[k]:.1e} down to "
             f"{search.last_h[k]:.1e}."
         )
-    no_digit = search.error > np.maximum(NO_DIGIT * np.abs(search.best), search.rho / NOISE)
+    no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
+        search.error * NOISE > search.rho  # not rho / NOISE: rho may be near 1.8e308 / 64
+    )
     below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
     doubtful = below if np.any(below) else _doubtful(search) & ~no_digit
     if np.any(doubtful):
@@ -299,6 +319,24 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
+
+
+def _overflowed(search: Any, x: float, k: int) -> str:
+    """The message where f was finite at x ± h but the differences or their rounding overflowed:
+    |f'| beyond the float range (1/x at 1e-160), or f too large for so short a step."""
+    steps = f"at every step h from {search.first_h[k]:.1e} down to {search.last_h[k]:.1e}"
+    biggest = f"the largest float, about {np.finfo(np.float64).max:.1e}"
+    if search.steep[k]:
+        return (
+            f"The derivative of `f` at x = {x!r} overflows: f is finite near x, but "
+            f"(f(x + h) - f(x - h)) / 2h is beyond {biggest}, {steps} where f was finite, "
+            "so |f'(x)| cannot be a float. Rescale f or x (differentiate 1e-200 * f, say)."
+        )
+    return (
+        f"`f` near x = {x!r} is too large to difference: f is finite, but the rounding of "
+        f"(f(x + h) - f(x - h)) / 2h, about 2.2e-16 |f| / h, is beyond {biggest}, {steps}. "
+        "Rescale f (differentiate 1e-200 * f, say)."
+    )
 
 
 #: An estimate whose own estimated error is over this part of it is refused: beyond it,
@@ -349,8 +387,9 @@ def _check_real_on_the_axis(f0: np.ndarray, im: np.ndarray, x: np.ndarray | None
 
 
 def _check_analytic(along: Callable, slope: np.ndarray, scale: Any) -> None:
-    """The complex step is right only for complex-differentiable f: cross-check it against
-    central differences, ``along(t)`` being f at x + t (times a direction).
+    """The complex step of `gradient` and `jacobian` is right only for complex-differentiable
+    f: cross-check it against central differences at their fixed step, ``along(t)`` being
+    f at x + t times a direction (`derivative` checks against its search instead).
 
     ``x * np.conj(x)`` or ``abs(x)**2`` are real on the real axis yet not analytic:
     Im f(x + ih) is then 0 whatever f' is. The two must agree to 1e-3, beyond the
@@ -374,9 +413,108 @@ def _check_analytic(along: Callable, slope: np.ndarray, scale: Any) -> None:
         )
 
 
-def _real_along(f: Callable, x: np.ndarray) -> Callable:
-    """t -> Re f(x + t), evaluated as the complex step evaluates f."""
-    return lambda t: _evaluate(f, x + t + 0j, x.shape, kind="c").real
+def _complex_step(f: Callable, x: np.ndarray, h: float | None) -> np.ndarray:
+    """Im f(x + ih) / h. With the default h: lengthened where Im f(x + ih) would be
+    subnormal, and cross-checked against the central search (a user's h is taken as is)."""
+    step = np.asarray(h if h is not None else DEFAULT_STEP["complex"] * np.maximum(1.0, np.abs(x)))
+    fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
+    f0 = _evaluate(f, x + 0j, x.shape, kind="c")
+    _check_real_on_the_axis(f0, fz.imag, x)
+    if h is None:
+        step, fz = _shortened(f, x, *_normal_imaginary_part(f, x, step, fz))
+    slope = fz.imag / step
+    if h is None:
+        _check_against_central(lambda p: np.real(f(p + 0j)), x, slope, step)
+    return slope
+
+
+#: Im f(x + ih) is kept at least this large: normal, with 2^10 to spare for f's own steps.
+_IM_LEAST = np.finfo(np.float64).tiny * 2.0**10
+#: ... by a step at most this long, relative to max(1, |x|): (h / length)^2 stays below eps
+#: for f that changes over lengths of max(1, |x|) or more.
+_LONGEST_COMPLEX = 2.0**-26
+
+
+def _normal_imaginary_part(
+    f: Callable, x: np.ndarray, step: np.ndarray, fz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lengthen h, by a power of 2, where 0 < |Im f(x + ih)| < `_IM_LEAST` (f' below
+    2.3e-305 / h: a subnormal h f' keeps few digits); `ValueError` where it stays subnormal."""
+    tiny = (fz.imag != 0) & (np.abs(fz.imag) < _IM_LEAST)
+    if not np.any(tiny):
+        return step, fz
+    with np.errstate(divide="ignore"):
+        factor = 2.0 ** np.ceil(np.log2(_IM_LEAST / np.abs(np.where(tiny, fz.imag, 1.0))))
+    longest = _LONGEST_COMPLEX * np.maximum(1.0, np.abs(x))
+    step = np.where(tiny, np.minimum(step * factor, longest), step)
+    fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
+    still = (fz.imag != 0) & (np.abs(fz.imag) < np.finfo(np.float64).tiny)
+    if np.any(still):
+        k = int(np.flatnonzero(still.ravel())[0])
+        raise ValueError(
+            f"The derivative of `f` at x = {float(x.ravel()[k])!r} is too small for the complex "
+            f"step: even at h = {float(step.ravel()[k]):.1e}, Im f(x + ih) = "
+            f"{float(fz.imag.ravel()[k]):.1e} is subnormal and keeps few digits. Scale f up "
+            "(differentiate 1e300 * f, say) or use method='central'."
+        )
+    return step, fz
+
+
+def _shortened(
+    f: Callable, x: np.ndarray, step: np.ndarray, fz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shorten h by 256 while Im f(x + ih) / h changes beyond rounding (4 eps), at most 4
+    times: its truncation, h^2 f''' / 6, shows where f changes over lengths near h
+    (1/x at 1e-14, where h = 1e-20 left 1e-12 of error). Truncation falls 65536-fold
+    with each shortening; a change that does not fall at least 256-fold is rounding, not
+    truncation, and stops the shortening (1e-300 / x at 1e-10 walked to 2e-12 of error).
+    A shorter step whose Im f is subnormal or 0 is not taken."""
+    last = np.full(x.shape, np.inf)  # the change at the last shortening
+    for _ in range(4):
+        short = step / 256
+        fz_short = _evaluate(f, x + 1j * short, x.shape, kind="c")
+        with np.errstate(all="ignore"):
+            s, s_short = fz.imag / step, fz_short.imag / short
+            change = np.abs(s_short - s)
+        normal = np.abs(fz_short.imag) >= _IM_LEAST
+        move = normal & (change > 4 * _EPS * np.abs(s_short)) & (change <= last / 256)
+        if not np.any(move):
+            break
+        step, fz = np.where(move, short, step), np.where(move, fz_short, fz)
+        last = np.where(move, change, 0.0)  # an element that stopped stays stopped
+    return step, fz
+
+
+def _check_against_central(f: Callable, x: np.ndarray, slope: np.ndarray, step: Any) -> None:
+    """The complex step is right only for complex-differentiable f, and where h is short
+    against f's features: it must agree with the central search of `derivative` of `f`
+    (Re f(x + 0j), as the complex step evaluates it), to 4 times that search's own
+    estimated error or 1e-10 of the slope, whichever is larger.
+
+    ``x * np.conj(x)`` is real on the real axis yet not analytic: Im f(x + ih) is then not
+    h f'(x). The search's estimate is taken without its refusals (tanh far out, where
+    it has few digits and the complex step all of them, passes with its large error).
+    """
+    search = _search(f, x)
+    if not np.all(search.finite):
+        _check_search(search, x.ravel())
+    best = search.best.reshape(x.shape)
+    error = np.where(
+        search.best == 0,
+        np.maximum.reduce([search.error, search.seen, search.zero_rho]),
+        search.error,
+    ).reshape(x.shape)
+    bad = np.abs(slope - best) > np.maximum(4 * error, 1e-10 * np.abs(slope))
+    if np.any(bad):
+        k = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(
+            f"The complex step at x = {float(x.ravel()[k])!r} gives "
+            f"{float(np.ravel(slope)[k]):.6g} but central differences give "
+            f"{float(best.ravel()[k]):.6g} ± {float(error.ravel()[k]):.1g}: `f` must be "
+            "complex-differentiable (analytic) for method='complex' (abs, conj or |x|**2 are "
+            f"not), and change little over h = {float(np.ravel(step)[k]):.1e} (else pass `h`). "
+            "Use method='central'."
+        )
 
 
 def _check_analytic_along(

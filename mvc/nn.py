@@ -156,7 +156,8 @@ class Network:
         TypeError
             If `x` is not real numbers.
         ValueError
-            If `x` has the wrong shape, is empty or not finite.
+            If `x` has the wrong shape, is empty or not finite, or so large that a weighted
+            sum z overflows; if a weight is inf or nan (a training that overflowed).
 
         Notes
         -----
@@ -170,7 +171,7 @@ class Network:
         >>> net.forward([[0.0, 1.0], [1.0, 0.0]]).round(3)
         array([[0.282, 0.301]])
         """
-        return self._layers(self._inputs(x))[1][-1]
+        return self._checked_layers(self._inputs(x))[1][-1]
 
     def layers(self, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""Every weighted sum $z^{(n)}$ and activation $a^{(n)}$ of the forward pass.
@@ -194,7 +195,7 @@ class Network:
         TypeError
             If `x` is not real numbers.
         ValueError
-            If `x` has the wrong shape, is empty or not finite.
+            As `forward`.
 
         Notes
         -----
@@ -208,15 +209,42 @@ class Network:
         >>> [zn.shape for zn in z], len(a)
         ([(6, 2), (7, 2), (2, 2)], 4)
         """
-        return self._layers(self._inputs(x))
+        return self._checked_layers(self._inputs(x))
 
     def _layers(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """`layers` without the input check: z⁽¹⁾ … z⁽ᴸ⁾ and a⁽⁰⁾ … a⁽ᴸ⁾."""
+        """`layers` without the input check: z⁽¹⁾ … z⁽ᴸ⁾ and a⁽⁰⁾ … a⁽ᴸ⁾ (an overflow: inf)."""
         z, a = [], [x]
-        for W, b in zip(self.weights, self.biases, strict=True):
-            z.append(W @ a[-1] + b)  # z⁽ⁿ⁾ = W⁽ⁿ⁾ a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾
-            a.append(self._sigma(z[-1]))  # a⁽ⁿ⁾ = σ(z⁽ⁿ⁾)
+        with np.errstate(over="ignore", invalid="ignore"):  # see `_checked_layers`
+            for W, b in zip(self.weights, self.biases, strict=True):
+                z.append(W @ a[-1] + b)  # z⁽ⁿ⁾ = W⁽ⁿ⁾ a⁽ⁿ⁻¹⁾ + b⁽ⁿ⁾
+                a.append(self._sigma(z[-1]))  # a⁽ⁿ⁾ = σ(z⁽ⁿ⁾)
         return z, a
+
+    def _checked_layers(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """`_layers`, with a `ValueError` where a weighted sum z is not finite."""
+        z, a = self._layers(x)
+        bad = [n for n, zn in enumerate(z) if not np.all(np.isfinite(zn))]
+        if bad:
+            raise ValueError(self._overflow(x, bad[0]))
+        return z, a
+
+    def _overflow(self, x: np.ndarray, n: int) -> str:
+        """Why z of layer n + 1 overflowed: weights not finite, `x` or the weights too large."""
+        params = self.weights + self.biases
+        if not all(np.all(np.isfinite(p)) for p in params):
+            return (
+                "The network's weights and biases must be finite, but some are inf or nan "
+                "(training with too large an `lr` overflows them): build a new Network."
+            )
+        big = f"overflow the largest float, about {np.finfo(np.float64).max:.1e}"
+        if n == 0:
+            return (
+                f"`x` is too large for this network: the weighted sums z = W a + b of layer 1 "
+                f"{big} (|x| reaches {np.max(np.abs(x)):.1e}); rescale `x`."
+            )
+        return (  # the activations before are at most 1 in size: the weights are to blame
+            f"The weights of layer {n + 1} are too large: its weighted sums z = W a + b {big}."
+        )
 
     # --- the cost and its gradients --------------------------------------------------
 
@@ -241,7 +269,8 @@ class Network:
         TypeError
             If `x` or `y` is not real numbers.
         ValueError
-            If `x` or `y` has the wrong shape, is empty or not finite.
+            As `forward`, or if `y` has the wrong shape, is empty or not finite, or so
+            large that the cost overflows (1.8e308): never an inf returned.
 
         Notes
         -----
@@ -257,12 +286,11 @@ class Network:
         0.2874
         """
         x, y = self._data(x, y)
-        return self._cost(x, y)
+        return _finite_cost(_mean_square(self._checked_layers(x)[1][-1] - y), y)
 
     def _cost(self, x: np.ndarray, y: np.ndarray) -> float:
-        """`cost` without the input checks."""
-        error = self._layers(x)[1][-1] - y
-        return float(np.vdot(error, error)) / x.shape[1]
+        """`cost` without the checks: inf where it overflows."""
+        return _mean_square(self._layers(x)[1][-1] - y)
 
     def gradients(self, x: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""The gradients of the cost with respect to every weight and bias: backpropagation.
@@ -286,7 +314,9 @@ class Network:
         TypeError
             If `x` or `y` is not real numbers.
         ValueError
-            If `x` or `y` has the wrong shape, is empty or not finite.
+            As `forward`, or if `y` has the wrong shape, is empty or not finite, or so
+            large that a gradient overflows (a cost that overflows with finite gradients
+            is no error here).
 
         Notes
         -----
@@ -312,13 +342,20 @@ class Network:
         >>> [g.shape for g in dW], db[-1].round(4)
         ([(2, 1), (1, 2)], array([[0.0827]]))
         """
-        dW, db, _ = self._backprop(*self._data(x, y))
+        x, y = self._data(x, y)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is the error below
+            dW, db, _ = self._backprop(x, y, checked=True)
+        if not all(np.all(np.isfinite(g)) for g in dW + db):
+            raise ValueError(_too_large(y, "a gradient of the cost"))
         return dW, db
 
     # --8<-- [start:backprop]
-    def _backprop(self, x: np.ndarray, y: np.ndarray) -> tuple[list, list, float]:
-        """(dW, db, C): the gradients and the cost at the current parameters."""
-        _, a = self._layers(x)  # a[n] is a⁽ⁿ⁾, and a[0] is x
+    def _backprop(
+        self, x: np.ndarray, y: np.ndarray, checked: bool = False
+    ) -> tuple[list, list, float]:
+        """(dW, db, C): the gradients and the cost at the current parameters (inf where it
+        overflows); `checked`: `ValueError` where a weighted sum z overflows."""
+        _, a = self._checked_layers(x) if checked else self._layers(x)  # a[n] is a⁽ⁿ⁾, a[0] x
         L, N = len(self.weights), x.shape[1]
         error = a[L] - y
         J = error * (2 / N)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)/N
@@ -331,7 +368,7 @@ class Network:
             db[n - 1] = J.sum(axis=1, keepdims=True)  # ∂C/∂b⁽ⁿ⁾ = δ⁽ⁿ⁾
             if n > 1:  # ∂C/∂a⁽ⁿ⁻¹⁾ = W⁽ⁿ⁾ᵀ δ⁽ⁿ⁾: one layer back
                 J = self.weights[n - 1].T @ J
-        return dW, db, float(np.vdot(error, error)) / N
+        return dW, db, _mean_square(error)
         # --8<-- [end:backprop]
 
     # --- training --------------------------------------------------------------------
@@ -376,7 +413,7 @@ class Network:
             If `x` or `y` is not real numbers, `lr` or `noise` is not a number,
             `iterations` is not an integer, or `rng` is not a generator, an int or None.
         ValueError
-            If `x` or `y` has the wrong shape, is empty or not finite, `lr` is not
+            As `cost`, for the starting cost; if `lr` is not
             positive and finite, `iterations` is below 1, or `noise` is negative.
 
         Notes
@@ -422,8 +459,10 @@ class Network:
         params = self.weights + self.biases  # the arrays themselves, updated in place
         history = np.empty(iterations + 1)
         steps = [lr] * len(params)
-        for k in range(iterations):
-            dW, db, history[k] = self._backprop(x, y)
+        for k in range(iterations):  # the start is checked: an inf there is the data's
+            dW, db, history[k] = self._backprop(x, y, checked=k == 0)
+            if k == 0:
+                _finite_cost(history[0], y)
             if not math.isfinite(history[k]):
                 return history[: k + 1]
             if noise:  # the lab's J · (1 + noise · randn) on each Jacobian
@@ -446,6 +485,32 @@ class Network:
         n, N = self.sizes[-1], x.shape[1]
         why = f"for a network with {_count(n, 'output')} and the {_count(N, 'sample')} of `x`"
         return x, as_matrix(y, "y", (n, N), why)
+
+
+def _mean_square(error: np.ndarray) -> float:
+    """The cost ||error||² / N: finite wherever it is a float, though ||error||² may not be."""
+    with np.errstate(over="ignore"):
+        C = float(np.vdot(error, error)) / error.shape[1]
+        if math.isinf(C):  # the sum overflowed: scale by the largest error first
+            s = float(np.max(np.abs(error)))
+            C = s * (s * (float(np.vdot(error / s, error / s)) / error.shape[1]))
+    return C
+
+
+def _finite_cost(C: float, y: np.ndarray) -> float:
+    """The cost C, or `ValueError` naming `y` where it overflowed."""
+    if not math.isfinite(C):
+        raise ValueError(_too_large(y, "the mean squared cost"))
+    return C
+
+
+def _too_large(y: np.ndarray, what: str) -> str:
+    """The outputs are at most 1 in size: where the cost overflows, `y` is too large."""
+    return (
+        f"`y` is too large: {what} overflows the largest float, about "
+        f"{np.finfo(np.float64).max:.1e} (|y| reaches {np.max(np.abs(y)):.1e}, the network's "
+        "outputs are at most 1 in size); rescale `y`."
+    )
 
 
 def _count(n: int, noun: str) -> str:

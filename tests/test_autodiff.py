@@ -138,7 +138,7 @@ def test_issue_14_item_12_zero_to_the_zero_has_derivative_zero():
         (lambda: Value(1e200) * Value(1e200), r"1e\+200 \* 1e\+200 overflows"),
         (lambda: Value(1e200) ** 2, r"1e\+200 \*\* 2.0 overflows"),
         (lambda: Value(1e308) + 1e308, r"overflows"),
-        (lambda: 1 / Value(0.0), r"u \*\* -1.0 is infinite for u = 0.0 \(a division by zero\)"),
+        (lambda: 1 / Value(0.0), r"1.0 / 0.0 divides by zero: the quotient is not a finite"),
     ],
 )
 def test_issue_14_item_12_overflow_and_domain_errors_are_clear(make, match):
@@ -146,6 +146,32 @@ def test_issue_14_item_12_overflow_and_domain_errors_are_clear(make, match):
     ValueError saying which operation, at which value, and why (never inf or nan)."""
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize(
+    "zero", [0, 0.0, -0.0, np.float64(0), np.float32(0), np.int64(0), Value(0.0)], ids=repr
+)
+@pytest.mark.parametrize("u", [1.0, 0.0])
+def test_issue_14_s6_every_division_by_zero_is_the_same_clear_error(u, zero):
+    """Value(1.0) / 0 raised Python's "0.0 cannot be raised to a negative power" (a power
+    never written), / np.float64(0) warned "divide by zero" and blamed "`other` must be
+    finite, got inf", / np.int64(0) numpy's "Integers to negative integer powers"; only
+    / Value(0.0) was clear. Now each, and n / Value(0.0), is that ValueError, with no warning."""
+    for divide in (lambda: Value(u) / zero, lambda: u / Value(0.0)):
+        with pytest.raises(ValueError, match=rf"{u!r} / -?0.0 divides by zero"):
+            divide()
+
+
+def test_division_is_one_operation_with_its_own_rule():
+    """u / w is finite where w^-1 overflows (0 / 5e-324, 1e-300 / 1e-310): no error then,
+    and an overflow of the quotient is named as the division, not as a power."""
+    assert (Value(0.0) / 5e-324).data == 0.0
+    assert (Value(1e-300) / Value(1e-310)).data == pytest.approx(1e10)
+    with pytest.raises(ValueError, match=r"1.0 / 5e-324 overflows"):
+        Value(1.0) / 5e-324
+    u, w = Value(3.0), Value(-2.0)
+    (u / w).backward()
+    assert (u.grad, w.grad) == (pytest.approx(-0.5), pytest.approx(-0.75))
 
 
 def test_exp_just_below_overflow_is_fine():

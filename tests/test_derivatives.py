@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mvc import derivative
+from mvc import check_gradient, derivative
 from mvc.derivatives import DEFAULT_STEP, HESSIAN_STEP, METHODS, gradient, hessian, jacobian
 
 EPS = np.finfo(float).eps
@@ -142,10 +142,21 @@ def test_cost_in_function_evaluations():
         return np.sin(x)
 
     h = {"central": 1e-5}  # one central difference; the default searches (next test)
-    for method, cost in [("forward", 2), ("backward", 2), ("central", 2), ("complex", 6)]:
+    for method, cost in [("forward", 2), ("backward", 2), ("central", 2)]:
         calls.clear()
         derivative(f, np.linspace(0, 1, 7), method=method, h=h.get(method))
         assert len(calls) == cost, method
+    # the complex step: f(x + ih), f(x), f(x + ih/256) (no truncation shows: h stays),
+    # then the cross-check, which is the default central search
+    calls.clear()
+    derivative(f, np.linspace(0, 1, 7))
+    search = len(calls)
+    calls.clear()
+    derivative(f, np.linspace(0, 1, 7), method="complex")
+    assert len(calls) == 3 + search
+    calls.clear()
+    derivative(f, np.linspace(0, 1, 7), method="complex", h=1e-20)
+    assert len(calls) == 2
 
 
 def test_cost_of_the_default_search():
@@ -1059,3 +1070,91 @@ def test_round3_finding_9_values_that_underflow_give_the_documented_zero():
     assert derivative(lambda x: x**2, 1e-200) == 0.0
     assert derivative(lambda x: np.maximum(x, 0), -1.0) == 0.0
     assert derivative(lambda x: (x * 1e100) ** 2, 1e-200) == pytest.approx(2e0, rel=1e-9)
+
+
+# --- issue 14, s6 finding 2: a derivative beyond the float range ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (lambda x: 1 / x, 1e-160),  # f(x ± h) ~ 1e160, f' = -1e320
+        (lambda x: 1 / x, -1e-160),
+        (lambda x: 1 / x, 1e-155),
+        (lambda x: 1 / x, 1e-200),  # the rounding of D overflows too: still the slope's
+        (np.log, 1e-320),
+        (lambda x: 1e300 / x, 1e-8),  # |f(x+h)| + |f(x-h)| overflows: not f's fault
+    ],
+)
+def test_issue_14_s6_a_derivative_beyond_the_float_range_is_said_to_be(f, x):
+    """f was finite but f' ~ 1e320 overflowed: four "overflow encountered in multiply"
+    warnings, then "`f` near `x` must return finite values ... not finite at x ± h for any
+    step h tried", which is false. Now no warning (they are errors here) and a message
+    saying that the derivative itself is beyond the largest float."""
+    match = r"The derivative of `f` at x = .* overflows: f is finite near x.*cannot be a float"
+    with pytest.raises(ValueError, match=match):
+        derivative(f, x)
+    with pytest.raises(ValueError, match=match):
+        derivative(f, np.array([1.0, x]))
+    with pytest.raises(ValueError, match=match):
+        check_gradient(lambda v: f(v[0]), lambda v: np.ones(1), [x])
+
+
+def test_derivatives_just_inside_the_float_range_are_still_found():
+    """The differences near 1.8e308 are taken (|f'| up to 1.6e308 here), exp at 709.7
+    included, whose |f(x+h)| + |f(x-h)| overflowed and was refused as not finite."""
+    for x in (1.5e-154, 8e-155):
+        assert derivative(lambda x: 1 / x, x) == pytest.approx(-1 / x**2, rel=1e-12)
+    assert derivative(np.exp, 709.7) == pytest.approx(np.exp(709.7), rel=1e-12)
+    assert derivative(lambda x: 1e308 * np.sin(x), 1.0) == pytest.approx(1e308 * np.cos(1.0))
+
+
+def test_f_whose_rounding_overflows_the_difference_is_said_to_be_too_large():
+    """1e308 (1 + x) at 1e-15: f changes only by its rounding over the steps that resolve
+    x, and eps |f| / h overflows; the slope (1e308) is not to blame, nor f's finiteness."""
+    with pytest.raises(ValueError, match=r"`f` near x = 1e-15 is too large to difference"):
+        derivative(lambda x: 1e308 * (1 + x), 1e-15)
+
+
+# --- issue 14, s6 finding 4: the complex step's cross-check and its step ------------------
+
+_GRID = np.logspace(-8, 8, 31)
+_SCALE_FREE = {  # f, f' : functions whose features are at the scale of |x|, or of 1
+    "1/x": (lambda x: 1 / x, lambda x: -1 / x**2),
+    "log": (np.log, lambda x: 1 / x),
+    "tan": (np.tan, lambda x: 1 / np.cos(x) ** 2),
+    "sin": (np.sin, np.cos),
+    "sqrt": (np.sqrt, lambda x: 0.5 / np.sqrt(x)),
+}
+
+
+@pytest.mark.parametrize("name", list(_SCALE_FREE))
+def test_issue_14_s6_the_complex_step_is_not_refused_by_a_wrong_cross_check(name):
+    """The cross-check took one central difference at 6e-6 max(1, |x|): it refused 26 of
+    these 155 points (sin at 1e8: "must be complex-differentiable", the complex step
+    having given the right -0.363385 and the difference -0.00042). It is now the default
+    central search, right over |x| 1e-8..1e8: no point is refused, all exact to rounding."""
+    f, df = _SCALE_FREE[name]
+    np.testing.assert_allclose(derivative(f, _GRID, method="complex"), df(_GRID), rtol=4 * EPS)
+
+
+def test_the_complex_step_is_shortened_where_its_truncation_shows():
+    """1/x at 1e-14: h = 1e-20 left (h/x)^2 = 1e-12 of error, which the cross-check (a
+    central estimate good to about 1e-12) could not see; h now shrinks by 256 until two
+    steps agree to rounding."""
+    for x in (1e-14, 1e-18):
+        assert derivative(lambda x: 1 / x, x, method="complex") == pytest.approx(
+            -1 / x**2, rel=4 * EPS
+        )
+
+
+def test_the_complex_step_keeps_its_imaginary_part_a_normal_number():
+    """1e-295 sin(x): Im f(x + ih) = 1e-295 h cos(x) ~ 5e-316 at h = 1e-20 is subnormal and
+    kept 8 digits; h is lengthened until it is normal. Where even h = 1.5e-8 leaves it
+    subnormal (1e-300 x returned 9.99989e-301 silently), it is a ValueError saying so."""
+    got = derivative(lambda x: 1e-295 * np.sin(x), 1.0, method="complex")
+    assert got == pytest.approx(1e-295 * np.cos(1.0), rel=4 * EPS)
+    with pytest.raises(ValueError, match=r"too small for the complex step: even at h = 1.5e-08"):
+        derivative(lambda x: 1e-300 * x, 1.0, method="complex")
+    with pytest.raises(ValueError, match=r"too small for the complex step"):
+        derivative(lambda x: 1e-300 * x, np.array([1.0, 2.0]), method="complex")

@@ -323,3 +323,67 @@ def test_bad_training_options_name_the_argument(kwargs, error, match):
         net.train(X, Y, **({"lr": 1.0, "iterations": 5} | kwargs))
     for W, W0 in zip(net.weights, before, strict=True):  # raised before any work
         np.testing.assert_array_equal(W, W0)
+
+
+# --- issue 14, s6 finding 3: never an inf or nan returned silently -------------------------
+
+_X5 = np.random.default_rng(1).standard_normal((2, 5))
+_Y5 = np.random.default_rng(2).standard_normal((1, 5))
+
+
+def test_issue_14_s6_a_cost_that_overflows_is_a_value_error_naming_y():
+    """Network([2, 3, 1]).cost(x, y * 1e200) returned inf; train's history was [inf]."""
+    net = Network([2, 3, 1], rng=0)
+    with pytest.raises(ValueError, match=r"`y` is too large: the mean squared cost overflows"):
+        net.cost(_X5, _Y5 * 1e200)
+    with pytest.raises(ValueError, match=r"`y` is too large: the mean squared cost overflows"):
+        net.train(_X5, _Y5 * 1e200, lr=0.1, iterations=3)
+    # the gradients (about 1e198) are finite: they are returned, and right
+    dW, db = net.gradients(_X5, _Y5 * 1e200)
+    dW1, db1 = net.gradients(_X5, _Y5 * 1e100)
+    for big, small in zip(dW + db, dW1 + db1, strict=True):
+        np.testing.assert_allclose(big, small * 1e100, rtol=1e-12)
+
+
+def test_a_cost_whose_sum_overflows_but_whose_mean_does_not_is_returned():
+    """||a - y||^2 = 5e308 overflows, but / N = 1e308 is a float: it is the cost."""
+    net = Network([2, 3, 1], rng=0)
+    y = np.full((1, 5), 1e154)
+    a = net.forward(_X5)
+    assert net.cost(_X5, y) == pytest.approx(float(np.sum((a - 1e154) ** 2 / 5)), rel=1e-14)
+    assert net.cost(_X5, y) == pytest.approx(1e308, rel=1e-14)
+
+
+def test_gradients_that_overflow_are_a_value_error_naming_y():
+    """With tanh (slope 1 at 0) and one sample, dC/da = 2 (a - y) is -3.4e308: it warned
+    "overflow encountered in multiply" and returned infinite gradients."""
+    net = Network([2, 3, 1], activation="tanh", rng=0)
+    with pytest.raises(ValueError, match=r"`y` is too large: a gradient of the cost overflows"):
+        net.gradients(np.zeros((2, 1)), np.full((1, 1), 1.7e308))
+
+
+@pytest.mark.parametrize("method", ["forward", "layers", "cost", "gradients", "train"])
+def test_an_input_whose_weighted_sums_overflow_is_a_value_error_naming_x(method):
+    """x = ±1.7e308 made W @ x warn "overflow encountered in matmul" and could give nan
+    (inf - inf); now a ValueError naming `x` in every public method."""
+    x = np.array([[1.7e308] * 3, [-1.7e308] * 3])
+    net = Network([2, 50, 1], rng=0)
+    call = {
+        "forward": lambda: net.forward(x),
+        "layers": lambda: net.layers(x),
+        "cost": lambda: net.cost(x, np.zeros((1, 3))),
+        "gradients": lambda: net.gradients(x, np.zeros((1, 3))),
+        "train": lambda: net.train(x, np.zeros((1, 3)), lr=1.0, iterations=2),
+    }[method]
+    with pytest.raises(ValueError, match=r"`x` is too large for this network: the weighted sums"):
+        call()
+
+
+def test_weights_that_training_overflowed_are_named_not_used():
+    """After a training that overflowed, forward gave nan silently."""
+    net = Network([2, 3, 1], rng=0)
+    history = net.train(_X5, _Y5, lr=1.7e308, iterations=20, noise=1.0)
+    assert not np.isfinite(history[-1])
+    for call in (lambda: net.forward(_X5), lambda: net.gradients(_X5, _Y5)):
+        with pytest.raises(ValueError, match="weights and biases must be finite"):
+            call()
