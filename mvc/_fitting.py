@@ -243,11 +243,25 @@ NOT_DOWNHILL = (
     " (is the model smooth?)."
 )
 NOT_FINITE = "The Jacobian is not finite at the last step."
-SINGULAR = (
-    " The Jacobian is singular here: chi^2 does not depend on some combination of the"
-    " parameters (one may be running off to infinity), so they are not determined and"
-    " their uncertainties are infinite."
-)
+
+
+def singular_note(lin: Linearisation) -> str:
+    """What a singular Jacobian means for the fit, naming the direction it cannot see."""
+    return (
+        f" The Jacobian is singular here: to first order chi^2 does not change along"
+        f" {direction(lin, lin.s.size - 1)} (a parameter may be running off to infinity),"
+        " so the parameters are not determined and their uncertainties are infinite."
+    )
+
+
+def direction(lin: Linearisation, j: int) -> str:
+    """The parameters' direction of the Jacobian's right singular vector `j`, in words."""
+    d = lin.Vt[j] / lin.D
+    d = d / norm(d)
+    k = int(np.argmax(np.abs(d)))
+    if abs(d[k]) >= 0.999:
+        return f"params[{k}]"
+    return "the direction (" + ", ".join(f"{v:.2g}" for v in d * np.sign(d[k])) + ") of params"
 
 
 def small_step(tol: float, kind: str) -> str:
@@ -274,16 +288,21 @@ def _verdict(
     if problem.jac is not None and lin.r_norm > 0:  # judge with the model's own slope too
         checked, note = _check_jac(problem, lin)
     if lin.r_norm == 0:
-        return _finish(
+        exact = "chi^2 = 0, the model passes through every point"
+        if not lin.singular:
+            return _finish(problem, lin, True, n_iter, history, f"Converged: {exact}.")
+        return _finish(  # the least chi^2 there is, but not a unique fit
             problem,
             lin,
-            True,
+            False,
             n_iter,
             history,
-            "Converged: chi^2 = 0, the model passes through every point.",
+            f"Not unique: {exact}, but the Jacobian is singular here: to first order chi^2"
+            f" stays 0 along {direction(lin, lin.s.size - 1)}, so the parameters are not"
+            " determined and their uncertainties are infinite.",
         )
     if lin.singular:
-        return _finish(problem, lin, False, n_iter, history, f"Stalled: {why}.{SINGULAR}")
+        return _finish(problem, lin, False, n_iter, history, f"Stalled: {why}.{singular_note(lin)}")
     if checked is not None and checked.at_minimum(tol):
         how = "" if why == FLAT else f"; {why}"
         return _finish(
@@ -363,7 +382,7 @@ def _finish(
         if converged:
             converged, message = False, "Stalled: " + message[len("Converged: ") :]
         if "singular" not in message and not message.startswith("Diverged"):
-            message += SINGULAR  # (a diverging walk says so, not that the Jacobian is singular)
+            message += singular_note(lin)  # (a diverging walk says so, not that it is singular)
         uncertainties = np.diag(covariance).copy()
     else:
         M = (lin.Vt.T / lin.s) / lin.D[:, None]  # (AᵀA)⁻¹ = M Mᵀ, in scaled units

@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 EPS = np.finfo(np.float64).eps
+#: The least normal float: a relative step below it is lost in the spacing of subnormals.
+TINY = np.finfo(np.float64).tiny
 #: Relative central-difference step of the Jacobian: error ~ h^2 + eps/h, least at eps^(1/3).
 STEP = EPS ** (1 / 3)
 #: The smallest singular value, relative to the largest, that a Jacobian by central
@@ -180,9 +182,11 @@ class Problem:
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
         r"""The Jacobian into `out` by central differences, the relative step
-        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`)."""
+        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`). A parameter so
+        small that this step is below the least normal float (a subnormal, as a parameter
+        going to 0 passes through) is differenced as one at 0: its step would round to 0."""
         for k in range(p.size):
-            if p[k] != 0:
+            if STEP * abs(p[k]) >= TINY:
                 out[:, k] = self.difference(p, k, STEP * abs(p[k]))
             else:
                 out[:, k] = self.difference_at_zero(p, k)

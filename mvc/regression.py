@@ -363,7 +363,8 @@ def fit(
 
     The default Jacobian takes central differences with the relative step
     $\epsilon^{1/3} |a_k|$, whatever the size of the parameter (an absolute step would
-    swamp a parameter of $10^{-7}$). A parameter at 0 has no size: its step is searched
+    swamp a parameter of $10^{-7}$). A parameter at 0 has no size (nor has one so small
+    that its relative step is below the least normal float, 2.2e-308): its step is searched
     for (a few more evaluations) as the one that changes the model by about
     $\epsilon^{1/3}$ of its size, so it does not depend on the units of `x`.
 

@@ -127,3 +127,38 @@ def test_exact_line_far_from_the_origin_is_not_called_singular(offset, method, e
     assert result.converged and "singular" not in result.message, result.message
     assert abs(result.params[0] - m) <= rounding
     assert abs(result.params[1] - c) <= rounding * offset + rounding
+
+
+# issue 14 (s6), review finding 1: y identically 0, where a = 0 is an exact fit of a e^(-k x).
+# The walk takes a down through the subnormals, where the relative difference step
+# eps^(1/3) |a| rounds to nothing: the Jacobian came out 0/0 and main said "not finite" (LM,
+# steepest descent) or "Diverged" (Gauss–Newton). A parameter whose relative step is below
+# the least normal float is now differenced as one at 0. At a = 0 the Jacobian's column of k
+# is 0: chi^2 = 0 is the least there is, but k is not determined, and the verdict says so.
+def decay(x, a, k):
+    return a * np.exp(-k * x)
+
+
+@pytest.mark.parametrize(
+    ("p0", "sigma"), [([1.0, 1.0], None), ([-3.0, 0.5], None), ([1.0, 1.0], 1e-200)]
+)
+@pytest.mark.parametrize("method", METHODS)
+def test_s6_finding1_y_all_zero_reaches_chi2_zero_and_names_k(p0, sigma, method):
+    x = np.linspace(0, 3, 20)
+    result = fit(decay, x, 0 * x, p0, sigma=sigma, method=method)
+    assert "not finite" not in result.message and "Diverged" not in result.message
+    assert abs(result.params[0]) <= 1e-322, result.message  # 0, or the least subnormals
+    assert result.chi2 <= 20 * (1e-322 / (sigma or 1.0)) ** 2  # 0 within float's range
+    assert not result.converged and "singular" in result.message  # k is not determined
+    if method != "gauss-newton":  # which stops where the Jacobian turns singular, a ~ 1e-323
+        assert result.message.startswith("Not unique: chi^2 = 0")
+        assert "along params[1]" in result.message, result.message
+
+
+@pytest.mark.parametrize("a0", [1e-320, -5e-324])
+def test_s6_finding1_a_subnormal_start_is_differenced_as_one_at_zero(a0):
+    # main raised ValueError ("`model` must be finite near `p0`"): its own step was 0.
+    x = np.linspace(0, 3, 20)
+    result = fit(decay, x, 2 * np.exp(-0.7 * x), [a0, 1.0])
+    assert result.converged, result.message
+    np.testing.assert_allclose(result.params, [2.0, 0.7], rtol=1e-9)
