@@ -207,26 +207,26 @@ class Problem:
         as a relative step does for a parameter that multiplies the model: blind to the
         units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
         """
-        column, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
+        column, _, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
         return column
 
     def step_search(
         self, slope: Callable, h: float, size: float | None = None
-    ) -> tuple[np.ndarray, bool]:
+    ) -> tuple[np.ndarray, bool, float]:
         """The slope ``slope(h)`` at a step h over which the model changes by about STEP of
-        its size (or of `size`), searched from `h`; True if such a step was found."""
+        its size (or of `size`), searched from `h`; True and that step if one was found."""
         target = STEP * (self.size if size is None else size)
         low, high, found = 0.0, np.inf, None
         for _ in range(16):
             column = slope(h)
             change = norm(column) * 2 * h  # |f(a + h) - f(a - h)|, scaled
             if target == 0 or target / 4 <= change <= 4 * target:
-                return column, True
+                return column, True, h
             if np.isfinite(change):
                 found = column
             low, high = (h, high) if change < target else (low, h)
             h = _next_step(h, change, target, low, high)
-        return (column if found is None else found), False
+        return (column if found is None else found), False, h
 
     def along(self, p: np.ndarray, d: np.ndarray, t: float) -> np.ndarray:
         """The central difference of the scaled model along the direction `d`, step `t`."""
@@ -349,7 +349,7 @@ def _resolve_weak_directions(problem: Problem, lin: Linearisation, residuals, D_
             return problem.along(lin.p, d, t)
 
         t0 = STEP * float(norm(lin.D * lin.p) or 1.0)
-        G[:, j], found = problem.step_search(slope, t0, max(terms, problem.size))
+        G[:, j], found, _ = problem.step_search(slope, t0, max(terms, problem.size))
         half = problem.along(lin.p, d, steps[-1] / 2)
         if not found or not norm(half - G[:, j]) <= WEAK_AGREEMENT * norm(G[:, j]):
             return lin
