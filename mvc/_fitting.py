@@ -250,10 +250,10 @@ NOT_FINITE = "The Jacobian is not finite at the last step."
 
 CURVED = (
     "Converged: chi^2 is at a minimum, checked to second order: its linearisation promises"
-    " a fall of {}, where the Jacobian is nearly singular, but the model's curvature rules"
-    " that out (its second-order model promises a fall below tol = {:g} of chi^2, or below"
-    " rounding){}. The uncertainties come from the Jacobian, which hardly sees that"
-    " direction: along it they are overstated."
+    " a fall of {}, but the model's curvature, which the linearisation omits, forbids it"
+    " (the second-order model promises a fall below tol = {:g} of chi^2, or below"
+    " rounding){}. The uncertainties come from the Jacobian alone and leave that curvature"
+    " out."
 )
 CURVED_SINGULAR = (
     " chi^2 is at a minimum, checked to second order, but the Jacobian is singular along"
