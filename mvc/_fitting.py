@@ -242,8 +242,9 @@ CRAWLING = (
     " method='lm'."
 )
 NOT_DOWNHILL = (
-    " The search cannot go downhill: the Jacobian does not describe the model here"
-    " (is the model smooth?)."
+    " The search cannot go downhill where the linearisation says it could: the model is"
+    " not smooth here, or its slope misses its curvature (a direction along which the"
+    " slope is 0 at a minimum, as for b^2 at b = 0)."
 )
 NOT_FINITE = "The Jacobian is not finite at the last step."
 
@@ -353,8 +354,8 @@ def _verdict(
             False,
             n_iter,
             history,
-            f"Not converged: {why}, yet chi^2 is not at a minimum: its linearisation "
-            f"promises a fall of {promised:.2g}% of chi^2.{note}{hint}",
+            f"Not converged: {why}, yet chi^2 is not shown to be at a minimum: its "
+            f"linearisation promises a fall of {promised:.2g}% of chi^2.{note}{hint}",
         )
     return _finish(problem, lin, True, n_iter, history, message + note)
 

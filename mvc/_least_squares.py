@@ -32,7 +32,7 @@ from typing import NamedTuple, cast
 
 import numpy as np
 
-from mvc._validation import check_values
+from mvc._validation import check_values, value_or_nan
 
 __all__ = [
     "Linearisation",
@@ -155,8 +155,11 @@ class Problem:
         return f(self.x, *p)
 
     def values(self, p: np.ndarray) -> np.ndarray:
-        """The model at `p` as a float array of the shape of `y`."""
-        values = np.asarray(self.call(self.model, p), dtype=np.float64)
+        """The model at `p` as a float array of the shape of `y`; nan where Python's
+        arithmetic cannot give it (math.exp past 709: `value_or_nan`), as numpy's would be."""
+        values = np.asarray(
+            value_or_nan(lambda q: self.call(self.model, q), p, self.y.shape), dtype=np.float64
+        )
         if values.shape != self.y.shape:
             check_values(values, self.y.shape, f"`model` at a = {p!r}")
         return values

@@ -205,3 +205,17 @@ def test_s6_finding2_a_valley_of_minima_is_not_determined_by_curvature():
     result = fit(lambda x, a, b: a * b * x, X2, 2 * X2 + NOISE, [1.0, 1.0])
     assert not result.converged and "singular" in result.message
     assert "second order" not in result.message, result.message
+
+
+@pytest.mark.parametrize("method", ["lm", "gauss-newton", "steepest-descent"])
+def test_a_model_that_python_cannot_evaluate_somewhere_gives_a_result(method):
+    # math.exp(1e3 b) overflows (a Python OverflowError, not numpy's inf) for b > 0.71:
+    # Gauss-Newton's step and the second-order check's probes went there and raised.
+    # Such a point is one where the model is not finite, as numpy's inf would be.
+    import math
+
+    x = np.linspace(0, 3, 20)
+    y = 2 * x - 1 + 0.01 * np.random.default_rng(0).normal(size=40)[20:]
+    model = lambda x, a, b: a * x + b**2 + 0 * math.exp(1e3 * b)
+    result = fit(model, x, y, [1.0, 0.3], method=method)
+    assert np.all(np.isfinite(result.params)) and result.message
