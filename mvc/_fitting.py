@@ -5,13 +5,16 @@ Each method walks down $\chi^2$ from the linearisation at its current point
 stop, the result says ``converged`` only if $\chi^2$ is at a minimum there: the fall
 that the linearisation still promises is below ``tol`` times $\chi^2$, or below
 rounding (`Linearisation.at_minimum`), checked with the model's own slope when the
-user gave `jac`.
+user gave `jac`; or, where the Jacobian is (nearly) singular and its linearisation cannot
+see the model's curvature, the fall that the second-order model promises
+(`mvc._curvature.newton_decrement`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from mvc._curvature import newton_decrement
 from mvc._least_squares import (
     EPS,
     Linearisation,
@@ -239,15 +242,69 @@ CRAWLING = (
     " method='lm'."
 )
 NOT_DOWNHILL = (
-    " The search cannot go downhill: the Jacobian does not describe the model here"
-    " (is the model smooth?)."
+    " The search cannot go downhill where the linearisation says it could: the model is"
+    " not smooth here, or its slope misses its curvature (a direction along which the"
+    " slope is 0 at a minimum, as for b^2 at b = 0)."
 )
 NOT_FINITE = "The Jacobian is not finite at the last step."
-SINGULAR = (
-    " The Jacobian is singular here: chi^2 does not depend on some combination of the"
-    " parameters (one may be running off to infinity), so they are not determined and"
-    " their uncertainties are infinite."
+
+
+CURVED = (
+    "Converged: chi^2 is at a minimum, checked to second order: its linearisation promises"
+    " a fall of {}, but the model's curvature, which the linearisation omits, forbids it"
+    " (the second-order model promises a fall below tol = {:g} of chi^2, or below"
+    " rounding){}. The uncertainties come from the Jacobian alone and leave that curvature"
+    " out."
 )
+CURVED_SINGULAR = (
+    " chi^2 is at a minimum, checked to second order, but the Jacobian is singular along"
+    " {}: the model's curvature, not its slope, determines the parameters there, so their"
+    " uncertainties (from the Jacobian) are infinite."
+)
+
+
+def singular_note(lin: Linearisation) -> str:
+    """What a singular Jacobian means for the fit, naming the direction it cannot see."""
+    return (
+        f" The Jacobian is singular here: to first order chi^2 does not change along"
+        f" {direction(lin, -1)} (a parameter may be running off to infinity),"
+        " so the parameters are not determined and their uncertainties are infinite."
+    )
+
+
+def _exact_fit(problem: Problem, lin: Linearisation, n_iter: int, history: list) -> FitResult:
+    """The verdict at chi^2 = 0: converged, unless the Jacobian is singular (not unique)."""
+    exact = "chi^2 = 0, the model passes through every point"
+    if not lin.singular:
+        return _finish(problem, lin, True, n_iter, history, f"Converged: {exact}.")
+    return _finish(  # the least chi^2 there is, but not a unique fit
+        problem,
+        lin,
+        False,
+        n_iter,
+        history,
+        f"Not unique: {exact}, but the Jacobian is singular here: to first order chi^2"
+        f" stays 0 along {direction(lin, -1)}, so the parameters are not"
+        " determined and their uncertainties are infinite.",
+    )
+
+
+def _curved(problem: Problem, lin: Linearisation, tol: float) -> bool:
+    """Whether chi^2 is at a minimum by its second-order model (`newton_decrement`), as
+    `Linearisation.at_minimum` asks of the linear one, with the same floor of rounding."""
+    decrement = newton_decrement(problem, lin)
+    floor = lin.noise + lin.terms_noise
+    return decrement is not None and decrement <= np.sqrt(max(tol, EPS)) + floor
+
+
+def direction(lin: Linearisation, j: int) -> str:
+    """The parameters' direction of the Jacobian's right singular vector `j`, in words."""
+    d = lin.Vt[j] / lin.D
+    d = d / norm(d)
+    k = int(np.argmax(np.abs(d)))
+    if abs(d[k]) >= 0.999:
+        return f"params[{k}]"
+    return "the direction (" + ", ".join(f"{v:.2g}" for v in d * np.sign(d[k])) + ") of params"
 
 
 def small_step(tol: float, kind: str) -> str:
@@ -274,38 +331,41 @@ def _verdict(
     if problem.jac is not None and lin.r_norm > 0:  # judge with the model's own slope too
         checked, note = _check_jac(problem, lin)
     if lin.r_norm == 0:
-        return _finish(
-            problem,
-            lin,
-            True,
-            n_iter,
-            history,
-            "Converged: chi^2 = 0, the model passes through every point.",
-        )
+        return _exact_fit(problem, lin, n_iter, history)
     if lin.singular:
-        return _finish(problem, lin, False, n_iter, history, f"Stalled: {why}.{SINGULAR}")
+        return _finish(problem, lin, False, n_iter, history, _stalled(problem, lin, tol, why))
+    how = "" if why == FLAT else f"; {why}"
     if checked is not None and checked.at_minimum(tol):
-        how = "" if why == FLAT else f"; {why}"
+        message = (
+            f"Converged: chi^2 is at a minimum (its linearisation promises a fall below "
+            f"tol = {tol:g} of chi^2, or below rounding){how}."
+        )
+    elif checked is not None and _curved(problem, checked, tol):
+        weak = direction(checked, int(np.argmax(checked.c**2)))  # what carries the promise
+        message = CURVED.format(
+            f"{100 * checked.decrement**2:.2g}% of chi^2 along {weak}", tol, how
+        )
+    else:
+        promised = 100 * (lin.decrement if checked is None else checked.decrement) ** 2
+        hint = "" if note else hint  # the note on `jac` says what is wrong
         return _finish(
             problem,
             lin,
-            True,
+            False,
             n_iter,
             history,
-            f"Converged: chi^2 is at a minimum (its linearisation promises a fall below "
-            f"tol = {tol:g} of chi^2, or below rounding){how}.{note}",
+            f"Not converged: {why}, yet chi^2 is not shown to be at a minimum: its "
+            f"linearisation promises a fall of {promised:.2g}% of chi^2.{note}{hint}",
         )
-    promised = 100 * (lin.decrement if checked is None else checked.decrement) ** 2
-    hint = "" if note else hint  # the note on `jac` says what is wrong
-    return _finish(
-        problem,
-        lin,
-        False,
-        n_iter,
-        history,
-        f"Not converged: {why}, yet chi^2 is not at a minimum: its linearisation "
-        f"promises a fall of {promised:.2g}% of chi^2.{note}{hint}",
-    )
+    return _finish(problem, lin, True, n_iter, history, message + note)
+
+
+def _stalled(problem: Problem, lin: Linearisation, tol: float, why: str) -> str:
+    """What a fit stopped where the Jacobian is singular says: a minimum by its curvature,
+    or a direction that chi^2 does not see to first order."""
+    if _curved(problem, lin, tol):
+        return f"Stalled: {why}.{CURVED_SINGULAR.format(direction(lin, -1))}"
+    return f"Stalled: {why}.{singular_note(lin)}"
 
 
 def _check_jac(problem: Problem, lin: Linearisation) -> tuple[Linearisation | None, str]:
@@ -363,7 +423,7 @@ def _finish(
         if converged:
             converged, message = False, "Stalled: " + message[len("Converged: ") :]
         if "singular" not in message and not message.startswith("Diverged"):
-            message += SINGULAR  # (a diverging walk says so, not that the Jacobian is singular)
+            message += singular_note(lin)  # (a diverging walk says so, not that it is singular)
         uncertainties = np.diag(covariance).copy()
     else:
         M = (lin.Vt.T / lin.s) / lin.D[:, None]  # (AᵀA)⁻¹ = M Mᵀ, in scaled units

@@ -32,7 +32,7 @@ from typing import NamedTuple, cast
 
 import numpy as np
 
-from mvc._validation import check_values
+from mvc._validation import check_values, value_or_nan
 
 __all__ = [
     "Linearisation",
@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 EPS = np.finfo(np.float64).eps
+#: The least normal float: a relative step below it is lost in the spacing of subnormals.
+TINY = np.finfo(np.float64).tiny
 #: Relative central-difference step of the Jacobian: error ~ h^2 + eps/h, least at eps^(1/3).
 STEP = EPS ** (1 / 3)
 #: The smallest singular value, relative to the largest, that a Jacobian by central
@@ -153,8 +155,11 @@ class Problem:
         return f(self.x, *p)
 
     def values(self, p: np.ndarray) -> np.ndarray:
-        """The model at `p` as a float array of the shape of `y`."""
-        values = np.asarray(self.call(self.model, p), dtype=np.float64)
+        """The model at `p` as a float array of the shape of `y`; nan where Python's
+        arithmetic cannot give it (math.exp past 709: `value_or_nan`), as numpy's would be."""
+        values = np.asarray(
+            value_or_nan(lambda q: self.call(self.model, q), p, self.y.shape), dtype=np.float64
+        )
         if values.shape != self.y.shape:
             check_values(values, self.y.shape, f"`model` at a = {p!r}")
         return values
@@ -180,9 +185,11 @@ class Problem:
 
     def central_differences(self, p: np.ndarray, out: np.ndarray) -> None:
         r"""The Jacobian into `out` by central differences, the relative step
-        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`)."""
+        $\epsilon^{1/3} |a_k|$ (for $a_k = 0$, see `difference_at_zero`). A parameter so
+        small that this step is below the least normal float (a subnormal, as a parameter
+        going to 0 passes through) is differenced as one at 0: its step would round to 0."""
         for k in range(p.size):
-            if p[k] != 0:
+            if STEP * abs(p[k]) >= TINY:
                 out[:, k] = self.difference(p, k, STEP * abs(p[k]))
             else:
                 out[:, k] = self.difference_at_zero(p, k)
@@ -203,26 +210,26 @@ class Problem:
         as a relative step does for a parameter that multiplies the model: blind to the
         units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
         """
-        column, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
+        column, _, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
         return column
 
     def step_search(
         self, slope: Callable, h: float, size: float | None = None
-    ) -> tuple[np.ndarray, bool]:
+    ) -> tuple[np.ndarray, bool, float]:
         """The slope ``slope(h)`` at a step h over which the model changes by about STEP of
-        its size (or of `size`), searched from `h`; True if such a step was found."""
+        its size (or of `size`), searched from `h`; True and that step if one was found."""
         target = STEP * (self.size if size is None else size)
         low, high, found = 0.0, np.inf, None
         for _ in range(16):
             column = slope(h)
             change = norm(column) * 2 * h  # |f(a + h) - f(a - h)|, scaled
             if target == 0 or target / 4 <= change <= 4 * target:
-                return column, True
+                return column, True, h
             if np.isfinite(change):
                 found = column
             low, high = (h, high) if change < target else (low, h)
             h = _next_step(h, change, target, low, high)
-        return (column if found is None else found), False
+        return (column if found is None else found), False, h
 
     def along(self, p: np.ndarray, d: np.ndarray, t: float) -> np.ndarray:
         """The central difference of the scaled model along the direction `d`, step `t`."""
@@ -345,7 +352,7 @@ def _resolve_weak_directions(problem: Problem, lin: Linearisation, residuals, D_
             return problem.along(lin.p, d, t)
 
         t0 = STEP * float(norm(lin.D * lin.p) or 1.0)
-        G[:, j], found = problem.step_search(slope, t0, max(terms, problem.size))
+        G[:, j], found, _ = problem.step_search(slope, t0, max(terms, problem.size))
         half = problem.along(lin.p, d, steps[-1] / 2)
         if not found or not norm(half - G[:, j]) <= WEAK_AGREEMENT * norm(G[:, j]):
             return lin

@@ -286,10 +286,12 @@ def fit(
     tol : float
         The convergence test (one line): **converged means $\chi^2$ is at a minimum —
         the fall its linearisation still promises is at most ``tol`` times $\chi^2$,
-        or below rounding.** The fit stops when a Gauss–Newton step (or, for steepest
-        descent, a step) moves no parameter by more than ``tol * |a_k|``, when no step
-        can lower $\chi^2$ any further, or when the promised fall is below
-        ``tol**2`` of $\chi^2$; the test above then decides whether it converged.
+        or below rounding** (or, where the Jacobian is nearly singular, the fall its
+        second-order model promises: see Notes). The fit stops when a Gauss–Newton
+        step (or, for steepest descent, a step) moves no parameter by more than
+        ``tol * |a_k|``, when no step can lower $\chi^2$ any further, or when the
+        promised fall is below ``tol**2`` of $\chi^2$; the test above then decides
+        whether it converged.
     max_iter : int
         The most iterations to take (for Levenberg–Marquardt, trial steps).
 
@@ -355,6 +357,17 @@ def fit(
     slope is confirmed it resolves what differences along each parameter cannot
     ($m x + c$ for $x$ near $10^8$), and is judged as an exact Jacobian.
 
+    Where the Jacobian is singular or nearly so, the linearisation's promise is the fall at
+    the end of a step too long for the model to be linear over it: a x + b^2 at b = 0 has
+    slope 0 along b, and the linear model promises any intercept, which b^2 >= 0 cannot
+    give. So a fit that fails the test above is asked it once more of the second-order
+    model of chi^2, whose Hessian A^T A - sum_i r_i (the Hessian of the model at point i)
+    is measured by second differences of the model along the Jacobian's singular
+    directions: if that Hessian is positive definite beyond its rounding and its model
+    promises a fall below tol of chi^2 (or below rounding), chi^2 is at a minimum, and
+    the message says it was checked to second order (with a singular Jacobian the
+    uncertainties are still infinite, and converged is False).
+
     Everything is computed in scaled units: the residuals and the Jacobian are
     divided by one power of two chosen from the sizes of $y$ and `sigma` (exact), and
     norms are taken without squaring large or small numbers, so no magnitude of the
@@ -363,7 +376,8 @@ def fit(
 
     The default Jacobian takes central differences with the relative step
     $\epsilon^{1/3} |a_k|$, whatever the size of the parameter (an absolute step would
-    swamp a parameter of $10^{-7}$). A parameter at 0 has no size: its step is searched
+    swamp a parameter of $10^{-7}$). A parameter at 0 has no size (nor has one so small
+    that its relative step is below the least normal float, 2.2e-308): its step is searched
     for (a few more evaluations) as the one that changes the model by about
     $\epsilon^{1/3}$ of its size, so it does not depend on the units of `x`.
 
