@@ -224,14 +224,17 @@ def derivative(
         # steps adapted to f, extrapolated: see Notes
         slope = _central_with_search(f, x)
     elif method == "complex":
-        slope = _complex_step(f, x, h)  # f'(x) = Im f(x + ih) / h
+        step, fz = _complex_step(f, x, h)  # h and f(x + ih); f(x) is real
+        slope = fz.imag / step  # f'(x) = Im f(x + ih) / h
+        if h is None:  # a user's h has its own truncation: no cross-check
+            _check_against_central(lambda p: np.real(f(p + 0j)), x, slope, step)
     else:
         scale = np.maximum(1.0, np.abs(x))
-        step = h if h is not None else DEFAULT_STEP[method] * scale
+        dx = h if h is not None else DEFAULT_STEP[method] * scale
         lo, hi = {
-            "forward": (x, x + step),
-            "backward": (x - step, x),
-            "central": (x - step, x + step),
+            "forward": (x, x + dx),
+            "backward": (x - dx, x),
+            "central": (x - dx, x + dx),
         }[method]
         _check_step_survives_rounding(hi - lo, x, h)
         rise = _evaluate(f, hi, x.shape) - _evaluate(f, lo, x.shape)
@@ -413,19 +416,17 @@ def _check_analytic(along: Callable, slope: np.ndarray, scale: Any) -> None:
         )
 
 
-def _complex_step(f: Callable, x: np.ndarray, h: float | None) -> np.ndarray:
-    """Im f(x + ih) / h. With the default h: lengthened where Im f(x + ih) would be
-    subnormal, and cross-checked against the central search (a user's h is taken as is)."""
+def _complex_step(f: Callable, x: np.ndarray, h: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The step h and f(x + ih), f(x) checked to be real. With the default h: lengthened
+    where Im f(x + ih) would be subnormal, shortened while truncation shows (a user's h is
+    taken as is)."""
     step = np.asarray(h if h is not None else DEFAULT_STEP["complex"] * np.maximum(1.0, np.abs(x)))
     fz = _evaluate(f, x + 1j * step, x.shape, kind="c")
     f0 = _evaluate(f, x + 0j, x.shape, kind="c")
     _check_real_on_the_axis(f0, fz.imag, x)
     if h is None:
         step, fz = _shortened(f, x, *_normal_imaginary_part(f, x, step, fz))
-    slope = fz.imag / step
-    if h is None:
-        _check_against_central(lambda p: np.real(f(p + 0j)), x, slope, step)
-    return slope
+    return step, fz
 
 
 #: Im f(x + ih) is kept at least this large: normal, with 2^10 to spare for f's own steps.

@@ -353,9 +353,10 @@ class Network:
     def _backprop(
         self, x: np.ndarray, y: np.ndarray, checked: bool = False
     ) -> tuple[list, list, float]:
-        """(dW, db, C): the gradients and the cost at the current parameters (inf where it
-        overflows); `checked`: `ValueError` where a weighted sum z overflows."""
-        _, a = self._checked_layers(x) if checked else self._layers(x)  # a[n] is a⁽ⁿ⁾, a[0] x
+        """(dW, db, C): the gradients and the cost (inf where it overflows);
+        `checked`: a weighted sum z that overflows is a `ValueError`."""
+        layers = self._checked_layers if checked else self._layers
+        _, a = layers(x)  # a[n] is a⁽ⁿ⁾, and a[0] is x
         L, N = len(self.weights), x.shape[1]
         error = a[L] - y
         J = error * (2 / N)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)/N

@@ -111,11 +111,11 @@ def _code_lines(path: str) -> int:
     return len(code - docstrings)
 
 
-def test_value_is_under_150_lines_of_code():
-    assert "`mvc.Value` is a complete one in under 150 lines of code" in (ROOT / PAGE).read_text(
+def test_value_is_under_160_lines_of_code():
+    assert "`mvc.Value` is a complete one in under 160 lines of code" in (ROOT / PAGE).read_text(
         encoding="utf8"
     )
-    assert _code_lines("mvc/autodiff.py") < 150
+    assert _code_lines("mvc/autodiff.py") < 160
 
 
 def test_exercise_solutions():
