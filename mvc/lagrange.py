@@ -125,10 +125,11 @@ def lagrange_multipliers(
     Each Newton step is halved, up to ten times, while it does not lower |grad L| with
     each component measured in units of its own terms (Armijo's rule), except within
     1e3 times its rounding, near the point: from a far start pure Newton wanders, and
-    where it lands after 30 to 50 steps depended on the rounding of the units (4 of 40
-    random problems converged in some units and ran out of steps in others); the damped
-    steps reach one point in every unit, in fewer steps. Each halving costs a gradient
-    of L, (m + 1) 2n evaluations.
+    where it lands after 30 to 50 steps depends on the rounding of the units. Over 220
+    random problems in 8 unit sets each, the verdict depended on the units for 14 with
+    pure Newton and 9 with damped steps; damping can also stall where |grad L| has a
+    least value above 0 (ten halvings fail, the full step is taken), and then runs to
+    max_iter. Each halving costs a gradient of L, (m + 1) 2n evaluations.
 
     The sizes come from the start, and a start far from the point can size the steps
     badly for it. Where Newton stalls because the rounding of the slopes could move some
@@ -138,8 +139,8 @@ def lagrange_multipliers(
     its rounding and tol of its terms, the steps were too long for f's curvature
     (truncation; a start at 100 for a point at 1), and Newton goes on from there with
     the sizes of that point, as a new start would; where they cannot shrink, it is not
-    converged. Both within max_iter steps in all; the check costs one more bordered
-    Hessian and gradient.
+    converged. Both within max_iter steps in all; the check costs a bordered Hessian and
+    a gradient, twice (once to go on, once for the verdict).
 
     At `x0` = 0 nothing gives `x` a size, so before the first step every variable
     takes the length $|f| / |\nabla f|$ at 0 (slopes differenced at steps grown 64-fold
@@ -212,7 +213,11 @@ def _go_on(run, L, tol, max_iter) -> SolverResult:
             break
         L.kept = None  # ∇L at z again, with the new steps
         left = max_iter - run.n_iter
-        more = _iterate(L.at, L, z, L.gradient(z), tol, left, False)
+        try:
+            grad = L.gradient(z)
+        except _NonFinite:  # f or g not finite within the new steps: the run stands
+            break
+        more = _iterate(L.at, L, z, grad, tol, left, False)
         history = np.vstack([run.history, more.history[1:]])
         message = more.message.replace(f"max_iter = {left} ", f"max_iter = {max_iter} ", 1)
         run = replace(more, n_iter=len(history) - 1, history=history, message=message)
@@ -335,9 +340,9 @@ def _truncated(L, z, grad, tol) -> str | None:
     return (
         f"not converged: ∇L reads 0 at the difference steps used, but with half those steps "
         f"it is {np.max(gap):.2g} away (beyond its rounding, {np.max(L.noise[: L.n]):.2g}): "
-        "the difference steps, sized by x, are too long for f's curvature here, and the "
-        "slopes are off by their truncation: f changes over lengths far below the size of x, "
-        "so measure x from an origin nearer this point"
+        "the difference steps are too long for f's curvature here, and the slopes are off by "
+        "their truncation: go on from this x (a new start takes its sizes from it), or, if "
+        "that was done, measure x from an origin nearer this point"
     )
 
 

@@ -736,3 +736,14 @@ def test_max_iter_in_the_message_is_the_one_given_after_the_run_went_on():
         assert result.n_iter <= max_iter and len(result.history) == result.n_iter + 1
         if "max_iter" in result.message:
             assert f"max_iter = {max_iter} reached" in result.message, result.message
+
+
+@pytest.mark.parametrize(("shift", "x0"), [(3e-6, [0.01, 200.0]), (1e-5, [0.03, 600.0])])
+def test_steps_grown_into_where_f_is_not_finite_give_a_result(shift, x0):
+    # A stall grows the steps along x, and the longer steps reach x < -shift, where the
+    # log is not finite: mvc's internal signal escaped to the user (a review found).
+    import math
+
+    f = lambda v: (v[0] - 1) ** 2 + ((v[1] - 2e4) / 1e4) ** 2 + 1e-12 * math.log(v[0] + shift)
+    result = lagrange_multipliers(f, lambda v: v[0] + v[1] / 1e4 - 1, x0)
+    assert result.message and len(result.history) == result.n_iter + 1
