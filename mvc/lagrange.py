@@ -204,18 +204,23 @@ def _go_on(run, L, tol, max_iter) -> SolverResult:
         z = run.history[-1]
         if run.n_iter >= max_iter:
             break
+        truncated = None
         if run.message.startswith("stalled"):
             moved, size, _ = _rounding_moves(L, z, run.fun)
             noisy = (moved > tol * size)[: L.n]
             if not (np.any(noisy) and L._grow(z[: L.n], noisy)):
                 break
-        elif not (run.converged and _truncated(L, z, run.fun, tol) and L.restart(z[: L.n])):
-            break
+        else:
+            truncated = _truncated(L, z, run.fun, tol) if run.converged else None
+            if not (truncated and L.restart(z[: L.n])):
+                break
         L.kept = None  # ∇L at z again, with the new steps
         left = max_iter - run.n_iter
         try:
             grad = L.gradient(z)
-        except _NonFinite:  # f or g not finite within the new steps: the run stands
+        except _NonFinite:  # f or g not finite within the new steps: the run stands,
+            if truncated:  # but not a convergence that truncation was seen to spoil
+                run = replace(run, converged=False, message=truncated)
             break
         more = _iterate(L.at, L, z, grad, tol, left, False)
         history = np.vstack([run.history, more.history[1:]])
