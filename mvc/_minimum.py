@@ -255,13 +255,42 @@ def hessian_test(
     return _lengthened(F, x, fx, size, (H, error))
 
 
+def model_step(H: Vector | None, g: Vector) -> Vector | None:
+    """H^-1 ∇f, the step from x to the minimum of f's quadratic model, where the Hessian H
+    is known and positive definite; None where it is not known."""
+    if H is None:
+        return None
+    scale = float(np.max(np.abs(H)))  # H / scale, so that no entry overflows in the solve
+    return np.linalg.solve(H / scale, g / scale) if scale > 0 else None
+
+
 def newton_distance(H: Vector | None, g: Vector) -> float:
     """|H^-1 ∇f|, the distance from x to the minimum of f's quadratic model, where the
     Hessian H is known and positive definite; nan where it is not known."""
-    if H is None:
-        return np.nan
-    scale = float(np.max(np.abs(H)))  # H / scale, so that no entry overflows in the solve
-    return norm(np.linalg.solve(H / scale, g / scale)) if scale > 0 else np.nan
+    step = model_step(H, g)
+    return np.nan if step is None else norm(step)
+
+
+def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Vector) -> bool:
+    """Is f's quadratic model right about its minimum, checked on f? At the model's
+    minimum y = x - H^-1 ∇f, f must be no higher than at x (beyond its rounding), and the
+    Newton step from y, by the same H, at most a quarter of the step to it (or within
+    the rounding of ∇f(y)). Near a true minimum the second step is of the order of the
+    first squared; along a tail that flattens with no minimum (tanh far out, where f's
+    curvature is positive) it is a large fraction of the first, in whichever
+    coordinates ∇f is largest. 1 + 2n calls of f (or 1 and one of `grad`)."""
+    step = model_step(H, g)
+    if step is None:
+        return False
+    y = x - step
+    fy = F(y)
+    if not fy <= fx + ROUNDING * EPS * abs(fx):  # also when f is not finite there
+        return False
+    gy, noise = G(y, fy)
+    scale = float(np.max(np.abs(H)))
+    lowest = float(np.linalg.eigvalsh(H / scale)[0]) * scale
+    second = model_step(H, gy)
+    return second is not None and bool(norm(second) <= norm(step) / 4 + noise / lowest)
 
 
 def _clear_of_truncation(
@@ -449,6 +478,7 @@ class Judge:
         self.F, self.G, self.done, self.tol, self.target = F, G, done, tol, target
         self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
         self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
+        self.ask = np.inf  # |∇f| below which a minimum near x is sought
 
     def __call__(
         self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None
@@ -458,6 +488,8 @@ class Judge:
             return None
         if not flat[0]:  # lost in rounding
             return self._refuted(x, fx, g, noise, last, flat[1])
+        if norm(g) > self.ask:
+            return None  # a minimum was placed and refuted at a larger |∇f|: descend on
         near = _stationary(self.F, self.G, x, fx, g, last, self.tol)
         if near is None:  # no minimum in sight: go on, unless x has shrunk onto 0
             return self._origin(x, fx)
@@ -471,8 +503,14 @@ class Judge:
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
-        kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
         distance = newton_distance(H, g) if verdict == UP else np.nan
+        far = distance > self.tol * norm(x)  # nan (no H) is not
+        if far and H is not None and not model_holds(self.F, self.G, x, fx, g, H):
+            # a minimum farther than tol |x| that f does not confirm: descend on, and ask
+            # again only once |∇f| has fallen 4 times more (each ask costs a Hessian)
+            self.ask = norm(g) / 4
+            return None
+        kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
         return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict, distance)}")
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:

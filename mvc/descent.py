@@ -79,6 +79,9 @@ SHORT = 0.75
 BAND = 100 * EPS
 #: The most trial lengths per line search (each one halves or doubles: 2^60 ~ 1e18).
 TRIALS = 60
+#: The first trial goes this fraction of the way to the lowest point of the parabola
+#: fitted along the line (see `_parabola`).
+RELAX = 0.9
 #: A differenced gradient whose rounding error is over this fraction of it is taken
 #: again with longer steps.
 SHAKY = 1e-4
@@ -134,7 +137,10 @@ def gradient_descent(
         seen to turn up within $2\|\nabla f\|/c$. That $c$ need not be $f$'s lowest
         curvature, so the minimum may be farther than `tol` $\|x\|$: up to 159
         variables the message gives the Newton step $\|H^{-1}\nabla f\|$, the
-        distance to the minimum of $f$'s quadratic model. A given `grad` must agree
+        distance to the minimum of $f$'s quadratic model, once f confirms that model
+        (at its minimum, f is no higher and the next Newton step is at most a quarter
+        of this one; else descent goes on: tanh(x) + y^2 far out is not a minimum).
+        A given `grad` must agree
         with central differences of `f`. Where the iterates
         shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
         where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
@@ -176,21 +182,29 @@ def gradient_descent(
     update. It converges on a quadratic with a positive definite Hessian when
     $\gamma < 2/\lambda_{\max}$ of the Hessian, and diverges (or cycles, at equality) above.
 
-    Without `lr`, the step is $t\,p$ with $p = -\nabla f(x)$ (computed as $\nabla f$
-    times a power of 2, so that neither $|\nabla f|^2$ nor $t \nabla f$ overflows at
-    any scale). The first trial $t$ is twice the last accepted one, but at most $2^{10}$
-    times the larger of $|x|/|\nabla f|$ and $|f(x)|/|\nabla f|^2$ (at the start, the
-    smaller of the two, as a power of 2, so that it follows the units of $x$ and $f$).
-    It is accepted when $f(x + t p) \le f(x) - c\, t \|\nabla f\|^2$ with Armijo's own $c = 1/2$, so
+    Without `lr`, the step is $t\,p$ along the unit vector $p = -\nabla f/|\nabla f|$
+    (the gradient first scaled by a power of 2, so that its square overflows at no
+    scale). A length t0, twice the last accepted one but at most 2^10 times the longer
+    of |x| and |f(x)|/|∇f| (at the start, the shorter), gives one value f(x + t0 p); the
+    parabola through it, f(x) and the slope -|∇f| has its lowest point at some t*, and
+    the first trial is 0.9 t*: on a quadratic, the exact line search relaxed by 10%
+    (exact steps settle into a zig-zag between two directions, Akaike 1959, which can
+    be as slow as steepest descent's worst case; steps a little short do not: relaxed
+    steepest descent, Raydan and Svaiter 2002). Where f's fall is lost in its
+    rounding or the parabola has no lowest point, the first trial is t0. No length is
+    rounded, so the steps follow the units of x and f: f or x times a constant takes
+    the same steps in the new units (powers of 2 did not: they made a curvature of
+    exactly 2 lucky, and every other slow). The trial is accepted when
+    $f(x + t p) \le f(x) - c\, t |\nabla f|$ with Armijo's own $c = 1/2$, so
     $f$ falls at every step and, on a quadratic, no step passes the minimum along
     the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
     valley at $t \approx 2/\lambda_{\max}$ for thousands of steps); otherwise it is
-    halved, and it is doubled while $f$ falls by more than $\tfrac34 t \|\nabla f\|^2$
+    halved, and it is doubled while $f$ falls by more than $\tfrac34 t |\nabla f|$
     (on a quadratic, less than half the way to the line's minimum); a non-finite trial
     value counts as no decrease. Near a minimum whose value is far from 0 the decrease
     is lost in the rounding of $f$; when $f(x + tp)$ and $f(x)$ agree to $100\epsilon$,
     the slope along $p$ decides instead: the step is accepted once it has flattened,
-    $-0.9\,|\nabla f|^2 \le \nabla f(x + tp) \cdot p \le 0.8\,|\nabla f|^2$ (Hager and
+    $-0.9\,|\nabla f| \le \nabla f(x + tp) \cdot p \le 0.8\,|\nabla f|$ (Hager and
     Zhang's approximate Wolfe condition), lengthened while it is steeper and shortened
     once it has turned up, at the cost of one gradient per trial. If $t \|p\|$ falls
     below rounding of $x$ the search has failed.
@@ -216,7 +230,7 @@ def gradient_descent(
     rounding or the subnormal numbers ($x^2 + 10^{-30} x$ is refused: it falls at
     $-3 \times 10^{-37}$).
 
-    Cost per step: one gradient (or $2n$ evaluations of `f`) and one evaluation of
+    Cost per step: one gradient (or $2n$ evaluations of `f`) and two evaluations of
     `f`; the line search adds one evaluation of `f` per halving or doubling. A verdict
     "converged" first asks whether $f$ curves down at $x$: $f$'s Hessian must have no
     negative eigenvalue beyond its rounding, so a saddle reached along the direction
@@ -268,7 +282,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     """Steps until the gradient is flat, each exit with its message."""
     (fx, g, noise), history, rising = start, [x], 0
     p, slope, e = _direction(g)
-    search = [_first_length(x, fx, p, slope), e]  # half the first trial, and its exponent
+    search = [_first_length(x, fx, p, slope), e]  # half the first trial, and p's scale
     done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
     judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
     last, sizes = None, None  # the previous point and its gradient; the start's sizes
@@ -303,19 +317,40 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
 
 def _searched_step(F, G, x, fx, g, search) -> np.ndarray | None:
     """The line search's step -t p from x, None if it finds no decrease. `search` holds
-    half the next first trial t and the exponent e of the last direction p = 2^-e ∇f; it
-    is updated to the accepted t and this p's exponent."""
+    half the next first trial t and the scale (e, length) of the last direction p (∇f /
+    |∇f|, see `_direction`); it is updated to the accepted t and this p's scale."""
     p, slope, t, search[1] = _rescaled(g, *search)
     # the first trial: twice the last step's multiple of ∇f, but at most LONGEST times the
     # longer natural length here (steps doubled along a flat stretch would be absurd
     # where f steepens again)
     t = min(2 * t, LONGEST * _first_length(x, fx, p, slope, max))
+    t = _parabola(F, x, fx, p, slope, t)
     # f's rounding may be more than BAND |f| (terms that cancel to f ~ 0): then, before
     # giving up, let the slope alone judge every trial.
     direction = (p, slope)
     t = _line_search(F, G, x, fx, direction, t) or _line_search(F, G, x, fx, direction, t, np.inf)
     search[0] = t
     return -t * p if t else None
+
+
+def _parabola(F, x, fx, p, slope, t) -> float:
+    """The first trial length: RELAX of the way to the lowest point, along the line, of
+    the parabola through f(x), the slope there and f(x - t p); t itself where that
+    parabola has no lowest point or f's fall is lost in its rounding.
+
+    On a quadratic the parabola is f itself along the line, so this is the exact line
+    search, relaxed: exact steps settle into a zig-zag between two directions (Akaike,
+    1959), steps a little short do not (Raydan and Svaiter, 2002); and Armijo's
+    test with c = 1/2 holds at the lowest point only with equality.
+    Unlike the powers of 2 it replaces, this length follows the units of x and f."""
+    value = F(x - t * p)
+    fall = fx - value
+    if not np.isfinite(value) or abs(fall) <= BAND * abs(fx):
+        return t
+    kept = fall / (slope * t)  # the fraction of the tangent's fall that f keeps at t
+    if not kept < 1:
+        return t  # f falls as fast as its tangent or faster: no lowest point in sight
+    return float(min(max(t / (2 * (1 - kept)), t / 64), 64 * t)) * RELAX
 
 
 def _unfinished(max_iter, g, target) -> str:
@@ -358,30 +393,33 @@ def _crawled(history) -> bool:
 
 
 def _first_length(x, fx, p, slope, pick=min) -> float:
-    """Half the line search's first trial length t along p: the smaller (or `pick`) of
-    |x| / |p| (a step as long as x) and |f(x)| / slope (a fall of |f(x)| on the tangent
-    plane), which follow the units of x and f, rounded to a power of 2 so that t p is
-    exact; 1 if neither is known. Never so long that t p overflows."""
+    """Half the line search's first trial length t along the unit p: the smaller (or
+    `pick`) of |x| (a step as long as x) and |f(x)| / slope (a fall of |f(x)| on the
+    tangent plane). Both follow the units of x and f exactly (not rounded), so the whole
+    search does: f or x multiplied by any constant gives the same steps. 1 if neither is
+    known; never so long that t p overflows."""
     lengths = [a / b for a, b in ((norm(x), norm(p)), (abs(fx), slope)) if a > 0 and b > 0]
-    exponent = min(max(float(np.log2(pick(lengths, default=1.0))), -1074.0), 1000.0)
-    return math.ldexp(1.0, round(exponent))  # round to even, as np.round
+    return min(max(pick(lengths, default=1.0), 2.0**-1074), 2.0**1000)
 
 
-def _direction(g) -> tuple[np.ndarray, float, int]:
-    """The line search's direction p: ∇f times a power of 2, 2^-e, to a length in [1/2, 1)
-    (exactly, so that neither |∇f|^2 nor t ∇f overflows or underflows at any scale of f or
-    x), the slope ∇f . p = |∇f| |p|, and e."""
+def _direction(g) -> tuple[np.ndarray, float, tuple[int, float]]:
+    """The line search's direction p = ∇f / |∇f|, of length 1 (∇f is first scaled by a
+    power of 2, 2^-e, to a length in [1/2, 1), so that |∇f|^2 never overflows or
+    underflows at any scale of f or x), the slope ∇f . p = |∇f|, and (e, that length)."""
     length = norm(g)
     e = math.frexp(length)[1] if 0 < length < math.inf else 0
-    p = np.ldexp(g, -e)
-    return p, length * norm(p), e
+    q = np.ldexp(g, -e)
+    size = norm(q)
+    p = q / size if size > 0 else q
+    return p, length * norm(p), (e, size)
 
 
-def _rescaled(g, t, e) -> tuple[np.ndarray, float, float, int]:
+def _rescaled(g, t, scale) -> tuple[np.ndarray, float, float, tuple[int, float]]:
     """The direction at a new ∇f, and t rescaled so that t p is the same multiple of ∇f
-    as the last step's (e the last exponent)."""
-    p, slope, e_new = _direction(g)
-    return p, slope, float(np.ldexp(t, e_new - e)), e_new
+    as the last step's (`scale` the last direction's (e, length))."""
+    p, slope, new = _direction(g)
+    ratio = new[1] / scale[1] if scale[1] > 0 else 1.0
+    return p, slope, float(np.ldexp(t * ratio, new[0] - scale[0])), new
 
 
 def _no_decrease(history, fx, g, noise, target) -> str:
@@ -435,7 +473,7 @@ def _line_search(F, G, x, fx, direction, t, band=BAND) -> float:
 
 def _trial(F, G, x, fx, direction, t, band) -> tuple[str, float]:
     """Is the step -t p "long" (f does not fall enough), "short" (more would
-    do), or "good"? And f(x - t p). p is ∇f scaled, slope = ∇f . p.
+    do), or "good"? And f(x - t p). p is ∇f / |∇f|, slope = ∇f . p = |∇f|.
 
     Within rounding of f(x), the slope along -g decides: still steep is
     short ("steep" if f came out higher, so that a wrong gradient cannot climb

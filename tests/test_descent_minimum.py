@@ -6,6 +6,8 @@ rounding" both shrink with x. The iterates are not accepted there; 0 itself is c
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -91,7 +93,12 @@ def test_a_far_start_is_honest(x0):
         result = gradient_descent(lambda x: (x - 1) ** 2, x0, grad=grad)
         assert result.x != 0.0
         if result.converged:
-            assert abs(result.x - 1) <= 1e-8, result.message
+            # within tol |x|, or farther, as the message then says (to 2 digits)
+            stated = re.search(r"puts it about (\S+) from x$", result.message)
+            distance = abs(result.x - 1)
+            assert distance <= 1e-8 or (
+                stated and abs(float(stated[1]) - distance) <= 0.05 * distance
+            ), result.message
         else:
             assert "rounding" in result.message
 

@@ -36,7 +36,9 @@ def test_a_saddle_off_the_axes_in_300_dimensions_is_not_a_minimum(with_grad):
     grad = (lambda v: A @ v) if with_grad else None
     result = gradient_descent(lambda v: 0.5 * v @ A @ v, x0, grad=grad)
     assert result.converged is False
-    assert "saddle" in result.message
+    # called a saddle where the run stops on it, or unbounded where rounding has turned
+    # it off the stable manifold and it followed f down (f has no minimum: both are true)
+    assert "saddle" in result.message or result.message.startswith("unbounded"), result.message
 
 
 @pytest.mark.parametrize("with_grad", [False, True])
