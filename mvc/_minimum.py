@@ -272,13 +272,15 @@ def newton_distance(H: Vector | None, g: Vector) -> float:
 
 
 def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Vector) -> bool:
-    """Is f's quadratic model right about its minimum, checked on f? At the model's
+    """Does f agree with its quadratic model about its minimum? At the model's
     minimum y = x - H^-1 ∇f, f must be no higher than at x (beyond its rounding), and the
     Newton step from y, by the same H, at most a quarter of the step to it (or within
     the rounding of ∇f(y)). Near a true minimum the second step is of the order of the
     first squared; along a tail that flattens with no minimum (tanh far out, where f's
     curvature is positive) it is a large fraction of the first, in whichever
-    coordinates ∇f is largest. 1 + 2n calls of f (or 1 and one of `grad`)."""
+    coordinates ∇f is largest. A test against such tails, not a proof: where the
+    tail's rate of decay varies, a long Newton step can land where the slope has
+    fallen 4 times. 1 + 2n calls of f (or 1 and one of `grad`)."""
     step = model_step(H, g)
     if step is None:
         return False
