@@ -191,17 +191,19 @@ def gradient_descent(
     parabola through it, f(x) and the slope -|∇f| has its lowest point at some t*, and
     the first trial is 0.9 t* (t* kept within 64 times t0 either way): on a quadratic,
     the exact line search relaxed by 10%. Exact steps settle into a zig-zag between two
-    directions (Akaike, 1959), which can be as slow as steepest descent's worst case;
-    relaxed steps, a little short, are meant to break it (Raydan and Svaiter, 2002,
-    relax by random factors; here the factor is fixed). Where f's fall is lost in its
-    rounding or the parabola has no lowest point, the first trial is t0. No length is
-    rounded, so f or x multiplied by a constant gives the same steps in the new units,
-    up to rounding (which can grow along a long zig-zag: the step counts may differ,
-    the verdicts should not); powers of 2 made a curvature of exactly 2 lucky and every
-    other slow. The cost is on problems without a zig-zag: (x - 1)^2 from 0 takes
-    about 9 steps, each 10 times closer, where an exact step would end in 1. Per
-    coordinate units are another matter: no steepest descent is invariant under
-    those. The trial is accepted when
+    directions (H. Akaike, 1959, Ann. Inst. Statist. Math. 11), which can be as slow as
+    steepest descent's worst case; relaxed steps break it (M. Raydan and B. F. Svaiter,
+    2002, Comput. Optim. Appl. 21, multiply the exact step by random factors in (0, 2);
+    here the factor is a fixed 0.9). Where f's fall is lost in its rounding, the
+    tangent's fall t0 |∇f| is 0 or overflows, or the parabola has no lowest point, the
+    first trial is t0. No length is rounded, so f or x multiplied by a constant gives
+    the same steps in the new units, up to rounding, which can make long runs drift
+    apart: the step counts may differ, and near the ends of the float range so may the
+    verdict. Powers of 2 made a curvature of exactly 2 lucky and every other slow. The
+    cost is on problems without a zig-zag: (x - 1)^2 from 0 takes, at the default tol,
+    about 9 steps (one per factor of 10 in the error), where an exact step would end
+    in 1. Units per coordinate are another matter: Euclidean steepest descent is not
+    invariant under them. The trial is accepted when
     $f(x + t p) \le f(x) - c\, t |\nabla f|$ with Armijo's own $c = 1/2$, so
     $f$ falls at every step and, on a quadratic, no step passes the minimum along
     the line (a small $c$ such as $10^{-4}$ lets steepest descent bounce across a
@@ -343,7 +345,8 @@ def _searched_step(F, G, x, fx, g, search) -> np.ndarray | None:
 def _parabola(F, x, fx, p, slope, t) -> float:
     """The first trial length: RELAX of the way to the lowest point, along the line, of
     the parabola through f(x), the slope there and f(x - t p); t itself where that
-    parabola has no lowest point or f's fall is lost in its rounding.
+    parabola has no lowest point, f's fall is lost in its rounding, or the tangent's
+    fall t |∇f| is 0 or overflows.
 
     On a quadratic the parabola is f itself along the line, so this is the exact line
     search, relaxed (see `gradient_descent`'s Notes); and Armijo's test with c = 1/2
