@@ -61,9 +61,7 @@ class Gradient(Protocol):
 
     def __call__(self, x: Vector, fx: float) -> tuple[Vector, float]: ...
 
-    def check(
-        self, x: Vector, fx: float, g: Vector, target: float, truncation: bool = False
-    ) -> str: ...
+    def check(self, x: Vector, fx: float, g: Vector, target: float) -> str: ...
 
     def sizes(self, x: Vector) -> Vector: ...
 
@@ -532,7 +530,7 @@ class Judge:
         """A failure `message`, with what f shows at x: a given `grad` that disagrees with
         central differences of f (their truncation counted, as |∇f| need not be small
         here), or, where |∇f| is small, f curving down (a saddle, where descent creeps)."""
-        wrong = self.G.check(x, fx, g, self.target, truncation=True)
+        wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return f"{message}. And {wrong}"
         start, first = self.done.history[0], self.done.history[min(1, len(self.done.history) - 1)]

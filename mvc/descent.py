@@ -958,24 +958,28 @@ class _Given:
     def steps(self, x) -> np.ndarray:
         return self.differences.steps(x)
 
-    def check(self, x, fx, g, target, truncation=False) -> str:
-        """'' if central differences of f agree with `grad` at x to within their rounding
-        and the target (and, with `truncation`, 4/3 of their change from half steps, as
-        away from a minimum |∇f| and f's higher terms need not be small), else why not: a
-        converged claim rests on `grad` being right."""
+    def check(self, x, fx, g, target) -> str:
+        """'' if central differences of f, extrapolated from steps h and h/2 as
+        (4 D(h/2) - D(h)) / 3 (Richardson: the h^2 term of their error cancels), agree
+        with `grad` at x to within the target and twice their error (their rounding, and
+        1/15 of the change from h to h/2 for the next term), else why not: a converged
+        claim rests on `grad` being right. Truncation need not be small even at a
+        minimum: e^x - 2x from x0 = -50 has steps 50 eps^(1/3) = 3e-4 and a truncation
+        of 3e-8 at ln 2, above tol |∇f(x0)| = 2e-8, so a right `grad` was refused there,
+        and a `grad` off by that truncation passed. 4n calls of f."""
         # At the steps x's size gives, unlengthened: a step lengthened for f's rounding
         # carries a truncation error that `noise` does not count (x**2 + exp(x) at its
         # minimum, where |∇f| is tiny, lengthened it 780 times and refuted a right grad).
         differenced, noise = self.differences(x, fx, lengthen=False)
-        if truncation:
-            half, half_noise = central(self.differences.F, x, fx, self.steps(x) / 2)
-            noise += half_noise + 4 / 3 * norm(half - differenced)
-        gap = norm(differenced - g)
-        if not gap > target + 2 * noise:  # also when the differences are not finite
+        half, half_noise = central(self.differences.F, x, fx, self.steps(x) / 2)
+        extrapolated = (4 * half - differenced) / 3
+        error = (4 * half_noise + noise) / 3 + norm(half - differenced) / 15
+        gap = norm(extrapolated - g)
+        if not gap > target + 2 * error:  # also when the differences are not finite
             return ""
         return (
             f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
-            f"differences of f give {show(differenced)}, off by {gap:.3g}. Is `grad` right?"
+            f"differences of f give {show(extrapolated)}, off by {gap:.3g}. Is `grad` right?"
         )
 
 
@@ -995,7 +999,7 @@ class _Differenced:
     def __init__(self, F, x0):
         self.F, self.x0, self.reference, self.variation = _finite(F), x0, None, 0.0
 
-    def check(self, x, fx, g, target, truncation=False) -> str:
+    def check(self, x, fx, g, target) -> str:
         """Nothing to check: this gradient is f's own."""
         return ""
 

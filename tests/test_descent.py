@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -472,3 +473,17 @@ def test_a_parabola_step_is_relaxed_even_where_no_zig_zag_can_form():
     assert result.converged and 8 <= result.n_iter <= 10, result.n_iter
     errors = np.abs(np.asarray(result.history[:4]) - 1)
     np.testing.assert_allclose(errors[1:] / errors[:-1], 1 - RELAX, rtol=1e-6)
+
+
+def test_a_right_grad_is_not_refused_for_the_truncation_of_the_differences():
+    # Review: from x0 = -50 the difference steps are 50 eps^(1/3) = 3e-4, and at the
+    # minimum ln 2 their truncation (3e-8) is above tol |∇f(x0)| = 2e-8: a right `grad`
+    # was called wrong, and one off by about that truncation passed. The check now
+    # extrapolates the differences from h and h/2 (Richardson), so neither happens.
+    f = lambda x: math.exp(x) - 2 * x
+    result = gradient_descent(f, -50.0, grad=lambda x: math.exp(x) - 2)
+    assert result.converged, result.message
+    assert abs(math.exp(result.x) - 2) <= 2e-8  # the oracle: the true |f'| within the target
+    for error in (1e-3, 1e-7, 3e-8):
+        wrong = gradient_descent(f, -50.0, grad=lambda x, e=error: math.exp(x) - 2 + e)
+        assert wrong.converged is False and "`grad` does not match f" in wrong.message
