@@ -959,27 +959,33 @@ class _Given:
         return self.differences.steps(x)
 
     def check(self, x, fx, g, target) -> str:
-        """'' if central differences of f, extrapolated from steps h and h/2 as
-        (4 D(h/2) - D(h)) / 3 (Richardson: the h^2 term of their error cancels), agree
-        with `grad` at x to within the target and twice their error (their rounding, and
-        1/15 of the change from h to h/2 for the next term), else why not: a converged
+        """'' if central differences of f at steps h, h/2 and h/4, extrapolated as
+        T(h) = (4 D(h/2) - D(h)) / 3 (Richardson: the h^2 term of their error cancels),
+        agree in T(h/2) with `grad` at x to within the target and twice T(h/2)'s error:
+        its rounding and its h^4 term, |T(h/2) - T(h)| / 15. Else why not: a converged
         claim rests on `grad` being right. Truncation need not be small even at a
         minimum: e^x - 2x from x0 = -50 has steps 50 eps^(1/3) = 3e-4 and a truncation
-        of 3e-8 at ln 2, above tol |∇f(x0)| = 2e-8, so a right `grad` was refused there,
-        and a `grad` off by that truncation passed. 4n calls of f."""
+        of 3e-8 at ln 2, above tol |∇f(x0)| = 2e-8, so a right `grad` was refused there
+        when D(h) alone was compared, and one off by that truncation passed. 6n calls of
+        f (or fewer, where f is not finite at a step: then nothing is checked)."""
         # At the steps x's size gives, unlengthened: a step lengthened for f's rounding
         # carries a truncation error that `noise` does not count (x**2 + exp(x) at its
         # minimum, where |∇f| is tiny, lengthened it 780 times and refuted a right grad).
-        differenced, noise = self.differences(x, fx, lengthen=False)
-        half, half_noise = central(self.differences.F, x, fx, self.steps(x) / 2)
-        extrapolated = (4 * half - differenced) / 3
-        error = (4 * half_noise + noise) / 3 + norm(half - differenced) / 15
-        gap = norm(extrapolated - g)
+        D, noise = self.differences(x, fx, lengthen=False)
+        try:
+            (D2, noise2), (D4, noise4) = (
+                central(self.differences.F, x, fx, self.steps(x) / k) for k in (2, 4)
+            )
+        except _NonFinite:
+            return ""  # f not finite a step away: nothing to check against
+        coarse, fine = (4 * D2 - D) / 3, (4 * D4 - D2) / 3
+        error = (4 * noise4 + noise2) / 3 + norm(fine - coarse) / 15
+        gap = norm(fine - g)
         if not gap > target + 2 * error:  # also when the differences are not finite
             return ""
         return (
             f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
-            f"differences of f give {show(extrapolated)}, off by {gap:.3g}. Is `grad` right?"
+            f"differences of f give {show(fine)}, off by {gap:.3g}. Is `grad` right?"
         )
 
 
