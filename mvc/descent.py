@@ -959,15 +959,19 @@ class _Given:
         return self.differences.steps(x)
 
     def check(self, x, fx, g, target) -> str:
-        """'' if central differences of f at steps h, h/2 and h/4, extrapolated as
-        T(h) = (4 D(h/2) - D(h)) / 3 (Richardson: the h^2 term of their error cancels),
-        agree in T(h/2) with `grad` at x to within the target and twice T(h/2)'s error:
-        its rounding and its h^4 term, |T(h/2) - T(h)| / 15. Else why not: a converged
-        claim rests on `grad` being right. Truncation need not be small even at a
-        minimum: e^x - 2x from x0 = -50 has steps 50 eps^(1/3) = 3e-4 and a truncation
-        of 3e-8 at ln 2, above tol |∇f(x0)| = 2e-8, so a right `grad` was refused there
-        when D(h) alone was compared, and one off by that truncation passed. 6n calls of
-        f (or fewer, where f is not finite at a step: then nothing is checked)."""
+        """'' unless central differences of f refute `grad` at x: a converged claim rests
+        on `grad` being right. Two estimates of ∇f, each with a bound on its error, are
+        asked; `grad` is refuted where it is farther from either than the target plus
+        twice that bound. D(h), at the steps x's size gives: its rounding, and its h^2
+        term as 4/3 of its change at h/2 (truncation need not be small even at a minimum:
+        e^x - 2x from x0 = -50 has steps 50 eps^(1/3) = 3e-4 and a truncation of 3e-8 at
+        ln 2, above tol |∇f(x0)| = 2e-8, and the right `grad` was refused when it was not
+        counted). And T(h/2), extrapolated from h/2 and h/4 as (4 D(h/4) - D(h/2)) / 3
+        (Richardson: the h^2 term cancels): its rounding, and its h^4 term as 1/15 of its
+        change from T(h); it refutes a `grad` off by about D(h)'s truncation, which D(h)
+        cannot, and D(h), whose rounding is the smaller, refutes what T's rounding hides
+        (a constant in f). Where f is not finite at h/2 or h/4, D(h) alone is asked, its
+        rounding only. 6n calls of f."""
         # At the steps x's size gives, unlengthened: a step lengthened for f's rounding
         # carries a truncation error that `noise` does not count (x**2 + exp(x) at its
         # minimum, where |∇f| is tiny, lengthened it 780 times and refuted a right grad).
@@ -976,17 +980,26 @@ class _Given:
             (D2, noise2), (D4, noise4) = (
                 central(self.differences.F, x, fx, self.steps(x) / k) for k in (2, 4)
             )
-        except _NonFinite:
-            return ""  # f not finite a step away: nothing to check against
+        except _NonFinite:  # f not finite at a shorter step: D(h) alone
+            return _refuted(x, g, D, target + 2 * noise)
         coarse, fine = (4 * D2 - D) / 3, (4 * D4 - D2) / 3
+        truncation = 4 / 3 * norm(D2 - D)
         error = (4 * noise4 + noise2) / 3 + norm(fine - coarse) / 15
-        gap = norm(fine - g)
-        if not gap > target + 2 * error:  # also when the differences are not finite
-            return ""
-        return (
-            f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
-            f"differences of f give {show(fine)}, off by {gap:.3g}. Is `grad` right?"
+        return _refuted(x, g, fine, target + 2 * error) or _refuted(
+            x, g, D, target + 2 * (noise + truncation)
         )
+
+
+def _refuted(x, g, estimate, band) -> str:
+    """Why `grad`'s g at x is refuted by an estimate of ∇f: farther from it than `band`;
+    '' if it is not (also where the estimate is not finite)."""
+    gap = norm(estimate - g)
+    if not gap > band:
+        return ""
+    return (
+        f"`grad` does not match f at x = {show(x)}: `grad` gives {show(g)}, but central "
+        f"differences of f give {show(estimate)}, off by {gap:.3g}. Is `grad` right?"
+    )
 
 
 class _Differenced:

@@ -16,6 +16,7 @@ from mvc.descent import (
     ARMIJO,
     RELAX,
     STRATEGIES,
+    _Given,
     descend,
     fixed_step,
     hybrid_step,
@@ -493,6 +494,24 @@ def test_a_right_grad_is_not_refused_for_the_truncation_of_the_differences():
     wrong = gradient_descent(steep, -50.0, grad=lambda x: 10 * math.exp(10 * x) - 2 + 1e-7)
     assert wrong.converged is False and "`grad` does not match f" in wrong.message
     wrong = gradient_descent(lambda x: x - math.log(x), 1e3, grad=lambda x: 1 - 1 / x + 1e-6)
+    assert wrong.converged is False and "`grad` does not match f" in wrong.message
+
+
+def test_a_wrong_grad_is_refused_beside_a_constant_and_beside_a_hole_in_f():
+    # Review of the two-extrapolation check: T's rounding, from the shortest steps, is the
+    # larger, so beside a constant (1e3 + (x - 1)^2) a grad off by 1e-6 passed (50 times
+    # the target); and where f was not finite at a shorter step nothing was checked, though
+    # D(h) refutes the grad. D(h), with its truncation counted, is asked as well.
+    f = lambda x: 1e3 + (x - 1) ** 2
+    right = gradient_descent(f, 0.0, grad=lambda x: 2 * (x - 1))
+    assert right.converged, right.message
+    wrong = gradient_descent(f, 0.0, grad=lambda x: 2 * (x - 1) + 1e-6)
+    assert wrong.converged is False and "`grad` does not match f" in wrong.message
+    c = 1 - 5e-4  # where the run stops; f is nan only at the check's half step there
+    checker = _Given(lambda x: 2 * (x - 1), True, lambda x: (x[0] - 1) ** 2, np.array([0.0]))
+    hole = c - float(checker.steps(np.array([c]))[0]) / 2
+    g = lambda x: float("nan") if abs(x - hole) < 3e-7 else (x - 1) ** 2
+    wrong = gradient_descent(g, 2.0, grad=lambda x: 2 * (x - 1) + 1e-3)
     assert wrong.converged is False and "`grad` does not match f" in wrong.message
 
 
