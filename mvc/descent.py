@@ -969,9 +969,13 @@ class _Given:
         counted). And T(h/2), extrapolated from h/2 and h/4 as (4 D(h/4) - D(h/2)) / 3
         (Richardson: the h^2 term cancels): its rounding, and its h^4 term as 1/15 of its
         change from T(h); it refutes a `grad` off by about D(h)'s truncation, which D(h)
-        cannot, and D(h), whose rounding is the smaller, refutes what T's rounding hides
-        (a constant in f). Where f is not finite at h/2 or h/4, D(h) alone is asked, its
-        rounding only. 6n calls of f."""
+        cannot, and D(h), whose rounding is the smaller, can refute what T's rounding
+        hides (1e3 + (x - 1)^2 with a `grad` off by 1e-6). Where f is not finite at h/2
+        or h/4, D(h) alone is asked, its rounding only; where it is not finite at x ± h,
+        nothing is checked. The bounds are estimates, not guarantees: rounding is taken
+        from |f| at the points, so a constant that cancels inside f, ((x - 1)^2 + 1e3) -
+        1e3, can have a right `grad` refused; and beside a large constant (1e5 + (x -
+        1)^2) a `grad` off by far more than the target can pass. 6n calls of f."""
         # At the steps x's size gives, unlengthened: a step lengthened for f's rounding
         # carries a truncation error that `noise` does not count (x**2 + exp(x) at its
         # minimum, where |∇f| is tiny, lengthened it 780 times and refuted a right grad).
