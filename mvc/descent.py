@@ -292,7 +292,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
     (fx, g, noise), history, rising = start, [x], 0
     p, slope, e = _direction(g)
     search = [_first_length(x, fx, p, slope), e]  # half the first trial, and p's scale
-    done, target = _Finish(history, scalar), tol * norm(g)  # |∇f| must fall to tol |∇f(x0)|
+    done, target = _Finish(history, scalar, fx), tol * norm(g)  # |∇f| must reach tol |∇f(x0)|
     judge = Judge(F, G, done, tol, target, bool(noise > 0 and norm(g) <= noise))
     last, sizes = None, None  # the previous point and its gradient; the start's sizes
     for _ in range(max_iter):
@@ -903,12 +903,15 @@ def _stalled(x, J, target: float) -> str:
 
 
 class _Finish:
-    """Builds the result from the history, for every exit of a loop."""
+    """Builds the result from the history, for every exit of a loop. Given f(x0), a
+    failure's message also says where f's values are subnormal (`_subnormal`)."""
 
-    def __init__(self, history, scalar):
-        self.history, self.scalar = history, scalar
+    def __init__(self, history, scalar, f0=None):
+        self.history, self.scalar, self.f0 = history, scalar, f0
 
     def __call__(self, fx, converged, message) -> SolverResult:
+        if not converged and self.f0 is not None:
+            message = _subnormal(message, self.f0, fx)
         H = np.array(self.history)
         x = float(H[-1, 0]) if self.scalar else H[-1]
         return SolverResult(

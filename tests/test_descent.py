@@ -465,6 +465,9 @@ def test_the_parabola_of_subnormal_values_is_no_division_by_zero():
     # values have too few digits for a minimum to be verified: not converged.
     result = gradient_descent(lambda v: 1e-320 * ((v[0] - 1) ** 2 + 4 * v[1] ** 2), [0.0, 1.0])
     assert result.converged is False and np.all(np.isfinite(result.x))
+    # and the message says why: f's values are subnormal (it said only "a tail where f
+    # levels off", wrong for a bowl)
+    assert "subnormal" in result.message and "scale f up" in result.message
 
 
 def test_a_parabola_step_is_relaxed_even_where_no_zig_zag_can_form():
