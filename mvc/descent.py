@@ -858,10 +858,19 @@ def _fades(x, J, target: float) -> str:
     )
 
 
+def _in_subnormals(f0: float, fx: float) -> bool:
+    """Did the run end among subnormal values of f: f(x) subnormal, or 0 after a
+    subnormal f(x0)? (Not where only f(x0) was: a run that left them failed for another
+    reason.)"""
+    if fx == 0:
+        return 0 < abs(f0) < SUBNORMAL
+    return bool(0 < abs(fx) < SUBNORMAL)
+
+
 def _subnormal(why: str, f0: float, fx: float) -> str:
     """The verdict's message, told where f's values are subnormal: they carry fewer digits,
     so a turn of the slope may go unseen there (1e-310 times a bowl)."""
-    values = [abs(v) for v in (f0, fx) if v != 0]
+    values = [abs(v) for v in (f0, fx) if v != 0 and np.isfinite(v)]
     if not values or min(values) >= SUBNORMAL:
         return why
     where = f"f's values here are subnormal, below {SUBNORMAL:.2g}, and carry fewer digits"
@@ -904,13 +913,14 @@ def _stalled(x, J, target: float) -> str:
 
 class _Finish:
     """Builds the result from the history, for every exit of a loop. Given f(x0), a
-    failure's message also says where f's values are subnormal (`_subnormal`)."""
+    failure's message also says so where the run ended among subnormal values of f
+    (`_in_subnormals`, `_subnormal`)."""
 
     def __init__(self, history, scalar, f0=None):
         self.history, self.scalar, self.f0 = history, scalar, f0
 
     def __call__(self, fx, converged, message) -> SolverResult:
-        if not converged and self.f0 is not None:
+        if not converged and self.f0 is not None and _in_subnormals(self.f0, fx):
             message = _subnormal(message, self.f0, fx)
         H = np.array(self.history)
         x = float(H[-1, 0]) if self.scalar else H[-1]
