@@ -287,7 +287,7 @@ def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Ve
     if not fy <= fx + ROUNDING * EPS * abs(fx):  # also when f is not finite there
         return False
     gy, noise = G(y, fy)
-    scale = float(np.max(np.abs(H)))
+    scale = float(np.max(np.abs(H)))  # as in model_step: no entry overflows
     lowest = float(np.linalg.eigvalsh(H / scale)[0]) * scale
     second = model_step(H, gy)
     return second is not None and bool(norm(second) <= norm(step) / 4 + noise / lowest)

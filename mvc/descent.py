@@ -141,9 +141,8 @@ def gradient_descent(
         (at that minimum f is no higher and the next Newton step is at most a quarter
         of this one; else descent goes on: tanh(x) + y^2 far out is not a minimum). The
         check is a test against such tails, not a proof: a tail whose rate of decay
-        varies, as e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass it.
-        A given `grad` must agree
-        with central differences of `f`. Where the iterates
+        varies, as e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass it. A given `grad`
+        must agree with central differences of `f`. Where the iterates
         shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
         where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
     max_iter : int
@@ -407,8 +406,8 @@ def _first_length(x, fx, p, slope, pick=min) -> float:
     """Half the line search's first trial length t along the unit p: the smaller (or
     `pick`) of |x| (a step as long as x) and |f(x)| / slope (a fall of |f(x)| on the
     tangent plane). Both follow the units of x and f exactly (not rounded), so the whole
-    search does: f or x multiplied by any constant gives the same steps. 1 if neither is
-    known; never so long that t p overflows."""
+    search does: f or x multiplied by any constant gives the same steps, up to rounding.
+    1 if neither is known; never so long that t p overflows."""
     lengths = [a / b for a, b in ((norm(x), norm(p)), (abs(fx), slope)) if a > 0 and b > 0]
     return min(max(pick(lengths, default=1.0), 2.0**-1074), 2.0**1000)
 
@@ -858,15 +857,6 @@ def _fades(x, J, target: float) -> str:
     )
 
 
-def _in_subnormals(f0: float, fx: float) -> bool:
-    """Did the run end among subnormal values of f: f(x) subnormal, or 0 after a
-    subnormal f(x0)? (Not where only f(x0) was: a run that left them failed for another
-    reason.)"""
-    if fx == 0:
-        return 0 < abs(f0) < SUBNORMAL
-    return bool(0 < abs(fx) < SUBNORMAL)
-
-
 def _subnormal(why: str, f0: float, fx: float) -> str:
     """The verdict's message, told where f's values are subnormal: they carry fewer digits,
     so a turn of the slope may go unseen there (1e-310 times a bowl)."""
@@ -914,14 +904,16 @@ def _stalled(x, J, target: float) -> str:
 class _Finish:
     """Builds the result from the history, for every exit of a loop. Given f(x0), a
     failure's message also says so where the run ended among subnormal values of f
-    (`_in_subnormals`, `_subnormal`)."""
+    (`_subnormal`)."""
 
     def __init__(self, history, scalar, f0=None):
         self.history, self.scalar, self.f0 = history, scalar, f0
 
     def __call__(self, fx, converged, message) -> SolverResult:
-        if not converged and self.f0 is not None and _in_subnormals(self.f0, fx):
-            message = _subnormal(message, self.f0, fx)
+        if not converged and self.f0 is not None:
+            # f(x) decides, or f(x0) where f(x) is 0: a run that left the subnormal
+            # values of its start failed for another reason
+            message = _subnormal(message, self.f0 if fx == 0 else fx, fx)
         H = np.array(self.history)
         x = float(H[-1, 0]) if self.scalar else H[-1]
         return SolverResult(
