@@ -9,9 +9,11 @@ $h^2, h^4, h^6$ terms of their error,
 
 $$T_{k,j} = T_{k,j-1} + \frac{T_{k,j-1} - T_{k-1,j-1}}{16^j - 1}, \qquad T_{k,0} = D(h_k),$$
 
-until two estimates agree as well as rounding allows. Each element of an array `x` runs
-its own search; each row costs one call of `f` on the whole array at $x + h$ and one at
-$x - h$.
+until two estimates agree as well as rounding allows. Then one more difference, at the
+best estimate's step divided by $\sqrt 8$, checks it: steps that spanned whole periods
+of $f$ by chance agree on a wrong slope, and the shorter step sees the right one. Each
+element of an array `x` runs its own search; each row costs one call of `f` on the
+whole array at $x + h$ and one at $x - h$.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ NO_DIGIT = 0.1
 #: ... and by more than noise of this relative size in f's values would explain:
 #: then f is not differentiable at x (a pole, a jump) or too noisy, and `derivative` says so.
 NOISE = np.sqrt(_EPS)
+#: The check after the search: one more difference at the best estimate's step over
+#: sqrt(8), a ratio no power of 4 can match, so steps that span whole periods of f by
+#: chance (sin at 1608.389, where |x|/8 is 64.0 pi) cannot agree with it by chance too.
+CHECK = np.sqrt(8.0)
+RESTARTS = 3  #: searches started again from the check's step, at most
 
 
 def central_search(row: Callable, x: np.ndarray) -> _Search:
@@ -48,27 +55,84 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     h = |x|/8 (1/8 at x = 0), grows the step while the first two differences agree to
     rounding (the step was too short to see f change), then shrinks it by 4 per row,
     extrapolating, until two estimates agree to rounding or rounding would outgrow the
-    best error so far. Its attributes: ``best`` (the estimates), ``error`` (their
+    best error so far. One more row checks the best estimate (`_contradicted`); where it
+    contradicts it, the search runs again from that row's step, up to `RESTARTS` times,
+    and where it still does, the estimate's error grows to the contradiction. Its
+    attributes: ``best`` (the estimates), ``error`` (their
     estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
     ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or rho
     overflowed), ``steep`` (whether D did, while f's change was above its rounding: |f'|
     is beyond the float range) and ``first_h``, ``last_h`` (the steps tried).
     """
-    search = _Search(x)
+    search = _run(row, _Search(x))
+    pending = np.ones(x.size, dtype=bool)
+    for attempt in range(RESTARTS + 1):
+        wrong, D = _contradicted(search, row, pending)
+        if attempt == RESTARTS or not np.any(wrong):
+            break
+        again = _run(row, _Search(x, (search.best_h / CHECK, wrong)))
+        found = again.finite & np.isfinite(again.best)
+        with np.errstate(all="ignore"):
+            agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
+        search.doubt(wrong & ~found, D)  # nothing found from the shorter step
+        search.replace(again, wrong & found & (~agree | (again.error < search.error)))
+        pending = wrong & found & ~agree  # a new estimate is checked in turn
+    search.doubt(wrong, D)  # still contradicted after the searches again
+    return search
+
+
+def _run(row: Callable, search: _Search) -> _Search:
     while not search.finished():
         search.take(*row(search.h))
     return search
 
 
+def _contradicted(
+    search: _Search, row: Callable, pending: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where a difference D at a step sqrt(8) times shorter than the best estimate's
+    contradicts it grossly, and that difference D.
+
+    Steps that spanned whole periods of sin or tan gave differences near 0, which agreed
+    by chance to a wrong 0 (sin at 1608.389: -6.6e-5 for 0.994); the shorter step sees
+    the slope. D's truncation error is 1/8 of that at the estimate's step, so D must be
+    within a quarter of that step's difference's distance from the estimate, beyond the
+    two differences' rounding and 4 times the estimate's error; and a contradiction
+    counts only where it is a quarter of the larger of D and the estimate or more. f
+    computed with cancellation is noisier than the rounding of its values shows (rho),
+    so D may miss a right estimate by a little; searching again from shorter steps would
+    only go deeper into the noise. The points x +- h are made symmetric, as the search's
+    steps |x|/8/4^k mostly are, so no f''(x) times x's rounding enters D.
+    """
+    with np.errstate(all="ignore"):
+        h = (search.x + search.best_h / CHECK) - search.x  # x + h and x - h exact
+    check = pending & np.isfinite(search.best) & (h > search.limit)
+    if not np.any(check):
+        return check, search.best
+    D, rho, ok, _ = row(np.where(check, h, search.best_h))
+    with np.errstate(all="ignore"):
+        miss = np.abs(D - search.best)
+        allowed = (
+            np.abs(search.best_D - search.best) / 4 + 4 * search.error + 4 * (rho + search.rho)
+        )
+        gross = miss > np.maximum(np.abs(D), np.abs(search.best)) / 4
+        return check & ok & ~(miss <= allowed) & gross, D
+
+
 class _Search:
     """The state of every element's search: its next step, Richardson table and best value."""
 
-    def __init__(self, x: np.ndarray) -> None:
+    def __init__(self, x: np.ndarray, again: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """A search of every element of `x`; with `again` = (first, active), one of the
+        `active` elements only, from the steps `first` (the others are done)."""
         n = x.size
         self.x = x
         self.h = np.where(x != 0, np.abs(x), 1.0) / 8  # 1/x, log, sqrt: inside their domain
         self.limit = 4 * np.spacing(np.abs(x))  # below this, x + h and x - h merge
         self.phase = np.zeros(n, dtype=int)  # 0 going down, 1 going up, 2 done
+        if again is not None:
+            first, active = again
+            self.h, self.phase = np.where(active, first, self.h), np.where(active, 0, 2)
         self.rows = np.zeros(n, dtype=int)  # rows taken so far
         self.table = np.full((LEVELS + 1, n), np.nan)  # the last row of the Richardson table
         self.depth = np.zeros(n, dtype=int)  # rows in the table
@@ -76,6 +140,7 @@ class _Search:
         self.grown = np.zeros(n, dtype=int)
         self.best, self.error = np.full(n, np.nan), np.full(n, np.inf)
         self.rho = np.full(n, np.nan)
+        self.best_h, self.best_D = self.h.copy(), np.full(n, np.nan)  # the best one's row
         self.finite = np.zeros(n, dtype=bool)
         self.steep = np.zeros(n, dtype=bool)  # f finite at x ± h, D beyond the float range
         self.large = np.zeros(n, dtype=bool)  # f finite at x ± h, D or rho beyond it
@@ -88,6 +153,18 @@ class _Search:
 
     def finished(self) -> bool:
         return bool(np.all(self.phase == 2))
+
+    def doubt(self, where: np.ndarray, D: np.ndarray) -> None:
+        """Widen the estimated error to D's distance where D contradicted the estimate."""
+        with np.errstate(all="ignore"):
+            far = np.maximum(self.error, np.abs(D - self.best))
+        self.error = np.where(where, far, self.error)
+
+    def replace(self, other: _Search, where: np.ndarray) -> None:
+        """Take every element's state from `other` where `where`."""
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray) and value.shape[-1:] == where.shape:
+                setattr(self, name, np.where(where, getattr(other, name), value))
 
     def take(self, D: np.ndarray, rho: np.ndarray, ok: np.ndarray, over: np.ndarray) -> None:
         """Take one row of central differences D(h), with rounding rho, at the steps `self.h`.
@@ -122,6 +199,8 @@ class _Search:
         better = fresh & (err < self.error)
         self.best, self.error = np.where(better, T, self.best), np.where(better, err, self.error)
         self.rho = np.where(better, rho, self.rho)
+        self.best_h = np.where(better, self.h, self.best_h)
+        self.best_D = np.where(better, D, self.best_D)
         first = fresh & (self.rows == 1)
         self.top = np.where(first, [self.h, D, rho], self.top)
         if self._grow(fresh & (self.rows == 2), D, rho):

@@ -153,6 +153,18 @@ def derivative(
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
+    The steps $|x|/8/4^k$ can span whole periods of $f$ by chance ($\sin x$ at $x =
+    1608.389$, where $|x|/8$ is $64.0\pi$): every difference is then near 0, and they
+    agree, to a wrong slope ($-6.6 \times 10^{-5}$ for $0.994$). So the estimate is
+    checked against one more difference, at its step divided by $\sqrt 8$, a ratio no
+    power of 4 matches. That difference's truncation error is an eighth of the one at
+    the estimate's step, so it must lie within a quarter of that step's difference's
+    distance from the estimate, beyond both differences' rounding and 4 times the
+    estimated error. Where it misses by more, and by a quarter of the larger of the two
+    values or more (f computed with cancellation is noisier than $\rho$ shows, and
+    would miss by a little), the search runs again from the shorter step, up to 3
+    times; an estimate that two searches agree on stands.
+
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
     estimated error over $10^{-5}$ of it ($f = 10^{10} + \sin x$, ``np.tanh`` from
@@ -195,9 +207,10 @@ def derivative(
     is then wrong (0 for 2). The search's estimate is taken even where `derivative`
     would refuse it: ``np.tanh`` at 20 passes, with the complex step's full digits.
 
-    Cost: by default 2 evaluations of `f` per step tried, typically 6 to 16 (3 to 8
-    steps); more where the length over which $f$ changes is far from $|x|$, about 2
-    more for each factor of 4 ($\sin x$ at $x = 10^8$ takes 36), and at most 80. One
+    Cost: by default 2 evaluations of `f` per step tried and 2 for the check, typically
+    8 to 18 (3 to 8 steps); more where the length over which $f$ changes is far from
+    $|x|$, about 2 more for each factor of 4 ($\sin x$ at $x = 10^8$ takes 38), and at
+    most 82, and that again for each search run again after the check (rarely). One
     difference takes 2 evaluations (forward, backward, central with `h`); the complex
     step 2, one of them the check that f is real at x, and with the default step 1
     more (the step divided by 256; up to 4, and 1 more where h is lengthened) and the

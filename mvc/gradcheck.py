@@ -99,7 +99,8 @@ def check_gradient(f: Callable, grad: Callable, x: ArrayLike, *, h: float | None
     component by component: a component that is itself as small as the round-off
     would otherwise show a large relative error however right it is. A mistake still
     shows unless it is smaller than $10^{-6}$ of the whole gradient. Cost: typically
-    6 to 16 evaluations of `f` per coordinate (at most 80) and one at `x`, one of
+    8 to 18 evaluations of `f` per coordinate (at most 82, more where the check of
+    `mvc.derivative`'s search runs it again) and one at `x`, one of
     `grad`; with `h`, $2n$ of `f`.
 
     Examples
@@ -206,7 +207,7 @@ def check_network(net: Network, x: ArrayLike, y: ArrayLike, *, h: float | None =
     All weights and biases are laid end to end in one vector $\theta$ (each matrix row
     by row, $W^{(1)}, \dots, W^{(L)}$, then $b^{(1)}, \dots, b^{(L)}$), so the cost is a
     scalar function $C(\theta)$ and its gradient is backpropagation's ``dW`` and ``db``
-    laid end to end the same way. Cost: typically 6 to 16 forward passes per parameter
+    laid end to end the same way. Cost: typically 8 to 18 forward passes per parameter
     ($2P$ for $P$ parameters with `h`).
 
     Examples
