@@ -181,7 +181,10 @@ def derivative(
     derivative far below the differences at longer steps (as $x^3 - x$ at
     $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
     computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
-    $\rho$ and can cost more digits than the estimate shows; a
+    $\rho$ and can cost more digits than the estimate shows, all of them where its
+    terms are far larger than $f$ near $x$: ``np.exp(t) - np.exp(0.001)`` at 0.001 gives
+    0.0 for 1.001, since $f(x \pm h)$ round to one value at the shortest steps and those
+    differences of 0 agree (compute such an $f$ without the cancellation, or pass `h`); a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
     that overflow near `x` raise the ``ValueError`` of non-finite values (a Python
     float's ``OverflowError`` included), and values that underflow to 0 make $f$ a
