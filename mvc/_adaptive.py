@@ -56,28 +56,38 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     rounding (the step was too short to see f change), then shrinks it by 4 per row,
     extrapolating, until two estimates agree to rounding or rounding would outgrow the
     best error so far. One more row checks the best estimate (`_contradicted`); where it
-    contradicts it, the search runs again from that row's step, up to `RESTARTS` times,
-    and where it still does, the estimate's error grows to the contradiction. Its
-    attributes: ``best`` (the estimates), ``error`` (their
+    contradicts it, the search runs again from that row's step, up to `RESTARTS` times.
+    Its estimate replaces the first where the two disagree, or agree and it has the
+    smaller error; where it found none (nothing finite, or an exact 0 after differences
+    that were not), or the check still contradicts after the last search, the estimate's
+    error grows to the contradiction.
+    Its attributes: ``best`` (the estimates), ``error`` (their
     estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
     ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or rho
     overflowed), ``steep`` (whether D did, while f's change was above its rounding: |f'|
-    is beyond the float range) and ``first_h``, ``last_h`` (the steps tried).
+    is beyond the float range), ``first_h``, ``last_h`` (the steps tried), and
+    ``doubted``, ``check`` (where the check contradicted the estimate, its step and
+    difference).
     """
     search = _run(row, _Search(x))
     pending = np.ones(x.size, dtype=bool)
     for attempt in range(RESTARTS + 1):
-        wrong, D = _contradicted(search, row, pending)
+        wrong, D, h = _contradicted(search, row, pending)
         if attempt == RESTARTS or not np.any(wrong):
             break
         again = _run(row, _Search(x, (search.best_h / CHECK, wrong)))
-        found = again.finite & np.isfinite(again.best)
+        # A search run again from shorter steps that ends on an exact 0 where differences
+        # (its own or the first search's) were not went deeper into f's noise (f computed
+        # with cancellation, whose values round to one at short steps, so zeros agree):
+        # it found nothing.
+        slope = np.maximum(again.seen, search.seen) > 0
+        found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
         with np.errstate(all="ignore"):
             agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
-        search.doubt(wrong & ~found, D)  # nothing found from the shorter step
+        search.doubt(wrong & ~found, D, h)  # the first estimate is no better than the check says
         search.replace(again, wrong & found & (~agree | (again.error < search.error)))
-        pending = wrong & found & ~agree  # a new estimate is checked in turn
-    search.doubt(wrong, D)  # still contradicted after the searches again
+        pending = wrong & found & ~agree  # a new estimate is checked in turn; agreeing ones stand
+    search.doubt(wrong, D, h)  # still contradicted after the searches again
     return search
 
 
@@ -89,9 +99,9 @@ def _run(row: Callable, search: _Search) -> _Search:
 
 def _contradicted(
     search: _Search, row: Callable, pending: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Where a difference D at a step sqrt(8) times shorter than the best estimate's
-    contradicts it grossly, and that difference D.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where a difference D at a step h sqrt(8) times shorter than the best estimate's
+    contradicts it grossly; D and h.
 
     Steps that spanned whole periods of sin or tan gave differences near 0, which agreed
     by chance to a wrong 0 (sin at 1608.389: -6.6e-5 for 0.994); the shorter step sees
@@ -108,7 +118,7 @@ def _contradicted(
         h = (search.x + search.best_h / CHECK) - search.x  # x + h and x - h exact
     check = pending & np.isfinite(search.best) & (h > search.limit)
     if not np.any(check):
-        return check, search.best
+        return check, search.best, h
     D, rho, ok, _ = row(np.where(check, h, search.best_h))
     with np.errstate(all="ignore"):
         miss = np.abs(D - search.best)
@@ -116,7 +126,7 @@ def _contradicted(
             np.abs(search.best_D - search.best) / 4 + 4 * search.error + 4 * (rho + search.rho)
         )
         gross = miss > np.maximum(np.abs(D), np.abs(search.best)) / 4
-        return check & ok & ~(miss <= allowed) & gross, D
+        return check & ok & ~(miss <= allowed) & gross, D, h
 
 
 class _Search:
@@ -142,6 +152,8 @@ class _Search:
         self.rho = np.full(n, np.nan)
         self.best_h, self.best_D = self.h.copy(), np.full(n, np.nan)  # the best one's row
         self.finite = np.zeros(n, dtype=bool)
+        self.doubted = np.zeros(n, dtype=bool)  # the check contradicted the estimate
+        self.check = np.full((2, n), np.nan)  # there: the check's step and difference
         self.steep = np.zeros(n, dtype=bool)  # f finite at x ± h, D beyond the float range
         self.large = np.zeros(n, dtype=bool)  # f finite at x ± h, D or rho beyond it
         self.seen = np.zeros(n)  # the largest |D| taken: 0 where every difference was 0
@@ -154,11 +166,14 @@ class _Search:
     def finished(self) -> bool:
         return bool(np.all(self.phase == 2))
 
-    def doubt(self, where: np.ndarray, D: np.ndarray) -> None:
-        """Widen the estimated error to D's distance where D contradicted the estimate."""
+    def doubt(self, where: np.ndarray, D: np.ndarray, h: np.ndarray) -> None:
+        """Widen the estimated error to D's distance where D, at the step h, contradicted
+        the estimate, and remember D and h there (``doubted``, ``check``)."""
         with np.errstate(all="ignore"):
             far = np.maximum(self.error, np.abs(D - self.best))
         self.error = np.where(where, far, self.error)
+        self.doubted |= where
+        self.check = np.where(where, [h, D], self.check)
 
     def replace(self, other: _Search, where: np.ndarray) -> None:
         """Take every element's state from `other` where `where`."""

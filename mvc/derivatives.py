@@ -98,7 +98,9 @@ def derivative(
         if $f$ changes so little beside its rounding that the estimate's own estimated
         error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
         its differences are exactly 0 only because rounding hides its slope
-        (``np.cos`` at $10^{-12}$). With
+        (``np.cos`` at $10^{-12}$), or if a difference at a shorter step contradicts the
+        estimate and searching again from there does not settle it: f is too noisy
+        (``(1e13 + x) - 1e13``, or f computed in float32). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -163,7 +165,15 @@ def derivative(
     estimated error. Where it misses by more, and by a quarter of the larger of the two
     values or more (f computed with cancellation is noisier than $\rho$ shows, and
     would miss by a little), the search runs again from the shorter step, up to 3
-    times; an estimate that two searches agree on stands.
+    times. An estimate that two searches agree on stands, and one that differs replaces
+    the first and is checked in turn; where the search run again finds nothing (it ends
+    on an exact 0 after differences that were not: $f$'s values round to one at its
+    steps) or the check still contradicts after the third, `derivative` raises rather
+    than return the estimate: $f$ is noisier than its values' rounding (``(1e13 + x) -
+    1e13`` at 1, whose values round to multiples of 0.002). The check still misses
+    about one point in $10^5$ of a periodic $f$ at large $|x|$, where its step also
+    spans many periods and its difference is as small as the wrong slope ($\sin x$ at
+    23878112.829131782).
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
@@ -308,6 +318,17 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             f"`f` near `x` must return finite values: at x = {float(x[k])!r} it was not finite "
             f"at x ± h for any step h tried, from {search.first_h[k]:.1e} down to "
             f"{search.last_h[k]:.1e}."
+        )
+    if np.any(search.doubted):  # the check contradicted the estimate, grossly (see Notes)
+        k = int(np.argmax(search.doubted))
+        h, D = search.check[:, k]
+        raise ValueError(
+            f"`f` is too noisy near x = {float(x[k])!r} for its derivative to be found: "
+            f"its central differences gave {search.best[k]:.6g}, but one at the shorter step "
+            f"{h:.1e} gave {D:.6g}, and searching again from there did not settle it (f "
+            "computed with cancellation, as a large constant plus a small part, or in low "
+            "precision, rounds far above its own size: compute it without the cancellation, "
+            "or pass `h` to get the plain central difference at one step)."
         )
     no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
         search.error * NOISE > search.rho  # not rho / NOISE: rho may be near 1.8e308 / 64

@@ -10,6 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mvc import _adaptive as adaptive
 from mvc import check_gradient, derivative
 from mvc.derivatives import DEFAULT_STEP, HESSIAN_STEP, METHODS, gradient, hessian, jacobian
 
@@ -251,6 +252,73 @@ def test_steps_that_span_whole_periods_by_chance_are_caught(f, fprime, x):
     # Each returned about 1e-5 or 1e-6 for a slope near 1, with no word.
     assert derivative(f, x) == pytest.approx(fprime(x), rel=1e-9)
     assert derivative(f, np.array([x, 1.0]))[0] == pytest.approx(fprime(x), rel=1e-9)
+
+
+def _scripted(off_grid):
+    """A `row` for `central_search` at x = 1: D = 1 + h^2 at powers of 2 (the search's
+    steps 2^-(3+2k)), and `off_grid(h, n)` at the n-th call with steps sqrt(8) times off
+    them (the check's, and those of a search run again from it)."""
+    calls = []
+
+    def row(h):
+        on = np.isclose(np.log2(h), np.round(np.log2(h)))  # powers of 2
+        if not on.all():
+            calls.append(h)
+        D = np.where(on, 1 + h**2, off_grid(h, len(calls)))
+        return D, np.full(h.shape, 1e-17), np.ones(h.shape, bool), np.zeros(h.shape, int)
+
+    return row, calls
+
+
+def test_a_search_run_again_that_agrees_confirms_the_estimate():
+    # the check's difference contradicts (2 for 1); the search from its step agrees on 1
+    row, calls = _scripted(lambda h, n: np.where(n == 1, 2.0, 1 + h**2))
+    search = adaptive.central_search(row, np.array([1.0]))
+    assert search.best[0] == pytest.approx(1.0, abs=1e-12) and not search.doubted[0]
+    assert len(calls) > 2  # checked, then searched again
+
+
+def test_a_search_run_again_into_zeros_leaves_the_estimate_doubted(monkeypatch):
+    # the check's difference, and the first row of the search from its step, are 2; then
+    # exact zeros, which agree: a 0 after a difference that was not is f's noise
+    runs = []
+    run = adaptive._run
+    monkeypatch.setattr(
+        adaptive, "_run", lambda row, search: runs.append(search) or run(row, search)
+    )
+    row, _ = _scripted(lambda h, n: np.where(n <= 2, 2.0, 0.0))
+    search = adaptive.central_search(row, np.array([1.0]))
+    assert len(runs) == 2 and runs[1].best[0] == 0 and runs[1].seen[0] == 2
+    assert search.doubted[0] and search.best[0] == pytest.approx(1.0, abs=1e-12)
+    assert search.error[0] == pytest.approx(1.0)  # the contradiction: |2 - 1|
+    assert search.check[1, 0] == 2.0
+
+
+def test_checks_that_keep_contradicting_stop_after_the_last_search_run_again(monkeypatch):
+    # off the grid every difference is 2, on it 1: each search run again is contradicted
+    # by the next check, whose step is back on the other grid
+    runs = []
+    run = adaptive._run
+    monkeypatch.setattr(adaptive, "_run", lambda row, search: runs.append(1) or run(row, search))
+    row, _ = _scripted(lambda h, n: np.full(h.shape, 2.0))
+    search = adaptive.central_search(row, np.array([1.0]))
+    assert search.doubted[0] and search.error[0] == pytest.approx(1.0)
+    assert len(runs) == 1 + adaptive.RESTARTS
+
+
+def test_too_noisy_f_raises_where_the_check_is_not_settled():
+    # (1e13 + x) - 1e13 rounds to multiples of 0.002: the steps |x|/8/4^k happened to give
+    # 1 (right by luck), the check's shorter step 0.707, and the search from there zeros
+    with pytest.raises(ValueError, match=r"`f` is too noisy near x = 1.0 .* gave 0.707107"):
+        derivative(lambda x: (1e13 + x) - 1e13, 1.0)
+    c = 69.6294941979681  # a large constant cancelled: main returned 0.0 after the check
+    with pytest.raises(ValueError, match="too noisy"):
+        derivative(lambda t: (2.209e8 + np.log(t)) - (2.209e8 + np.log(c)), c)
+    # f rounds to multiples of 0.0156: the search from the check's step saw only zeros,
+    # and a 0 where the first search saw a slope is noise too (it returned 0.0 for 5.75)
+    K, x = 109253220723850.89, 0.17392440037360113
+    with pytest.raises(ValueError, match="too noisy"):
+        derivative(lambda t: (K + np.log(t)) - (K + np.log(x)), x)
 
 
 def test_what_the_notes_say_cancellation_near_a_root_still_costs():
