@@ -155,25 +155,24 @@ def derivative(
     Where $f$ is not finite at $x \pm h$, the step shrinks. For an array `x`, each
     element searches for its own step.
 
-    The steps $|x|/8/4^k$ can span whole periods of $f$ by chance ($\sin x$ at $x =
-    1608.389$, where $|x|/8$ is $64.0\pi$): every difference is then near 0, and they
-    agree, to a wrong slope ($-6.6 \times 10^{-5}$ for $0.994$). So the estimate is
-    checked against one more difference, at its step divided by $\sqrt 8$, a ratio no
-    power of 4 matches. That difference's truncation error is an eighth of the one at
-    the estimate's step, so it must lie within a quarter of that step's difference's
-    distance from the estimate, beyond both differences' rounding and 4 times the
-    estimated error. Where it misses by more, and by a quarter of the larger of the two
-    values or more (f computed with cancellation is noisier than $\rho$ shows, and
-    would miss by a little), the search runs again from the shorter step, up to 3
-    times. An estimate that two searches agree on stands, and one that differs replaces
-    the first and is checked in turn; where the search run again finds nothing (it ends
-    on an exact 0 after differences that were not: $f$'s values round to one at its
-    steps) or the check still contradicts after the third, `derivative` raises rather
-    than return the estimate: $f$ is noisier than its values' rounding (``(1e13 + x) -
-    1e13`` at 1, whose values round to multiples of 0.002). The check still misses
-    about one point in $10^5$ of a periodic $f$ at large $|x|$, where its step also
-    spans many periods and its difference is as small as the wrong slope ($\sin x$ at
-    23878112.829131782).
+    The steps |x|/8/4^k can span whole periods of f by chance (``np.sin`` at 1608.389,
+    where |x|/8 is 64.0 π): every difference is then near 0, and they agree, on a wrong
+    slope (-6.6e-5 for 0.994). So the estimate is checked against one more difference,
+    at its step divided by √8, a ratio no power of 4 matches. That difference's
+    truncation error is an eighth of the one at the estimate's step, so it must lie
+    within a quarter of that step's difference's distance from the estimate, beyond both
+    differences' rounding and 4 times the estimated error. Where it misses by more, and
+    by a quarter of the larger of the two values or more (f computed with cancellation
+    is noisier than ρ shows, and would miss by a little), the search runs again from
+    the shorter step, up to 3 times. An estimate that two searches agree on stands, and
+    one that differs replaces the first and is checked in turn; where the search run
+    again finds nothing (it ends on an exact 0 where a slope was seen: f's values round
+    to one at its steps) or the check still contradicts after the third, `derivative`
+    raises rather than return the estimate: f is noisier than its values' rounding
+    (``(1e13 + x) - 1e13`` at 1, whose values round to multiples of 0.002). The check
+    still misses about one point in 100 000 of a periodic f at large |x|, where its
+    step also spans many periods and its difference is as small as the wrong slope
+    (``np.sin`` at 23878112.829131782).
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
@@ -192,9 +191,9 @@ def derivative(
     $1/\sqrt 3$) is a zero slope, found to their absolute accuracy; a function
     computed with cancellation (``(1 - np.cos(x)) / x**2`` near 0) is noisier than
     $\rho$ and can cost more digits than the estimate shows, all of them where its
-    terms are far larger than $f$ near $x$: ``np.exp(t) - np.exp(0.001)`` at 0.001 gives
-    0.0 for 1.001, since $f(x \pm h)$ round to one value at the shortest steps and those
-    differences of 0 agree (compute such an $f$ without the cancellation, or pass `h`); a
+    terms are far larger than f near x: ``np.exp(t) - np.exp(0.001)`` at 0.001 gives
+    0.0 for 1.001, since f(x ± h) round to one value at the shortest steps and those
+    differences of 0 agree (compute such an f without the cancellation, or pass `h`); a
     corner where $f$ is symmetric (``abs`` at 0) gives the symmetric slope 0; values
     that overflow near `x` raise the ``ValueError`` of non-finite values (a Python
     float's ``OverflowError`` included), and values that underflow to 0 make $f$ a
@@ -222,7 +221,7 @@ def derivative(
 
     Cost: by default 2 evaluations of `f` per step tried and 2 for the check, typically
     8 to 18 (3 to 8 steps); more where the length over which $f$ changes is far from
-    $|x|$, about 2 more for each factor of 4 ($\sin x$ at $x = 10^8$ takes 38), and at
+    $|x|$, about 2 more for each factor of 4 (``np.sin`` at 1e8 takes 38), and at
     most 82, and that again for each search run again after the check (rarely). One
     difference takes 2 evaluations (forward, backward, central with `h`); the complex
     step 2, one of them the check that f is real at x, and with the default step 1
