@@ -58,9 +58,9 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     best error so far. One more row checks the best estimate (`_contradicted`); where it
     contradicts it, the search runs again from that row's step, up to `RESTARTS` times.
     Its estimate replaces the first where the two disagree, or agree and it has the
-    smaller error; where it found none (nothing finite, or an exact 0 after differences
-    that were not), or the check still contradicts after the last search, the estimate's
-    error grows to the contradiction.
+    smaller error; where it found none (nothing finite, or an exact 0 where a slope was
+    seen), the first stands; where the check still contradicts after the last search,
+    the estimate's error grows to the contradiction.
     Its attributes: ``best`` (the estimates), ``error`` (their
     estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
     ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or rho
@@ -79,12 +79,13 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         # A search run again from shorter steps that ends on an exact 0 where differences
         # (its own or the first search's) were not went deeper into f's noise (f computed
         # with cancellation, whose values round to one at short steps, so zeros agree):
-        # it found nothing.
+        # it found nothing, and the first estimate stands as it was: the check alone
+        # cannot tell f's noise from a wrong estimate (K + log t - (K + log c) near c,
+        # whose first estimates are right).
         slope = np.maximum(again.seen, search.seen) > 0
         found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
         with np.errstate(all="ignore"):
             agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
-        search.doubt(wrong & ~found, D, h)  # the first estimate is no better than the check says
         search.replace(again, wrong & found & (~agree | (again.error < search.error)))
         pending = wrong & found & ~agree  # a new estimate is checked in turn; agreeing ones stand
     search.doubt(wrong, D, h)  # still contradicted after the searches again
@@ -176,10 +177,16 @@ class _Search:
         self.check = np.where(where, [h, D], self.check)
 
     def replace(self, other: _Search, where: np.ndarray) -> None:
-        """Take every element's state from `other` where `where`."""
+        """Take every element's state from `other` where `where`; the steps tried span both."""
+        first_h, last_h = (
+            np.maximum(self.first_h, other.first_h),
+            np.minimum(self.last_h, other.last_h),
+        )
         for name, value in vars(self).items():
             if isinstance(value, np.ndarray) and value.shape[-1:] == where.shape:
                 setattr(self, name, np.where(where, getattr(other, name), value))
+        self.first_h = np.where(where, first_h, self.first_h)
+        self.last_h = np.where(where, last_h, self.last_h)
 
     def take(self, D: np.ndarray, rho: np.ndarray, ok: np.ndarray, over: np.ndarray) -> None:
         """Take one row of central differences D(h), with rounding rho, at the steps `self.h`.

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from mvc import _adaptive as adaptive
 from mvc._adaptive import NO_DIGIT, NOISE, central_search
 from mvc._validation import (
     as_callable,
@@ -98,9 +99,8 @@ def derivative(
         if $f$ changes so little beside its rounding that the estimate's own estimated
         error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
         its differences are exactly 0 only because rounding hides its slope
-        (``np.cos`` at $10^{-12}$), or if a difference at a shorter step contradicts the
-        estimate and searching again from there does not settle it: f is too noisy
-        (``(1e13 + x) - 1e13``, or f computed in float32). With
+        (``np.cos`` at $10^{-12}$), or if a difference at a shorter step still contradicts
+        the estimate after the search has run again from there 3 times (f too noisy). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -165,11 +165,12 @@ def derivative(
     by a quarter of the larger of the two values or more (f computed with cancellation
     is noisier than ρ shows, and would miss by a little), the search runs again from
     the shorter step, up to 3 times. An estimate that two searches agree on stands, and
-    one that differs replaces the first and is checked in turn; where the search run
+    one that differs replaces the first and is checked in turn. Where the search run
     again finds nothing (it ends on an exact 0 where a slope was seen: f's values round
-    to one at its steps) or the check still contradicts after the third, `derivative`
-    raises rather than return the estimate: f is noisier than its values' rounding
-    (``(1e13 + x) - 1e13`` at 1, whose values round to multiples of 0.002). The check
+    to one at its steps, as ``(1e13 + x) - 1e13`` at 1, whose values are multiples of
+    0.002), the first estimate stands as it was; the check cannot tell f's noise from a
+    wrong estimate there. Where the check still contradicts after the third search,
+    `derivative` raises rather than return the estimate. The check
     still misses about one point in 100 000 of a periodic f at large |x|, where its
     step also spans many periods and its difference is as small as the wrong slope
     (``np.sin`` at 23878112.829131782).
@@ -324,7 +325,8 @@ def _check_search(search: Any, x: np.ndarray) -> None:
         raise ValueError(
             f"`f` is too noisy near x = {float(x[k])!r} for its derivative to be found: "
             f"its central differences gave {search.best[k]:.6g}, but one at the shorter step "
-            f"{h:.1e} gave {D:.6g}, and searching again from there did not settle it (f "
+            f"{h:.1e} gave {D:.6g}, and searching again from shorter steps "
+            f"{adaptive.RESTARTS} times did not settle it (f "
             "computed with cancellation, as a large constant plus a small part, or in low "
             "precision, rounds far above its own size: compute it without the cancellation, "
             "or pass `h` to get the plain central difference at one step)."
