@@ -56,37 +56,44 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     rounding (the step was too short to see f change), then shrinks it by 4 per row,
     extrapolating, until two estimates agree to rounding or rounding would outgrow the
     best error so far. One more row checks the best estimate (`_contradicted`); where it
-    contradicts it, the search runs again from that row's step, up to `RESTARTS` times.
-    Its estimate replaces the first where the two disagree, or agree and it has the
-    smaller error; where it found none (nothing finite, or an exact 0 where a slope was
-    seen), the first stands; where the check still contradicts after the last search,
-    the estimate's error grows to the contradiction.
-    Its attributes: ``best`` (the estimates), ``error`` (their
-    estimated errors), ``rho`` (the rounding at their steps), ``finite`` (whether f was
-    ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or rho
-    overflowed), ``steep`` (whether D did, while f's change was above its rounding: |f'|
-    is beyond the float range), ``first_h``, ``last_h`` (the steps tried), and
-    ``doubted``, ``check`` (where the check contradicted the estimate, its step and
-    difference).
+    contradicts it, the search runs again from that row's step, up to `RESTARTS` times. Its
+    estimate replaces the first where the two disagree, or agree and it has the smaller
+    error; where it found none (nothing finite, an exact 0 where a slope was seen, or an
+    estimated error not below a quarter of the contradiction), the first search's estimate
+    stands, and a later one's error grows to the contradiction, as it does where the check
+    still contradicts after the last search. Its attributes: ``best`` (the estimates),
+    ``error`` (their estimated errors), ``rho`` (the rounding at their steps), ``finite``
+    (whether f was ever finite at x ± h), ``large`` (whether f was finite at x ± h but D or
+    rho overflowed), ``steep`` (whether D did, while f's change was above its rounding: |f'|
+    is beyond the float range), ``first_h``, ``last_h`` (the steps tried), and ``doubted``,
+    ``check`` (where the check contradicted the estimate, its step and difference).
     """
     search = _run(row, _Search(x))
     pending = np.ones(x.size, dtype=bool)
+    first = np.ones(x.size, dtype=bool)  # the estimate is still the first search's
     for attempt in range(RESTARTS + 1):
-        wrong, D, h = _contradicted(search, row, pending)
+        wrong, D, h = _contradicted(search, row, pending, first)
         if attempt == RESTARTS or not np.any(wrong):
             break
         again = _run(row, _Search(x, (search.best_h / CHECK, wrong)))
         # A search run again from shorter steps that ends on an exact 0 where differences
         # (its own or the first search's) were not went deeper into f's noise (f computed
         # with cancellation, whose values round to one at short steps, so zeros agree):
-        # it found nothing, and the first estimate stands as it was: the check alone
-        # cannot tell f's noise from a wrong estimate (K + log t - (K + log c) near c,
-        # whose first estimates are right).
+        # it found nothing; so did one whose estimated error is not below a quarter of the
+        # contradiction it was to settle (noisy f: its agreement would prove nothing).
+        # The first search's estimate then stands as it was: the check alone cannot tell
+        # f's noise from a wrong estimate (K + log t - (K + log c) near c, whose first
+        # estimates are right). An estimate of a search run again does not: the
+        # contradiction stays.
         slope = np.maximum(again.seen, search.seen) > 0
-        found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
         with np.errstate(all="ignore"):
+            found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
+            found &= 4 * again.error < np.abs(D - search.best)
             agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
-        search.replace(again, wrong & found & (~agree | (again.error < search.error)))
+        search.doubt(wrong & ~found & ~first, D, h)
+        taken = wrong & found & (~agree | (again.error < search.error))
+        search.replace(again, taken)
+        first &= ~taken
         pending = wrong & found & ~agree  # a new estimate is checked in turn; agreeing ones stand
     search.doubt(wrong, D, h)  # still contradicted after the searches again
     return search
@@ -99,7 +106,7 @@ def _run(row: Callable, search: _Search) -> _Search:
 
 
 def _contradicted(
-    search: _Search, row: Callable, pending: np.ndarray
+    search: _Search, row: Callable, pending: np.ndarray, first: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where a difference D at a step h sqrt(8) times shorter than the best estimate's
     contradicts it grossly; D and h.
@@ -109,10 +116,14 @@ def _contradicted(
     the slope. D's truncation error is 1/8 of that at the estimate's step, so D must be
     within a quarter of that step's difference's distance from the estimate, beyond the
     two differences' rounding and 4 times the estimate's error; and a contradiction
-    counts only where it is a quarter of the larger of D and the estimate or more. f
-    computed with cancellation is noisier than the rounding of its values shows (rho),
-    so D may miss a right estimate by a little; searching again from shorter steps would
-    only go deeper into the noise. The points x +- h are made symmetric, as the search's
+    counts only where it is a quarter of the larger of D and the estimate or more, for
+    the `first` search's estimates: f computed with cancellation is noisier than the
+    rounding of its values shows (rho), so D may miss a right estimate by a little, and
+    searching again from shorter steps would only go deeper into the noise. An estimate
+    of a search run again must pass without that margin: in a noisy f, such a search
+    can end among steps where the noise is far larger than the slope, and agree there on
+    a value that no check contradicts by a quarter (exp with noise of 1e-6 of it gave
+    -8.4e6 for 1). The points x +- h are made symmetric, as the search's
     steps |x|/8/4^k mostly are, so no f''(x) times x's rounding enters D.
     """
     with np.errstate(all="ignore"):
@@ -127,7 +138,7 @@ def _contradicted(
             np.abs(search.best_D - search.best) / 4 + 4 * search.error + 4 * (rho + search.rho)
         )
         gross = miss > np.maximum(np.abs(D), np.abs(search.best)) / 4
-        return check & ok & ~(miss <= allowed) & gross, D, h
+        return check & ok & ~(miss <= allowed) & (gross | ~first), D, h
 
 
 class _Search:

@@ -99,8 +99,9 @@ def derivative(
         if $f$ changes so little beside its rounding that the estimate's own estimated
         error is over $10^{-5}$ of it (``np.tanh`` from 10 on, ``1e10 + np.sin(x)``), or
         its differences are exactly 0 only because rounding hides its slope
-        (``np.cos`` at $10^{-12}$), or if a difference at a shorter step still contradicts
-        the estimate after the search has run again from there 3 times (f too noisy). With
+        (``np.cos`` at $10^{-12}$), or if a difference at a shorter step contradicts an
+        estimate of the search run again from a check's step, and searching again does
+        not settle it (f too noisy). With
         ``method="complex"``, if `f` returns real values (it has dropped the
         imaginary part, so the method would silently return 0) or $f(x)$ is not real
         (``np.sqrt(x - 2 + 0j)`` at $x = 1$): the imaginary part would not be the
@@ -163,17 +164,19 @@ def derivative(
     within a quarter of that step's difference's distance from the estimate, beyond both
     differences' rounding and 4 times the estimated error. Where it misses by more, and
     by a quarter of the larger of the two values or more (f computed with cancellation
-    is noisier than ρ shows, and would miss by a little), the search runs again from
-    the shorter step, up to 3 times. An estimate that two searches agree on stands, and
-    one that differs replaces the first and is checked in turn. Where the search run
-    again finds nothing (it ends on an exact 0 where a slope was seen: f's values round
-    to one at its steps, as ``(1e13 + x) - 1e13`` at 1, whose values are multiples of
-    0.002), the first estimate stands as it was; the check cannot tell f's noise from a
-    wrong estimate there. Where the check still contradicts after the third search,
-    `derivative` raises rather than return the estimate. The check
-    still misses about one point in 100 000 of a periodic f at large |x|, where its
-    step also spans many periods and its difference is as small as the wrong slope
-    (``np.sin`` at 23878112.829131782).
+    is noisier than ρ shows, and would miss by a little), the search runs again from the
+    shorter step, up to 3 times. An estimate that two searches agree on stands, and one
+    that differs replaces the first and is checked in turn. Where the search run again
+    finds nothing (nothing finite, an estimated error not below a quarter of the
+    contradiction, or an exact 0 where a slope was seen: f's values round to one at its
+    steps, as ``(1e13 + x) - 1e13`` at 1, whose values are multiples of 0.002), the
+    first search's estimate stands as it was, since the check cannot tell f's noise from
+    a wrong estimate there; but where the estimate checked came from a search run again,
+    or the check still contradicts after the third, `derivative` raises rather than
+    return it. The check still misses about one point in 100 000 of a periodic f at |x|
+    up to 1e8 (``np.sin`` at 23878112.829131782), where its step also spans many periods
+    and its difference is as small as the wrong slope, and more beyond (about one in
+    1500 from 1e11 to 1e12).
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
