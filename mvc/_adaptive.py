@@ -79,7 +79,7 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         # A search run again from shorter steps that ends on an exact 0 where differences
         # (its own or the first search's) were not went deeper into f's noise (f computed
         # with cancellation, whose values round to one at short steps, so zeros agree):
-        # it found nothing; so did one whose estimated error is not below a quarter of the
+        # it found nothing; so did one whose estimated error is not below 1/64 of the
         # contradiction it was to settle (noisy f: its agreement would prove nothing).
         # The first search's estimate then stands as it was: the check alone cannot tell
         # f's noise from a wrong estimate (K + log t - (K + log c) near c, whose first
@@ -88,13 +88,13 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         slope = np.maximum(again.seen, search.seen) > 0
         with np.errstate(all="ignore"):
             found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
-            found &= 4 * again.error < np.abs(D - search.best)
+            found &= 64 * again.error < np.abs(D - search.best)
             agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
         search.doubt(wrong & ~found & ~first, D, h)
         taken = wrong & found & (~agree | (again.error < search.error))
         search.replace(again, taken)
         first &= ~taken
-        pending = wrong & found & ~agree  # a new estimate is checked in turn; agreeing ones stand
+        pending = taken  # a new estimate is checked in turn; a first one confirmed stands
     search.doubt(wrong, D, h)  # still contradicted after the searches again
     return search
 
@@ -109,7 +109,7 @@ def _contradicted(
     search: _Search, row: Callable, pending: np.ndarray, first: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where a difference D at a step h sqrt(8) times shorter than the best estimate's
-    contradicts it grossly; D and h.
+    contradicts it; D and h.
 
     Steps that spanned whole periods of sin or tan gave differences near 0, which agreed
     by chance to a wrong 0 (sin at 1608.389: -6.6e-5 for 0.994); the shorter step sees
@@ -120,11 +120,13 @@ def _contradicted(
     the `first` search's estimates: f computed with cancellation is noisier than the
     rounding of its values shows (rho), so D may miss a right estimate by a little, and
     searching again from shorter steps would only go deeper into the noise. An estimate
-    of a search run again must pass without that margin: in a noisy f, such a search
-    can end among steps where the noise is far larger than the slope, and agree there on
-    a value that no check contradicts by a quarter (exp with noise of 1e-6 of it gave
-    -8.4e6 for 1). The points x +- h are made symmetric, as the search's
-    steps |x|/8/4^k mostly are, so no f''(x) times x's rounding enters D.
+    of a search run again must pass to within 1e-6 of the larger, the accuracy
+    `derivative` promises: in a noisy f, such a search can end among steps where the
+    noise is far larger than the slope, and agree there on a value that no check
+    contradicts by a quarter (exp with noise of 1e-6 of it gave -8.4e6 for 1); its steps
+    stop sqrt(8) times above x's limit (`_Search`), so this check can always be made.
+    The points x +- h are made symmetric, as the search's steps |x|/8/4^k mostly are, so
+    no f''(x) times x's rounding enters D.
     """
     with np.errstate(all="ignore"):
         h = (search.x + search.best_h / CHECK) - search.x  # x + h and x - h exact
@@ -134,11 +136,14 @@ def _contradicted(
     D, rho, ok, _ = row(np.where(check, h, search.best_h))
     with np.errstate(all="ignore"):
         miss = np.abs(D - search.best)
+        larger = np.maximum(np.abs(D), np.abs(search.best))
         allowed = (
             np.abs(search.best_D - search.best) / 4 + 4 * search.error + 4 * (rho + search.rho)
         )
-        gross = miss > np.maximum(np.abs(D), np.abs(search.best)) / 4
-        return check & ok & ~(miss <= allowed) & (gross | ~first), D, h
+        # a quarter for the first search's estimates; 1e-6 (derivative's promise) for
+        # those of a search run again
+        margin = np.where(first, larger / 4, 1e-6 * larger)
+        return check & ok & ~(miss <= allowed) & (miss > margin), D, h
 
 
 class _Search:
@@ -152,9 +157,10 @@ class _Search:
         self.h = np.where(x != 0, np.abs(x), 1.0) / 8  # 1/x, log, sqrt: inside their domain
         self.limit = 4 * np.spacing(np.abs(x))  # below this, x + h and x - h merge
         self.phase = np.zeros(n, dtype=int)  # 0 going down, 1 going up, 2 done
-        if again is not None:
+        if again is not None:  # its best step must leave the check's (h / CHECK) usable
             first, active = again
             self.h, self.phase = np.where(active, first, self.h), np.where(active, 0, 2)
+            self.limit = 4 * self.limit
         self.rows = np.zeros(n, dtype=int)  # rows taken so far
         self.table = np.full((LEVELS + 1, n), np.nan)  # the last row of the Richardson table
         self.depth = np.zeros(n, dtype=int)  # rows in the table
