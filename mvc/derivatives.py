@@ -174,8 +174,9 @@ def derivative(
     or the check still contradicts after the third, `derivative` raises rather than
     return it. The check still misses about one point in 100 000 of a periodic f at |x|
     up to 1e8 (``np.sin`` at 23878112.829131782), where its step also spans many periods
-    and its difference is as small as the wrong slope, and more beyond (46 of 15 000
-    points of ``np.sin`` from 1e11 to 1e12).
+    and its difference is as small as the wrong slope, and more beyond: of 15 000 random
+    points of ``np.sin`` from 1e11 to 1e12, 122 are off by more than 1e-6 (301 before
+    the check) and 12 081 refused.
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
