@@ -59,7 +59,7 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     contradicts it, the search runs again from that row's step, up to `RESTARTS` times. Its
     estimate replaces the first where the two disagree, or agree and it has the smaller
     error; where it found none (nothing finite, an exact 0 where a slope was seen, or an
-    estimated error not below a quarter of the contradiction), the first search's estimate
+    estimated error not below 1/64 of the contradiction), the first search's estimate
     stands, and a later one's error grows to the contradiction, as it does where the check
     still contradicts after the last search. Its attributes: ``best`` (the estimates),
     ``error`` (their estimated errors), ``rho`` (the rounding at their steps), ``finite``
@@ -124,7 +124,7 @@ def _contradicted(
     `derivative` promises: in a noisy f, such a search can end among steps where the
     noise is far larger than the slope, and agree there on a value that no check
     contradicts by a quarter (exp with noise of 1e-6 of it gave -8.4e6 for 1); its steps
-    stop sqrt(8) times above x's limit (`_Search`), so this check can always be made.
+    stop 4 times above x's limit (`_Search`), so this check can always be made.
     The points x +- h are made symmetric, as the search's steps |x|/8/4^k mostly are, so
     no f''(x) times x's rounding enters D.
     """
@@ -194,12 +194,15 @@ class _Search:
         self.check = np.where(where, [h, D], self.check)
 
     def replace(self, other: _Search, where: np.ndarray) -> None:
-        """Take every element's state from `other` where `where`; the steps tried span both."""
+        """Take every element's state from `other` where `where`, but for x's limit (a
+        search run again stops above it); the steps tried span both."""
         first_h, last_h = (
             np.maximum(self.first_h, other.first_h),
             np.minimum(self.last_h, other.last_h),
         )
         for name, value in vars(self).items():
+            if name == "limit":
+                continue
             if isinstance(value, np.ndarray) and value.shape[-1:] == where.shape:
                 setattr(self, name, np.where(where, getattr(other, name), value))
         self.first_h = np.where(where, first_h, self.first_h)

@@ -163,20 +163,21 @@ def derivative(
     within a quarter of that step's difference's distance from the estimate, beyond both
     differences' rounding and 4 times the estimated error. Where it misses by more, and
     by a quarter of the larger of the two values or more (f computed with cancellation
-    is noisier than ρ shows, and would miss by a little), the search runs again from the
-    shorter step, up to 3 times. An estimate that two searches agree on stands, and one
-    that differs replaces the first and is checked in turn. Where the search run again
-    finds nothing (nothing finite, an estimated error not below a quarter of the
-    contradiction, or an exact 0 where a slope was seen: f's values round to one at its
-    steps, as ``(1e13 + x) - 1e13`` at 1, whose values are multiples of 0.002), the
-    first search's estimate stands as it was, since the check cannot tell f's noise from
-    a wrong estimate there; but where the estimate checked came from a search run again,
-    or the check still contradicts after the third, `derivative` raises rather than
-    return it. The check still misses about one point in 100 000 of a periodic f at |x|
-    up to 1e8 (``np.sin`` at 23878112.829131782), where its step also spans many periods
-    and its difference is as small as the wrong slope, and more beyond: of 15 000 random
-    points of ``np.sin`` from 1e11 to 1e12, 122 are off by more than 1e-6 (301 before
-    the check) and 12 081 refused.
+    is noisier than ρ shows, and would miss by a little; an estimate of a search run
+    again must hold to 1e-6 of it), the search runs again from the shorter step, up to 3
+    times. An estimate that two searches agree on stands, and one that differs replaces
+    the first and is checked in turn. Where the search run again finds nothing (nothing
+    finite, an estimated error not below 1/64 of the contradiction, or an exact 0 where
+    a slope was seen: f's values round to one at its steps, as ``(1e13 + x) - 1e13`` at
+    1, whose values are multiples of 0.002), the first search's estimate stands as it
+    was, since the check cannot tell f's noise from a wrong estimate there; but where
+    the estimate checked came from a search run again, or the check still contradicts
+    after the third, `derivative` raises rather than return it. The check still misses
+    about one point in 100 000 of a periodic f at |x| up to 1e8 (``np.sin`` at
+    23878112.829131782), where its step also spans many periods and its difference is as
+    small as the wrong slope, and more beyond: of 15 000 random points of ``np.sin``
+    from 1e11 to 1e12, 122 are off by more than 1e-6 (301 before the check) and 12 081
+    refused.
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
