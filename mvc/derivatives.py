@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from mvc._adaptive import NO_DIGIT, NOISE, central_search
+from mvc._adaptive import DOUBTFUL, NO_DIGIT, NOISE, central_search
 from mvc._validation import (
     as_callable,
     as_choice,
@@ -157,27 +157,30 @@ def derivative(
 
     The steps |x|/8/4^k can span whole periods of f by chance (``np.sin`` at 1608.389,
     where |x|/8 is 64.0 π): every difference is then near 0, and they agree, on a wrong
-    slope (-6.6e-5 for 0.994). So the estimate is checked against one more difference,
-    at its step divided by √8, a ratio no power of 4 matches. That difference's
-    truncation error is an eighth of the one at the estimate's step, so it must lie
-    within a quarter of that step's difference's distance from the estimate, beyond both
-    differences' rounding and 4 times the estimated error. Where it misses by more, and
-    by a quarter of the larger of the two values or more (f computed with cancellation
-    is noisier than ρ shows, and would miss by a little; an estimate of a search run
-    again must hold to 1e-6 of it), the search runs again from the shorter step, up to 3
-    times. An estimate that two searches agree on stands, and one that differs replaces
-    the first and is checked in turn. Where the search run again finds nothing (nothing
-    finite, an estimated error not below 1/64 of the contradiction, or an exact 0 where
-    a slope was seen: f's values round to one at its steps, as ``(1e13 + x) - 1e13`` at
-    1, whose values are multiples of 0.002), the first search's estimate stands as it
-    was, since the check cannot tell f's noise from a wrong estimate there; but where
-    the estimate checked came from a search run again, or the check still contradicts
-    after the third, `derivative` raises rather than return it. The check still misses
-    about one point in 100 000 of a periodic f at |x| up to 1e8 (``np.sin`` at
-    23878112.829131782), where its step also spans many periods and its difference is as
-    small as the wrong slope, and more beyond: of 15 000 random points of ``np.sin``
-    from 1e11 to 1e12, 122 are off by more than 1e-6 (301 before the check) and 12 081
-    refused.
+    slope (-6.6e-5 for 0.994). So an estimate the search is sure of (its estimated error
+    at most 1e-5 of it; others are refused anyway) is checked against one more
+    difference, at its step divided by √8, a ratio no power of 4 matches. That
+    difference's truncation error is an eighth of the one at the estimate's step, so it
+    must lie within a quarter of that step's difference's distance from the estimate,
+    beyond both differences' rounding and 4 times the estimated error. Where it misses
+    by more, and by a quarter of the larger of the two values or more (f computed with
+    cancellation is noisier than ρ shows, and would miss by a little; an estimate of a
+    search run again must hold to 1e-6 of it), the search runs again from the shorter
+    step, up to 3 times. Where the two searches agree, the estimate with the smaller
+    error stands; where they differ, the new one replaces the first and is checked in
+    turn. Where the search run again finds nothing (nothing finite, an estimated error
+    not below 1/64 of the contradiction, or an exact 0 where a slope was seen: f's
+    values round to one at its steps, as ``(1e13 + x) - 1e13`` at 1, whose values are
+    multiples of 0.002), the first search's estimate stands as it was, since the check
+    cannot tell f's noise from a wrong estimate there; but where the estimate checked
+    came from a search run again, or the check still contradicts after the third,
+    `derivative` raises rather than return it. The check still misses a periodic part on
+    a linear trend at large |x| (``np.sin(x) + 0.1 * x`` at 7041168.516391329 gives 0.1
+    for 0.25, as before: the check's step spans many periods too), and about one point
+    in 100 000 of a periodic f at |x| up to 1e8 (``np.sin`` at 23878112.829131782),
+    where its step also spans many periods and its difference is as small as the wrong
+    slope, and more beyond: of 15 000 random points of ``np.sin`` from 1e11 to 1e12, 122
+    are off by more than 1e-6 (301 before the check) and 12 081 refused.
 
     Where it still fails: the error cannot be below $f$'s own rounding, about
     $\epsilon |f| / h$ at the step found. Where that rounding leaves the estimate an
@@ -384,10 +387,6 @@ def _overflowed(search: Any, x: float, k: int) -> str:
     )
 
 
-#: An estimate whose own estimated error is over this part of it is refused: beyond it,
-#: the error estimate (which overstates the true error 5 to 50 times) no longer
-#: promises 6 digits.
-DOUBTFUL = 1e-5
 #: A slope this small beside the longest step's difference is a zero slope, found to
 #: that absolute accuracy (x^3 - x at 1/sqrt(3)).
 ZERO_SLOPE = 1e-10

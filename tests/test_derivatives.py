@@ -338,6 +338,9 @@ def _hashed_noise(t):
         # a search run again with an error (1.6) as large as the contradiction (1.7)
         # agreed with a wrong -0.04 (true 8e-8): it proves nothing
         (lambda t: np.arctan(t) * (1 + 1e-6 * _hashed_noise(t)), 3066.819496758847),
+        # a replaced estimate took the search run again's limit (4 times x's), below
+        # which its check step fell: 10679.8 for 3.4e-6 went unchecked
+        (lambda t: np.arctan(t) * (1 + 1e-6 * _hashed_noise(t)), 544.5219410300439),
     ],
 )
 def test_a_search_run_again_that_the_check_contradicts_is_not_returned(f, x):
