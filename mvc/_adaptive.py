@@ -86,20 +86,7 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         if attempt == RESTARTS or not np.any(wrong):
             break
         again = _run(row, _Search(x, (search.best_h / CHECK, wrong)))
-        # A search run again from shorter steps that ends on an exact 0 where differences
-        # (its own or the first search's) were not went deeper into f's noise (f computed
-        # with cancellation, whose values round to one at short steps, so zeros agree):
-        # it found nothing; so did one whose estimated error is not below 1/64 of the
-        # contradiction it was to settle (noisy f: its agreement would prove nothing).
-        # The first search's estimate then stands as it was: the check alone cannot tell
-        # f's noise from a wrong estimate (K + log t - (K + log c) near c, whose first
-        # estimates are right). An estimate of a search run again does not: the
-        # contradiction stays.
-        slope = np.maximum(again.seen, search.seen) > 0
-        with np.errstate(all="ignore"):
-            found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
-            found &= 64 * again.error < np.abs(D - search.best)
-            agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
+        found, agree = _settles(again, search, D)
         search.doubt(wrong & ~found & ~first, D, h)
         taken = wrong & found & (~agree | (again.error < search.error))
         search.replace(again, taken)
@@ -107,6 +94,27 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         pending = taken  # a new estimate is checked in turn; a first one confirmed stands
     search.doubt(wrong, D, h)  # still contradicted after the searches again
     return search
+
+
+def _settles(again: _Search, search: _Search, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the search run `again` found an estimate that can settle the check's
+    contradiction of `search` by D, and whether that estimate agrees with the checked one.
+
+    One that ends on an exact 0 where differences (its own or the first search's) were
+    not went deeper into f's noise (f computed with cancellation, whose values round to
+    one at short steps, so zeros agree): it found nothing; so did one whose estimated
+    error is not below 1/64 of the contradiction (noisy f: its agreement would prove
+    nothing). The first search's estimate then stands as it was: the check alone cannot
+    tell f's noise from a wrong estimate (K + log t - (K + log c) near c, whose first
+    estimates are right). An estimate of a search run again does not: the contradiction
+    stays.
+    """
+    slope = np.maximum(again.seen, search.seen) > 0
+    with np.errstate(all="ignore"):
+        found = again.finite & np.isfinite(again.best) & ~((again.best == 0) & slope)
+        found &= 64 * again.error < np.abs(D - search.best)
+        agree = found & (np.abs(again.best - search.best) <= 2 * (again.error + search.error))
+    return found, agree
 
 
 def _run(row: Callable, search: _Search) -> _Search:
