@@ -262,11 +262,52 @@ def model_step(H: Vector | None, g: Vector) -> Vector | None:
     return np.linalg.solve(H / scale, g / scale) if scale > 0 else None
 
 
+def _positive(H: Vector | None) -> bool:
+    """Is the Hessian H known, and are its eigenvalues (as computed) all above 0?"""
+    if H is None or not np.all(np.isfinite(H)):
+        return False
+    scale = float(np.max(np.abs(H)))
+    return scale > 0 and float(np.linalg.eigvalsh(H / scale)[0]) > 0
+
+
 def newton_distance(H: Vector | None, g: Vector) -> float:
     """|H^-1 ∇f|, the distance from x to the minimum of f's quadratic model, where the
     Hessian H is known and positive definite; nan where it is not known."""
     step = model_step(H, g)
     return np.nan if step is None else norm(step)
+
+
+def _newton_reach(
+    F: Callable, G: Gradient, x: Vector, g: Vector, reach: float
+) -> tuple[float, Vector]:
+    """Beyond `whole_hessian`'s size: a lower bound on |H^-1 ∇f|, the distance to the
+    minimum of f's quadratic model, and the point x - d it reached, by conjugate gradients
+    on H d = ∇f with f's Hessian-vector products (at most LANCZOS, 4n + 2 calls of f
+    each): their iterates grow in length while H is positive definite along their
+    directions, so the first longer than `reach` proves the distance longer. (0, x) where
+    a direction of negative or unresolved curvature, or a solve within 1e-3, ends it."""
+    size = G.sizes(x)
+    product, c = _hessian_product(F, G, x, size), float(size.max())
+    d, r = np.zeros_like(x), c * c * g  # (c^2 H) d = c^2 ∇f
+    p, rr = r.copy(), float(r @ r)
+    if not 0 < rr < np.inf:
+        return 0.0, x  # ∇f = 0 exactly (or c^2 ∇f beyond the floats): nothing to place
+    for _ in range(min(x.size, LANCZOS)):
+        length = norm(p)
+        Aq, error = product(p / length)  # c^2 H q, q = p / |p|
+        curvature = float(p @ Aq) / length  # q . c^2 H q
+        if not curvature > error:
+            return 0.0, x  # H is not seen positive definite along p
+        alpha = rr / (curvature * length**2)
+        d = d + alpha * p
+        if norm(d) > reach:
+            return norm(d), x - d
+        r = r - alpha * length * Aq
+        if norm(r) <= 1e-3 * c * c * norm(g):
+            return 0.0, x
+        rr, last = float(r @ r), rr
+        p = r + rr / last * p
+    return 0.0, x
 
 
 def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Vector) -> bool:
@@ -334,7 +375,7 @@ def _lengthened(
         if lowest > margin:
             return UP, H
         before = (H, error)
-    return UNDECIDED, None
+    return UNDECIDED, before[0]  # the longest steps' Hessian, which agreed with the others
 
 
 def _krylov_verdict(product: Callable, n: int) -> str:
@@ -479,6 +520,7 @@ class Judge:
         self.unscaled = unscaled  # ∇f(x0) lost in its rounding: no target for |∇f|
         self.reach = norm(done.history[0])  # 0 is tried once x is within tol of this
         self.ask = np.inf  # |∇f| below which a minimum near x is sought
+        self.beyond: tuple | None = None  # (x, distance, H): a minimum f confirmed, too far
 
     def __call__(
         self, x: Vector, fx: float, g: Vector, noise: float, last: tuple | None
@@ -503,15 +545,35 @@ class Judge:
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
-        distance = newton_distance(H, g) if verdict == UP else np.nan
-        far = distance > self.tol * norm(x)  # nan (no H) is not
-        if far and H is not None and not model_holds(self.F, self.G, x, fx, g, H):
-            # a minimum farther than tol |x| that f does not confirm: descend on, and ask
-            # again only once |∇f| has fallen 4 times more (each ask costs a Hessian)
-            self.ask = norm(g) / 4
-            return None
+        distance = newton_distance(H, g) if verdict != DOWN and _positive(H) else np.nan
+        if H is None:  # beyond whole_hessian's size: a lower bound, by conjugate gradients
+            bound, y = _newton_reach(self.F, self.G, x, g, self.reach_of(x))
+            if bound > self.reach_of(x):
+                if self.F(y) <= fx + ROUNDING * EPS * abs(fx):
+                    self.beyond = (x, bound, None)
+                self.ask = norm(g) / 4
+                return None
+        elif distance > self.tol * norm(x):  # nan (H not positive definite) is not
+            holds = model_holds(self.F, self.G, x, fx, g, H)
+            beyond = distance > self.reach_of(x)
+            if holds and beyond:
+                self.beyond = (x, distance, H)
+            if beyond or not holds:
+                # a minimum farther than tol |x| that f does not confirm, or one that f
+                # confirms beyond sqrt(tol) of x's scale: descend on, and ask again only
+                # once |∇f| has fallen 4 times more (each ask costs a Hessian)
+                self.ask = norm(g) / 4
+                return None
         kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
         return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict, distance)}")
+
+    def reach_of(self, x: Vector) -> float:
+        """How far from x a minimum placed by f's Hessian may lie for x to be converged:
+        sqrt(tol) times the longer of |x| and the way from x0. (The gradient test alone,
+        |∇f| <= tol |∇f(x0)|, bounds that distance only by about tol times the Hessian's
+        condition number times |x - x0|: where ∇f(x0) was steep along one direction,
+        descent passes the test long before it has crossed a shallow one.)"""
+        return float(np.sqrt(self.tol)) * max(norm(x), norm(x - self.done.history[0]))
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
@@ -524,7 +586,25 @@ class Judge:
         if near and (self.unscaled or slope <= self.target or self.target <= floor):
             if not self.G.check(x, fx, g, self.target):
                 return self.done(fx, True, _quadratic(slope, distance))
-        return self.done(fx, False, self._diagnosed(x, fx, g, noise, message))
+        return self.done(fx, False, self._diagnosed(x, fx, g, noise, message) + self._far())
+
+    def _far(self) -> str:
+        """What a minimum placed too far from an x with a small gradient says, if one was."""
+        if self.beyond is None:
+            return ""
+        x, distance, H = self.beyond
+        if H is None:
+            placed, times = f"at least {distance:.2g}", "far"
+        else:
+            curvatures = np.linalg.eigvalsh(H / np.max(np.abs(H)))
+            placed, times = f"about {distance:.2g}", f"{curvatures[-1] / curvatures[0]:.1g} times"
+        return (
+            f". |∇f| passed the test at x = {show(x)}, but f's Hessian placed the minimum "
+            f"{placed} from there, farther than sqrt(tol) max(|x|, |x - x0|) = "
+            f"{self.reach_of(x):.2g}, and f agreed: f curves {times} more steeply one way "
+            "than another, a narrow valley that gradient descent crosses only slowly "
+            "(Newton's method, or variables rescaled to like curvatures, reach its floor)"
+        )
 
     def _diagnosed(self, x: Vector, fx: float, g: Vector, noise: float, message: str) -> str:
         """A failure `message`, with what f shows at x: a given `grad` that disagrees with

@@ -129,22 +129,25 @@ def gradient_descent(
         The learning rate $\gamma$ of the fixed step $-\gamma \nabla f$. By default
         (None) each step's length comes from a backtracking (Armijo) line search.
     tol : float
-        Relative tolerance: converged when $\|\nabla f(x)\| \le$ `tol`
-        $\|\nabla f(x_0)\|$, the gradient's error included when it comes from
-        differences (so a gradient lost in the rounding of $f$ never passes), and
-        a minimum near: the curvature $c$ along the last step puts it within `tol`
-        $\|x\|$ (or closer than $f$'s rounding), and the slope along $-\nabla f$ is
-        seen to turn up within $2\|\nabla f\|/c$. That $c$ need not be $f$'s lowest
-        curvature, so the minimum may be farther than `tol` $\|x\|$: up to 159
-        variables the message gives the Newton step $\|H^{-1}\nabla f\|$, the
-        distance to the minimum of $f$'s quadratic model, once a check on f agrees
-        (at that minimum f is no higher and the next Newton step is at most a quarter
-        of this one; else descent goes on: tanh(x) + y^2 far out is not a minimum). The
-        check is a test against such tails, not a proof: a tail whose rate of decay
-        varies, as e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass it. A given `grad`
-        must agree with central differences of `f`. Where the iterates
-        shrink within `tol` $\|x_0\|$ of 0, $x = 0$ exactly is checked instead;
-        where $\nabla f$ is lost in rounding, $f$'s Hessian may place the minimum.
+        The convergence test (one line): **converged means |∇f(x)|, plus its rounding
+        error when differenced, is at most `tol` |∇f(x0)|, and f's curvature places
+        the minimum within sqrt(`tol`) of x's scale**. In full: the curvature c along
+        the last step puts the minimum within `tol` |x| (or closer than f's rounding)
+        and the slope along -∇f is seen to turn up within 2|∇f|/c; then f's Hessian
+        places the minimum of its quadratic model (the Newton step |H⁻¹∇f|, which the
+        message gives) within sqrt(`tol`) times the longer of |x| and |x - x0| (beyond
+        159 variables, conjugate gradients on Hessian-vector products must not show it
+        farther), and, where the Newton step is longer than `tol` |x|, f confirms it: at
+        the model's minimum f is no higher, and the next Newton step is at most a
+        quarter of this one. Else descent goes on (tanh(x) + y^2 far out is not a
+        minimum, nor is x^2 + 1e9 y^2 at (1, 1e-9), where |∇f| is about 1e-9 times its
+        size at (1, 1)). Where f's Hessian is not positive definite as computed, it
+        places nothing, and the message claims a stationary point only. The check is a
+        test against tails, not a proof: a tail whose rate of decay varies, as
+        e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass it. A given
+        `grad` must agree with central differences of `f`. Where the iterates shrink
+        within `tol` |x0| of 0, x = 0 exactly is checked instead; where ∇f is lost in
+        rounding, f's Hessian may place the minimum.
     max_iter : int
         The most steps to take.
 
@@ -320,7 +323,7 @@ def _descent_loop(F, G, x, start, lr, tol, max_iter, scalar) -> SolverResult:
         slow = _pace(history, rising, lr, tol)  # rising, cycling or stalled
         if slow:
             return judge.failed(fx, g, noise, slow)
-    return judge.failed(fx, g, noise, _unfinished(max_iter, g, target))
+    return judge.failed(fx, g, noise, _unfinished(max_iter, g, target, judge.beyond is not None))
 
 
 def _searched_step(F, G, x, fx, g, search) -> np.ndarray | None:
@@ -363,9 +366,12 @@ def _parabola(F, x, fx, p, slope, t) -> float:
     return float(min(max(t / (2 * (1 - kept)), t / 64), 64 * t)) * RELAX
 
 
-def _unfinished(max_iter, g, target) -> str:
+def _unfinished(max_iter, g, target, far) -> str:
+    """The message at max_iter; `far`: a minimum was placed too far, which the judge tells."""
     why = f"|∇f(x)| = {norm(g):.3g}, and tol |∇f(x0)| = {target:.3g}"
-    if norm(g) <= target:
+    if far and norm(g) <= target:
+        why = f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}"
+    elif norm(g) <= target:
         why = (
             f"|∇f(x)| = {norm(g):.3g} is below tol |∇f(x0)| = {target:.3g}, but no "
             "minimum is seen near x: the slope along -∇f is not seen to turn up within "
@@ -654,8 +660,10 @@ def descend(
     bounds : (float, float), optional
         A box $[lo, hi]^n$, such as the pit $[0, 6]^2$: each new point is clipped into it.
     tol : float
-        Relative tolerance: a stationary point once $\|J\|$ plus its rounding error is at
-        most `tol` $\|J(x_0)\|$; a step that moves $x$ by no more than `tol` times $x$'s
+        Relative tolerance. The convergence test (one line): **converged means |J| plus
+        its rounding is at most `tol` |J(x0)| and f's Hessian places a minimum within
+        `tol` of x's size, or the slope turns up close by (a stationary point, said
+        so)**; see Returns. A step that moves $x$ by no more than `tol` times $x$'s
         size (each variable's size from `x0`) is the last, and the verdict is taken where
         it lands.
     max_iter : int

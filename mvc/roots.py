@@ -93,9 +93,10 @@ def newton_raphson(
         ``fprime(x) -> (n, n) array`` (system). By default it is computed by central
         differences (see Notes): still Newton–Raphson, never the secant method.
     tol : float
-        Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. Converged
-        when the last step moved $x$ by at most `tol` of its size and $|f(x)|$ is at most
-        `tol` times the size of $f$'s terms, $|J|\,|x|$ (each equation on its own), or
+        Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. The
+        convergence test (one line): **converged means the last step moved x by at most
+        `tol` of its size and |f(x)| is at most `tol` times the size of f's terms**,
+        $|J|\,|x|$ (each equation on its own), or
         when $f(x) = 0$ exactly and each equation changes sign, or grows as a power of
         the distance (on both sides, or on one with 0 on the other), where $x$ moves by a
         difference step (see Notes).
