@@ -234,22 +234,23 @@ def second_order(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -
 
 def hessian_test(
     F: Callable, G: Gradient, x: Vector, fx: float, size: Vector
-) -> tuple[str, Vector | None]:
-    """`second_order`'s verdict, and the Hessian it rests on (None beyond `whole_hessian`'s
-    size, where only Hessian-vector products are taken)."""
+) -> tuple[str, Vector | None, float]:
+    """`second_order`'s verdict, the Hessian it rests on (None beyond `whole_hessian`'s
+    size, where only Hessian-vector products are taken, or where f is not finite near x)
+    and the bound on that Hessian's eigenvalues' errors its verdict used."""
     if not whole_hessian(x.size):
         if falls_along_axis(F, G, x, G.steps(x)) == 2:
-            return DOWN, None
-        return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None
+            return DOWN, None, np.inf
+        return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None, np.inf
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
     if not np.all(np.isfinite(H)):
-        return UNDECIDED, None  # f is not finite near x: nothing is seen
+        return UNDECIDED, None, np.inf  # f is not finite near x: nothing is seen
     lowest, Q = np.linalg.eigh(H)
     if lowest[0] < -error:
-        return DOWN, H
+        return DOWN, H, error
     if lowest[0] > error and _clear_of_truncation(F, x, fx, s, (lowest, Q), error):
-        return UP, H
+        return UP, H, error
     return _lengthened(F, x, fx, size, (H, error))
 
 
@@ -262,52 +263,58 @@ def model_step(H: Vector | None, g: Vector) -> Vector | None:
     return np.linalg.solve(H / scale, g / scale) if scale > 0 else None
 
 
-def _positive(H: Vector | None) -> bool:
-    """Is the Hessian H known, and are its eigenvalues (as computed) all above 0?"""
-    if H is None or not np.all(np.isfinite(H)):
-        return False
-    scale = float(np.max(np.abs(H)))
-    return scale > 0 and float(np.linalg.eigvalsh(H / scale)[0]) > 0
-
-
-def newton_distance(H: Vector | None, g: Vector) -> float:
-    """|H^-1 ∇f|, the distance from x to the minimum of f's quadratic model, where the
-    Hessian H is known and positive definite; nan where it is not known."""
-    step = model_step(H, g)
-    return np.nan if step is None else norm(step)
+def _resolved_step(H: Vector, error: float, g: Vector, noise: float) -> Vector | None:
+    """The step to the minimum of f's quadratic model, H^-1 ∇f, each eigenvalue of H taken
+    as computed where it is above its error, or above 0 with ∇f's part along it above
+    ∇f's error `noise` (a shallow valley beside a steep one, whose curvature the steep
+    one's error hides but whose slope shows); else as its error (a flat direction, where
+    only rounding is seen): there the step is a lower bound. None if H or ∇f is not
+    finite."""
+    if not (np.all(np.isfinite(H)) and np.all(np.isfinite(g)) and error < np.inf):
+        return None
+    scale = float(np.max(np.abs(H))) or 1.0  # H / scale: no entry overflows
+    values, Q = np.linalg.eigh(H / scale)
+    along = Q.T @ (g / scale)
+    seen = (values > error / scale) | ((values > 0) & (np.abs(along) * scale > noise))
+    floor = max(error / scale, float(np.finfo(np.float64).tiny))
+    return Q @ (along / np.where(seen, values, np.maximum(values, floor)))
 
 
 def _newton_reach(
-    F: Callable, G: Gradient, x: Vector, g: Vector, reach: float
-) -> tuple[float, Vector]:
-    """Beyond `whole_hessian`'s size: a lower bound on |H^-1 ∇f|, the distance to the
-    minimum of f's quadratic model, and the point x - d it reached, by conjugate gradients
-    on H d = ∇f with f's Hessian-vector products (at most LANCZOS, 4n + 2 calls of f
-    each): their iterates grow in length while H is positive definite along their
-    directions, so the first longer than `reach` proves the distance longer. (0, x) where
-    a direction of negative or unresolved curvature, or a solve within 1e-3, ends it."""
+    F: Callable, G: Gradient, x: Vector, g: Vector, sizes: Vector, bound: float
+) -> Vector | None:
+    """Beyond `whole_hessian`'s size: the step to the minimum of f's quadratic model,
+    H^-1 ∇f, by conjugate gradients with f's Hessian-vector products (at most LANCZOS,
+    4n + 2 calls of f each), each curvature taken as at least its error (as
+    `_resolved_step`). The iterates grow in length while H is positive definite along
+    their directions, so it stops at the first longer than `bound` in x's `sizes`, or
+    once solved, or at a curvature not above its error (then taken
+    as that error, so the step is a lower bound: a curvature below minus its error is
+    the second-derivative test's to judge, and here mostly the products' rounding);
+    None where ∇f is 0 (or beyond the floats) or f is not finite near x."""
     size = G.sizes(x)
     product, c = _hessian_product(F, G, x, size), float(size.max())
     d, r = np.zeros_like(x), c * c * g  # (c^2 H) d = c^2 ∇f
     p, rr = r.copy(), float(r @ r)
     if not 0 < rr < np.inf:
-        return 0.0, x  # ∇f = 0 exactly (or c^2 ∇f beyond the floats): nothing to place
+        return None
     for _ in range(min(x.size, LANCZOS)):
         length = norm(p)
         Aq, error = product(p / length)  # c^2 H q, q = p / |p|
         curvature = float(p @ Aq) / length  # q . c^2 H q
-        if not curvature > error:
-            return 0.0, x  # H is not seen positive definite along p
-        alpha = rr / (curvature * length**2)
+        if not np.isfinite(curvature):
+            return None  # f is not finite near x
+        alpha = rr / (max(curvature, error) * length**2)
         d = d + alpha * p
-        if norm(d) > reach:
-            return norm(d), x - d
+        if norm(d / sizes) > bound or curvature <= error:
+            return d  # far enough to decide, or a curvature no longer resolved
         r = r - alpha * length * Aq
-        if norm(r) <= 1e-3 * c * c * norm(g):
-            return 0.0, x
+        if not norm(r) > EPS * c * c * norm(g):
+            return d  # solved (a residual relative to ∇f would stop where ∇f's rounding,
+            # in the steep directions, outweighs its slope along the shallow ones)
         rr, last = float(r @ r), rr
         p = r + rr / last * p
-    return 0.0, x
+    return d
 
 
 def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Vector) -> bool:
@@ -356,7 +363,7 @@ def _clear_of_truncation(
 
 def _lengthened(
     F: Callable, x: Vector, fx: float, size: Vector, before: tuple
-) -> tuple[str, Vector | None]:
+) -> tuple[str, Vector | None, float]:
     """Where the Hessian at steps eps^(1/4) size cannot decide: its verdict at steps 16,
     256 and 4096 times longer (f's rounding over the steps squared shrinks 256 times each;
     1 + x**2 - 1e-10 y**2 at 0 needs 4096), while each agrees within their errors with
@@ -367,15 +374,15 @@ def _lengthened(
         H, error = _hessian(F, x, fx, steps(x, size * 16.0**lengthening, 1 / 4), 0.0)
         change = norm((H - before[0]).ravel())
         if not change <= error + before[1]:
-            return UNDECIDED, None  # truncation shows (or f is not finite)
+            return UNDECIDED, None, np.inf  # truncation shows (or f is not finite)
         margin = 2 * error + before[1] + change
         lowest = float(np.linalg.eigvalsh(H)[0])
         if lowest < -margin:
-            return DOWN, H
+            return DOWN, H, margin
         if lowest > margin:
-            return UP, H
+            return UP, H, margin
         before = (H, error)
-    return UNDECIDED, before[0]  # the longest steps' Hessian, which agreed with the others
+    return UNDECIDED, before[0], margin  # the longest steps' Hessian, which agreed so far
 
 
 def _krylov_verdict(product: Callable, n: int) -> str:
@@ -538,42 +545,46 @@ class Judge:
         if not near:
             why = lost(x, fx, g, noise, self.target) if norm(g) < noise else _corner(x)
             return self._refuted(x, fx, g, noise, last, why)
-        verdict, H = hessian_test(self.F, self.G, x, fx, self.G.sizes(x))
+        verdict, H, error = hessian_test(self.F, self.G, x, fx, self.G.sizes(x))
         if verdict == DOWN:
             ridge = falling_corner(self.F, x, fx, self.G.steps(x))
             return self.done(fx, False, ridge or _saddle(x))
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
-        distance = newton_distance(H, g) if verdict != DOWN and _positive(H) else np.nan
-        if H is None:  # beyond whole_hessian's size: a lower bound, by conjugate gradients
-            bound, y = _newton_reach(self.F, self.G, x, g, self.reach_of(x))
-            if bound > self.reach_of(x):
-                if self.F(y) <= fx + ROUNDING * EPS * abs(fx):
-                    self.beyond = (x, bound, None)
-                self.ask = norm(g) / 4
-                return None
-        elif distance > self.tol * norm(x):  # nan (H not positive definite) is not
-            holds = model_holds(self.F, self.G, x, fx, g, H)
-            beyond = distance > self.reach_of(x)
-            if holds and beyond:
-                self.beyond = (x, distance, H)
-            if beyond or not holds:
-                # a minimum farther than tol |x| that f does not confirm, or one that f
-                # confirms beyond sqrt(tol) of x's scale: descend on, and ask again only
-                # once |∇f| has fallen 4 times more (each ask costs a Hessian)
+        # The step to the minimum of f's quadratic model, each eigenvalue of H taken at
+        # least as large as its error: exact where H is positive definite beyond its
+        # errors (UP), else at most as long as the step along directions it cannot
+        # resolve, whose curvature may be anything below the error.
+        bound = float(np.sqrt(self.tol))
+        if H is not None:
+            step = _resolved_step(H, error, g, noise)
+        else:  # beyond whole_hessian's size, or the whole Hessian's truncation showed
+            step = _newton_reach(self.F, self.G, x, g, self.G.sizes(x), bound)
+        distance = norm(step) if step is not None else np.nan
+        if step is not None and norm(step / self.G.sizes(x)) > bound:
+            # the minimum lies beyond sqrt(tol) of x's size in some variable: descend on
+            # (asking again once |∇f| has fallen 4 times more), and if f confirms the
+            # model's minimum, a failure says where it is
+            exact = verdict == UP and H is not None
+            if (
+                model_holds(self.F, self.G, x, fx, g, H)
+                if exact and H is not None
+                else self.F(x - step) <= fx + ROUNDING * EPS * abs(fx)
+            ):
+                self.beyond = (x, distance, H if exact else None)
+            self.ask = norm(g) / 4
+            return None
+        if H is None:
+            distance = np.nan  # no Newton step to tell
+        elif verdict == UP and distance > self.tol * norm(x):
+            if not model_holds(self.F, self.G, x, fx, g, H):
+                # a minimum farther than tol |x| that f does not confirm: descend on, and
+                # ask again only once |∇f| has fallen 4 times more (each costs a Hessian)
                 self.ask = norm(g) / 4
                 return None
         kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
         return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict, distance)}")
-
-    def reach_of(self, x: Vector) -> float:
-        """How far from x a minimum placed by f's Hessian may lie for x to be converged:
-        sqrt(tol) times the longer of |x| and the way from x0. (The gradient test alone,
-        |∇f| <= tol |∇f(x0)|, bounds that distance only by about tol times the Hessian's
-        condition number times |x - x0|: where ∇f(x0) was steep along one direction,
-        descent passes the test long before it has crossed a shallow one.)"""
-        return float(np.sqrt(self.tol)) * max(norm(x), norm(x - self.done.history[0]))
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""
@@ -600,8 +611,8 @@ class Judge:
             placed, times = f"about {distance:.2g}", f"{curvatures[-1] / curvatures[0]:.1g} times"
         return (
             f". |∇f| passed the test at x = {show(x)}, but f's Hessian placed the minimum "
-            f"{placed} from there, farther than sqrt(tol) max(|x|, |x - x0|) = "
-            f"{self.reach_of(x):.2g}, and f agreed: f curves {times} more steeply one way "
+            f"{placed} from there, more than sqrt(tol) = {np.sqrt(self.tol):.2g} of x's size "
+            f"in some variable, and f agreed: f curves {times} more steeply one way "
             "than another, a narrow valley that gradient descent crosses only slowly "
             "(Newton's method, or variables rescaled to like curvatures, reach its floor)"
         )

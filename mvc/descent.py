@@ -131,23 +131,23 @@ def gradient_descent(
     tol : float
         The convergence test (one line): **converged means |∇f(x)|, plus its rounding
         error when differenced, is at most `tol` |∇f(x0)|, and f's curvature places
-        the minimum within sqrt(`tol`) of x's scale**. In full: the curvature c along
-        the last step puts the minimum within `tol` |x| (or closer than f's rounding)
-        and the slope along -∇f is seen to turn up within 2|∇f|/c; then f's Hessian
-        places the minimum of its quadratic model (the Newton step |H⁻¹∇f|, which the
-        message gives) within sqrt(`tol`) times the longer of |x| and |x - x0| (beyond
-        159 variables, conjugate gradients on Hessian-vector products must not show it
-        farther), and, where the Newton step is longer than `tol` |x|, f confirms it: at
-        the model's minimum f is no higher, and the next Newton step is at most a
-        quarter of this one. Else descent goes on (tanh(x) + y^2 far out is not a
-        minimum, nor is x^2 + 1e9 y^2 at (1, 1e-9), where |∇f| is about 1e-9 times its
-        size at (1, 1)). Where f's Hessian is not positive definite as computed, it
-        places nothing, and the message claims a stationary point only. The check is a
-        test against tails, not a proof: a tail whose rate of decay varies, as
-        e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass it. A given
-        `grad` must agree with central differences of `f`. Where the iterates shrink
-        within `tol` |x0| of 0, x = 0 exactly is checked instead; where ∇f is lost in
-        rounding, f's Hessian may place the minimum.
+        the minimum within sqrt(`tol`) of each variable's size**. In full: the
+        curvature c along the last step puts the minimum within `tol` |x| (or closer
+        than f's rounding) and the slope along -∇f is seen to turn up within 2|∇f|/c;
+        then the step to the minimum of f's quadratic model, H⁻¹∇f (each eigenvalue of
+        f's Hessian H taken as at least its error; beyond 159 variables, by conjugate
+        gradients on Hessian-vector products), moves no variable by more than sqrt(`tol`)
+        of its size (the larger of its |x| and |x0|); and where H is positive definite
+        and that step longer than `tol` |x|, f confirms it: at the model's minimum f is
+        no higher, and the next Newton step is at most a quarter of this one. Else
+        descent goes on (tanh(x) + y^2 far out is not a minimum, nor is x^2 + 1e9 y^2 at
+        (1, 1e-9), where |∇f| is about 1e-9 times its size at (1, 1)). The message gives
+        the Newton step |H⁻¹∇f| where H is positive definite, and claims a stationary
+        point only where it is not. The check is a test against tails, not a proof: a
+        tail whose rate of decay varies, as e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass
+        it. A given `grad` must agree with central differences of `f`. Where the
+        iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead; where
+        ∇f is lost in rounding, f's Hessian may place the minimum.
     max_iter : int
         The most steps to take.
 
