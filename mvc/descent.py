@@ -35,6 +35,7 @@ from mvc._minimum import (
 )
 from mvc._scaling import (
     EPS,
+    ROUNDING,
     central,
     hessian_at,
     norm,
@@ -737,7 +738,8 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             fading = distance  # it is drawing nearer: a step or two may bring it in sight
         if len(history) > max_iter:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
-        step = _step(step_rule, x, fx, J, H=hessian_at(F, x, steps(x, G.sizes(x), 1 / 4)))
+        s = steps(x, G.sizes(x), 1 / 4)
+        step = _step(step_rule, x, fx, J, (hessian_at(F, x, s), s))
         if isinstance(step, str):
             return done(fx, False, step)
         new = np.clip(x + step, *box)
@@ -774,13 +776,27 @@ def _secant_distance(x, J, last) -> float:
     return float(norm(J) / curvature) if curvature > 0 else np.inf
 
 
-def _step(step_rule, x, fx, J, H) -> np.ndarray | str:
-    """The strategy's step at x, checked: a ValueError naming `strategy` if it is not x's
+def _step(step_rule, x, fx, J, differenced) -> np.ndarray | str:
+    """The strategy's step at x, with f's Hessian H differenced at steps s
+    (`differenced` = (H, s)), checked: a ValueError naming `strategy` if it is not x's
     shape (a mistake in the rule), and why not, as a message, if it is not finite."""
+    H, s = differenced
     try:
         step = step_rule(fx, J, H)
     except np.linalg.LinAlgError:
-        return f"singular Hessian at x = {show(x)}: no Newton step"
+        # a second difference cannot see a curvature below f's rounding over s^2
+        floor = 4 * ROUNDING * EPS * abs(fx) / s**2
+        hidden = [j for j in range(x.size) if abs(H[j, j]) <= floor[j]]
+        if not hidden:
+            return f"singular Hessian at x = {show(x)}: no Newton step"
+        where = "x" if x.size == 1 else f"x_{hidden[0]}"
+        j = hidden[0]
+        return (
+            f"singular Hessian at x = {show(x)}: along {where} f's second difference is "
+            f"{H[j, j]:.2g}, within what f's rounding lets it see (about {floor[j]:.2g} at "
+            f"steps {s[j]:.2g}): f does not curve that way, or too little to show beside "
+            "f's size (a large constant part of f); no Newton step"
+        )
     step = check_values(step, x.shape, "`strategy`", finite=False).astype(np.float64)
     if not np.all(np.isfinite(step)):
         return f"the strategy gave no usable step at x = {show(x)}: {show(step)} is not finite"
