@@ -283,14 +283,14 @@ def _resolved_step(H: Vector, error: float, g: Vector, noise: float) -> Vector |
 def _newton_reach(
     F: Callable, G: Gradient, x: Vector, g: Vector, sizes: Vector, bound: float
 ) -> Vector | None:
-    """Beyond `whole_hessian`'s size: the step to the minimum of f's quadratic model,
-    H^-1 ∇f, by conjugate gradients with f's Hessian-vector products (at most LANCZOS,
-    4n + 2 calls of f each), each curvature taken as at least its error (as
-    `_resolved_step`). The iterates grow in length while H is positive definite along
-    their directions, so it stops at the first longer than `bound` in x's `sizes`, or
-    once solved, or at a curvature not above its error (then taken
-    as that error, so the step is a lower bound: a curvature below minus its error is
-    the second-derivative test's to judge, and here mostly the products' rounding);
+    """Beyond `whole_hessian`'s size (or where the whole Hessian's truncation showed): the step
+    to the minimum of f's quadratic model, H^-1 ∇f, by conjugate gradients with f's
+    Hessian-vector products (at most LANCZOS, 4n + 2 calls of f each), each curvature
+    taken as at least its error (as `_resolved_step`). The iterates grow in length while
+    H is positive definite along their directions, so it stops at the first longer than
+    `bound` in x's `sizes`, or once solved, or at a curvature not above its error (then
+    taken as that error, so the step is a lower bound: a curvature below minus its error
+    is the second-derivative test's to judge, and here mostly the products' rounding);
     None where ∇f is 0 (or beyond the floats) or f is not finite near x."""
     size = G.sizes(x)
     product, c = _hessian_product(F, G, x, size), float(size.max())
@@ -552,10 +552,9 @@ class Judge:
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
-        # The step to the minimum of f's quadratic model, each eigenvalue of H taken at
-        # least as large as its error: exact where H is positive definite beyond its
-        # errors (UP), else at most as long as the step along directions it cannot
-        # resolve, whose curvature may be anything below the error.
+        # The step to the minimum of f's quadratic model (`_resolved_step`): the Newton
+        # step where H is positive definite beyond its errors (UP); along a direction
+        # whose curvature the error hides and whose slope does not show, a lower bound.
         bound = float(np.sqrt(self.tol))
         if H is not None:
             step = _resolved_step(H, error, g, noise)
@@ -566,13 +565,13 @@ class Judge:
             # the minimum lies beyond sqrt(tol) of x's size in some variable: descend on
             # (asking again once |∇f| has fallen 4 times more), and if f confirms the
             # model's minimum, a failure says where it is
-            exact = verdict == UP and H is not None
+            exact = H if verdict == UP else None  # the model f must confirm, if any
             if (
-                model_holds(self.F, self.G, x, fx, g, H)
-                if exact and H is not None
+                model_holds(self.F, self.G, x, fx, g, exact)
+                if exact is not None
                 else self.F(x - step) <= fx + ROUNDING * EPS * abs(fx)
             ):
-                self.beyond = (x, distance, H if exact else None)
+                self.beyond = (x, distance, exact)
             self.ask = norm(g) / 4
             return None
         if H is None:

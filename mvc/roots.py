@@ -136,7 +136,10 @@ def newton_raphson(
     multiplicity only then. Near such a root the difference step follows $|x|$ and is
     quartered while the slopes at $s$ and $s/4$ disagree (their error $s^2 f'''/6$
     does not vanish with $f'$), and a verdict of convergence by differences is judged
-    again with such a checked slope at $x$. The
+    again with such a checked slope at $x$. From x0 = 0, where nothing gives x a
+    size, the first difference steps are a guess, and each is quartered the same way
+    until its slopes agree (kept as it was if they never do, as at a jump or a cusp):
+    exp(x / 1e-8) - 3 from 0 finds its root as exp(x) - 3 does. The
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
     does from $0$: $0 \to 1 \to 0$.
@@ -881,6 +884,8 @@ class _Differenced(_Given):
                 break
         if self.careful:
             Jx = self._shorten(x, fx, Jx)
+        elif not np.any(self.reference):
+            Jx = self._unscaled(x, fx, Jx)
         self.scale = norm(typical_size(x, self.reference))
         return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
 
@@ -921,6 +926,33 @@ class _Differenced(_Given):
             self.narrow, self.s, Jx = self.narrow / 4, short, J_short
         self.checked = False
         return Jx
+
+    def _unscaled(self, x, fx, Jx) -> np.ndarray:
+        """At x = 0 from x0 = 0, where nothing gives x a size, the difference step is a
+        guess (eps^(1/3)): each column's step is quartered while its slopes at s and s/4
+        differ beyond rounding and AGREE of them (exp(x / 1e-8) at 0 needs 7 quarterings).
+        A column whose slopes never agree (a jump, a cusp, x |x|, where the slope at 0
+        grows or shrinks with the step), or meet a value that is not finite, keeps its
+        first step: shortening would only amplify what is no slope."""
+        s, J, size = self.s.copy(), Jx.copy(), self.size
+        settled, active = np.zeros(x.size, dtype=bool), np.ones(x.size, dtype=bool)
+        try:
+            for _ in range(SHORTENINGS):
+                short = np.where(active, s / 4, s)
+                J_short = self._slope(x, fx, short)
+                noise = rounding(np.maximum(size, self.size), short)
+                apart = ~np.all(np.abs(J - J_short) <= AGREE * np.abs(J_short) + noise, axis=0)
+                lost = ~np.any(np.abs(J_short) > noise, axis=0)  # s/4 is lost in rounding
+                settled |= active & ~apart & ~lost  # agreeing within rounding: no slope seen
+                active &= apart & ~lost  # apart and lost: no slope to agree on
+                if not active.any():
+                    break
+                s, J = np.where(active, short, s), np.where(active, J_short, J)
+        except _NonFinite:
+            pass
+        self.s = np.where(settled, s, self.s)
+        self.size = size
+        return np.where(settled, J, Jx)
 
     def _grow_lost(self, x, fx, Jx) -> bool:
         """Lengthen by GROW the step of each axis along which f did not change beyond

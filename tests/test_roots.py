@@ -303,6 +303,32 @@ def test_norms_of_tiny_iterates_do_not_underflow_into_a_false_cycle():
     assert "cycle" not in result.message and len(result.history) > 20
 
 
+@pytest.mark.parametrize("u", [1e-8, 1e-4, 1.0, 1e4, 1e8])
+def test_a_start_at_0_has_one_verdict_in_every_unit(u):
+    # From x0 = 0 nothing gives x a size: the first difference step, eps^(1/3), is a
+    # guess. With x in units 1e-8 it spanned 600 of them: exp(x / 1e-8) - 3 read a slope
+    # 1e257 times too steep, stepped to 2.5e-268 and stopped there ("derivative lost in
+    # rounding"); tanh(x / 1e-8) - 0.5 ran off to 1.7e36; the system below was "singular".
+    scalar = {
+        "exp": (lambda x: math.exp(x / u) - 3, math.log(3)),
+        "tanh": (lambda x: np.tanh(x / u) - 0.5, math.atanh(0.5)),
+        "sin": (lambda x: np.sin(x / u) - 0.5, math.pi / 6),
+    }
+    for name, (f, root) in scalar.items():
+        result = newton_raphson(f, 0.0)
+        assert result.converged, (name, result.message)
+        assert result.x / u == pytest.approx(root, rel=1e-9), name
+    # a slope that shrinks or grows with the step (no slope at all) keeps the first step:
+    # x |x| - 1 read 1e-8 for its slope and took 85 steps when every step was quartered
+    # (in units 1e4 and up its slope, 0 at 0, is lost in rounding at any step: refused)
+    cusp = newton_raphson(lambda x: (x / u) * abs(x / u) - 1, 0.0)
+    assert cusp.converged == (u <= 1), cusp.message
+    assert not cusp.converged or cusp.x / u == pytest.approx(1)
+    system = newton_raphson(lambda v: np.array([np.exp(v[0] / u) - 3, (v[1] - v[0]) / u]), [0, 0])
+    assert system.converged, system.message
+    assert system.x / u == pytest.approx([math.log(3)] * 2, rel=1e-9)
+
+
 def test_a_system_with_a_root_coordinate_at_0_has_one_verdict_in_every_unit():
     # f0 = x (a + b y) vanishes with x: |f0| is as large as its terms all the way down,
     # so only f0 = 0 at x = 0 exactly can show the root. 23 of 100 such systems once
