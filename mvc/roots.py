@@ -136,9 +136,9 @@ def newton_raphson(
     multiplicity only then. Near such a root the difference step follows $|x|$ and is
     quartered while the slopes at $s$ and $s/4$ disagree (their error $s^2 f'''/6$
     does not vanish with $f'$), and a verdict of convergence by differences is judged
-    again with such a checked slope at $x$. From x0 = 0, where nothing gives x a
-    size, the first difference steps are a guess, and each is quartered the same way
-    until its slopes agree (kept as it was if they never do, as at a jump or a cusp):
+    again with such a checked slope at $x$. An unknown that starts at 0 has no size
+    of its own, so its first difference step is a guess, quartered the same way until
+    its slopes agree (kept as it was if they never do, as at a jump or a cusp):
     exp(x / 1e-8) - 3 from 0 finds its root as exp(x) - 3 does. The
     method fails where $f' = 0$ (the tangent is flat and never crosses zero) and
     can jump far away near such a point; it can also cycle, as $x^3 - 2x + 2$
@@ -884,8 +884,8 @@ class _Differenced(_Given):
                 break
         if self.careful:
             Jx = self._shorten(x, fx, Jx)
-        elif not np.any(self.reference):
-            Jx = self._unscaled(x, fx, Jx)
+        elif np.array_equal(x, self.x0) and np.any(x == 0):
+            Jx = self._unscaled(x, fx, Jx, x == 0)
         self.scale = norm(typical_size(x, self.reference))
         return Jx, DIFFERENCED * np.abs(Jx) + rounding(self.size, self.s)
 
@@ -927,15 +927,16 @@ class _Differenced(_Given):
         self.checked = False
         return Jx
 
-    def _unscaled(self, x, fx, Jx) -> np.ndarray:
-        """At x = 0 from x0 = 0, where nothing gives x a size, the difference step is a
-        guess (eps^(1/3)): each column's step is quartered while its slopes at s and s/4
-        differ beyond rounding and AGREE of them (exp(x / 1e-8) at 0 needs 7 quarterings).
-        A column whose slopes never agree (a jump, a cusp, x |x|, where the slope at 0
-        grows or shrinks with the step), or meet a value that is not finite, keeps its
+    def _unscaled(self, x, fx, Jx, zero) -> np.ndarray:
+        """At x0, the columns of the unknowns that start at 0 (`zero`), which nothing
+        gives a size (it is borrowed from the others, or 1): their difference steps are a
+        guess, so each is quartered while its slopes at s and s/4 differ beyond rounding
+        and AGREE of them (exp(x / 1e-8) at 0 needs 7 quarterings). A column whose slopes
+        never agree (a jump, a cusp, x |x|, where the slope at 0 grows or shrinks with the
+        step), meet a value that is not finite, or agree only within rounding keeps its
         first step: shortening would only amplify what is no slope."""
         s, J, size = self.s.copy(), Jx.copy(), self.size
-        settled, active = np.zeros(x.size, dtype=bool), np.ones(x.size, dtype=bool)
+        settled, active = np.zeros(x.size, dtype=bool), zero.copy()
         try:
             for _ in range(SHORTENINGS):
                 short = np.where(active, s / 4, s)
@@ -950,6 +951,9 @@ class _Differenced(_Given):
                 s, J = np.where(active, short, s), np.where(active, J_short, J)
         except _NonFinite:
             pass
+        shortened = settled & (s < self.s)
+        if self.reference is not None:  # a shortened unknown's size is its own from now on
+            self.reference[shortened] = 0.0  # (|x_j| once it moves), not one borrowed
         self.s = np.where(settled, s, self.s)
         self.size = size
         return np.where(settled, J, Jx)

@@ -327,6 +327,10 @@ def test_a_start_at_0_has_one_verdict_in_every_unit(u):
     system = newton_raphson(lambda v: np.array([np.exp(v[0] / u) - 3, (v[1] - v[0]) / u]), [0, 0])
     assert system.converged, system.message
     assert system.x / u == pytest.approx([math.log(3)] * 2, rel=1e-9)
+    # one unknown at 0 beside one that is not: its size was borrowed from the other (1)
+    mixed = newton_raphson(lambda v: np.array([np.exp(v[0] / u) - 3, v[1] - v[0] / u]), [0, 1])
+    assert mixed.converged, mixed.message
+    assert mixed.x / [u, 1] == pytest.approx([math.log(3)] * 2, rel=1e-9)
 
 
 def test_a_system_with_a_root_coordinate_at_0_has_one_verdict_in_every_unit():
