@@ -130,25 +130,25 @@ def gradient_descent(
         The learning rate $\gamma$ of the fixed step $-\gamma \nabla f$. By default
         (None) each step's length comes from a backtracking (Armijo) line search.
     tol : float
-        The convergence test (one line): **converged means |∇f(x)|, plus its rounding
-        error when differenced, is at most `tol` |∇f(x0)|, and f's curvature places
-        the minimum within sqrt(`tol`) of each variable's size**. In full: the
-        curvature c along the last step puts the minimum within `tol` |x| (or closer
-        than f's rounding) and the slope along -∇f is seen to turn up within 2|∇f|/c;
-        then the step to the minimum of f's quadratic model, H⁻¹∇f (each eigenvalue of
-        f's Hessian H taken as at least its error; beyond 159 variables, by conjugate
-        gradients on Hessian-vector products), moves no variable by more than sqrt(`tol`)
-        of its size (the larger of its |x| and |x0|); and where H is positive definite
-        and that step longer than `tol` |x|, f confirms it: at the model's minimum f is
-        no higher, and the next Newton step is at most a quarter of this one. Else
-        descent goes on (tanh(x) + y^2 far out is not a minimum, nor is x^2 + 1e9 y^2 at
-        (1, 1e-9), where |∇f| is about 1e-9 times its size at (1, 1)). The message gives
-        the Newton step |H⁻¹∇f| where H is positive definite, and claims a stationary
-        point only where it is not. The check is a test against tails, not a proof: a
-        tail whose rate of decay varies, as e^-x (1 + 0.03 (sin 3x + 3 cos 3x)), can pass
-        it. A given `grad` must agree with central differences of `f`. Where the
-        iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead; where
-        ∇f is lost in rounding, f's Hessian may place the minimum.
+        The convergence test (one line): **converged means |∇f(x)|, plus its rounding error
+        when differenced, is at most `tol` |∇f(x0)|, and f's curvature places the minimum
+        within sqrt(`tol`) of each variable's size**. In full: the curvature c along the
+        last step puts the minimum within `tol` |x| (or closer than f's rounding) and the
+        slope along -∇f is seen to turn up within 2|∇f|/c; since c need not be f's lowest
+        curvature, the step to the minimum of f's quadratic model, H⁻¹∇f (an eigenvalue of
+        f's Hessian H hidden within its error taken as that error, unless the slope along it
+        shows; beyond 159 variables, by conjugate gradients on Hessian-vector products),
+        must then move no variable by more than sqrt(`tol`) of its size (the larger of its
+        |x| and |x0|); and where H is positive definite and that step longer than `tol` |x|,
+        f confirms it: at the model's minimum f is no higher, and the next Newton step is at
+        most a quarter of this one. Else descent goes on (tanh(x) + y^2 far out is not a
+        minimum, nor is x^2 + 1e9 y^2 at (1, 1e-9), where |∇f| is about 1e-9 times its size
+        at (1, 1)). The message gives the Newton step |H⁻¹∇f| where H is positive definite,
+        and claims a stationary point only where it is not. The check is a test against
+        tails, not a proof: a tail whose rate of decay varies, as e^-x (1 + 0.03 (sin 3x + 3
+        cos 3x)), can pass it. A given `grad` must agree with central differences of `f`.
+        Where the iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead;
+        where ∇f is lost in rounding, f's Hessian may place the minimum.
     max_iter : int
         The most steps to take.
 
@@ -661,12 +661,12 @@ def descend(
     bounds : (float, float), optional
         A box $[lo, hi]^n$, such as the pit $[0, 6]^2$: each new point is clipped into it.
     tol : float
-        Relative tolerance. The convergence test (one line): **converged means |J| plus
-        its rounding is at most `tol` |J(x0)| and f's Hessian places a minimum within
-        `tol` of x's size, or the slope turns up close by (a stationary point, said
-        so)**; see Returns. A step that moves $x$ by no more than `tol` times $x$'s
-        size (each variable's size from `x0`) is the last, and the verdict is taken where
-        it lands.
+        Relative tolerance. The convergence test (one line): **converged means f's Hessian
+        places a minimum within `tol` of x's size, or the slope turns up close by (a
+        stationary point, said so), once |J| plus its rounding is at most `tol` |J(x0)| or
+        the last step was that short**; see Returns. A step that moves $x$ by no more than
+        `tol` times $x$'s size (each variable's size from `x0`) is the last, and the verdict
+        is taken where it lands.
     max_iter : int
         The most steps.
 
@@ -795,7 +795,8 @@ def _step(step_rule, x, fx, J, differenced) -> np.ndarray | str:
             f"singular Hessian at x = {show(x)}: along {where} f's second difference is "
             f"{H[j, j]:.2g}, within what f's rounding lets it see (about {floor[j]:.2g} at "
             f"steps {s[j]:.2g}): f does not curve that way, or too little to show beside "
-            "f's size (a large constant part of f); no Newton step"
+            "f's size there (a large constant part, or a steep term far from its "
+            "minimum); no Newton step"
         )
     step = check_values(step, x.shape, "`strategy`", finite=False).astype(np.float64)
     if not np.all(np.isfinite(step)):

@@ -74,14 +74,14 @@ def lagrange_multipliers(
         the least-squares solution of $\nabla f(x_0) = \lambda \nabla g(x_0)$.
     tol : float
         Relative tolerance of Newton–Raphson on $\nabla \mathcal{L} = 0$, at least
-        $\epsilon$. The convergence test (one line): **converged means the last Newton
-        step in (x, λ) and |∇L| are within `tol` of their terms' size, and each
-        constraint holds to 1e-8 of its terms**. In full: converged when the last step
-        in $(x, \lambda)$ and $|\nabla \mathcal{L}|$ plus its rounding are at most
-        `tol` relative to the size of its terms (or, where Newton stalls or
-        $\nabla \mathcal{L}$ reads 0, when it is 0 to its rounding and that rounding
-        moves $(x, \lambda)$ by at most `tol` of their size, an unknown at 0 measured by
-        its typical size), and each constraint holds to $10^{-8}$ of its terms.
+        $\epsilon$. The convergence test (one line): **converged means the last Newton step
+        moved (x, λ) by at most `tol` of their size, |∇L| is at most `tol` of its terms'
+        size, and each constraint holds to 1e-8 of its terms**. In full: converged when the
+        last step in $(x, \lambda)$ and $|\nabla \mathcal{L}|$ plus its rounding are at most
+        `tol` relative to the size of its terms (or, where Newton stalls or $\nabla
+        \mathcal{L}$ reads 0, when it is 0 to its rounding and that rounding moves $(x,
+        \lambda)$ by at most `tol` of their size, an unknown at 0 measured by its typical
+        size), and each constraint holds to $10^{-8}$ of its terms.
     max_iter : int
         The most Newton steps.
 

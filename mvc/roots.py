@@ -96,7 +96,7 @@ def newton_raphson(
         Relative tolerance, from $\epsilon \approx 2.2 \times 10^{-16}$ to below 1. The
         convergence test (one line): **converged means the last step moved x by at most
         `tol` of its size and |f(x)| is at most `tol` times the size of f's terms, or
-        f(x) = 0 exactly where f changes sign**. In full: the terms' size is
+        f(x) = 0 exactly where f changes sign or grows away from x**. In full: the terms' size is
         $|J|\,|x|$ (each equation on its own); an exact 0 counts where each equation
         changes sign, or grows as a power of the distance (on both sides, or on one
         with 0 on the other), where $x$ moves by a difference step (see Notes).

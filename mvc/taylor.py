@@ -86,11 +86,11 @@ def taylor_coefficients(
 ) -> np.ndarray:
     r"""Taylor coefficients $c_k = f^{(k)}(a)/k!$, $k = 0, \ldots, n$, of an analytic function.
 
-    Accuracy: about 13 digits of the largest term $|c_k| \rho^k$, $\rho$ the distance
-    from `a` to $f$'s nearest singularity ($10^{-14}$ of the largest coefficient for the
-    chapter's functions about 1), at low orders: high orders of a function with a
-    singularity that near lose more (order 30 of 1/(1 + x^2) about 0 keeps 8 digits,
-    see Notes); the circles of the contour integral are checked
+    Accuracy: at low orders about 13 digits of the largest term $|c_k| \rho^k$, $\rho$
+    the distance from `a` to $f$'s nearest singularity ($10^{-14}$ of the largest
+    coefficient for the chapter's functions about 1); high orders lose more where the
+    singularity is close (order 30 of 1/(1 + x^2) about 0 keeps 8 digits, see Notes);
+    the circles of the contour integral are checked
     against each other so that none encloses a singularity (see Notes).
 
     Parameters
