@@ -940,7 +940,7 @@ class _Differenced(_Given):
         try:
             for _ in range(SHORTENINGS):
                 short = np.where(active, s / 4, s)
-                J_short = self._slope(x, fx, short)
+                J_short = self._columns(x, fx, short, J, active)
                 noise = rounding(np.maximum(size, self.size), short)
                 apart = ~np.all(np.abs(J - J_short) <= AGREE * np.abs(J_short) + noise, axis=0)
                 lost = ~np.any(np.abs(J_short) > noise, axis=0)  # s/4 is lost in rounding
@@ -957,6 +957,17 @@ class _Differenced(_Given):
         self.s = np.where(settled, s, self.s)
         self.size = size
         return np.where(settled, J, Jx)
+
+    def _columns(self, x, fx, s, J, which) -> np.ndarray:
+        """J with the columns `which` differenced again at steps s (the others as they
+        are: 2 calls of f a column, not 2n), and the size of f's terms (`self.size`)."""
+        J = J.copy()
+        for j in np.flatnonzero(which):
+            step = np.zeros_like(x)
+            step[j] = s[j]
+            J[:, j] = (self.F(x + step) - self.F(x - step)) / (2 * s[j])
+        self.size = np.maximum(np.abs(fx) + np.abs(J) @ np.abs(x), TINY)
+        return J
 
     def _grow_lost(self, x, fx, Jx) -> bool:
         """Lengthen by GROW the step of each axis along which f did not change beyond
