@@ -898,9 +898,17 @@ class _Differenced(_Given):
             return size
         return self.narrow * np.where(x != 0, np.abs(x), size)
 
-    def _slope(self, x, fx, s) -> np.ndarray:
-        """J by central differences with steps s, and the size of f's terms (`self.size`)."""
-        Jx = jacobian_at(self.F, x, s)
+    def _slope(self, x, fx, s, J=None, which=None) -> np.ndarray:
+        """J by central differences with steps s, and the size of f's terms (`self.size`);
+        with `which`, only those columns (2 calls of f each, not 2n), the others from J."""
+        if which is None:
+            Jx = jacobian_at(self.F, x, s)
+        else:
+            Jx = J.copy()
+            for j in np.flatnonzero(which):
+                step = np.zeros_like(x)  # x + s_j e_j, as jacobian_at steps (not `shifted`,
+                step[j] = s[j]  # which keeps a -0.0 that jacobian_at's sum makes +0.0)
+                Jx[:, j] = (self.F(x + step) - self.F(x - step)) / (2 * s[j])
         # f's rounding: eps times the size of its terms, and never below the spacing of
         # subnormal floats, eps * TINY (1e-320 carries 4 digits, not 16)
         self.size = np.maximum(np.abs(fx) + np.abs(Jx) @ np.abs(x), TINY)
@@ -940,7 +948,7 @@ class _Differenced(_Given):
         try:
             for _ in range(SHORTENINGS):
                 short = np.where(active, s / 4, s)
-                J_short = self._columns(x, fx, short, J, active)
+                J_short = self._slope(x, fx, short, J, active)
                 noise = rounding(np.maximum(size, self.size), short)
                 apart = ~np.all(np.abs(J - J_short) <= AGREE * np.abs(J_short) + noise, axis=0)
                 lost = ~np.any(np.abs(J_short) > noise, axis=0)  # s/4 is lost in rounding
@@ -957,17 +965,6 @@ class _Differenced(_Given):
         self.s = np.where(settled, s, self.s)
         self.size = size
         return np.where(settled, J, Jx)
-
-    def _columns(self, x, fx, s, J, which) -> np.ndarray:
-        """J with the columns `which` differenced again at steps s (the others as they
-        are: 2 calls of f a column, not 2n), and the size of f's terms (`self.size`)."""
-        J = J.copy()
-        for j in np.flatnonzero(which):
-            step = np.zeros_like(x)
-            step[j] = s[j]
-            J[:, j] = (self.F(x + step) - self.F(x - step)) / (2 * s[j])
-        self.size = np.maximum(np.abs(fx) + np.abs(J) @ np.abs(x), TINY)
-        return J
 
     def _grow_lost(self, x, fx, Jx) -> bool:
         """Lengthen by GROW the step of each axis along which f did not change beyond
