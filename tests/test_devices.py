@@ -32,7 +32,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_fixtures import CHAPTERS, LABS, after, on_page, on_pages, probe, total, views_of
+from tests.site_fixtures import (
+    CEILING,
+    CHAPTERS,
+    LABS,
+    after,
+    on_page,
+    on_pages,
+    probe,
+    total,
+    views_of,
+)
 
 pytest_plugins = ["tests.site_fixtures"]
 
@@ -418,19 +428,34 @@ def test_sandpit_arrow_shows_at_every_dip(browser, server):
     assert all(length >= 0.15 for length in lengths), lengths  # shaft in m; the head adds 0.15
 
 
+# A wheel turn has been scrolled and the page has settled: it moved the way asked from
+# where it was, then stood still for three frames, so the handlers of the last scroll
+# (mkdocs-material's pill, and layout.js's, a frame later) have run.
+_SCROLLED = """([dy, start]) => {
+  const s = (window.__mvcSettling ??= {last: NaN, still: 0}), y = window.scrollY;
+  s.still = y === s.last ? s.still + 1 : 0;
+  s.last = y;
+  const settled = Math.sign(y - start) === Math.sign(dy) && s.still >= 3;
+  if (settled) delete window.__mvcSettling;
+  return settled;
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("path", "widget"), [("multivariate", ".sandpit"), ("taylor", ".taylor-explorer")]
 )
 def test_back_to_top_pill_never_covers_a_widget(browser, server, path, widget):
     context = browser.new_context(viewport=VIEWPORTS["phone"])
+    context.set_default_timeout(CEILING * 1000)
     page = context.new_page()
     page.goto(f"{server}/{path}/", wait_until="networkidle")
     page.wait_for_selector(f"{widget} select")
     page.evaluate(f"() => document.querySelector('{widget}').scrollIntoView({{block: 'start'}})")
-    page.mouse.wheel(0, 400)
-    page.mouse.wheel(0, -300)  # scrolling up brings the pill in
-    page.wait_for_timeout(600)
+    for dy in (400, -300):  # scrolling up brings the pill in
+        start = page.evaluate("() => window.scrollY")
+        page.mouse.wheel(0, dy)
+        page.wait_for_function(_SCROLLED, arg=[dy, start], polling="raf")
     state = page.evaluate(f"""() => {{
       const pill = document.querySelector('.md-top'), box = pill.getBoundingClientRect();
       const w = document.querySelector('{widget}').getBoundingClientRect();
