@@ -389,6 +389,7 @@ def test_search_index_has_no_notebook_clutter_or_repeated_code(site):
 @pytest.mark.browser
 def test_a_search_for_a_lab_topic_lands_on_the_labs_heading(browser, server):
     context = browser.new_context(viewport=VIEWPORTS["desk"])
+    context.set_default_timeout(CEILING * 1000)
     page = context.new_page()
     page.goto(f"{server}/", wait_until="networkidle")
     page.click("input.md-search__input")
@@ -408,6 +409,7 @@ def test_sandpit_arrow_shows_at_every_dip(browser, server):
     from mvc.sandpit import landscape
 
     context = browser.new_context(viewport=VIEWPORTS["desk"])
+    context.set_default_timeout(CEILING * 1000)
     page = context.new_page()
     page.goto(f"{server}/multivariate/", wait_until="networkidle")
     page.wait_for_selector(".sandpit .sandpit-pit")
@@ -470,6 +472,7 @@ def test_back_to_top_pill_never_covers_a_widget(browser, server, path, widget):
 @pytest.mark.browser
 def test_widgets_work_by_touch_on_a_phone(browser, server):
     context = browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
+    context.set_default_timeout(CEILING * 1000)
     page = context.new_page()
     page.goto(f"{server}/multivariate/", wait_until="networkidle")
     page.wait_for_selector(".sandpit .sandpit-pit")
