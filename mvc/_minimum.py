@@ -14,6 +14,8 @@ candidate, at steps that follow the units of $x$:
   (DOWN), a minimum (UP), or neither (UNDECIDED: an eigenvalue within its error of 0)?
 - `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
   a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
+- `hidden_fall`: along an axis where $f$'s Hessian saw nothing but rounding, does $f$
+  fall below $f(x)$ farther out?
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ LANCZOS = 40
 WHOLE = max(n for n in range(1, 1000) if n * n + n + 1 <= LANCZOS * (4 * n + 2))
 #: x this many times its size at the start, f this many times lower: f may be unbounded.
 FAR = 1e8
+#: How far along an axis `hidden_fall` looks: this many times the variable's size (units
+#: FAR times larger, and FAR times smaller, than another's).
+REACH = FAR * FAR
 #: The most values of a vector a message shows in full.
 SHOWN = 6
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
@@ -72,6 +77,7 @@ class Finish(Protocol):
     """Builds the result from the history, for every exit of a loop."""
 
     history: list
+    f0: float | None  # f(x0), if known
 
     def __call__(self, fx: float, converged: bool, message: str) -> SolverResult: ...
 
@@ -210,6 +216,49 @@ def quadratic_minimum(
         if not lowest + error > 0:  # f curves down here (or is not finite)
             return None
     return None
+
+
+def hidden_fall(F: Callable, x: Vector, fx: float, size: Vector, tol: float, allowed: float) -> str:
+    """Does f fall below f(x) along an axis farther than 2 sqrt(tol) of the variable's
+    size, where a minimum within sqrt(tol) of it cannot reach, by more than `allowed`
+    and its rounding? '' if not; else the message that says where.
+
+    A variable in units far from another's (1e12 times and more) that started at 0 takes
+    the other's size, and its slope and curvature are then below f's rounding at every
+    difference step, or hidden by the other's error: (x / 1e-8 - 1)**2 + (y / 1e8 -
+    1)**2 from (0, 0) passed |∇f| <= tol |∇f(x0)| at y = 0, 1e8 from the minimum, where
+    ∂f/∂y = -2e-8 is no larger than the target allows. Along each axis the steps grow 16
+    times from eps^(1/3) of the variable's size to REACH times it, on each side until f
+    rises beyond its rounding or is not finite: where x is a minimum along the axis f
+    rises at once, and near one it falls only up to twice the distance to it; a plateau
+    (a ReLU's flat side), where f never falls, passes; so does a fall of no more than
+    `allowed`. 2 to 40 calls of f an axis.
+    """
+    for j, unit in enumerate(size):
+        beyond = 2 * np.sqrt(tol) * unit
+        for side in (1.0, -1.0):
+            h = EPS ** (1 / 3) * float(unit)
+            while h <= REACH * unit:
+                fy = F(shifted(x, j, side * h))
+                noise = ROUNDING * EPS * max(abs(fx), abs(fy))
+                if not (np.isfinite(fy) and fy <= fx + noise):
+                    break  # f rises on this side (or is not finite): nothing falls here
+                if h > beyond and fy < fx - max(noise, allowed):
+                    return _hidden(x, j, side * h, fy, fx, float(unit))
+                h *= 16
+    return ""
+
+
+def _hidden(x: Vector, j: int, step: float, fy: float, fx: float, size: float) -> str:
+    axis = "x" if x.size == 1 else f"x_{j}"
+    return (
+        f"f falls farther out than its differences look: {step:+.2g} along {axis} from "
+        f"x = {show(x)}, f is {fx - fy:.2g} below f(x) = {fx:.6g}, so x is no minimum; "
+        f"at steps of {axis}'s size, taken as {size:.2g}, its slope was too faint beside "
+        "f's rounding or the other slopes to see. Variables in units so far apart are "
+        "beyond gradient descent (it moves the faint one by almost nothing): rescale them "
+        "to like sizes, or start each at a typical value of its own"
+    )
 
 
 def curves_down(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> bool:
@@ -582,8 +631,18 @@ class Judge:
                 # ask again only once |∇f| has fallen 4 times more (each costs a Hessian)
                 self.ask = norm(g) / 4
                 return None
+        if verdict != UP:  # along an axis that f's differences cannot see, f may fall
+            fall = hidden_fall(self.F, x, fx, self.G.sizes(x), self.tol, self._allowed(fx))
+            if fall:
+                return self.done(fx, False, fall)
         kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))
         return self.done(fx, True, kink or f"{flat[1]}: {_kind(x, verdict, distance)}")
+
+    def _allowed(self, fx: float) -> float:
+        """The fall below f(x) a converged claim may leave: tol^2 of f's fall from x0, as
+        |∇f| <= tol |∇f(x0)| leaves along a line (0 where f has not fallen)."""
+        f0 = self.done.f0 if self.done.f0 is not None else self.F(self.done.history[0])
+        return self.tol**2 * (f0 - fx) if f0 > fx else 0.0
 
     def failed(self, fx: float, g: Vector, noise: float, message: str) -> SolverResult:
         """The failure `message`, unless a minimum is verified at 0 or, by f's Hessian, at x."""

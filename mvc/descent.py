@@ -148,7 +148,8 @@ def gradient_descent(
         tails, not a proof: a tail whose rate of decay varies, as e^-x (1 + 0.03 (sin 3x + 3
         cos 3x)), can pass it. A given `grad` must agree with central differences of `f`.
         Where the iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead;
-        where ∇f is lost in rounding, f's Hessian may place the minimum.
+        where ∇f is lost in rounding, f's Hessian may place the minimum. Where H is
+        singular, f must also fall along no axis farther out (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -260,7 +261,12 @@ def gradient_descent(
     16-fold shortening of the bracket). Where $f$'s
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
-    down in no direction tried, and `message` says that the second-derivative test cannot
+    down in no direction tried and falls along no axis farther out than $2\sqrt{tol}$ of
+    the variable's size by more than $tol^2$ times its fall from $x_0$ (steps growing 16
+    times from $\epsilon^{1/3}$ to $10^{16}$ sizes, until $f$ rises: up to 40
+    evaluations an axis; a variable in units $10^{12}$ times another's that starts at 0
+    has slopes its differences cannot see, and $(x/10^{-8} - 1)^2 + (y/10^8 - 1)^2$ from
+    $(0, 0)$ stopped at $y = 0$), and `message` says that the second-derivative test cannot
     tell a minimum from a degenerate saddle there; it says "a minimum" only where the
     Hessian is positive definite beyond its error and truncation (its curvature along
     each eigenvector, $2n$ more evaluations, holding at half the step).

@@ -281,3 +281,53 @@ def test_narrow_valleys_the_review_found_are_not_converged(f, x0, minimum):
     result = gradient_descent(f, x0, max_iter=300)
     assert result.converged is False, result.message
     assert "narrow valley" in result.message
+
+
+# --- units far apart: a variable that started at 0 borrows the others' size ---------------
+
+
+@pytest.mark.parametrize("units", [(1e-8, 1e8), (1e8, 1e-8), (1e-8, 1e4), (1e-4, 1e8)])
+@pytest.mark.parametrize(
+    "k", [lambda u: (u - 1) ** 2, lambda u: np.log(np.cosh(u - 1))], ids=["quad", "lcosh"]
+)
+def test_a_variable_in_far_units_from_zero_is_not_left_at_zero(units, k):
+    # k(x / a) + k(y / b) from (0, 0), a and b 1e12 to 1e16 apart: y at 0 took x's size,
+    # at which its slope and curvature are below f's rounding, and |∇f| <= tol |∇f(x0)|
+    # held with y still at 0, its minimum at y = b: "converged: a stationary point". 18
+    # of 150 runs of a units sweep (a review's) said so.
+    a, b = units
+    f = lambda v: k(v[0] / a) + k(v[1] / b)
+    result = gradient_descent(f, np.zeros(2), max_iter=3000)
+    assert result.converged is False or np.allclose(result.x, units, rtol=1e-4), result.message
+
+
+def test_the_fall_a_hidden_variable_hides_is_named():
+    result = gradient_descent(lambda v: (v[0] / 1e-8 - 1) ** 2 + (v[1] / 1e8 - 1) ** 2, [0, 0])
+    assert result.converged is False
+    assert result.message.startswith("f falls farther out than its differences look: ")
+    assert "along x_1" in result.message and "rescale them" in result.message
+
+
+relu = lambda t: max(0.0, t)
+
+
+@pytest.mark.parametrize("v", [1e-8, 1.0, 1e8])
+@pytest.mark.parametrize(
+    "k",
+    [lambda t: relu(t - 5), lambda t: 1.0 if t > 5 else 0.0, lambda t: 0.0],
+    ids=["relu", "step", "absent"],
+)
+def test_a_plateau_in_far_units_is_still_a_minimum(v, k):
+    # f flat along y near 0 (a ReLU's dead side, a step, a variable f ignores), rising or
+    # flat farther out: f never falls along y, so (1e-8, 0) is a minimum as before.
+    result = gradient_descent(lambda w: (w[0] / 1e-8 - 1) ** 2 + k(w[1] / v), [0.0, 0.0])
+    assert result.converged is True, result.message
+    assert result.x[0] == pytest.approx(1e-8, rel=1e-6) and result.x[1] / v <= 5
+
+
+def test_a_fall_too_faint_to_matter_leaves_the_claim():
+    # softplus(y - 60) falls 9e-27 to the left of y = 0: below tol^2 of f's fall from x0,
+    # all that |∇f| <= tol |∇f(x0)| leaves on a quadratic; converged as before.
+    f = lambda w: (w[0] - 1) ** 2 + np.logaddexp(0.0, w[1] - 60)
+    result = gradient_descent(f, [0.0, 0.0])
+    assert result.converged is True, result.message
