@@ -46,6 +46,9 @@ FAR = 1e8
 #: How far along an axis `hidden_fall` looks: this many times the variable's size (units
 #: FAR times larger, and FAR times smaller, than another's).
 REACH = FAR * FAR
+#: How many times farther f may fall at a step 16 times longer, in a fall that grows
+#: from x: as a curvature does (a slope makes it 16).
+GROWTH = 256.0
 #: The most values of a vector a message shows in full.
 SHOWN = 6
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
@@ -219,45 +222,66 @@ def quadratic_minimum(
 
 
 def hidden_fall(F: Callable, x: Vector, fx: float, size: Vector, tol: float, allowed: float) -> str:
-    """Does f fall below f(x) along an axis farther than 2 sqrt(tol) of the variable's
-    size, where a minimum within sqrt(tol) of it cannot reach, by more than `allowed`
-    and its rounding? '' if not; else the message that says where.
+    """Does f fall below f(x) along an axis, farther than 2 sqrt(tol) of the variable's
+    size (where a minimum within sqrt(tol) of it cannot reach) and by more than `allowed`
+    and its rounding, in a fall that grows from x as a slope or a curvature would? '' if
+    not; else the message that says where, at the farthest point of that fall.
 
     A variable in units far from another's (1e12 times and more) that started at 0 takes
     the other's size, and its slope and curvature are then below f's rounding at every
     difference step, or hidden by the other's error: (x / 1e-8 - 1)**2 + (y / 1e8 -
     1)**2 from (0, 0) passed |∇f| <= tol |∇f(x0)| at y = 0, 1e8 from the minimum, where
-    ∂f/∂y = -2e-8 is no larger than the target allows. Along each axis the steps grow 16
-    times from eps^(1/3) of the variable's size to REACH times it, on each side until f
-    rises beyond its rounding or is not finite: where x is a minimum along the axis f
-    rises at once, and near one it falls only up to twice the distance to it; a plateau
-    (a ReLU's flat side), where f never falls, passes; so does a fall of no more than
-    `allowed`. 2 to 40 calls of f an axis.
+    ∂f/∂y = -2e-8 is no larger than the target allows; a sigmoid far from its middle
+    hides its slope the same way. Along each axis the steps grow 16 times from eps^(1/3)
+    of the variable's size to REACH times it, on each side until f rises beyond its
+    rounding, is not finite (or raises), falls less far than at the step before, or more
+    than GROWTH times as far (and its rounding): a fall that appears from nothing is the edge of a
+    plateau that x lies on (a dead ReLU unit, a flat local minimum) or lies past a hump,
+    not a slope at x. Near a minimum f falls only up to twice the distance to it; a fall
+    of no more than `allowed` passes. Points between the steps are not looked at. 2 to 40
+    calls of f an axis.
     """
     for j, unit in enumerate(size):
-        beyond = 2 * np.sqrt(tol) * unit
         for side in (1.0, -1.0):
-            h = EPS ** (1 / 3) * float(unit)
-            while h <= REACH * unit:
-                fy = F(shifted(x, j, side * h))
-                noise = ROUNDING * EPS * max(abs(fx), abs(fy))
-                if not (np.isfinite(fy) and fy <= fx + noise):
-                    break  # f rises on this side (or is not finite): nothing falls here
-                if h > beyond and fy < fx - max(noise, allowed):
-                    return _hidden(x, j, side * h, fy, fx, float(unit))
-                h *= 16
+            far = _growing_fall(F, x, fx, (j, side * float(unit)), tol, allowed)
+            if far:
+                return _hidden(x, j, far, fx, float(unit))
     return ""
 
 
-def _hidden(x: Vector, j: int, step: float, fy: float, fx: float, size: float) -> str:
+def _growing_fall(
+    F: Callable, x: Vector, fx: float, axis: tuple[int, float], tol: float, allowed: float
+) -> tuple[float, float] | None:
+    """`hidden_fall` along one side of one axis, (j, ± its size): the farthest step of a
+    fall that grows from x and passes the test there, with f at it; None if none."""
+    j, unit = axis
+    h, before, found = EPS ** (1 / 3), 0.0, None
+    while h <= REACH:
+        try:
+            fy = float(F(shifted(x, j, h * unit)))
+        except Exception:  # f is not defined that far out (a table's range, an index)
+            break
+        noise = ROUNDING * EPS * max(abs(fx), abs(fy))
+        fall = fx - fy
+        if not (np.isfinite(fy) and before - noise <= fall <= GROWTH * (before + 2 * noise)):
+            break  # f rises again, is not finite, or drops from nothing: no fall grows here
+        if h > 2 * np.sqrt(tol) and fall > max(noise, allowed):
+            found = (h * unit, fy)  # on to the farthest point of the fall
+        before, h = fall, h * 16
+    return found
+
+
+def _hidden(x: Vector, j: int, far: tuple[float, float], fx: float, size: float) -> str:
     axis = "x" if x.size == 1 else f"x_{j}"
+    step, fy = far
     return (
         f"f falls farther out than its differences look: {step:+.2g} along {axis} from "
-        f"x = {show(x)}, f is {fx - fy:.2g} below f(x) = {fx:.6g}, so x is no minimum; "
-        f"at steps of {axis}'s size, taken as {size:.2g}, its slope was too faint beside "
-        "f's rounding or the other slopes to see. Variables in units so far apart are "
-        "beyond gradient descent (it moves the faint one by almost nothing): rescale them "
-        "to like sizes, or start each at a typical value of its own"
+        f"x = {show(x)}, f is {fx - fy:.2g} below f(x) = {fx:.6g}, in a fall that grows "
+        f"from x, so x is no minimum; at steps of {axis}'s size, taken as {size:.2g}, its "
+        "slope was too faint beside f's rounding or the other slopes to see, and gradient "
+        f"descent moves {axis} by almost nothing. Variables in units far apart do this "
+        "(rescale them to like sizes, or start each at a typical value of its own), as "
+        "does a term that saturates (a sigmoid or tanh far from its middle)"
     )
 
 

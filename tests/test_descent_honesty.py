@@ -331,3 +331,36 @@ def test_a_fall_too_faint_to_matter_leaves_the_claim():
     f = lambda w: (w[0] - 1) ** 2 + np.logaddexp(0.0, w[1] - 60)
     result = gradient_descent(f, [0.0, 0.0])
     assert result.converged is True, result.message
+
+
+def test_a_dead_relu_unit_is_still_a_flat_minimum():
+    # A review of the first version: along a dead unit's weight f is flat until the unit
+    # wakes 2.5 away, then falls; that fall appears from nothing (the plateau's edge), it
+    # does not grow from x, and x is a flat local minimum, as it was before.
+    xs = np.linspace(-1, 1, 5)
+    f = lambda p: float(np.mean((p[0] + np.maximum(0.0, p[1] * xs + p[2]) - 2 * xs - 1) ** 2))
+    result = gradient_descent(f, [0.0, 0.5, -3.0])
+    assert result.converged is True, result.message
+    g = lambda v: (v[0] - 1) ** 2 - min(max(0.0, -v[1] - 5), 1.0)  # a drop 5 away, bounded
+    assert gradient_descent(g, [0.0, 0.0]).converged is True
+
+
+def test_a_probe_where_f_raises_stops_there():
+    # f defined on a table's range only: the far steps raise, as the user's f may.
+    grid = np.linspace(-10, 10, 41)
+    f = lambda v: (
+        (v[0] - 1) ** 2
+        + float(np.interp(v[1], grid, grid, left=np.nan)) * 0
+        + ([0.0] * 21)[int(np.floor(v[1])) + 10]
+    )
+    result = gradient_descent(f, [0.0, 0.0])
+    assert result.converged is True, result.message
+
+
+def test_a_saturated_sigmoid_is_no_minimum():
+    # 1 / (1 + e^(y - 40)) at y = 0: its slope, 4e-18, is below f's rounding, yet f falls
+    # by 1 as y grows; main said "a stationary point".
+    f = lambda v: (v[0] - 1) ** 2 + 1 / (1 + np.exp(v[1] - 40))
+    result = gradient_descent(f, [0.0, 0.0])
+    assert result.converged is False
+    assert "a fall that grows from x" in result.message and "saturates" in result.message
