@@ -55,8 +55,8 @@ SHOWN = 6
 #: (f curves down: a saddle or a maximum), is positive definite beyond its error and
 #: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
 #: or (beyond `whole_hessian`'s size) its lowest eigenvalue was not resolved in LANCZOS
-#: products: undecided too, for another reason.
-DOWN, UP, UNDECIDED, UNSETTLED = "down", "up", "undecided", "unsettled"
+#: products, or f is not finite at the Hessian's points: undecided too, for another reason.
+DOWN, UP, UNDECIDED, UNSETTLED, UNSEEN = "down", "up", "undecided", "unsettled", "unseen"
 
 Vector = np.ndarray
 
@@ -318,7 +318,7 @@ def hessian_test(
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
     if not np.all(np.isfinite(H)):
-        return UNDECIDED, None, np.inf  # f is not finite near x: nothing is seen
+        return UNSEEN, None, np.inf  # f is not finite near x: nothing is seen
     lowest, Q = np.linalg.eigh(H)
     if lowest[0] < -error:
         return DOWN, H, error
@@ -930,6 +930,11 @@ def _kind(x: Vector, verdict: str, distance: float = np.nan) -> str:
 
 def _doubt(x: Vector, verdict: str) -> str:
     """Why the second-derivative test proves no minimum at a converged x."""
+    if verdict == UNSEEN:
+        return (
+            "f is not finite at some of the points its Hessian is differenced from, so the "
+            "second-derivative test could not be made"
+        )
     if verdict == UNSETTLED:
         return (
             f"beyond {WHOLE} variables f may curve down off the axes unseen: its lowest "

@@ -91,8 +91,13 @@ def jacobian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 
 def hessian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """The central-difference Hessian of f at x with step s_j along axis j."""
-    return hessian(_along(f, x, s), np.zeros(x.size), h=1.0) / np.outer(s, s)
+    """The central-difference Hessian of f at x with step s_j along axis j; nan in every
+    entry where f is not finite at one of its points (a solver's f gives nan where the
+    user's fails): the solvers say so in a result, they do not raise."""
+    try:
+        return hessian(_along(f, x, s), np.zeros(x.size), h=1.0) / np.outer(s, s)
+    except ValueError:  # `hessian` refuses values that are not finite
+        return np.full((x.size, x.size), np.nan)
 
 
 def rounding(size: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -748,7 +748,10 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
         if len(history) > max_iter:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
         s = steps(x, G.sizes(x), 1 / 4)
-        step = _step(step_rule, x, fx, J, (hessian_at(F, x, s), s))
+        H = hessian_at(F, x, s)
+        if not np.all(np.isfinite(H)):
+            return done(fx, False, _no_hessian(x, s))
+        step = _step(step_rule, x, fx, J, (H, s))
         if isinstance(step, str):
             return done(fx, False, step)
         new = np.clip(x + step, *box)
@@ -764,6 +767,14 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
         period = _period(history, tol)
         if period:
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
+
+
+def _no_hessian(x, s) -> str:
+    return (
+        f"no Hessian at x = {show(x)}: f is not finite at some of the points it is "
+        f"differenced from, steps {show(s)} away (f overflows there, or leaves its "
+        "domain); start nearer the minimum, or give x its typical size in x0"
+    )
 
 
 def _subnormal_told(done, f0) -> Callable:

@@ -364,3 +364,37 @@ def test_a_saturated_sigmoid_is_no_minimum():
     result = gradient_descent(f, [0.0, 0.0])
     assert result.converged is False
     assert "a fall that grows from x" in result.message and "saturates" in result.message
+
+
+# --- f not finite at the Hessian's points: a result, not a raised error -----------------
+
+EDGE = lambda x: (x - 1) ** 2 if x < 1.00005 else np.inf  # a wall 5e-5 past the minimum
+
+
+def test_a_wall_beside_the_minimum_is_a_result_with_its_reason():
+    # The Hessian's steps at 1 (1.2e-4) reach past the wall: `hessian` refused the inf and
+    # the ValueError "`f` near `x` must return finite values" left gradient_descent.
+    result = gradient_descent(EDGE, 0.0)
+    assert result.converged is True and result.x == pytest.approx(1.0, abs=1e-8)
+    assert "f is not finite at some of the points its Hessian is differenced from" in (
+        result.message
+    )
+
+
+@pytest.mark.parametrize("strategy", ["newton", "hybrid"])
+def test_descend_beside_a_wall_is_a_result(strategy):
+    from mvc.descent import descend
+
+    result = descend(lambda v: EDGE(v[0]), [0.0], strategy)
+    assert result.x == pytest.approx([1.0], abs=1e-8), result.message
+
+
+def test_descend_where_f_overflows_at_the_hessian_s_steps_says_so():
+    # log cosh(x / 1e-8 - 1) from 0: the Hessian's steps at 0 (1.2e-4, x's size unknown)
+    # are 1.2e4 units, and cosh overflows there; this raised a ValueError.
+    from mvc.descent import descend
+
+    f = lambda v: np.log(np.cosh(v[0] / 1e-8 - 1)) + np.log(np.cosh(v[1] / 1e8 - 1))
+    result = descend(f, np.zeros(2), "newton")
+    assert result.converged is False
+    assert result.message.startswith("no Hessian at x = [0, 0]: f is not finite"), result.message
