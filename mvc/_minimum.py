@@ -317,14 +317,27 @@ def hessian_test(
         return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None, np.inf
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
-    if not np.all(np.isfinite(H)):
-        return UNSEEN, None, np.inf  # f is not finite near x: nothing is seen
+    if not np.all(np.isfinite(H)):  # f not finite at some of its points
+        return _partly_seen(H, x, fx, s), None, np.inf
     lowest, Q = np.linalg.eigh(H)
     if lowest[0] < -error:
         return DOWN, H, error
     if lowest[0] > error and _clear_of_truncation(F, x, fx, s, (lowest, Q), error):
         return UP, H, error
     return _lengthened(F, x, fx, size, (H, error))
+
+
+def _partly_seen(H: Vector, x: Vector, fx: float, s: Vector) -> str:
+    """The verdict of a Hessian with entries that are not finite (f is not finite at some
+    of its points, or their differences overflow): DOWN if its finite part, the rows and
+    columns of the axes whose second differences are finite, has an eigenvalue below
+    minus its error (a wall beside a saddle does not hide the saddle), else UNSEEN."""
+    seen = np.flatnonzero(np.isfinite(np.diag(H)))
+    part = H[np.ix_(seen, seen)]
+    if seen.size == 0 or not np.all(np.isfinite(part)):
+        return UNSEEN
+    error = _error(part, x[seen], fx, s[seen], 0.0)
+    return DOWN if float(np.linalg.eigvalsh(part)[0]) < -error else UNSEEN
 
 
 def model_step(H: Vector | None, g: Vector) -> Vector | None:
@@ -557,9 +570,14 @@ def _hessian(F: Callable, x: Vector, fx: float, s: Vector, slope: float) -> tupl
     points x ± s_i e_i ± s_j e_j lie up to (|H_ii| s_i^2 + |H_jj| s_j^2) / 2 + |H_ij| s_i s_j
     above f(x), so a long step along a flat axis does not inflate a steep axis's error)."""
     H = hessian_at(F, x, s)
+    return H, _error(H, x, fx, s, slope)
+
+
+def _error(H: Vector, x: Vector, fx: float, s: Vector, slope: float) -> float:
+    """`_hessian`'s bound on the rounding error of the Hessian H at steps s."""
     rise = np.abs(np.diag(H)) * s**2 / 2
     terms = abs(fx) + rise[:, None] + rise[None, :] + np.abs(H) * np.outer(s, s)
-    return H, norm((8 * ROUNDING * EPS * (terms + slope * norm(x)) / np.outer(s, s)).ravel())
+    return norm((8 * ROUNDING * EPS * (terms + slope * norm(x)) / np.outer(s, s)).ravel())
 
 
 # --- gradient_descent's stopping rule, built on these checks ------------------------------
@@ -932,8 +950,9 @@ def _doubt(x: Vector, verdict: str) -> str:
     """Why the second-derivative test proves no minimum at a converged x."""
     if verdict == UNSEEN:
         return (
-            "f is not finite at some of the points its Hessian is differenced from, so the "
-            "second-derivative test could not be made"
+            "f's Hessian there is not finite (f is not finite at some of the points it is "
+            "differenced from, or their differences overflow), so the second-derivative "
+            "test could not be made"
         )
     if verdict == UNSETTLED:
         return (

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mvc.derivatives import gradient, hessian, jacobian
+from mvc.derivatives import gradient, jacobian
 
 EPS = float(np.finfo(np.float64).eps)
 #: The rounding error of one evaluation of f, in units of eps times the size of its terms.
@@ -91,13 +91,26 @@ def jacobian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 
 def hessian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """The central-difference Hessian of f at x with step s_j along axis j; nan in every
-    entry where f is not finite at one of its points (a solver's f gives nan where the
-    user's fails): the solvers say so in a result, they do not raise."""
-    try:
-        return hessian(_along(f, x, s), np.zeros(x.size), h=1.0) / np.outer(s, s)
-    except ValueError:  # `hessian` refuses values that are not finite
-        return np.full((x.size, x.size), np.nan)
+    """The central-difference Hessian of f at x with step s_j along axis j: `hessian`'s
+    second differences (the same points, the same arithmetic), except that a value of f
+    that is not finite is not refused but makes the entries it enters nan or inf (a
+    solver's f gives nan where the user's fails: the solvers say so in a result). An
+    exception f raises passes through. n^2/2 + 3n/2 + 1 calls of f."""
+    n = x.size
+    with np.errstate(all="ignore"):
+        f0 = float(f(x))
+        fp, fm = (
+            np.array([float(f(shifted(x, k, sign * s[k]))) for k in range(n)]) for sign in (1, -1)
+        )
+        H = np.diag((fp - 2 * f0 + fm) / 1.0) / np.outer(s, s)
+        upper = np.triu_indices(n, k=1)
+        for a, b in zip(upper[0].tolist(), upper[1].tolist(), strict=True):
+            pair = [
+                float(f(shifted(shifted(x, a, sign * s[a]), b, sign * s[b]))) for sign in (1, -1)
+            ]
+            mixed = pair[0] - fp[a] - fp[b] + 2 * f0 - fm[a] - fm[b] + pair[1]
+            H[a, b] = H[b, a] = mixed / 2.0 / (s[a] * s[b])
+    return H
 
 
 def rounding(size: np.ndarray, s: np.ndarray) -> np.ndarray:

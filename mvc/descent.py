@@ -773,7 +773,8 @@ def _no_hessian(x, s) -> str:
     return (
         f"no Hessian at x = {show(x)}: f is not finite at some of the points it is "
         f"differenced from, steps {show(s)} away (f overflows there, or leaves its "
-        "domain); start nearer the minimum, or give x its typical size in x0"
+        "domain), or their differences overflow; start nearer the minimum, or give x its "
+        "typical size in x0"
     )
 
 

@@ -376,7 +376,7 @@ def test_a_wall_beside_the_minimum_is_a_result_with_its_reason():
     # the ValueError "`f` near `x` must return finite values" left gradient_descent.
     result = gradient_descent(EDGE, 0.0)
     assert result.converged is True and result.x == pytest.approx(1.0, abs=1e-8)
-    assert "f is not finite at some of the points its Hessian is differenced from" in (
+    assert "f's Hessian there is not finite (f is not finite at some of the points" in (
         result.message
     )
 
@@ -398,3 +398,26 @@ def test_descend_where_f_overflows_at_the_hessian_s_steps_says_so():
     result = descend(f, np.zeros(2), "newton")
     assert result.converged is False
     assert result.message.startswith("no Hessian at x = [0, 0]: f is not finite"), result.message
+
+
+def test_a_wall_beside_a_saddle_does_not_hide_it():
+    # A review of the first version: a wall along x made the whole Hessian nan, and the
+    # saddle along y passed as "a stationary point".
+    from mvc.descent import descend
+
+    saddle = lambda v: (v[0] - 1) ** 2 - v[1] ** 2 if v[0] < 1.00005 else np.inf
+    assert gradient_descent(saddle, [0.0, 0.0]).converged is False
+    for strategy in ("newton", "steepest descent"):
+        assert descend(saddle, [0.0, 0.0], strategy).converged is False
+
+
+def test_the_user_s_own_error_beside_the_minimum_passes_through():
+    from mvc.descent import descend
+
+    def f(v):
+        if v[0] > 1.00005:
+            raise ValueError("my own check failed")
+        return (v[0] - 1) ** 2 + v[1] ** 2
+
+    with pytest.raises(ValueError, match="my own check failed"):
+        descend(f, [0.0, 0.0], "newton")
