@@ -176,7 +176,11 @@ class Problem:
         inf."""
         if self.jac is None:
             return self.central_differences(p, out)
-        J = np.asarray(self.call(self.jac, p), dtype=np.float64)
+        # nan where Python's arithmetic cannot give it (1/0, math.log of a negative), as
+        # for the model: the fit then says the Jacobian is not finite
+        J = np.asarray(
+            value_or_nan(lambda q: self.call(self.jac, q), p, out.shape), dtype=np.float64
+        )
         if J.shape != out.shape:
             check_values(J, out.shape, f"`jac` at a = {p!r}")
         out[...] = J

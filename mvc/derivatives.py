@@ -19,6 +19,7 @@ import numpy as np
 
 from mvc._adaptive import DOUBTFUL, NO_DIGIT, NOISE, central_search
 from mvc._validation import (
+    MATH_DOMAIN,
     as_callable,
     as_choice,
     as_point,
@@ -596,11 +597,19 @@ def _evaluate(
 
 
 def _call(f: Callable, arg: Any, shape: tuple[int, ...] | None) -> Any:
-    """f(arg), where a Python number's OverflowError (``1e155 ** 2``) is the inf numpy gives."""
+    """f(arg), where a Python number's OverflowError (``1e155 ** 2``) is the inf numpy
+    gives, and its ZeroDivisionError or math domain error (``math.log`` of a negative) the
+    nan (`value_or_nan`): not finite, as the caller says, not a raw error."""
     try:
         return f(arg)
     except OverflowError:
         return np.full(shape or (), np.inf)
+    except ArithmeticError:  # 1/0
+        return np.full(shape or (), np.nan)
+    except ValueError as error:
+        if not MATH_DOMAIN.fullmatch(str(error)):
+            raise  # the user's own
+        return np.full(shape or (), np.nan)
 
 
 def gradient(

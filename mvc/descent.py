@@ -538,7 +538,8 @@ def _trouble(x, fx, fx_old, g, sizes, lr) -> str:
     if finite and not np.all(np.isfinite(g)):
         return (
             f"no gradient at x = {show(x)}: f(x) = {fx:.6g} is finite, but its gradient is "
-            "not (f overflows close by, or levels off here with no minimum this way)"
+            "not: f is not finite or not real a difference step away (it overflows, or "
+            "leaves its domain, as x**(4/3) below 0), or levels off with no minimum this way"
         )
     if not finite:
         return f"diverged: f(x) is not finite at x = {show(x)}"
@@ -979,14 +980,25 @@ def _objective(f, grad, scalar, x0) -> tuple[Callable, Callable]:
     rounding error; a non-finite value in the differences gives nan and inf.
     """
 
-    def F(x):
-        with np.errstate(all="ignore"):
-            value = value_or_nan(f, float(x[0]) if scalar else x)
-        return float(_real(value, (), "`f`"))
-
+    F = _Values(f, scalar)
     if grad is None:
         return F, _Differenced(F, x0)
     return F, _Given(grad, scalar, F, x0)
+
+
+class _Values:
+    """f at 1-D points, as floats. Once the run has begun (f(x0) checked, `begun`), a
+    value that is not real, a complex number (Python's for a fractional power of a
+    negative float, as x**(1/3) at x < 0), is nan: f is not defined there, as where it
+    overflows. At x0 it is bad input, refused with its reason."""
+
+    def __init__(self, f, scalar):
+        self.f, self.scalar, self.begun = f, scalar, False
+
+    def __call__(self, x):
+        with np.errstate(all="ignore"):
+            value = value_or_nan(self.f, float(x[0]) if self.scalar else x)
+        return float(_real(value, (), "`f`", self.begun))
 
 
 class _Given:
@@ -996,12 +1008,13 @@ class _Given:
 
     def __init__(self, grad, scalar, F, x0):
         self.grad, self.scalar, self.shape = grad, scalar, () if scalar else (x0.size,)
-        self.differences = _Differenced(F, x0)
+        self.values, self.differences = F, _Differenced(F, x0)
 
     def __call__(self, x, fx):
         with np.errstate(all="ignore"):
             value = value_or_nan(self.grad, float(x[0]) if self.scalar else x, self.shape)
-        return np.atleast_1d(_real(value, self.shape, "`grad`")).astype(np.float64), 0.0
+        real = _real(value, self.shape, "`grad`", self.values.begun)
+        return np.atleast_1d(real).astype(np.float64), 0.0
 
     def sizes(self, x) -> np.ndarray:
         return self.differences.sizes(x)
@@ -1136,19 +1149,23 @@ class _NonFinite(Exception):
     """f returned inf or nan while the gradient was being differenced."""
 
 
-def _real(value, shape, what):
-    """A value of the right shape (numbers, any of them non-finite), else ValueError."""
+def _real(value, shape, what, begun=False):
+    """A value of the right shape (numbers, any of them non-finite), else ValueError; once
+    the run has `begun`, a complex one is nan where its imaginary part is not 0."""
     arr = np.asarray(value)
     if arr.shape == shape and arr.dtype.kind in "iuf":
         return arr.astype(np.float64)
+    if begun and arr.shape == shape and arr.dtype.kind == "c":
+        return np.where(arr.imag == 0, arr.real, np.nan)
     return check_values(value, shape, what)
 
 
 def _start(F, x, what="`f`"):
-    """A value at x0, which must be finite."""
+    """A value at x0, which must be finite; then the run has begun (`_Values`)."""
     value = F(x)
     if not np.all(np.isfinite(value)):
         raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {value!r}.")
+    F.begun = True
     return value
 
 

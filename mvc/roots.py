@@ -63,7 +63,8 @@ SMALL = 1e-3
 #: Why a run ended where f or its derivative has no finite value.
 NOT_FINITE = (
     "f(x) or its derivative is not finite (inf, nan, or a value Python's arithmetic "
-    "cannot give, such as 1/0 or math.log of a negative number)"
+    "cannot give, such as 1/0 or math.log of a negative number) or not real (a complex "
+    "number, as x**(1/3) gives for x < 0)"
 )
 
 
@@ -458,13 +459,18 @@ def _condition(Jx, error) -> float:
         inverse = np.linalg.inv(Jx)
     except np.linalg.LinAlgError:
         return np.inf
-    if np.all(np.isfinite(inverse)) and max(abs(np.linalg.eigvals(np.abs(inverse) @ error))) < 1:
+    with np.errstate(all="ignore"):
+        product = np.abs(inverse) @ error
+    seen = np.all(np.isfinite(product))  # not where the error bound overflowed (f near 1e308)
+    if seen and max(abs(np.linalg.eigvals(product))) < 1:
         return 0.0
     rows = np.abs(Jx).max(axis=1)
     columns = np.abs(Jx / np.where(rows > 0, rows, 1)[:, None]).max(axis=0)
     if not (np.all(rows > 0) and np.all(columns > 0)):
         return np.inf  # a zero row or column
-    return float(np.linalg.cond(Jx / rows[:, None] / columns))
+    condition = float(np.linalg.cond(Jx / rows[:, None] / columns))
+    # without the bound, J's own rounding (n eps of each entry) is what can be judged
+    return condition if seen or condition * Jx.shape[0] * EPS >= 1 else 0.0
 
 
 def _period(
@@ -652,13 +658,21 @@ class _Finish:
 
 def _function(f, scalar, n) -> Callable:
     """`f` as a map from 1-D points to 1-D values of length n; inf or nan raises _NonFinite."""
-    shape = () if scalar else (n,)
+    return _Values(f, scalar, () if scalar else (n,))
 
-    def F(x):
-        value = _checked(_call(f, x, scalar, shape), shape, "`f` (one equation per unknown)")
-        return np.atleast_1d(value)
 
-    return F
+class _Values:
+    """f at 1-D points, as 1-D float arrays; inf or nan raises _NonFinite, and so does a
+    complex value (Python's for a fractional power of a negative float, as x**(1/3) at
+    x < 0) once the run has begun (`begun`, set by `_start`): at x0 it is bad input."""
+
+    def __init__(self, f, scalar, shape):
+        self.f, self.scalar, self.shape, self.begun = f, scalar, shape, False
+
+    def __call__(self, x):
+        value = _call(self.f, x, self.scalar, self.shape)
+        what = "`f` (one equation per unknown)"
+        return np.atleast_1d(_checked(value, self.shape, what, self.begun))
 
 
 def _call(g, x, scalar, shape):
@@ -808,6 +822,7 @@ class _Given:
     noise = 0.0  # f is the user's own: its rounding is within tol >= eps of its terms
     careful = False  # set by the loop near a multiple root (used by differences)
     scale = 0.0  # the size of x that the differences found (none for the user's J)
+    begun = False  # J(x0) checked: a complex value after it is not finite (`_Values`)
     trusted = False  # the user's J: |f| must fall as Newton's step says it will
     checked = True  # exact to rounding: no truncation to check (differences: see `_shorten`)
 
@@ -817,7 +832,7 @@ class _Given:
         else:
             shape = () if self.scalar else (self.n, self.n)
             value = _call(self.fprime, x, self.scalar, shape)
-            Jx = _checked(value, shape, "`fprime`").reshape(self.n, self.n)
+            Jx = _checked(value, shape, "`fprime`", self.begun).reshape(self.n, self.n)
             self.last = (x, Jx)
         return Jx, self.n * EPS * np.abs(Jx)
 
@@ -1005,22 +1020,29 @@ class _Differenced(_Given):
         return super().singular(x, fx, where, cond)
 
 
-def _checked(value, shape, what) -> np.ndarray:
-    """A user's value of the right shape as float64; inf or nan raises _NonFinite."""
+def _checked(value, shape, what, begun=False) -> np.ndarray:
+    """A user's value of the right shape as float64; inf or nan raises _NonFinite, and so
+    does a complex one once the run has `begun`, unless its imaginary part is 0."""
     arr = np.asarray(value)
     if arr.shape == shape and arr.dtype.kind in "iuf" and not np.all(np.isfinite(arr)):
         raise _NonFinite
+    if begun and arr.shape == shape and arr.dtype.kind == "c":
+        if np.any(arr.imag != 0) or not np.all(np.isfinite(arr.real)):
+            raise _NonFinite
+        return arr.real.astype(np.float64)
     return check_values(value, shape, what).astype(np.float64)
 
 
 def _start(F, x) -> np.ndarray:
     """f(x0), which must be finite: a bad start is bad input, not a failed run."""
     try:
-        return F(x)
+        value = F(x)
     except _NonFinite:
         raise ValueError(
             f"`f` must return finite values at `x0`, got a non-finite value at {x}."
         ) from None
+    F.begun = True
+    return value
 
 
 def _start_derivative(J, x, fx) -> None:
@@ -1031,6 +1053,7 @@ def _start_derivative(J, x, fx) -> None:
         raise ValueError(
             f"`fprime` must return finite values at `x0`, got a non-finite value at {x}."
         ) from None
+    J.begun = True
 
 
 def _show(x: np.ndarray, scalar: bool) -> str:
