@@ -261,14 +261,13 @@ def gradient_descent(
     16-fold shortening of the bracket). Where $f$'s
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
-    down in no direction tried and is not seen to fall along an axis, farther out than
-    $2\sqrt{tol}$ of the variable's size and by more than $tol^2$ times its fall from
-    $x_0$, in a fall that grows from $x$ as a slope or curvature would (at steps growing
-    16 times from $\epsilon^{1/3}$ to $10^{16}$ sizes, until $f$ rises or drops from
-    nothing, as at a plateau's edge; points between the steps are not looked at; up to
-    40 evaluations an axis: a variable in units $10^{12}$ times another's that starts at
-    0, or a saturated sigmoid, has a slope its differences cannot see, and
-    $(x/10^{-8} - 1)^2 + (y/10^8 - 1)^2$ from $(0, 0)$ stopped at $y = 0$), and
+    down in no direction tried and is not seen to fall along an axis beyond 2 sqrt(tol)
+    of the variable's size, by more than tol^2 times its fall from x0, in a fall that
+    grows from x as a slope or a curvature would (steps growing 16 times up to 1e16
+    sizes, until f rises or drops from nothing, as at a plateau's edge; points between
+    them are not looked at; up to 40 evaluations an axis): a variable in units 1e12 times
+    another's that starts at 0, or a saturated sigmoid, has a slope its differences
+    cannot see ((x / 1e-8 - 1)^2 + (y / 1e8 - 1)^2 from (0, 0) stopped at y = 0). And
     `message` says that the second-derivative test cannot
     tell a minimum from a degenerate saddle there; it says "a minimum" only where the
     Hessian is positive definite beyond its error and truncation (its curvature along
