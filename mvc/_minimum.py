@@ -310,15 +310,21 @@ def hessian_test(
 ) -> tuple[str, Vector | None, float]:
     """`second_order`'s verdict, the Hessian it rests on (None beyond `whole_hessian`'s
     size, where only Hessian-vector products are taken, or where f is not finite near x)
-    and the bound on that Hessian's eigenvalues' errors its verdict used."""
+    and the bound on that Hessian's eigenvalues' errors its verdict used. Where f is not
+    finite at some of the Hessian's points (a wall closer than its steps), steps 16 times
+    shorter are tried, about the gradient's; if f is not finite there either, UNSEEN (or
+    DOWN, `_partly_seen`): no minimum is verified."""
     if not whole_hessian(x.size):
         if falls_along_axis(F, G, x, G.steps(x)) == 2:
             return DOWN, None, np.inf
         return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None, np.inf
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
-    if not np.all(np.isfinite(H)):  # f not finite at some of its points
-        return _partly_seen(H, x, fx, s), None, np.inf
+    if not np.all(np.isfinite(H)):  # f not finite at some of its points (a wall close by):
+        s = steps(x, size / 16, 1 / 4)  # steps 16 times shorter, as long as the gradient's
+        H, error = _hessian(F, x, fx, s, 0.0)
+        if not np.all(np.isfinite(H)):
+            return _partly_seen(H, x, fx, s), None, np.inf
     lowest, Q = np.linalg.eigh(H)
     if lowest[0] < -error:
         return DOWN, H, error
@@ -331,7 +337,7 @@ def _partly_seen(H: Vector, x: Vector, fx: float, s: Vector) -> str:
     """The verdict of a Hessian with entries that are not finite (f is not finite at some
     of its points, or their differences overflow): DOWN if its finite part, the rows and
     columns of the axes whose second differences are finite, has an eigenvalue below
-    minus its error (a wall beside a saddle does not hide the saddle), else UNSEEN."""
+    minus its error, else UNSEEN."""
     seen = np.flatnonzero(np.isfinite(np.diag(H)))
     part = H[np.ix_(seen, seen)]
     if seen.size == 0 or not np.all(np.isfinite(part)):
@@ -640,6 +646,8 @@ class Judge:
         if verdict == DOWN:
             ridge = falling_corner(self.F, x, fx, self.G.steps(x))
             return self.done(fx, False, ridge or _saddle(x))
+        if verdict == UNSEEN:
+            return self.done(fx, False, unseen(x))
         wrong = self.G.check(x, fx, g, self.target)
         if wrong:
             return self.done(fx, False, wrong)
@@ -753,6 +761,8 @@ class Judge:
         verdict = second_order(self.F, self.G, zero, f0, self.G.sizes(zero))
         if verdict == DOWN:  # a saddle at 0
             return self.done(fx, False, _saddle_at_origin(x))
+        if verdict == UNSEEN:
+            return None  # 0 is not verified
         if np.any(x):
             self.done.history.append(zero)
         first = first_rung(x, self.G.sizes(zero))
@@ -865,6 +875,17 @@ SADDLE = (
 )
 
 
+def unseen(x: Vector) -> str:
+    """Why a small gradient at x is no verified minimum where f's Hessian is not finite."""
+    return (
+        f"|∇f| is small at x = {show(x)}, but f's Hessian there is not finite (f is not "
+        "finite at some of the points it is differenced from, even at steps as short as "
+        "the gradient's: a wall or the edge of f's domain beside x; or their differences "
+        "overflow), so the second-derivative test cannot be made and no minimum is "
+        "verified"
+    )
+
+
 def _saddle(x: Vector) -> str:
     if x.size == 1:  # one variable: no other direction; f curves down along x itself
         return (
@@ -948,12 +969,6 @@ def _kind(x: Vector, verdict: str, distance: float = np.nan) -> str:
 
 def _doubt(x: Vector, verdict: str) -> str:
     """Why the second-derivative test proves no minimum at a converged x."""
-    if verdict == UNSEEN:
-        return (
-            "f's Hessian there is not finite (f is not finite at some of the points it is "
-            "differenced from, or their differences overflow), so the second-derivative "
-            "test could not be made"
-        )
     if verdict == UNSETTLED:
         return (
             f"beyond {WHOLE} variables f may curve down off the axes unseen: its lowest "

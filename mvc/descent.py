@@ -20,18 +20,19 @@ import numpy as np
 
 from mvc._minimum import (
     DOWN,
+    UNSEEN,
     Judge,
     _flat,
     _kind,
     _not_a_minimum,
     _stationary,
-    curves_down,
     falls_along_axis,
     lost,
     origin_is_minimum,
     quadratic_minimum,
     second_order,
     show,
+    unseen,
 )
 from mvc._scaling import (
     EPS,
@@ -773,8 +774,8 @@ def _no_hessian(x, s) -> str:
     return (
         f"no Hessian at x = {show(x)}: f is not finite at some of the points it is "
         f"differenced from, steps {show(s)} away (f overflows there, or leaves its "
-        "domain), or their differences overflow; start nearer the minimum, or give x its "
-        "typical size in x0"
+        "domain), or their differences overflow; start elsewhere, or give x its typical "
+        "size in x0"
     )
 
 
@@ -834,7 +835,10 @@ def _verdict(F, G, point, last, flat, target, tol) -> tuple[bool, str]:
     x, fx, J, noise = point
     size, start = G.sizes(x), last is None and not np.any(J)
     refuted = _not_minimum_at_start(F, G, x, fx, noise > 0) if start else ""
-    if refuted or (flat and not start and curves_down(F, G, x, fx, size)):
+    verdict = second_order(F, G, x, fx, size) if flat and not start else None
+    if verdict == UNSEEN:
+        return False, unseen(x)
+    if refuted or verdict == DOWN:
         return False, refuted or _not_minimum(x, J, target)
     near = _placed_minimum(F, x, fx, norm(J) + noise, size, tol)
     if near:
@@ -871,6 +875,8 @@ def _stationary_start(F, G, x, fx, noise) -> tuple[bool, str]:
     if noise > 0 and not (not np.any(x) and origin_is_minimum(F, x, fx, G.sizes(x))):
         return False, lost(x, fx, np.zeros_like(x), noise, 0.0)
     verdict = second_order(F, G, x, fx, G.sizes(x))
+    if verdict == UNSEEN:
+        return False, unseen(x)
     zero = "rounds to 0" if noise > 0 else "= 0"
     return True, (
         f"converged: J(x0) {zero} at x0 = {show(x)}, and f falls away from it along no "

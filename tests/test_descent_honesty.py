@@ -5,6 +5,7 @@ Each test is a finding of the second hostile tester: a false success, or a false
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -373,12 +374,16 @@ EDGE = lambda x: (x - 1) ** 2 if x < 1.00005 else np.inf  # a wall 5e-5 past the
 
 def test_a_wall_beside_the_minimum_is_a_result_with_its_reason():
     # The Hessian's steps at 1 (1.2e-4) reach past the wall: `hessian` refused the inf and
-    # the ValueError "`f` near `x` must return finite values" left gradient_descent.
+    # the ValueError "`f` near `x` must return finite values" left gradient_descent. Steps
+    # 16 times shorter stay inside and verify the minimum.
     result = gradient_descent(EDGE, 0.0)
     assert result.converged is True and result.x == pytest.approx(1.0, abs=1e-8)
-    assert "f's Hessian there is not finite (f is not finite at some of the points" in (
-        result.message
-    )
+    assert "a minimum, f's Hessian there is positive definite" in result.message
+    # a wall even closer (7e-6, within the shorter steps too): no minimum is verified
+    closer = lambda x: (x - 1) ** 2 if x < 1.000007 else np.inf
+    result = gradient_descent(closer, 0.0)
+    assert result.converged is False
+    assert "f's Hessian there is not finite" in result.message, result.message
 
 
 @pytest.mark.parametrize("strategy", ["newton", "hybrid"])
@@ -400,15 +405,39 @@ def test_descend_where_f_overflows_at_the_hessian_s_steps_says_so():
     assert result.message.startswith("no Hessian at x = [0, 0]: f is not finite"), result.message
 
 
-def test_a_wall_beside_a_saddle_does_not_hide_it():
-    # A review of the first version: a wall along x made the whole Hessian nan, and the
-    # saddle along y passed as "a stationary point".
+WALLED = {  # a saddle or a maximum with the edge of f's domain closer than the Hessian's steps
+    "saddle along y": (lambda v: (v[0] - 1) ** 2 - v[1] ** 2 if v[0] < 1.00005 else np.inf, [0, 0]),
+    "rotated saddle": (
+        lambda v: (
+            2 * (v[0] - 1) ** 2
+            + 2 * (v[1] - 1) ** 2
+            - 5 * (v[0] - 1) * (v[1] - 1)
+            + 0 * math.log(2e-5 - (v[0] - 1))
+        ),
+        [0, 2],
+    ),
+    "xy, a wall on a diagonal": (
+        lambda v: (v[0] - 1) * (v[1] - 1) + 0 * math.sqrt(max(v[0] - 1, v[1] - 1) + 2e-5),
+        [2, 2],
+    ),
+    "a maximum along x": (lambda v: (v[1] - 1) ** 2 + math.sqrt(1e-10 - (v[0] - 1) ** 2), [1, 2]),
+    "through 0": (
+        lambda v: v[0] ** 2 + v[1] ** 2 - 3 * v[0] * v[1] + 0 * math.log(2e-5 - v[0]),
+        [-1, 1],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WALLED)
+def test_a_wall_beside_a_saddle_does_not_hide_it(case):
+    # Two reviews: a wall made the Hessian nan, and the saddle (or maximum) passed as "a
+    # stationary point"; then one whose fall lies off the finite axes did the same.
     from mvc.descent import descend
 
-    saddle = lambda v: (v[0] - 1) ** 2 - v[1] ** 2 if v[0] < 1.00005 else np.inf
-    assert gradient_descent(saddle, [0.0, 0.0]).converged is False
-    for strategy in ("newton", "steepest descent"):
-        assert descend(saddle, [0.0, 0.0], strategy).converged is False
+    f, x0 = WALLED[case]
+    assert gradient_descent(f, np.array(x0, float)).converged is False
+    for strategy in ("newton", "hybrid", "steepest descent"):
+        assert descend(f, np.array(x0, float), strategy).converged is False, strategy
 
 
 def test_the_user_s_own_error_beside_the_minimum_passes_through():
