@@ -311,17 +311,21 @@ def hessian_test(
     """`second_order`'s verdict, the Hessian it rests on (None beyond `whole_hessian`'s
     size, where only Hessian-vector products are taken, or where f is not finite near x)
     and the bound on that Hessian's eigenvalues' errors its verdict used. Where f is not
-    finite at some of the Hessian's points (a wall closer than its steps), steps 16 times
-    shorter are tried, about the gradient's; if f is not finite there either, UNSEEN (or
-    DOWN, `_partly_seen`): no minimum is verified."""
+    finite at some of the Hessian's points (a wall closer than its steps), DOWN if the
+    finite part curves down (`_partly_seen`), else steps 16 times shorter are tried, about
+    as long as the gradient's; UNSEEN (no minimum is verified) where f is not finite there
+    either and the finite part does not curve down, or where the longer steps that an
+    undecided Hessian tries (`_lengthened`) reach where f is not finite."""
     if not whole_hessian(x.size):
         if falls_along_axis(F, G, x, G.steps(x)) == 2:
             return DOWN, None, np.inf
         return _krylov_verdict(_hessian_product(F, G, x, size), x.size), None, np.inf
     s = steps(x, size, 1 / 4)
     H, error = _hessian(F, x, fx, s, 0.0)
-    if not np.all(np.isfinite(H)):  # f not finite at some of its points (a wall close by):
-        s = steps(x, size / 16, 1 / 4)  # steps 16 times shorter, as long as the gradient's
+    if not np.all(np.isfinite(H)):  # f not finite at some of its points (a wall close by)
+        if _partly_seen(H, x, fx, s) == DOWN:
+            return DOWN, None, np.inf  # its finite part curves down: a saddle
+        s = steps(x, size / 16, 1 / 4)  # steps 16 times shorter, about the gradient's
         H, error = _hessian(F, x, fx, s, 0.0)
         if not np.all(np.isfinite(H)):
             return _partly_seen(H, x, fx, s), None, np.inf
@@ -464,9 +468,11 @@ def _lengthened(
     they disagree, f's higher terms show and nothing is decided."""
     for lengthening in range(1, LENGTHENINGS):
         H, error = _hessian(F, x, fx, steps(x, size * 16.0**lengthening, 1 / 4), 0.0)
+        if not np.all(np.isfinite(H)):
+            return UNSEEN, None, np.inf  # the longer steps reach where f is not finite
         change = norm((H - before[0]).ravel())
         if not change <= error + before[1]:
-            return UNDECIDED, None, np.inf  # truncation shows (or f is not finite)
+            return UNDECIDED, None, np.inf  # truncation shows
         margin = 2 * error + before[1] + change
         lowest = float(np.linalg.eigvalsh(H)[0])
         if lowest < -margin:
@@ -878,11 +884,11 @@ SADDLE = (
 def unseen(x: Vector) -> str:
     """Why a small gradient at x is no verified minimum where f's Hessian is not finite."""
     return (
-        f"|∇f| is small at x = {show(x)}, but f's Hessian there is not finite (f is not "
-        "finite at some of the points it is differenced from, even at steps as short as "
-        "the gradient's: a wall or the edge of f's domain beside x; or their differences "
-        "overflow), so the second-derivative test cannot be made and no minimum is "
-        "verified"
+        f"the gradient is small at x = {show(x)}, but f's Hessian there is not finite: f "
+        "is not finite (or its differences overflow) at some of the points it is "
+        "differenced from, even at steps about as short as the gradient's, so a wall or "
+        "the edge of f's domain lies beside x. The second-derivative test cannot be made, "
+        "and no minimum is verified"
     )
 
 

@@ -750,9 +750,12 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
         s = steps(x, G.sizes(x), 1 / 4)
         H = hessian_at(F, x, s)
-        if not np.all(np.isfinite(H)):
-            return done(fx, False, _no_hessian(x, s))
-        step = _step(step_rule, x, fx, J, (H, s))
+        # a strategy that does not use H (steepest descent) steps on where it is not finite
+        step = _step(step_rule, x, fx, J, (H, s)) if np.all(np.isfinite(H)) else None
+        if step is None:
+            with np.errstate(all="ignore"):
+                step = _step(step_rule, x, fx, J, (H, s))
+            step = _no_hessian(x, s) if isinstance(step, str) else step
         if isinstance(step, str):
             return done(fx, False, step)
         new = np.clip(x + step, *box)
@@ -772,10 +775,10 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
 
 def _no_hessian(x, s) -> str:
     return (
-        f"no Hessian at x = {show(x)}: f is not finite at some of the points it is "
-        f"differenced from, steps {show(s)} away (f overflows there, or leaves its "
-        "domain), or their differences overflow; start elsewhere, or give x its typical "
-        "size in x0"
+        f"no Hessian at x = {show(x)}, and so no step: f is not finite at some of the "
+        f"points it is differenced from, steps {show(s)} away (f overflows there, or "
+        "leaves its domain: a wall or the edge of f's domain lies within those steps), or "
+        "their differences overflow; start elsewhere"
     )
 
 

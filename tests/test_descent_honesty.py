@@ -402,7 +402,9 @@ def test_descend_where_f_overflows_at_the_hessian_s_steps_says_so():
     f = lambda v: np.log(np.cosh(v[0] / 1e-8 - 1)) + np.log(np.cosh(v[1] / 1e8 - 1))
     result = descend(f, np.zeros(2), "newton")
     assert result.converged is False
-    assert result.message.startswith("no Hessian at x = [0, 0]: f is not finite"), result.message
+    assert result.message.startswith("no Hessian at x = [0, 0], and so no step: f is not"), (
+        result.message
+    )
 
 
 WALLED = {  # a saddle or a maximum with the edge of f's domain closer than the Hessian's steps
@@ -421,6 +423,14 @@ WALLED = {  # a saddle or a maximum with the edge of f's domain closer than the 
         [2, 2],
     ),
     "a maximum along x": (lambda v: (v[1] - 1) ** 2 + math.sqrt(1e-10 - (v[0] - 1) ** 2), [1, 2]),
+    "a shallow saddle, nan past a wall": (
+        lambda v: 1 + (v[0] - 1) ** 2 - 1e-6 * (v[1] - 2) ** 2 if v[0] >= 1 - 1e-4 else np.nan,
+        [3, 2],
+    ),
+    "a flatter saddle, the wall farther": (
+        lambda v: 1 + (v[0] - 1) ** 2 - 1e-8 * (v[1] - 2) ** 2 if v[0] >= 1 - 1e-3 else np.nan,
+        [3, 2],
+    ),
     "through 0": (
         lambda v: v[0] ** 2 + v[1] ** 2 - 3 * v[0] * v[1] + 0 * math.log(2e-5 - v[0]),
         [-1, 1],
@@ -450,3 +460,13 @@ def test_the_user_s_own_error_beside_the_minimum_passes_through():
 
     with pytest.raises(ValueError, match="my own check failed"):
         descend(f, [0.0, 0.0], "newton")
+
+
+def test_a_strategy_that_does_not_use_the_hessian_steps_on_beside_a_wall():
+    # descend built H for every strategy and stopped with "no Hessian at x" where it was
+    # not finite, though steepest descent never uses it (a third review)
+    from mvc.descent import descend
+
+    f = lambda v: (v[0] - 1) ** 2 + (v[1] - 1) ** 2 if v[0] < 1.00005 else np.inf
+    result = descend(f, [0.0, 0.0], "steepest descent")
+    assert result.converged is True and np.allclose(result.x, [1, 1]), result.message
