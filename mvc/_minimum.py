@@ -14,8 +14,8 @@ candidate, at steps that follow the units of $x$:
   (DOWN), a minimum (UP), or neither (UNDECIDED: an eigenvalue within its error of 0)?
 - `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
   a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
-- `hidden_fall`: along an axis where $f$'s Hessian saw nothing but rounding, does $f$
-  fall below $f(x)$ farther out?
+- `hidden_fall`: where $f$'s Hessian is singular, does $f$ fall along an axis farther
+  out than its differences look, in a fall that grows from $x$?
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ SHOWN = 6
 #: (f curves down: a saddle or a maximum), is positive definite beyond its error and
 #: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
 #: or (beyond `whole_hessian`'s size) its lowest eigenvalue was not resolved in LANCZOS
-#: products, or f is not finite at the Hessian's points: undecided too, for another reason.
+#: products: undecided too, for another reason; or f is not finite at the Hessian's points
+#: (UNSEEN): no test is made, and no minimum is verified.
 DOWN, UP, UNDECIDED, UNSETTLED, UNSEEN = "down", "up", "undecided", "unsettled", "unseen"
 
 Vector = np.ndarray
@@ -235,11 +236,11 @@ def hidden_fall(F: Callable, x: Vector, fx: float, size: Vector, tol: float, all
     hides its slope the same way. Along each axis the steps grow 16 times from eps^(1/3)
     of the variable's size to REACH times it, on each side until f rises beyond its
     rounding, is not finite (or raises), falls less far than at the step before, or more
-    than GROWTH times as far (and its rounding): a fall that appears from nothing is the edge of a
-    plateau that x lies on (a dead ReLU unit, a flat local minimum) or lies past a hump,
-    not a slope at x. Near a minimum f falls only up to twice the distance to it; a fall
-    of no more than `allowed` passes. Points between the steps are not looked at. 2 to 40
-    calls of f an axis.
+    than GROWTH times as far (and its rounding): a fall that appears from nothing is the
+    edge of a plateau that x lies on (a dead ReLU unit, a flat local minimum) or lies past
+    a hump, not a slope at x. Near a minimum f falls only up to twice the distance to it;
+    a fall of no more than `allowed` passes. Points between the steps are not looked at.
+    2 to 40 calls of f an axis.
     """
     for j, unit in enumerate(size):
         for side in (1.0, -1.0):

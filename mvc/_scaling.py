@@ -92,8 +92,9 @@ def jacobian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 def hessian_at(f: Callable, x: np.ndarray, s: np.ndarray) -> np.ndarray:
     """The central-difference Hessian of f at x with step s_j along axis j: `hessian`'s
-    second differences (the same points, the same arithmetic), except that a value of f
-    that is not finite is not refused but makes the entries it enters nan or inf (a
+    second differences (the same points, the same arithmetic, but for f(-0.0) asked where
+    x_k = -0.0), except that a value of f that is not finite is not refused but makes the
+    entries it enters nan or inf (a
     solver's f gives nan where the user's fails: the solvers say so in a result). An
     exception f raises passes through. n^2/2 + 3n/2 + 1 calls of f."""
     n = x.size

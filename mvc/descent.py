@@ -150,7 +150,7 @@ def gradient_descent(
         cos 3x)), can pass it. A given `grad` must agree with central differences of `f`.
         Where the iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead;
         where ∇f is lost in rounding, f's Hessian may place the minimum. Where H is
-        singular, f must also fall along no axis farther out (see Notes).
+        singular, f must also not be seen to fall along an axis farther out (see Notes).
     max_iter : int
         The most steps to take.
 
