@@ -549,6 +549,9 @@ def _nist_summary(cases: list[dict]) -> dict:
     scipy_lre = np.array([c["scipy_lre"] for c in cases])
     mvc_time = sum(c["mvc_seconds"] for c in cases)
     scipy_time = sum(c["scipy_seconds"] for c in cases)
+    # the same work on both sides: the cases both reach 6 correct digits in
+    both = [c for c in cases if c["mvc_lre"] >= 6 and c["scipy_lre"] >= 6]
+    both_mvc, both_scipy = (sum(c[key] for c in both) for key in ("mvc_seconds", "scipy_seconds"))
     return {
         "cases": len(cases),
         "mvc_lre_at_least_6": int(np.sum(mvc_lre >= 6)),
@@ -560,6 +563,10 @@ def _nist_summary(cases: list[dict]) -> dict:
         "mvc_seconds": mvc_time,
         "scipy_seconds": scipy_time,
         "time_ratio": mvc_time / scipy_time,
+        "both_lre_at_least_6": len(both),
+        "both_mvc_seconds": both_mvc,
+        "both_scipy_seconds": both_scipy,
+        "both_time_ratio": both_mvc / both_scipy if both_scipy else float("nan"),
     }
 
 
