@@ -549,7 +549,7 @@ def _nist_summary(cases: list[dict]) -> dict:
     scipy_lre = np.array([c["scipy_lre"] for c in cases])
     mvc_time = sum(c["mvc_seconds"] for c in cases)
     scipy_time = sum(c["scipy_seconds"] for c in cases)
-    # the same work on both sides: the cases both reach 6 correct digits in
+    # the same bar on both sides: the cases both reach 6 correct digits in
     both = [c for c in cases if c["mvc_lre"] >= 6 and c["scipy_lre"] >= 6]
     both_mvc, both_scipy = (sum(c[key] for c in both) for key in ("mvc_seconds", "scipy_seconds"))
     return {
