@@ -750,12 +750,9 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
         s = steps(x, G.sizes(x), 1 / 4)
         H = hessian_at(F, x, s)
-        # a strategy that does not use H (steepest descent) steps on where it is not finite
-        step = _step(step_rule, x, fx, J, (H, s)) if np.all(np.isfinite(H)) else None
-        if step is None:
-            with np.errstate(all="ignore"):
-                step = _step(step_rule, x, fx, J, (H, s))
-            step = _no_hessian(x, s) if isinstance(step, str) else step
+        step = _step(step_rule, x, fx, J, (H, s))
+        if isinstance(step, str) and not np.all(np.isfinite(H)):
+            step = _no_hessian(x, s)  # (a strategy that does not use H steps on without it)
         if isinstance(step, str):
             return done(fx, False, step)
         new = np.clip(x + step, *box)
