@@ -14,8 +14,9 @@ candidate, at steps that follow the units of $x$:
   (DOWN), a minimum (UP), or neither (UNDECIDED: an eigenvalue within its error of 0)?
 - `quadratic_minimum`: where $f$'s rounding hides $\nabla f$, does $f$'s Hessian put
   a minimum within `tol` $|x|$ of $x$, or a fall to it within $f$'s rounding?
-- `hidden_fall`: where $f$'s Hessian is singular, does $f$ fall along an axis farther
-  out than its differences look, in a fall that grows from $x$?
+- `hidden_fall`: where $f$'s Hessian is singular, does $f$ fall along an axis, or
+  along a direction its Hessian cannot see curve, farther out than its differences
+  look, in a fall that grows from $x$?
 """
 
 from __future__ import annotations
@@ -194,7 +195,12 @@ def quadratic_minimum(
     (f's rounding over the steps squared) hides its sign (1e8 + x**2 needs 2e-3). Each
     must agree within their errors with the one at shorter steps (half the first, or the
     previous), else its steps see f's higher terms, not its curvature at x (1 - 2e-7 x**2
-    + 0.2 x**4 at 0, whose steps f's flatness had lengthened 100 times). Its
+    + 0.2 x**4 at 0, whose steps f's flatness had lengthened 100 times), and "positive
+    definite" must hold along each eigenvector at half the step (`_clear_of_truncation`,
+    2n calls), or the steps grow on: agreement is only as fine as the shorter steps'
+    rounding, which hid a steep direction's higher terms leaking into a faint one (log
+    cosh of (x + y) / 1e-4 and of (x - y) / 1e8, turned 0.3 rad, where the faint
+    curvature 4e-17 read 15; at the next steps it disagrees). Its
     gradient, at the same steps, counts its truncation as the change from half steps.
     Beyond `whole_hessian`'s size it is None: "positive definite" needs every eigenvalue,
     and only the whole Hessian gives them.
@@ -207,9 +213,10 @@ def quadratic_minimum(
         H, error = _hessian(F, x, fx, s, slope)
         if not norm((H - before[0]).ravel()) <= error + before[1]:
             return None  # truncation: f is not its quadratic model at these steps
-        lowest = float(np.linalg.eigvalsh(H)[0]) if np.all(np.isfinite(H)) else np.nan
+        eigen = np.linalg.eigh(H) if np.all(np.isfinite(H)) else (np.full(x.size, np.nan), None)
+        lowest = float(eigen[0][0])
         before = (H, error)
-        if lowest - error > 0:
+        if lowest - error > 0 and _clear_of_truncation(F, x, fx, s, eigen, error):
             g, noise = central(F, x, fx, s)
             half = central(F, x, fx, steps(x, size * 16.0**lengthening / 2, 1 / 4))[0]
             slope = min(slope, norm(g) + noise + 4 / 3 * norm(g - half))
@@ -222,44 +229,90 @@ def quadratic_minimum(
     return None
 
 
-def hidden_fall(F: Callable, x: Vector, fx: float, size: Vector, tol: float, allowed: float) -> str:
-    """Does f fall below f(x) along an axis, farther than 2 sqrt(tol) of the variable's
-    size (where a minimum within sqrt(tol) of it cannot reach) and by more than `allowed`
-    and its rounding, in a fall that grows from x as a slope or a curvature would? '' if
-    not; else the message that says where, at the farthest point of that fall.
+def hidden_fall(
+    F: Callable,
+    x: Vector,
+    fx: float,
+    size: Vector,
+    tol: float,
+    allowed: float,
+    flat: Vector | None = None,
+) -> str:
+    """Does f fall below f(x) along an axis, or along a direction in which f's Hessian
+    curves within its error of 0 (the columns of `flat`, unit vectors), farther than 2
+    sqrt(tol) of the variable's size (where a minimum within sqrt(tol) of it cannot
+    reach) and by more than `allowed` and its rounding, in a fall that grows from x as a
+    slope or a curvature would? '' if not; else the message that says where, at the
+    farthest point of that fall.
 
     A variable in units far from another's (1e12 times and more) that started at 0 takes
     the other's size, and its slope and curvature are then below f's rounding at every
     difference step, or hidden by the other's error: (x / 1e-8 - 1)**2 + (y / 1e8 -
     1)**2 from (0, 0) passed |∇f| <= tol |∇f(x0)| at y = 0, 1e8 from the minimum, where
     ∂f/∂y = -2e-8 is no larger than the target allows; a sigmoid far from its middle
-    hides its slope the same way. Along each axis the steps grow 16 times from eps^(1/3)
-    of the variable's size to REACH times it, on each side until f rises beyond its
-    rounding, is not finite (or raises), falls less far than at the step before, or more
-    than GROWTH times as far (and its rounding): a fall that appears from nothing is the
-    edge of a plateau that x lies on (a dead ReLU unit, a flat local minimum) or lies past
-    a hump, not a slope at x. Near a minimum f falls only up to twice the distance to it;
-    a fall of no more than `allowed` passes. Points between the steps are not looked at.
-    2 to 40 calls of f an axis.
+    hides its slope the same way. Where those units lie along directions other than the
+    axes ((x + y) / 1e8 and (x - y) / 1e-8), every axis climbs the steep one, and the
+    faint one is a direction of f's Hessian whose curvature its error hides: such a
+    direction is a size of sum_j (v_j size_j)^2 under its root (size_j along axis j).
+    Along each the steps grow 16 times from eps^(1/3) of its size to REACH times it, on
+    each side until f rises beyond its rounding, is not finite (or raises), falls less
+    far than at the step before, or more than GROWTH times as far (and its rounding): a
+    fall that appears from nothing is the edge of a plateau that x lies on (a dead ReLU
+    unit, a flat local minimum) or lies past a hump, not a slope at x. Near a minimum f
+    falls only up to twice the distance to it; a fall of no more than `allowed` passes.
+    Points between the steps are not looked at. 2 to 40 calls of f a direction.
     """
     for j, unit in enumerate(size):
         for side in (1.0, -1.0):
-            far = _growing_fall(F, x, fx, (j, side * float(unit)), tol, allowed)
+            step = side * float(unit)
+            far = _growing_fall(
+                F, fx, lambda h, j=j, step=step: shifted(x, j, h * step), tol, allowed
+            )
             if far:
-                return _hidden(x, j, far, fx, float(unit))
+                axis = "x" if x.size == 1 else f"x_{j}"
+                where = f"{far[0] * step:+.2g} along {axis}"
+                return _hidden(x, where, (f"{axis}'s", axis), far[1], fx, unit)
+    for v in flat.T if flat is not None else ():
+        if np.max(np.abs(v)) > 1 - EPS:  # an axis, probed above
+            continue
+        unit = norm(v * size)
+        for side in (1.0, -1.0):
+            direction = side * unit * v
+            far = _growing_fall(F, fx, lambda h, d=direction: x + h * d, tol, allowed)
+            if far:
+                where = f"{far[0] * unit:.2g} along the direction {show(side * v)}"
+                return _hidden(x, where, ("that direction's", "x along it"), far[1], fx, unit)
     return ""
 
 
+def faint_directions(
+    F: Callable, x: Vector, fx: float, size: Vector, hessian: tuple[Vector | None, float]
+) -> Vector | None:
+    """The unit eigenvectors (as columns) of f's Hessian H, `hessian` = (H, its error),
+    whose eigenvalues are within that error of 0 or below: where f's curvature does not
+    show. Where `hessian_test` kept no H because longer steps disagreed (f's higher terms
+    show there: log cosh((x - y) / 1e8 - 1) + ... ), the Hessian at its first steps is
+    taken again (n^2 + n + 1 calls of f). None beyond `whole_hessian`'s size, or where f
+    is not finite at the Hessian's points."""
+    H, error = hessian
+    if H is None and whole_hessian(x.size):
+        H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
+    if H is None or not np.all(np.isfinite(H)):
+        return None
+    curvatures, Q = np.linalg.eigh(H)
+    return Q[:, curvatures <= error]
+
+
 def _growing_fall(
-    F: Callable, x: Vector, fx: float, axis: tuple[int, float], tol: float, allowed: float
+    F: Callable, fx: float, point: Callable, tol: float, allowed: float
 ) -> tuple[float, float] | None:
-    """`hidden_fall` along one side of one axis, (j, ± its size): the farthest step of a
-    fall that grows from x and passes the test there, with f at it; None if none."""
-    j, unit = axis
+    """`hidden_fall` along one side of one direction, whose point h sizes out is
+    `point(h)`: the farthest h of a fall that grows from x and passes the test there, with
+    f at it; None if none."""
     h, before, found = EPS ** (1 / 3), 0.0, None
     while h <= REACH:
         try:
-            fy = float(F(shifted(x, j, h * unit)))
+            fy = float(F(point(h)))
         except Exception:  # f is not defined that far out (a table's range, an index)
             break
         noise = ROUNDING * EPS * max(abs(fx), abs(fy))
@@ -267,20 +320,23 @@ def _growing_fall(
         if not (np.isfinite(fy) and before - noise <= fall <= GROWTH * (before + 2 * noise)):
             break  # f rises again, is not finite, or drops from nothing: no fall grows here
         if h > 2 * np.sqrt(tol) and fall > max(noise, allowed):
-            found = (h * unit, fy)  # on to the farthest point of the fall
+            found = (h, fy)  # on to the farthest point of the fall
         before, h = fall, h * 16
     return found
 
 
-def _hidden(x: Vector, j: int, far: tuple[float, float], fx: float, size: float) -> str:
-    axis = "x" if x.size == 1 else f"x_{j}"
-    step, fy = far
+def _hidden(
+    x: Vector, where: str, names: tuple[str, str], fy: float, fx: float, size: float
+) -> str:
+    """The message of a fall `where` (how far along what), whose direction's size and
+    what gradient descent hardly moves are `names`."""
+    whose, moved = names
     return (
-        f"f falls farther out than its differences look: {step:+.2g} along {axis} from "
+        f"f falls farther out than its differences look: {where} from "
         f"x = {show(x)}, f is {fx - fy:.2g} below f(x) = {fx:.6g}, in a fall that grows "
-        f"from x, so x is no minimum; at steps of {axis}'s size, taken as {size:.2g}, its "
+        f"from x, so x is no minimum; at steps of {whose} size, taken as {size:.2g}, its "
         "slope was too faint beside f's rounding or the other slopes to see, and gradient "
-        f"descent moves {axis} by almost nothing. Variables in units far apart do this "
+        f"descent moves {moved} by almost nothing. Variables in units far apart do this "
         "(rescale them to like sizes, or start each at a typical value of its own), as "
         "does a term that saturates (a sigmoid or tanh far from its middle)"
     )
@@ -689,7 +745,8 @@ class Judge:
                 self.ask = norm(g) / 4
                 return None
         if verdict != UP:  # along an axis that f's differences cannot see, f may fall
-            fall = hidden_fall(self.F, x, fx, self.G.sizes(x), self.tol, self._allowed(fx))
+            faint = faint_directions(self.F, x, fx, self.G.sizes(x), (H, error))
+            fall = hidden_fall(self.F, x, fx, self.G.sizes(x), self.tol, self._allowed(fx), faint)
             if fall:
                 return self.done(fx, False, fall)
         kink = _corner_seen(self.F, x, fx, last, self.G.steps(x))

@@ -150,7 +150,8 @@ def gradient_descent(
         cos 3x)), can pass it. A given `grad` must agree with central differences of `f`.
         Where the iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead;
         where ∇f is lost in rounding, f's Hessian may place the minimum. Where H is
-        singular, f must also not be seen to fall along an axis farther out (see Notes).
+        singular, f must also not be seen to fall along an axis, or along a direction in
+        which H's curvature is within its error of 0, farther out (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -262,13 +263,15 @@ def gradient_descent(
     16-fold shortening of the bracket). Where $f$'s
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
-    down in no direction tried and is not seen to fall along an axis beyond 2 sqrt(tol)
-    of the variable's size, by more than tol^2 times its fall from x0, in a fall that
+    down in no direction tried and is not seen to fall along an axis, nor along an
+    eigenvector of H whose eigenvalue is within its error of 0, beyond 2 sqrt(tol) of
+    that direction's size, by more than tol^2 times its fall from x0, in a fall that
     grows from x as a slope or a curvature would (steps growing 16 times up to 1e16
     sizes, until f rises or drops from nothing, as at a plateau's edge; points between
-    them are not looked at; up to 40 evaluations an axis): a variable in units 1e12 times
-    another's that starts at 0, or a saturated sigmoid, has a slope its differences
-    cannot see ((x / 1e-8 - 1)^2 + (y / 1e8 - 1)^2 from (0, 0) stopped at y = 0). And
+    them are not looked at; up to 40 evaluations a direction): a variable in units 1e12
+    times another's that starts at 0, or a saturated sigmoid, has a slope its differences
+    cannot see ((x / 1e-8 - 1)^2 + (y / 1e8 - 1)^2 from (0, 0) stopped at y = 0; so did
+    ((x + y) / 1e8 - 1)^2 + ((x - y) / 1e-8 - 1)^2, whose faint direction is no axis). And
     `message` says that the second-derivative test cannot
     tell a minimum from a degenerate saddle there; it says "a minimum" only where the
     Hessian is positive definite beyond its error and truncation (its curvature along

@@ -309,6 +309,44 @@ def test_the_fall_a_hidden_variable_hides_is_named():
     assert "along x_1" in result.message and "rescale them" in result.message
 
 
+@pytest.mark.parametrize("units", [(1e8, 1e-8), (1e-8, 1e8), (1e6, 1e-6), (1e-4, 1e8)])
+@pytest.mark.parametrize("turn", [np.pi / 4, 0.3], ids=["45 degrees", "0.3 rad"])
+@pytest.mark.parametrize(
+    "k", [lambda u: (u - 1) ** 2, lambda u: np.log(np.cosh(u - 1))], ids=["quad", "lcosh"]
+)
+def test_units_far_apart_along_turned_axes_are_seen(units, turn, k):
+    # The units of the test above along axes turned by `turn`: every axis climbs the steep
+    # direction, so probes along the axes see f rise; the faint direction is one where
+    # f's Hessian curves within its error of 0. (x + y) / 1e8 and (x - y) / 1e-8 from
+    # (0, 0) "converged" at f = 1, its minimum 0. With log cosh, longer steps of the
+    # Hessian disagree (f's higher terms), and the Hessian at its first steps is used.
+    a, b = units
+    c, s = np.cos(turn), np.sin(turn)
+    f = lambda v: k((c * v[0] + s * v[1]) / a) + k((c * v[1] - s * v[0]) / b)
+    result = gradient_descent(f, [0.0, 0.0], max_iter=3000)
+    assert result.converged is False or f(result.x) <= 1e-6, result.message
+    if not result.converged and result.message.startswith("f falls farther out"):
+        assert "along the direction [" in result.message and "rescale them" in result.message
+
+
+@pytest.mark.parametrize(
+    "f, x0",
+    [
+        (lambda v: (v[0] + v[1] - 2) ** 2, [0.0, 0.5]),
+        (lambda v: np.cosh(v[0] + v[1]), [0.3, 0.5]),
+        (lambda v: (v[0] - v[1] - 1) ** 2 + max(0.0, v[0] + v[1] - 5), [0.0, 0.0]),
+        (lambda v: (v[0] + v[1] - 2) ** 2 + 1e-3 * np.tanh(v[0] - v[1] - 40), [0.0, 0.5]),
+    ],
+    ids=["valley", "cosh", "relu", "tanh's floor"],
+)
+def test_a_faint_turned_direction_that_never_falls_still_converges(f, x0):
+    # Flat along x - y (or x + y), or rising, or a tanh on its lower floor: f's Hessian has
+    # an eigenvalue within its error of 0 along a turned direction, f does not fall along
+    # it, and the minimum is verified as before.
+    result = gradient_descent(f, x0)
+    assert result.converged is True, result.message
+
+
 relu = lambda t: max(0.0, t)
 
 
