@@ -289,18 +289,25 @@ def faint_directions(
     F: Callable, x: Vector, fx: float, size: Vector, hessian: tuple[Vector | None, float]
 ) -> Vector | None:
     """The unit eigenvectors (as columns) of f's Hessian H, `hessian` = (H, its error),
-    whose eigenvalues are within that error of 0 or below: where f's curvature does not
-    show. Where `hessian_test` kept no H because longer steps disagreed (f's higher terms
-    show there: log cosh((x - y) / 1e8 - 1) + ... ), the Hessian at its first steps is
-    taken again (n^2 + n + 1 calls of f). None beyond `whole_hessian`'s size, or where f
-    is not finite at the Hessian's points."""
+    where f's curvature does not show: those whose eigenvalues are within that error of
+    0 or below, and those whose curvature does not hold at half the step (`_holds`, 2
+    calls each): a steep direction's higher terms leak into a faint one's entries (its
+    curvature 1e-16 read 3.5e-3, and -6e-7 at half the step). Where `hessian_test` kept
+    no H because longer steps disagreed (log cosh((x - y) / 1e8 - 1) + ...), the Hessian
+    at its first steps is taken again (n^2 + n + 1 calls of f). None beyond
+    `whole_hessian`'s size, or where f is not finite at the Hessian's points."""
     H, error = hessian
+    s = steps(x, size, 1 / 4)
     if H is None and whole_hessian(x.size):
-        H, error = _hessian(F, x, fx, steps(x, size, 1 / 4), 0.0)
+        H, error = _hessian(F, x, fx, s, 0.0)
     if H is None or not np.all(np.isfinite(H)):
         return None
     curvatures, Q = np.linalg.eigh(H)
-    return Q[:, curvatures <= error]
+    faint = [
+        value <= error or not _holds(F, x, fx, s, (value, q), error)
+        for value, q in zip(curvatures, Q.T, strict=True)
+    ]
+    return Q[:, faint]
 
 
 def _growing_fall(
@@ -308,8 +315,10 @@ def _growing_fall(
 ) -> tuple[float, float] | None:
     """`hidden_fall` along one side of one direction, whose point h sizes out is
     `point(h)`: the farthest h of a fall that grows from x and passes the test there, with
-    f at it; None if none."""
-    h, before, found = EPS ** (1 / 3), 0.0, None
+    f at it; None if none. A fall clear at the first step grows from x if it fades as a
+    slope or a curvature does at shorter steps (`_fades`)."""
+    first = EPS ** (1 / 3)
+    h, before, found = first, 0.0, None
     while h <= REACH:
         try:
             fy = float(F(point(h)))
@@ -317,12 +326,33 @@ def _growing_fall(
             break
         noise = ROUNDING * EPS * max(abs(fx), abs(fy))
         fall = fx - fy
+        if h == first and _fades(F, fx, point, h, fall, noise):
+            before = fall / 16  # clear at the first step, and a slope's or a curvature's
         if not (np.isfinite(fy) and before - noise <= fall <= GROWTH * (before + 2 * noise)):
             break  # f rises again, is not finite, or drops from nothing: no fall grows here
         if h > 2 * np.sqrt(tol) and fall > max(noise, allowed):
             found = (h, fy)  # on to the farthest point of the fall
         before, h = fall, h * 16
     return found
+
+
+def _fades(F: Callable, fx: float, point: Callable, h: float, fall: float, noise: float) -> bool:
+    """Is a `fall` already clear at the first step h (beyond GROWTH times f's rounding,
+    which a slope the gradient test let pass can reach once x is large: x of 3e7 in units
+    1e8 apart) a slope's or a curvature's, falling by 1/2 to 1/4 at each halving of h, at
+    h / 2 and h / 4 (2 calls of f)? A drop at x does not fade so, nor, mostly, does noise."""
+    if not (np.isfinite(fall) and fall > GROWTH * 2 * noise):
+        return False
+    before = fall
+    for k in (2, 4):
+        try:
+            half = fx - float(F(point(h / k)))
+        except Exception:
+            return False
+        if not before / 5 <= half <= 0.6 * before:
+            return False
+        before = half
+    return True
 
 
 def _hidden(
@@ -497,21 +527,27 @@ def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Ve
 def _clear_of_truncation(
     F: Callable, x: Vector, fx: float, s: Vector, eigen: tuple, error: float
 ) -> bool:
-    """Does each eigenvalue of f's Hessian stand above its errors, its truncation counted?
+    """Does each eigenvalue of f's Hessian stand above its errors, its truncation counted
+    (`_holds`, 2n calls of f at most)?"""
+    values, Q = eigen
+    return all(_holds(F, x, fx, s, pair, error) for pair in zip(values, Q.T, strict=True))
+
+
+def _holds(F: Callable, x: Vector, fx: float, s: Vector, pair: tuple, error: float) -> bool:
+    """Does the eigenvalue of an eigenpair (value, q) of f's Hessian, differenced at steps
+    s with that `error`, stand above its errors, its truncation counted?
 
     A Hessian differenced at one step cannot tell curvature from f's higher terms: x**4's
-    at 0 is 2 h^2. So along each eigenvector q the curvature is taken again at half the
-    step, (f(x + tq) + f(x - tq) - 2 f(x)) / t^2 (2n calls of f), and twice its change
-    counts as truncation (a term in h^2 changes by 3/4 of itself)."""
-    for value, q in zip(eigen[0], eigen[1].T, strict=True):
-        t = norm(s * q) / 2
-        up, down = F(x + t * q), F(x - t * q)
-        d = (up + down - 2 * fx) / t**2
-        terms = max(abs(up), abs(down), abs(fx))
-        d_error = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
-        if not min(value, d) - 2 * abs(value - d) > error + d_error:
-            return False  # also when a value is not finite
-    return True
+    at 0 is 2 h^2. So along q the curvature is taken again at half the step, (f(x + tq) +
+    f(x - tq) - 2 f(x)) / t^2 (2 calls of f), and twice its change counts as truncation
+    (a term in h^2 changes by 3/4 of itself). False where a value is not finite."""
+    value, q = pair
+    t = norm(s * q) / 2
+    up, down = F(x + t * q), F(x - t * q)
+    d = (up + down - 2 * fx) / t**2
+    terms = max(abs(up), abs(down), abs(fx))
+    d_error = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
+    return bool(min(value, d) - 2 * abs(value - d) > error + d_error)
 
 
 def _lengthened(
