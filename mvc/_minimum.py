@@ -417,7 +417,7 @@ def hessian_test(
         if not np.all(np.isfinite(H)):
             return _partly_seen(H, x, fx, s), None, np.inf
     lowest, Q = np.linalg.eigh(H)
-    if lowest[0] < -error:
+    if lowest[0] < -error and _falls_off(F, x, fx, s, Q[:, 0], error):
         return DOWN, H, error
     if lowest[0] > error and _clear_of_truncation(F, x, fx, s, (lowest, Q), error):
         return UP, H, error
@@ -524,6 +524,25 @@ def model_holds(F: Callable, G: Gradient, x: Vector, fx: float, g: Vector, H: Ve
     return second is not None and bool(norm(second) <= norm(step) / 4 + noise / lowest)
 
 
+def _falls_off(F: Callable, x: Vector, fx: float, s: Vector, q: Vector, error: float) -> bool:
+    """Does f curve down along q, the eigenvector of its Hessian's lowest eigenvalue, as
+    that Hessian (differenced at steps s, with that `error`) says: is (f(x + tq) + f(x -
+    tq) - 2 f(x)) / t^2, at the step t the steps make along q, below minus that error and
+    its own rounding (2 calls of f)?
+
+    f's rounding is taken from the size of its values, and a term that cancels is
+    rounded at the size of its parts: (x + y - 1)^2 near x + y = 1 (the floor of a least
+    squares valley) is rounded at eps times 2 |x + y - 1|, not at eps times its value.
+    Its Hessian read -7e-12 along the floor, beyond the error its values give; f itself,
+    along that direction, curves by -1e-16 (rounding)."""
+    t = norm(s * q)
+    up, down = F(x + t * q), F(x - t * q)
+    d = (up + down - 2 * fx) / t**2
+    terms = max(abs(up), abs(down), abs(fx))
+    rounding = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
+    return bool(d < -(error + rounding))
+
+
 def _clear_of_truncation(
     F: Callable, x: Vector, fx: float, s: Vector, eigen: tuple, error: float
 ) -> bool:
@@ -560,15 +579,17 @@ def _lengthened(
     grows 256 times a lengthening), so it widens the margin a verdict must clear; where
     they disagree, f's higher terms show and nothing is decided."""
     for lengthening in range(1, LENGTHENINGS):
-        H, error = _hessian(F, x, fx, steps(x, size * 16.0**lengthening, 1 / 4), 0.0)
+        longer = steps(x, size * 16.0**lengthening, 1 / 4)
+        H, error = _hessian(F, x, fx, longer, 0.0)
         if not np.all(np.isfinite(H)):
             return UNSEEN, None, np.inf  # the longer steps reach where f is not finite
         change = norm((H - before[0]).ravel())
         if not change <= error + before[1]:
             return UNDECIDED, None, np.inf  # truncation shows
         margin = 2 * error + before[1] + change
-        lowest = float(np.linalg.eigvalsh(H)[0])
-        if lowest < -margin:
+        curvatures, Q = np.linalg.eigh(H)
+        lowest = float(curvatures[0])
+        if lowest < -margin and _falls_off(F, x, fx, longer, Q[:, 0], margin):
             return DOWN, H, margin
         if lowest > margin:
             return UP, H, margin

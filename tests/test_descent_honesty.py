@@ -347,6 +347,49 @@ def test_a_faint_turned_direction_that_never_falls_still_converges(f, x0):
     assert result.converged is True, result.message
 
 
+_THREE = np.array([[1, 1, 1] / np.sqrt(3), [1, -1, 0] / np.sqrt(2), [1, 1, -2] / np.sqrt(6)])
+_SOFT2 = lambda u: np.logaddexp(0, u - 1) + np.logaddexp(0, 1 - u) - 2 * np.log(2)
+
+
+@pytest.mark.parametrize(
+    "k, b",
+    [(_SOFT2, 1e8), (lambda u: np.log(np.cosh(u - 1)), 1e4), (_SOFT2, 1e4)],
+    ids=["softplus pair 1e8", "log cosh 1e4", "softplus pair 1e4"],
+)
+def test_a_faint_direction_whose_hessian_entry_is_truncation_is_seen(k, b):
+    # A review's 3-D cases: the steep direction's higher terms leak into the faint one's
+    # Hessian (its curvature 1e-16 read 3.5e-3, beyond the error), so no eigenvalue was
+    # within its error of 0 and nothing was looked along; x also moved far enough that
+    # the faint slope showed at the first step of the look (the fall fades as a slope's
+    # at h / 2 and h / 4). "converged" at f = 0.24 and 0.43, the minimum 0.
+    units = np.array([0.01, b, 1.0])
+    f = lambda v: float(np.sum(k((_THREE @ v) / units)))
+    result = gradient_descent(f, np.zeros(3), tol=1e-5, max_iter=3000)
+    assert result.converged is False or result.fun <= 1e-6, result.message
+
+
+@pytest.mark.parametrize("n", [2, 4, 10, 20])
+def test_the_floor_of_a_least_squares_valley_is_no_saddle(n):
+    # sum (x_2i + x_2i+1 - 1)^2 from 0: at its floor x_2i + x_2i+1 - 1 cancels, rounded at
+    # eps, not at eps |f|, and f's Hessian read -7e-12 along the floor, beyond the error
+    # its values give: "a saddle point" at the global minimum, from 4 variables on. A
+    # negative eigenvalue must now show in f along its eigenvector too.
+    f = lambda v: float(np.sum((v[0::2] + v[1::2] - 1) ** 2))
+    result = gradient_descent(f, np.zeros(n))
+    assert result.converged is True, result.message
+    assert result.fun <= 1e-12
+
+
+def test_saddles_are_still_saddles():
+    for f, x0 in [
+        (lambda v: v[0] ** 3 - 3 * v[0] * v[1] ** 2, [0.1, 0.0]),  # a monkey saddle
+        (lambda v: v[0] ** 2 - v[1] ** 2 + v[1] ** 4, [1.0, 0.0]),  # reached along x
+        # reached along its rising direction, x - y: only the Hessian sees it curve down
+        (lambda v: v[0] ** 2 + v[1] ** 2 - 3 * v[0] * v[1] + (v[0] + v[1]) ** 4, [1.0, -1.0]),
+    ]:
+        assert gradient_descent(f, x0).converged is False
+
+
 relu = lambda t: max(0.0, t)
 
 
