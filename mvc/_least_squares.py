@@ -213,8 +213,25 @@ class Problem:
         The step is the one that changes the model by about $\epsilon^{1/3}$ of its size,
         as a relative step does for a parameter that multiplies the model: blind to the
         units of `x` (a fixed step of 6e-6 in $k$ of $e^{kx}$ overflows for $x$ of 1e8).
+        Where no step from $\epsilon^{1/3}$ up finds that change, the parameter may be in
+        units far below 1: the centre of a peak in `x` of 1e-8 moves the peak off the data
+        at that step, and the model changes by nothing at every longer one. Steps 2^16
+        times shorter each are then tried (down to 2^-256 of it) until one changes the
+        model by a quarter of that or more, and the search goes on from there.
         """
-        column, _, _ = self.step_search(lambda h: self.difference(p, k, h), float(STEP))
+
+        def slope(h: float) -> np.ndarray:
+            return self.difference(p, k, h)
+
+        column, found, _ = self.step_search(slope, float(STEP))
+        if found:
+            return column
+        h, target = float(STEP), STEP * self.size
+        for _ in range(SHORTER):
+            h /= 2.0**16
+            shorter = slope(h)
+            if norm(shorter) * 2 * h >= target / 4:
+                return self.step_search(slope, h)[0]
         return column
 
     def step_search(
@@ -241,6 +258,10 @@ class Problem:
         self.scale(column)
         column /= 2 * t
         return column
+
+
+#: How many steps, each 2^16 times shorter, `difference_at_zero` tries below eps^(1/3).
+SHORTER = 16
 
 
 def _next_step(h: float, change: float, target: float, low: float, high: float) -> float:

@@ -379,7 +379,9 @@ def fit(
     swamp a parameter of $10^{-7}$). A parameter at 0 has no size (nor has one so small
     that its relative step is below the least normal float, 2.2e-308): its step is searched
     for (a few more evaluations) as the one that changes the model by about
-    $\epsilon^{1/3}$ of its size, so it does not depend on the units of `x`.
+    $\epsilon^{1/3}$ of its size, from $\epsilon^{1/3}$ up, then (if none does, as for
+    the centre of a peak in `x` of $10^{-8}$, which that step moves off the data) down,
+    so it does not depend on the units of `x`.
 
     Cost per iteration: one model evaluation for the trial step and, after an
     accepted step, $2n$ for the Jacobian ($n$ parameters), or one call of `jac`;
