@@ -52,9 +52,10 @@ REACH = FAR * FAR
 GROWTH = 256.0
 #: The most values of a vector a message shows in full.
 SHOWN = 6
-#: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error
-#: (f curves down: a saddle or a maximum), is positive definite beyond its error and
-#: truncation (a minimum), or has an eigenvalue within its error of 0 (the test cannot tell),
+#: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error,
+#: and f curves down along its eigenvector (a saddle or a maximum), is positive definite
+#: beyond its error and truncation (a minimum), or has an eigenvalue within its error of
+#: 0 (the test cannot tell),
 #: or (beyond `whole_hessian`'s size) its lowest eigenvalue was not resolved in LANCZOS
 #: products: undecided too, for another reason; or f is not finite at the Hessian's points
 #: (UNSEEN): no test is made, and no minimum is verified.
@@ -238,12 +239,12 @@ def hidden_fall(
     allowed: float,
     flat: Vector | None = None,
 ) -> str:
-    """Does f fall below f(x) along an axis, or along a direction in which f's Hessian
-    curves within its error of 0 (the columns of `flat`, unit vectors), farther than 2
-    sqrt(tol) of the variable's size (where a minimum within sqrt(tol) of it cannot
-    reach) and by more than `allowed` and its rounding, in a fall that grows from x as a
-    slope or a curvature would? '' if not; else the message that says where, at the
-    farthest point of that fall.
+    """Does f fall below f(x) along an axis, or along a direction whose curvature f's
+    Hessian does not show (the columns of `flat`, unit vectors: `faint_directions`),
+    farther than 2 sqrt(tol) of the variable's size (where a minimum within sqrt(tol) of
+    it cannot reach) and by more than `allowed` and its rounding, in a fall that grows
+    from x as a slope or a curvature would? '' if not; else the message that says where,
+    at the farthest point of that fall.
 
     A variable in units far from another's (1e12 times and more) that started at 0 takes
     the other's size, and its slope and curvature are then below f's rounding at every
@@ -381,7 +382,8 @@ def curves_down(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) ->
 
 def second_order(F: Callable, G: Gradient, x: Vector, fx: float, size: Vector) -> str:
     """The second-derivative test at x, where ∇f ~ 0: DOWN if f's Hessian has an eigenvalue
-    below minus its error (a saddle, or a maximum), UP if every eigenvalue is above its
+    below minus its error and f curves down along its eigenvector by as much (`_falls_off`:
+    a saddle, or a maximum), UP if every eigenvalue is above its
     error and its truncation (a minimum), else UNDECIDED: an eigenvalue within its error of
     0, where a minimum (x**4 + y**4) and a degenerate saddle ((y - x**2)(y - 3x**2)) look
     alike. Up to `whole_hessian` variables by f's Hessian (n^2 + n + 1 calls of f, 2n more

@@ -150,8 +150,8 @@ def gradient_descent(
         cos 3x)), can pass it. A given `grad` must agree with central differences of `f`.
         Where the iterates shrink within `tol` |x0| of 0, x = 0 exactly is checked instead;
         where ∇f is lost in rounding, f's Hessian may place the minimum. Where H is
-        singular, f must also not be seen to fall along an axis, or along a direction in
-        which H's curvature is within its error of 0, farther out (see Notes).
+        singular, f must also not be seen to fall along an axis, or along a direction
+        whose curvature H's error or truncation hides, farther out (see Notes).
     max_iter : int
         The most steps to take.
 
@@ -264,7 +264,7 @@ def gradient_descent(
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
     down in no direction tried and is not seen to fall along an axis, nor along an
-    eigenvector of H whose eigenvalue is within its error of 0, beyond 2 sqrt(tol) of
+    eigenvector of H whose curvature its error or truncation hides, beyond 2 sqrt(tol) of
     that direction's size, by more than tol^2 times its fall from x0, in a fall that
     grows from x as a slope or a curvature would (steps growing 16 times up to 1e16
     sizes, until f rises or drops from nothing, as at a plateau's edge; points between
