@@ -537,11 +537,7 @@ def _falls_off(F: Callable, x: Vector, fx: float, s: Vector, q: Vector, error: f
     squares valley) is rounded at eps times 2 |x + y - 1|, not at eps times its value.
     Its Hessian read -7e-12 along the floor, beyond the error its values give; f itself,
     along that direction, curves by -1e-16 (rounding)."""
-    t = norm(s * q)
-    up, down = F(x + t * q), F(x - t * q)
-    d = (up + down - 2 * fx) / t**2
-    terms = max(abs(up), abs(down), abs(fx))
-    rounding = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
+    d, rounding = _curvature_along(F, x, fx, q, norm(s * q))
     return bool(d < -(error + rounding))
 
 
@@ -563,12 +559,17 @@ def _holds(F: Callable, x: Vector, fx: float, s: Vector, pair: tuple, error: flo
     f(x - tq) - 2 f(x)) / t^2 (2 calls of f), and twice its change counts as truncation
     (a term in h^2 changes by 3/4 of itself). False where a value is not finite."""
     value, q = pair
-    t = norm(s * q) / 2
+    d, d_error = _curvature_along(F, x, fx, q, norm(s * q) / 2)
+    return bool(min(value, d) - 2 * abs(value - d) > error + d_error)
+
+
+def _curvature_along(F: Callable, x: Vector, fx: float, q: Vector, t: float) -> tuple:
+    """f's curvature along the unit vector q at x, (f(x + tq) + f(x - tq) - 2 f(x)) / t^2
+    (2 calls of f), and a bound on its rounding error: each value's, and x's own."""
     up, down = F(x + t * q), F(x - t * q)
     d = (up + down - 2 * fx) / t**2
     terms = max(abs(up), abs(down), abs(fx))
-    d_error = 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
-    return bool(min(value, d) - 2 * abs(value - d) > error + d_error)
+    return d, 8 * ROUNDING * EPS * terms / t**2 + 2 * EPS * norm(x) * abs(d) / t
 
 
 def _lengthened(
