@@ -37,7 +37,9 @@ from mvc._minimum import (
 from mvc._scaling import (
     EPS,
     ROUNDING,
+    ZERO_BESIDE,
     central,
+    central_errors,
     hessian_at,
     norm,
     reference_size,
@@ -1107,7 +1109,10 @@ class _Differenced:
         return steps(x, self.sizes(x), 1 / 3)
 
     def __call__(self, x, fx, lengthen=True):
+        first = self.reference is None
         self.reference = reference_size(self.x0, self.reference, x)
+        if first:
+            self._fit_units(x, fx)
         size = typical_size(x, self.reference)
         try:
             g, noise = self._differences(x, fx, size)
@@ -1130,6 +1135,35 @@ class _Differenced:
             return np.full(x.size, np.nan), np.inf
         return g, noise
 
+    def _fit_units(self, x, fx) -> None:
+        """At x0, the size of each variable that starts at 0, where nothing gives it one:
+        the others' size, or 1, unless the difference at that step disagrees with the one
+        at a step 16 times shorter by more than TRUNCATED of it and beyond both rounding
+        errors (f varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step,
+        6e-6, is 600 units of x); then 16 times shorter, up to SHRINKS times (2n calls of
+        f each, and 4n once where any variable starts at 0)."""
+        start = np.abs(self.x0)
+        borrowed = ~(start > ZERO_BESIDE * start.max())
+        if not borrowed.any():
+            return
+        reference = self.reference
+        assert reference is not None  # set by __call__ before
+        size = typical_size(x, reference)
+        try:
+            g, error = central_errors(self.F, x, fx, steps(x, size, 1 / 3))
+            for _ in range(SHRINKS):
+                shorter = np.where(borrowed, size / 16, size)
+                g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
+                gap = np.abs(g - g2)
+                truncated = borrowed & (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
+                if not truncated.any():
+                    break
+                size = np.where(truncated, shorter, size)
+                g, error = np.where(truncated, g2, g), np.where(truncated, error2, error)
+        except _NonFinite:
+            pass  # f is not finite a step away: keep the sizes reached
+        self.reference = np.where(borrowed & (size < typical_size(x, reference)), size, reference)
+
     def _unmoved(self, x, fx, size) -> list[int]:
         """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
         s = steps(x, size, 1 / 3)
@@ -1151,6 +1185,11 @@ def _finite(F) -> Callable:
         return value
 
     return finite_F
+
+
+#: How many times `_Differenced._fit_units` shortens a variable's step 16 times at x0,
+#: and the share of the difference at the shorter step that the change may reach there.
+SHRINKS, TRUNCATED = 12, 1e-3
 
 
 class _NonFinite(Exception):

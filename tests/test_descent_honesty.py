@@ -302,6 +302,24 @@ def test_a_variable_in_far_units_from_zero_is_not_left_at_zero(units, k):
     assert result.converged is False or np.allclose(result.x, units, rtol=1e-4), result.message
 
 
+@pytest.mark.parametrize("units", [1e-8, 1e-4, 1.0, 1e8])
+@pytest.mark.parametrize(
+    "k",
+    [lambda u: (u - 1) ** 4 + (u - 1) ** 2, lambda u: np.log(np.cosh(u - 1))],
+    ids=["quartic", "lcosh"],
+)
+def test_a_start_at_zero_finds_the_units_of_x(units, k):
+    # From x0 = 0 nothing gives x a size, and the step was eps^(1/3) of 1, 600 units of x
+    # in 1e-8: the differences read f's higher terms, not its slope, and gradient descent
+    # stopped after one iteration with "gradient lost in rounding" (an audit of issue 14:
+    # x multiplied by 1e-8 changed the verdict). At x0, the step of a variable at 0 now
+    # shortens while the difference at 16 times shorter disagrees.
+    f = lambda v: k(v[0] / units) + k(v[1] / units)
+    result = gradient_descent(f, [0.0, 0.0])
+    assert result.converged is True, result.message
+    np.testing.assert_allclose(result.x / units, [1.0, 1.0], rtol=1e-6)
+
+
 def test_the_fall_a_hidden_variable_hides_is_named():
     result = gradient_descent(lambda v: (v[0] / 1e-8 - 1) ** 2 + (v[1] / 1e8 - 1) ** 2, [0, 0])
     assert result.converged is False
