@@ -1141,7 +1141,9 @@ class _Differenced:
         at a step 16 times shorter by more than TRUNCATED of it and beyond both rounding
         errors (f varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step,
         6e-6, is 600 units of x); then 16 times shorter, up to SHRINKS times (2n calls of
-        f each, and 4n once where any variable starts at 0)."""
+        f each, and 4n once where any variable starts at 0), kept only if the differences
+        then agree: at a jump or a cusp at x0 (sign(x), x^(1/3)) they grow as the step
+        shrinks and never do, and the sizes stay as they were."""
         start = np.abs(self.x0)
         borrowed = ~(start > ZERO_BESIDE * start.max())
         if not borrowed.any():
@@ -1149,6 +1151,7 @@ class _Differenced:
         reference = self.reference
         assert reference is not None  # set by __call__ before
         size = typical_size(x, reference)
+        fitted = size
         try:
             g, error = central_errors(self.F, x, fx, steps(x, size, 1 / 3))
             for _ in range(SHRINKS):
@@ -1157,12 +1160,15 @@ class _Differenced:
                 gap = np.abs(g - g2)
                 truncated = borrowed & (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
                 if not truncated.any():
+                    fitted = size  # the differences agree: the steps are short enough
                     break
                 size = np.where(truncated, shorter, size)
                 g, error = np.where(truncated, g2, g), np.where(truncated, error2, error)
         except _NonFinite:
-            pass  # f is not finite a step away: keep the sizes reached
-        self.reference = np.where(borrowed & (size < typical_size(x, reference)), size, reference)
+            pass  # f is not finite a step away: keep the sizes it starts with
+        self.reference = np.where(
+            borrowed & (fitted < typical_size(x, reference)), fitted, reference
+        )
 
     def _unmoved(self, x, fx, size) -> list[int]:
         """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
