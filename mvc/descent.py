@@ -1111,9 +1111,9 @@ class _Differenced:
     def __call__(self, x, fx, lengthen=True):
         first = self.reference is None
         self.reference = reference_size(self.x0, self.reference, x)
-        if first:
-            self._fit_units(x, fx)
         size = typical_size(x, self.reference)
+        if first and np.array_equal(x, self.x0):
+            size = self._fit_units(x, fx, size)
         try:
             g, noise = self._differences(x, fx, size)
             if not lengthen:
@@ -1135,40 +1135,43 @@ class _Differenced:
             return np.full(x.size, np.nan), np.inf
         return g, noise
 
-    def _fit_units(self, x, fx) -> None:
-        """At x0, the size of each variable that starts at 0, where nothing gives it one:
-        the others' size, or 1, unless the difference at that step disagrees with the one
-        at a step 16 times shorter by more than TRUNCATED of it and beyond both rounding
-        errors (f varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step,
-        6e-6, is 600 units of x); then 16 times shorter, up to SHRINKS times (2n calls of
-        f each, and 4n once where any variable starts at 0), kept only if the differences
-        then agree: at a jump or a cusp at x0 (sign(x), x^(1/3)) they grow as the step
-        shrinks and never do, and the sizes stay as they were."""
+    def _fit_units(self, x, fx, size) -> np.ndarray:
+        """At x0, the sizes for its differences: `size`, unless a variable starts at 0,
+        where nothing gives it one (it borrows the others' size, or 1), and its difference
+        disagrees with the one at a step 16 times shorter beyond both rounding errors (f
+        varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step, 6e-6, is 600
+        units of x); then 16 times shorter, up to SHRINKS times (4n calls of f once where
+        any variable starts at 0, 2n more each time). Kept only if the differences then
+        agree: at a jump or a cusp at x0 (sign(x), x^(1/3)), or where f is noisy, they
+        grow as the step shrinks and never do. A variable that borrowed another's size
+        keeps the size found for the whole run; where all start at 0 the sizes follow |x|
+        after x0, as before (a size kept would hold the steps, and their truncation, at
+        x0's length: a bias that outlasts the gradient at the minimum)."""
         start = np.abs(self.x0)
         borrowed = ~(start > ZERO_BESIDE * start.max())
         if not borrowed.any():
-            return
-        reference = self.reference
-        assert reference is not None  # set by __call__ before
-        size = typical_size(x, reference)
-        fitted = size
+            return size
+        fitted, trial = size, size
         try:
-            g, error = central_errors(self.F, x, fx, steps(x, size, 1 / 3))
+            g, error = central_errors(self.F, x, fx, steps(x, trial, 1 / 3))
             for _ in range(SHRINKS):
-                shorter = np.where(borrowed, size / 16, size)
+                shorter = np.where(borrowed, trial / 16, trial)
                 g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
                 gap = np.abs(g - g2)
                 truncated = borrowed & (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
                 if not truncated.any():
-                    fitted = size  # the differences agree: the steps are short enough
+                    fitted = trial  # the differences agree: the steps are short enough
                     break
-                size = np.where(truncated, shorter, size)
+                trial = np.where(truncated, shorter, trial)
                 g, error = np.where(truncated, g2, g), np.where(truncated, error2, error)
         except _NonFinite:
             pass  # f is not finite a step away: keep the sizes it starts with
+        reference = self.reference
+        assert reference is not None  # set by __call__ first
         self.reference = np.where(
-            borrowed & (fitted < typical_size(x, reference)), fitted, reference
+            borrowed & (reference > 0), np.minimum(fitted, reference), reference
         )
+        return fitted
 
     def _unmoved(self, x, fx, size) -> list[int]:
         """The axes along which f(x ± s_j) equal f(x) exactly: their steps are too short."""
@@ -1195,7 +1198,7 @@ def _finite(F) -> Callable:
 
 #: How many times `_Differenced._fit_units` shortens a variable's step 16 times at x0,
 #: and the share of the difference at the shorter step that the change may reach there.
-SHRINKS, TRUNCATED = 12, 1e-3
+SHRINKS, TRUNCATED = 12, EPS ** (2 / 3)
 
 
 class _NonFinite(Exception):
