@@ -305,8 +305,12 @@ def test_a_variable_in_far_units_from_zero_is_not_left_at_zero(units, k):
 @pytest.mark.parametrize("units", [1e-8, 1e-4, 1.0, 1e8])
 @pytest.mark.parametrize(
     "k",
-    [lambda u: (u - 1) ** 4 + (u - 1) ** 2, lambda u: np.log(np.cosh(u - 1))],
-    ids=["quartic", "lcosh"],
+    [
+        lambda u: (u - 1) ** 4 + (u - 1) ** 2,
+        lambda u: np.log(np.cosh(u - 1)),
+        lambda u: np.exp(u - 1) - (u - 1),
+    ],
+    ids=["quartic", "lcosh", "exp"],
 )
 def test_a_start_at_zero_finds_the_units_of_x(units, k):
     # From x0 = 0 nothing gives x a size, and the step was eps^(1/3) of 1, 600 units of x
@@ -318,6 +322,19 @@ def test_a_start_at_zero_finds_the_units_of_x(units, k):
     result = gradient_descent(f, [0.0, 0.0])
     assert result.converged is True, result.message
     np.testing.assert_allclose(result.x / units, [1.0, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("units", [1e-8, 1e-4, 1.0])
+def test_a_start_at_zero_leaves_no_bias_at_an_asymmetric_minimum(units):
+    # A review of a first version, which kept x0's shortened steps for the whole run:
+    # their truncation, fixed in size, outlasted the gradient at the minimum of (u - 1)^2
+    # + (u - 1)^3 / 3 (whose third derivative is not 0 there), and "converged" held
+    # |f'| = 0.048 against a bound of 1e-4. After x0 the steps follow |x| again.
+    f = lambda x: (x / units - 1) ** 2 + (x / units - 1) ** 3 / 3
+    result = gradient_descent(f, 0.0)
+    u = result.x / units - 1
+    assert result.converged is True, result.message
+    assert abs(2 * u + u**2) / units <= 2 * 1e-8 / units  # 2 tol |f'(x0)|, f'(x0) = -1 / units
 
 
 def test_the_fall_a_hidden_variable_hides_is_named():
