@@ -50,6 +50,9 @@ REACH = FAR * FAR
 #: How many times farther f may fall at a step 16 times longer, in a fall that grows
 #: from x: as a curvature does (a slope makes it 16).
 GROWTH = 256.0
+#: The fewest variables whose faint directions `hidden_fall` does not probe again
+#: relaxed onto the steep ones (2 calls of f per steep direction at each point).
+RELAXED = 16
 #: The most values of a vector a message shows in full.
 SHOWN = 6
 #: `second_order`'s verdicts: f's Hessian at x has an eigenvalue below minus its error,
@@ -237,7 +240,7 @@ def hidden_fall(
     size: Vector,
     tol: float,
     allowed: float,
-    flat: Vector | None = None,
+    flat: tuple[Vector, list] | None = None,
 ) -> str:
     """Does f fall below f(x) along an axis, or along a direction whose curvature f's
     Hessian does not show (the columns of `flat`, unit vectors: `faint_directions`),
@@ -266,37 +269,62 @@ def hidden_fall(
     for j, unit in enumerate(size):
         for side in (1.0, -1.0):
             step = side * float(unit)
-            far = _growing_fall(
+            far, _ = _growing_fall(
                 F, fx, lambda h, j=j, step=step: shifted(x, j, h * step), tol, allowed
             )
             if far:
                 axis = "x" if x.size == 1 else f"x_{j}"
                 where = f"{far[0] * step:+.2g} along {axis}"
                 return _hidden(x, where, (f"{axis}'s", axis), far[1], fx, unit)
-    for v in flat.T if flat is not None else ():
+    faint, steep = flat if flat is not None else (np.zeros((x.size, 0)), [])
+    for v in faint.T:
         if np.max(np.abs(v)) > 1 - EPS:  # an axis, probed above
             continue
         unit = norm(v * size)
         for side in (1.0, -1.0):
             direction = side * unit * v
-            far = _growing_fall(F, fx, lambda h, d=direction: x + h * d, tol, allowed)
+            far, rose = _growing_fall(F, fx, lambda h, d=direction: x + h * d, tol, allowed)
+            if not far and rose and 0 < len(steep) < RELAXED:
+                relaxed = _relaxed(F, x, direction, steep, size)
+                far, _ = _growing_fall(F, fx, relaxed, tol, allowed)
             if far:
                 where = f"{far[0] * unit:.2g} along the direction {show(side * v)}"
                 return _hidden(x, where, ("that direction's", "x along it"), far[1], fx, unit)
     return ""
 
 
+def _relaxed(F: Callable, x: Vector, direction: Vector, steep: list, size: Vector) -> Callable:
+    """The point h steps out along a faint `direction` from x, then moved along each
+    `steep` eigenvector q of f's Hessian (with its curvature c) to where f's slope along
+    q is 0, by one Newton step -(slope / c) q, the slope by a central difference at a
+    step eps^(1/3) of x's size along q (2 calls of f each). The faint direction is an
+    eigenvector of a Hessian whose error grows with its steepest curvature: (x + y) /
+    1e8 and (x - y) / 1e-8 turned 0.3 rad leave it 1e-8 off, and 1e-6 along it f climbs
+    the steep direction by 1e-13 and hides a fall of 7e-15."""
+
+    def point(h: float) -> Vector:
+        p = x + h * direction
+        for curvature, q in steep:
+            t = EPS ** (1 / 3) * norm(q * size)
+            slope = (float(F(p + t * q)) - float(F(p - t * q))) / (2 * t)
+            p = p - (slope / curvature) * q
+        return p
+
+    return point
+
+
 def faint_directions(
     F: Callable, x: Vector, fx: float, size: Vector, hessian: tuple[Vector | None, float]
-) -> Vector | None:
+) -> tuple[Vector, list] | None:
     """The unit eigenvectors (as columns) of f's Hessian H, `hessian` = (H, its error),
     where f's curvature does not show: those whose eigenvalues are within that error of
     0 or below, and those whose curvature does not hold at half the step (`_holds`, 2
     calls each): a steep direction's higher terms leak into a faint one's entries (its
     curvature 1e-16 read 3.5e-3, and -6e-7 at half the step). Where `hessian_test` kept
     no H because longer steps disagreed (log cosh((x - y) / 1e8 - 1) + ...), the Hessian
-    at its first steps is taken again (n^2 + n + 1 calls of f). None beyond
-    `whole_hessian`'s size, or where f is not finite at the Hessian's points."""
+    at its first steps is taken again (n^2 + n + 1 calls of f). With them, the others
+    whose curvature is positive, as (curvature, eigenvector) pairs (`_relaxed`). None
+    beyond `whole_hessian`'s size, or where f is not finite at the Hessian's points."""
     H, error = hessian
     s = steps(x, size, 1 / 4)
     if H is None and whole_hessian(x.size):
@@ -308,16 +336,18 @@ def faint_directions(
         value <= error or not _holds(F, x, fx, s, (value, q), error)
         for value, q in zip(curvatures, Q.T, strict=True)
     ]
-    return Q[:, faint]
+    steep = [(v, q) for v, q, f in zip(curvatures, Q.T, faint, strict=True) if not f]
+    return Q[:, faint], steep
 
 
 def _growing_fall(
     F: Callable, fx: float, point: Callable, tol: float, allowed: float
-) -> tuple[float, float] | None:
+) -> tuple[tuple[float, float] | None, bool]:
     """`hidden_fall` along one side of one direction, whose point h sizes out is
     `point(h)`: the farthest h of a fall that grows from x and passes the test there, with
-    f at it; None if none. A fall clear at the first step grows from x if it fades as a
-    slope or a curvature does at shorter steps (`_fades`)."""
+    f at it (None if none), and whether the look ended where f rose again. A fall clear
+    at the first step grows from x if it fades as a slope or a curvature does at shorter
+    steps (`_fades`)."""
     first = EPS ** (1 / 3)
     h, before, found = first, 0.0, None
     while h <= REACH:
@@ -330,11 +360,12 @@ def _growing_fall(
         if h == first and _fades(F, fx, point, h, fall, noise):
             before = fall / 16  # clear at the first step, and a slope's or a curvature's
         if not (np.isfinite(fy) and before - noise <= fall <= GROWTH * (before + 2 * noise)):
-            break  # f rises again, is not finite, or drops from nothing: no fall grows here
+            # f rises again, is not finite, or drops from nothing: no fall grows here
+            return found, bool(np.isfinite(fy) and fall < before - noise)
         if h > 2 * np.sqrt(tol) and fall > max(noise, allowed):
             found = (h, fy)  # on to the farthest point of the fall
         before, h = fall, h * 16
-    return found
+    return found, False
 
 
 def _fades(F: Callable, fx: float, point: Callable, h: float, fall: float, noise: float) -> bool:

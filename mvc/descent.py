@@ -37,7 +37,6 @@ from mvc._minimum import (
 from mvc._scaling import (
     EPS,
     ROUNDING,
-    ZERO_BESIDE,
     central,
     central_errors,
     hessian_at,
@@ -227,7 +226,9 @@ def gradient_descent(
     below rounding of $x$ the search has failed.
 
     Without `grad`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
-    larger of $|x_j|$ and $|{x_0}_j|$, and each value of $f$ is taken to carry rounding
+    larger of $|x_j|$ and $|{x_0}_j|$ (where $x_0 = 0$, which gives no size, of 1, made
+    16 times shorter at $x_0$ while the difference disagrees with one at a 16 times
+    shorter step: $x$ in units of $10^{-8}$), and each value of $f$ is taken to carry rounding
     of $4\epsilon$ times the size of its terms (the larger of $|f|$ at $x$ and at
     $x \pm h_j$), plus the rounding of the point $x - h_j$ itself; where that swamps
     the gradient (a large constant part in $f$) the steps are lengthened by the cube
@@ -266,8 +267,10 @@ def gradient_descent(
     Hessian is singular (an eigenvalue within its error of 0, checked again at steps up
     to $16^3$ times longer), "converged" claims only a stationary point where $f$ curves
     down in no direction tried and is not seen to fall along an axis, nor along an
-    eigenvector of H whose curvature its error or truncation hides, beyond 2 sqrt(tol) of
-    that direction's size, by more than tol^2 times its fall from x0, in a fall that
+    eigenvector of H whose curvature its error or truncation hides (looked along again,
+    below 16 variables, with each point moved back to where f is flat along the steep
+    eigenvectors, if f rose), beyond 2 sqrt(tol) of that direction's size, by more
+    than tol^2 times its fall from x0, in a fall that
     grows from x as a slope or a curvature would (steps growing 16 times up to 1e16
     sizes, until f rises or drops from nothing, as at a plateau's edge; points between
     them are not looked at; up to 40 evaluations a direction): a variable in units 1e12
@@ -1136,29 +1139,29 @@ class _Differenced:
         return g, noise
 
     def _fit_units(self, x, fx, size) -> np.ndarray:
-        """At x0, the sizes for its differences: `size`, unless a variable starts at 0,
-        where nothing gives it one (it borrows the others' size, or 1), and its difference
+        """At x0, the sizes for its differences: `size`, unless every variable starts at
+        0, where nothing gives x a size (it takes 1), and a variable's difference
         disagrees with the one at a step 16 times shorter beyond both rounding errors (f
         varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step, 6e-6, is 600
         units of x); then 16 times shorter, up to SHRINKS times (4n calls of f once where
-        any variable starts at 0, 2n more each time). Kept only if the differences then
-        agree: at a jump or a cusp at x0 (sign(x), x^(1/3)), or where f is noisy, they
-        grow as the step shrinks and never do. A variable that borrowed another's size
-        keeps the size found for the whole run; where all start at 0 the sizes follow |x|
-        after x0, as before (a size kept would hold the steps, and their truncation, at
-        x0's length: a bias that outlasts the gradient at the minimum)."""
+        x0 = 0, 2n more each time). Kept only if the differences then agree: at a jump or
+        a cusp at x0 (sign(x), x^(1/3)) they grow as the step shrinks and never do. After
+        x0 the sizes follow |x|, as before (a size kept would hold the steps, and their
+        truncation, at x0's length: a bias that outlasts the gradient at the minimum).
+        Where some variable starts elsewhere, its size stands for the others', as the
+        user's scale: noise in f (a hash of x) turns smooth at 1e-13, and a step fitted
+        there read its slope, 29, and not f's, 2."""
         start = np.abs(self.x0)
-        borrowed = ~(start > ZERO_BESIDE * start.max())
-        if not borrowed.any():
+        if np.any(start > 0):
             return size
         fitted, trial = size, size
         try:
             g, error = central_errors(self.F, x, fx, steps(x, trial, 1 / 3))
             for _ in range(SHRINKS):
-                shorter = np.where(borrowed, trial / 16, trial)
+                shorter = trial / 16
                 g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
                 gap = np.abs(g - g2)
-                truncated = borrowed & (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
+                truncated = (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
                 if not truncated.any():
                     fitted = trial  # the differences agree: the steps are short enough
                     break
@@ -1166,11 +1169,6 @@ class _Differenced:
                 g, error = np.where(truncated, g2, g), np.where(truncated, error2, error)
         except _NonFinite:
             pass  # f is not finite a step away: keep the sizes it starts with
-        reference = self.reference
-        assert reference is not None  # set by __call__ first
-        self.reference = np.where(
-            borrowed & (reference > 0), np.minimum(fitted, reference), reference
-        )
         return fitted
 
     def _unmoved(self, x, fx, size) -> list[int]:
