@@ -713,8 +713,10 @@ def descend(
     Notes
     -----
     $J$ and $H$ are central differences at steps $\epsilon^{1/3}$ and $\epsilon^{1/4}$
-    times each variable's size (as `gradient_descent`'s), so the checks hold with $f$ or
-    $x$ in any units (the Newton step's path follows them; steepest descent's
+    times each variable's size (as `gradient_descent`'s; from $x_0 = 0$, which gives no
+    size, fitted at $x_0$: shorter where $f$ varies on a shorter length or is not finite
+    a step away, longer where a curvature is lost in $f$'s rounding), so the checks hold
+    with $f$ or $x$ in any units (the Newton step's path follows them; steepest descent's
     $\gamma = 0.5$ and the hybrid's longest step 2 do not). Cost per step: $2n$
     evaluations of `f` for $J$, $n^2 + n + 1$ for $H$ and one at the new point: 12 in
     two dimensions; the final check of the Hessian adds a few Hessians.
@@ -756,8 +758,11 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             fading = distance  # it is drawing nearer: a step or two may bring it in sight
         if len(history) > max_iter:
             return done(fx, False, f"max_iter = {max_iter} reached without converging")
-        s = steps(x, G.sizes(x), 1 / 4)
-        H = hessian_at(F, x, s)
+        if len(history) == 1:
+            H, s = _start_hessian(F, G, x, fx)
+        else:
+            s = steps(x, G.sizes(x), 1 / 4)
+            H = hessian_at(F, x, s)
         step = _step(step_rule, x, fx, J, (H, s))
         if isinstance(step, str) and not np.all(np.isfinite(H)):
             step = _no_hessian(x, s)  # (a strategy that does not use H steps on without it)
@@ -765,7 +770,9 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
             return done(fx, False, step)
         new = np.clip(x + step, *box)
         # a step within tol of x's size is the last: the verdict is taken where it lands
-        vanished = norm(new - x) <= tol * norm(G.sizes(x))
+        # (at x0 = 0, the size its differences were fitted to, not 1)
+        start = G.start_sizes if len(history) == 1 else None
+        vanished = norm(new - x) <= tol * norm(G.sizes(x) if start is None else start)
         if vanished and not np.array_equal(new, x + step):  # the bounds clipped the step
             return done(fx, False, f"stuck against the bounds at x = {show(x)}")
         last, x, fx = (x, J), new, F(new)
@@ -776,6 +783,53 @@ def _strategy_loop(F, G, x, fx, step_rule, box, tol, max_iter) -> SolverResult:
         period = _period(history, tol)
         if period:
             return done(fx, False, f"cycle: the iterates repeat every {period} steps")
+
+
+def _start_hessian(F, G, x, fx) -> tuple[np.ndarray, np.ndarray]:
+    """f's Hessian at x0, and its steps. Where x0 = 0 nothing gives x a size (it takes
+    1), so the steps are fitted here, as the gradient's are (`_Differenced._fit_units`):
+    from the sizes that gradient was taken at (shorter where f varies on a shorter
+    length: log cosh(x / 1e-8 - 1) from 0, whose step of 1.2e-4 was 12 000 units of x and
+    overflowed cosh), 16 times shorter along a variable while f is not finite a step
+    away, then 16 times longer while its second difference is lost in f's rounding (the
+    curvature of (x / 1e8 - 1)^2 is 2e-16: at a step of 1.2e-4 it moves f by 3e-24, and
+    the Newton step said "singular Hessian"), up to SHRINKS times each; an axis that
+    shows no curvature at any of those lengths (f flat along it) keeps its first step.
+    Each try is one Hessian more (n^2/2 + 3n/2 + 1 calls of f), made only where x0 = 0
+    and a second difference is not finite or lost."""
+    if np.any(x) or G.start_sizes is None:
+        s = steps(x, G.sizes(x), 1 / 4)
+        return hessian_at(F, x, s), s
+    s = steps(x, G.start_sizes, 1 / 4)
+    H = hessian_at(F, x, s)
+    for _ in range(SHRINKS):
+        overflowing = ~np.all(np.isfinite(H), axis=1)
+        if not overflowing.any():
+            break
+        s = np.where(overflowing, s / 16, s)
+        H = hessian_at(F, x, s)
+    first = s
+    for _ in range(SHRINKS):
+        lost = _lost(H, s, fx)
+        if not lost.any():
+            break
+        longer = np.where(lost, s * 16, s)
+        H_longer = hessian_at(F, x, longer)
+        if not np.all(np.isfinite(H_longer)):
+            break  # f is not finite that far out: keep what was seen
+        s, H = longer, H_longer
+    flat = _lost(H, s, fx) & (s != first)  # flat at every length tried: as it was
+    if flat.any():
+        s = np.where(flat, first, s)
+        H = hessian_at(F, x, s)
+    return H, s
+
+
+def _lost(H, s, fx) -> np.ndarray:
+    """The axes whose second difference f's rounding hides (at most 4 ROUNDING eps |f(x)|
+    over the step squared)."""
+    diagonal = np.diag(H)
+    return np.isfinite(diagonal) & (np.abs(diagonal) <= 4 * ROUNDING * EPS * abs(fx) / s**2)
 
 
 def _no_hessian(x, s) -> str:
@@ -857,7 +911,7 @@ def _verdict(F, G, point, last, flat, target, tol) -> tuple[bool, str]:
         scale = norm(size) / norm(x) if np.any(x) else 1.0
         if _stationary(F, G, x, fx, J, last, tol * scale):
             return True, _unchecked(J, target)
-        return False, _fades(x, J, target)
+        return False, _fades(x, J, target) if np.any(J) else _undecided(x)
     return False, flat[1] if flat else _stalled(x, J, target)
 
 
@@ -914,6 +968,16 @@ def _fades(x, J, target: float) -> str:
         "the slope along the last step is not seen to turn up within tol of x's size, nor "
         "does f's Hessian place a minimum there (a tail with no minimum, as exp(-x)'s, or a "
         "minimum flatter than a quadratic not yet reached)"
+    )
+
+
+def _undecided(x) -> str:
+    """Where J(x) is exactly 0 (Newton landed on the point) but neither check decides."""
+    return (
+        f"J(x) = 0 at x = {show(x)}: a stationary point, but f's rounding there hides "
+        "whether the slope turns up on both sides within tol of x's size, and f's Hessian "
+        "does not place a minimum there, so a minimum cannot be told from an inflection "
+        "or a saddle (log cosh(x / 1e4 - 1) at its minimum, where cosh rounds at 1 + eps)"
     )
 
 
@@ -1015,6 +1079,7 @@ class _Values:
 
 
 class _Given:
+    start_sizes = None  # (`_Differenced`'s)
     given = True
 
     """The user's `grad`: ``G(x, fx) -> (g, 0)``, checked against f where descent stops."""
@@ -1098,6 +1163,7 @@ class _Differenced:
 
     def __init__(self, F, x0):
         self.F, self.x0, self.reference, self.variation = _finite(F), x0, None, 0.0
+        self.start_sizes: np.ndarray | None = None  # the sizes x0's gradient was taken at
 
     def check(self, x, fx, g, target) -> str:
         """Nothing to check: this gradient is f's own."""
@@ -1117,6 +1183,7 @@ class _Differenced:
         size = typical_size(x, self.reference)
         if first and np.array_equal(x, self.x0):
             size = self._fit_units(x, fx, size)
+            self.start_sizes = size  # for descend's first Hessian and step (`_start_hessian`)
         try:
             g, noise = self._differences(x, fx, size)
             if not lengthen:

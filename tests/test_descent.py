@@ -306,8 +306,9 @@ def test_descend_failures():
     assert singular.converged is False and singular.message.startswith("singular Hessian")
     assert "along x_1 f's second difference is 0" in singular.message
     # A curvature lost in f's rounding is told apart from a flat axis by what it shows:
-    # (x - 2)^2 + 1e9 (y - 1)^2 from 0, where f = 1e9 + 4 hides x's curvature 2.
-    hidden = descend(lambda v: (v[0] - 2) ** 2 + 1e9 * (v[1] - 1) ** 2, [0.0, 0.0], "newton")
+    # (x - 2)^2 + 1e9 (y - 1)^2 from (0.5, 0.5), where f = 2.5e8 hides x's curvature 2.
+    # (From 0, where x has no size of its own, the Hessian's steps grow until they see it.)
+    hidden = descend(lambda v: (v[0] - 2) ** 2 + 1e9 * (v[1] - 1) ** 2, [0.5, 0.5], "newton")
     assert hidden.converged is False and "along x_0" in hidden.message
     assert "large constant part" in hidden.message
     stuck = descend(lambda v: v[0], [1.0, 1.0], "steepest descent", bounds=(0, 6))

@@ -515,15 +515,78 @@ def test_descend_beside_a_wall_is_a_result(strategy):
     assert result.x == pytest.approx([1.0], abs=1e-8), result.message
 
 
-def test_descend_where_f_overflows_at_the_hessian_s_steps_says_so():
-    # log cosh(x / 1e-8 - 1) from 0: the Hessian's steps at 0 (1.2e-4, x's size unknown)
-    # are 1.2e4 units, and cosh overflows there; this raised a ValueError.
+def test_descend_from_zero_fits_the_hessian_s_steps_to_the_units():
+    # log cosh(x / 1e-8 - 1) + log cosh(y / 1e8 - 1) from 0, where nothing gives x or y a
+    # size: the Hessian's steps (1.2e-4) were 1.2e4 units of x, where cosh overflows ("no
+    # Hessian", and before that a ValueError), and 1e-12 units of y, too short to see its
+    # curvature. They now start from the sizes x0's gradient found, and grow where the
+    # curvature is lost in f's rounding.
     from mvc.descent import descend
 
     f = lambda v: np.log(np.cosh(v[0] / 1e-8 - 1)) + np.log(np.cosh(v[1] / 1e8 - 1))
     result = descend(f, np.zeros(2), "newton")
-    assert result.converged is False
-    assert result.message.startswith("no Hessian at x = [0, 0], and so no step: f is not"), (
+    assert result.converged is True, result.message
+    np.testing.assert_allclose(result.x / [1e-8, 1e8], [1.0, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("units", [1e-8, 1e-4, 1.0, 1e4, 1e8])
+@pytest.mark.parametrize(
+    "k",
+    [
+        lambda w: np.sum((w - 1) ** 2),
+        lambda w: np.sum(np.exp(w - 1) - (w - 1)),
+        lambda w: np.sum((w - 1) ** 4 + (w - 1) ** 2),
+    ],
+    ids=["quadratic", "exp", "quartic"],
+)
+def test_newton_from_zero_has_one_verdict_in_every_unit(units, k):
+    # An audit: descend(f, zeros, "newton") with x in units of 1e8 said "singular
+    # Hessian" (a curvature of 2e-16 moves f by 3e-24 at a step of 1.2e-4), and in units
+    # of 1e-8 "no Hessian" (exp overflowed 1.2e4 units out); from 0.5 units it converged.
+    # The quartic's first step from 0 in units of 1e-8, 0.43 units long, passed for a
+    # vanished one (within tol of 1, x0's size before its differences were fitted).
+    from mvc.descent import descend
+
+    for start in (0.0, 0.5):
+        result = descend(lambda v: k(np.asarray(v) / units), np.full(2, start * units), "newton")
+        assert result.converged is True, (start, result.message)
+        np.testing.assert_allclose(result.x / units, [1.0, 1.0], rtol=1e-6)
+
+
+def test_an_axis_flat_at_every_length_keeps_its_first_step():
+    # From 0 the Hessian's steps grow where a curvature is lost in f's rounding; along y,
+    # where (x - 1)^2 does not change at all, they grew to 3.4e10 and the message said so.
+    from mvc.descent import descend
+
+    result = descend(lambda v: (v[0] - 1) ** 2, [0.0, 0.0], "newton")
+    assert result.converged is False and result.message.startswith("singular Hessian")
+    assert "along x_1" in result.message and "at steps 0.00012)" in result.message
+
+
+def test_a_minimum_where_f_is_exactly_0_is_verified():
+    # log cosh(x - 1) + log cosh(y - 1): Newton lands on (1, 1), where f and J are exactly
+    # 0. The Hessians at the first steps and at half of them differ by their truncation
+    # (the second difference reads 1 - s^2 / 3), which f's rounding, 0 there, could not
+    # cover: "the gradient fades with no stationary point in sight", at the minimum.
+    # The difference falls to a quarter at half the steps, as truncation does.
+    from mvc.descent import descend
+
+    f = lambda v: np.log(np.cosh(v[0] - 1)) + np.log(np.cosh(v[1] - 1))
+    result = descend(f, np.array([0.5, 0.0]), "newton")
+    assert result.converged is True and result.message.startswith("converged: a minimum"), (
+        result.message
+    )
+    # and a quartic's minimum, differenced from f = 0 too, is placed, not just "stationary"
+    quartic = lambda v: np.sum((np.asarray(v) - 1) ** 4 + (np.asarray(v) - 1) ** 2)
+    result = descend(quartic, np.zeros(2), "newton")
+    assert result.message.startswith("converged: a minimum"), result.message
+    # In units of 1e4 cosh rounds at 1 + eps, which f's error bound (from f = 0) misses,
+    # and the Hessians disagree beyond truncation: no verdict, and it says so, where it
+    # said "the gradient fades with no stationary point in sight" at J = 0.
+    f = lambda v: np.log(np.cosh(v[0] / 1e4 - 1)) + np.log(np.cosh(v[1] / 1e4 - 1))
+    result = descend(f, np.array([5e3, 0.0]), "newton")
+    assert result.converged is False, result.message
+    assert result.message.startswith("J(x) = 0 at x = [10000, 10000]: a stationary point"), (
         result.message
     )
 
