@@ -1158,7 +1158,7 @@ class _Differenced:
     valley) the rounding of f can swamp the difference; if it is over SHAKY of |∇f|,
     the steps are lengthened by the cube root of |f(x)| over f's variation (the largest
     |∇f| |x| so far), which balances truncation against that rounding, and the result
-    with the smaller rounding error is kept.
+    with the smaller rounding error is kept if the two agree within their rounding.
     """
 
     def __init__(self, F, x0):
@@ -1198,9 +1198,13 @@ class _Differenced:
             self.variation = max(self.variation, norm(g) * size.max())
             boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
             if noise > SHAKY * norm(g) and boost > 1:
-                g, noise = min(
-                    (g, noise), self._differences(x, fx, boost * size), key=lambda pair: pair[1]
-                )
+                longer, rounded = self._differences(x, fx, boost * size)
+                # kept if it has the smaller rounding and agrees with g within both: a
+                # longer step that disagrees reads f's higher terms (1e6 + exp(u) - u,
+                # 5e-4 from its minimum: there the longer step's truncation cancelled the
+                # slope, and |∇f| read 1.6e-8 for 5e-4, a minimum "within 1.6e-8")
+                if rounded < noise and norm(longer - g) <= 2 * (noise + rounded):
+                    g, noise = longer, rounded
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise

@@ -575,6 +575,19 @@ def test_noise_in_f_does_not_fit_the_steps_at_zero(amplitude):
     assert np.allclose(result.x, 1, atol=1e-3), result.message
 
 
+@pytest.mark.parametrize("units", [1.0, 1e4])
+def test_a_longer_step_that_cancels_the_slope_is_not_kept(units):
+    # 1e6 + exp(u - 1) - (u - 1): where f's rounding swamps the gradient the steps are
+    # lengthened, and the longer difference, kept for its smaller rounding, read 1.6e-8
+    # for a slope of 5e-4 (its truncation, h^2 / 6, cancelled it): descend said "a
+    # minimum within 1.6e-08 of x" 5e-4 away (and, from 0 in units of 1e4, 5 away).
+    from mvc.descent import descend
+
+    f = lambda v: 1e6 + float(np.exp(v[0] / units - 1) - (v[0] / units - 1))
+    result = descend(f, np.zeros(1), "newton")
+    assert result.converged is False or abs(result.x[0] / units - 1) <= 1e-6, result.message
+
+
 def test_an_axis_flat_at_every_length_keeps_its_first_step():
     # From 0 the Hessian's steps grow where a curvature is lost in f's rounding; along y,
     # where (x - 1)^2 does not change at all, they grew to 3.4e10 and the message said so.
