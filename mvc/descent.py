@@ -228,7 +228,8 @@ def gradient_descent(
     Without `grad`, the difference step along $x_j$ is $\epsilon^{1/3}$ times the
     larger of $|x_j|$ and $|{x_0}_j|$ (where $x_0 = 0$, which gives no size, of 1, made
     16 times shorter at $x_0$ while the difference disagrees with one at a 16 times
-    shorter step: $x$ in units of $10^{-8}$), and each value of $f$ is taken to carry rounding
+    shorter step, if the first lies far beyond $f$'s length: $x$ in units of
+    $10^{-8}$), and each value of $f$ is taken to carry rounding
     of $4\epsilon$ times the size of its terms (the larger of $|f|$ at $x$ and at
     $x \pm h_j$), plus the rounding of the point $x - h_j$ itself; where that swamps
     the gradient (a large constant part in $f$) the steps are lengthened by the cube
@@ -1211,17 +1212,19 @@ class _Differenced:
 
     def _fit_units(self, x, fx, size) -> np.ndarray:
         """At x0, the sizes for its differences: `size`, unless every variable starts at
-        0, where nothing gives x a size (it takes 1), and a variable's difference
-        disagrees with the one at a step 16 times shorter beyond both rounding errors (f
-        varies on a far shorter length: (x / 1e-8 - 1)^2 from 0, whose step, 6e-6, is 600
-        units of x); then 16 times shorter, up to SHRINKS times (4n calls of f once where
-        x0 = 0, 2n more each time). Kept only if the differences then agree: at a jump or
-        a cusp at x0 (sign(x), x^(1/3)) they grow as the step shrinks and never do. After
-        x0 the sizes follow |x|, as before (a size kept would hold the steps, and their
+        0, where nothing gives x a size (it takes 1), and a variable's first step lies far
+        beyond f's length: its difference disagrees with the one at a step 16 times
+        shorter beyond both rounding errors, and its second difference outgrows half its
+        first, or that disagreement is more than half the shorter difference ((x / 1e-8 -
+        1)^4 from 0, whose step, 6e-6, is 600 units of x). Then that variable's step is
+        16 times shorter, again while the differences disagree, up to SHRINKS times (8n
+        calls of f once where x0 = 0, 2n more each time), and kept only if they then
+        agree: at a jump or a cusp at x0 (sign(x), x^(1/3)) they grow as the step shrinks
+        and never do. Noise in f is not far beyond f's length (a hash of x turns smooth at
+        1e-13, and a step fitted there read its slope, 102, for f's, 2.8). After x0 the
+        sizes follow |x|, as before (a size kept would hold the steps, and their
         truncation, at x0's length: a bias that outlasts the gradient at the minimum).
-        Where some variable starts elsewhere, its size stands for the others', as the
-        user's scale: noise in f (a hash of x) turns smooth at 1e-13, and a step fitted
-        there read its slope, 29, and not f's, 2."""
+        Where some variable starts elsewhere, its size stands for the others'."""
         start = np.abs(self.x0)
         if np.any(start > 0):
             return size
