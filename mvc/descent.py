@@ -1159,7 +1159,7 @@ class _Differenced:
     valley) the rounding of f can swamp the difference; if it is over SHAKY of |∇f|,
     the steps are lengthened by the cube root of |f(x)| over f's variation (the largest
     |∇f| |x| so far), which balances truncation against that rounding, and the result
-    with the smaller rounding error is kept if the two agree within their rounding.
+    with the smaller rounding error is kept if each entry agrees within their rounding.
     """
 
     def __init__(self, F, x0):
@@ -1186,26 +1186,29 @@ class _Differenced:
             size = self._fit_units(x, fx, size)
             self.start_sizes = size  # for descend's first Hessian and step (`_start_hessian`)
         try:
-            g, noise = self._differences(x, fx, size)
+            g, errors = self._differences(x, fx, size)
             if not lengthen:
-                return g, noise
+                return g, norm(errors)
             for _ in range(GROWS):  # a step too short to change f at all (x0 = 1e-12)
-                unmoved = self._unmoved(x, fx, size) if norm(g) <= noise else []
+                unmoved = self._unmoved(x, fx, size) if norm(g) <= norm(errors) else []
                 if not unmoved:
                     break
                 self.reference[unmoved] *= GROW
                 size = typical_size(x, self.reference)
-                g, noise = self._differences(x, fx, size)
+                g, errors = self._differences(x, fx, size)
+            noise = norm(errors)
             self.variation = max(self.variation, norm(g) * size.max())
             boost = max(1.0, abs(fx) / self.variation) ** (1 / 3) if self.variation else 1.0
             if noise > SHAKY * norm(g) and boost > 1:
                 longer, rounded = self._differences(x, fx, boost * size)
-                # kept if it has the smaller rounding and agrees with g within both: a
-                # longer step that disagrees reads f's higher terms (1e6 + exp(u) - u,
-                # 5e-4 from its minimum: there the longer step's truncation cancelled the
-                # slope, and |∇f| read 1.6e-8 for 5e-4, a minimum "within 1.6e-8")
-                if rounded < noise and norm(longer - g) <= 2 * (noise + rounded):
-                    g, noise = longer, rounded
+                # kept if it has the smaller rounding and each entry agrees with g's
+                # within both their roundings: a longer step that disagrees reads f's
+                # higher terms (1e6 + exp(u) - u, 5e-4 from its minimum: its truncation
+                # cancelled the slope, and |∇f| read 1.6e-8 for 5e-4, a minimum "within
+                # 1.6e-8"); entry by entry, as one variable's long rounding hid another's
+                # truncation, 1.3e-4 for 0, in a review's turned sum of such terms
+                if norm(rounded) < noise and np.all(np.abs(longer - g) <= 2 * (errors + rounded)):
+                    g, noise = longer, norm(rounded)
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise
@@ -1269,7 +1272,8 @@ class _Differenced:
         ]
 
     def _differences(self, x, fx, size):
-        return central(self.F, x, fx, steps(x, size, 1 / 3))
+        """The central differences at steps eps^(1/3) `size`, and each one's rounding."""
+        return central_errors(self.F, x, fx, steps(x, size, 1 / 3))
 
 
 def _finite(F) -> Callable:

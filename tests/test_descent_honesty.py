@@ -588,6 +588,28 @@ def test_a_longer_step_that_cancels_the_slope_is_not_kept(units):
     assert result.converged is False or abs(result.x[0] / units - 1) <= 1e-6, result.message
 
 
+@pytest.mark.parametrize(("units", "turn"), [(1.0, 0.3), (1.0, 0.4), (1e4, 0.4)])
+def test_a_longer_step_is_checked_variable_by_variable(units, turn):
+    # A second review: in a turned sum of such terms the lengthened difference was kept
+    # because it agreed with the shorter one within their whole rounding, most of it one
+    # variable's; the other's truncation, 1.3e-4 for a slope of 0, went unseen, and
+    # descend claimed "a minimum within 1.1e-06" 1.3e-4 away (0.67 away in units of 1e4).
+    from mvc.descent import descend
+
+    c, s = np.cos(turn), np.sin(turn)
+
+    def f(v):
+        a, b = (c * v[0] - s * v[1]) / units, (s * v[0] + c * v[1]) / units
+        return float(1e6 + np.exp(a - 1) - (a - 1) + np.exp(b - 1) - (b - 1))
+
+    minimum = units * np.array([c + s, c - s])
+    for strategy in ("newton", "hybrid"):
+        result = descend(f, np.zeros(2), strategy)
+        if result.converged and result.message.startswith("converged: a minimum within "):
+            within = float(result.message.split("within ")[1].split(" of x")[0])
+            assert np.linalg.norm(result.x - minimum) <= within, (strategy, result.message)
+
+
 def test_an_axis_flat_at_every_length_keeps_its_first_step():
     # From 0 the Hessian's steps grow where a curvature is lost in f's rounding; along y,
     # where (x - 1)^2 does not change at all, they grew to 3.4e10 and the message said so.
