@@ -1159,7 +1159,8 @@ class _Differenced:
     valley) the rounding of f can swamp the difference; if it is over SHAKY of |∇f|,
     the steps are lengthened by the cube root of |f(x)| over f's variation (the largest
     |∇f| |x| so far), which balances truncation against that rounding, and the result
-    with the smaller rounding error is kept if each entry agrees within their rounding.
+    with the smaller rounding error is kept if each entry agrees within their rounding,
+    and with the difference at half its step (else its truncation would go unseen).
     """
 
     def __init__(self, F, x0):
@@ -1206,9 +1207,14 @@ class _Differenced:
                 # higher terms (1e6 + exp(u) - u, 5e-4 from its minimum: its truncation
                 # cancelled the slope, and |∇f| read 1.6e-8 for 5e-4, a minimum "within
                 # 1.6e-8"); entry by entry, as one variable's long rounding hid another's
-                # truncation, 1.3e-4 for 0, in a review's turned sum of such terms
+                # truncation, 1.3e-4 for 0, in a review's turned sum of such terms. And
+                # it must agree with the difference at half its step: where g is mostly
+                # rounding it agrees with anything (a review: 1e12 + softplus, 3.6 units
+                # out, read 0 for a slope of 1.2e5).
                 if norm(rounded) < noise and np.all(np.abs(longer - g) <= 2 * (errors + rounded)):
-                    g, noise = longer, norm(rounded)
+                    half, halved = self._differences(x, fx, boost * size / 2)
+                    if np.all(np.abs(longer - half) <= 2 * (rounded + halved)):
+                        g, noise = longer, norm(rounded)
         except _NonFinite:
             return np.full(x.size, np.nan), np.inf
         return g, noise

@@ -610,6 +610,22 @@ def test_a_longer_step_is_checked_variable_by_variable(units, turn):
             assert np.linalg.norm(result.x - minimum) <= within, (strategy, result.message)
 
 
+def test_a_longer_step_must_agree_with_half_of_it():
+    # A third review: where the short difference is mostly rounding it agrees with
+    # anything; the longer step, 3.6 units of z out on 1e12 + softplus + 0.1 (z - 1)^2 in
+    # units of 1e-6, read 0 for a slope of -1.2e5, and descend claimed "a minimum within
+    # 7.2e-10 of x" 3.4e-7 away. It must now also agree with the difference at half its
+    # step, as a difference free of truncation does.
+    from mvc.descent import descend
+
+    def f(x):
+        z = np.atleast_1d(x) / 1e-6
+        return 1e12 + sum([np.logaddexp(0, z[0] - 1) + 0.1 * (z[0] - 1) ** 2])
+
+    result = descend(f, np.array([0.0]), "hybrid")
+    assert result.converged is False or abs(result.x[0] + 1.775e-7) <= 1e-9, result.message
+
+
 def test_an_axis_flat_at_every_length_keeps_its_first_step():
     # From 0 the Hessian's steps grow where a curvature is lost in f's rounding; along y,
     # where (x - 1)^2 does not change at all, they grew to 3.4e10 and the message said so.
