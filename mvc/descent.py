@@ -303,7 +303,7 @@ def gradient_descent(
     x = as_point(x0, "x0")
     F, G = _objective(f, grad, scalar, x)
     fx = _start(F, x)
-    g, noise = _start_gradient(G, x, fx, "`grad`" if grad else "`f` near `x0`")
+    g, noise = _start_gradient(G, x, fx, "`grad`" if grad else None)
     with np.errstate(all="ignore"):  # divergence is reported in the result, not warned
         return _descent_loop(F, G, x, (fx, g, noise), lr, tol, max_iter, scalar)
 
@@ -1324,10 +1324,19 @@ def _start(F, x, what="`f`"):
 
 
 def _start_gradient(G, x, fx, what):
-    """The gradient at x0 and its error bound; the gradient must be finite."""
+    """The gradient at x0 and its error bound; the gradient must be finite. `what` names
+    the user's `grad`; None for f's own differences, where f(x0) is finite but not the
+    values a difference step away (and the message says so)."""
     g, noise = G(x, fx)
     if not np.all(np.isfinite(g)):
-        raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {g!r}.")
+        if what is not None:
+            raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {g!r}.")
+        raise ValueError(
+            f"`f` must be finite a difference step from `x0` = {show(x)}, where its "
+            f"gradient is taken: f(x0) = {fx:.6g}, but the differences there are {show(g)} "
+            "(f overflows there, or leaves its domain: a wall or the edge of f's domain lies "
+            "within a step of x0); start farther from it, or pass `grad`."
+        )
     return g, noise
 
 

@@ -113,6 +113,16 @@ def test_a_python_overflow_at_the_start_is_a_non_finite_f():
         gradient_descent(lambda x: x**2, 1e160)
 
 
+def test_f_not_finite_a_step_from_x0_is_named_so():
+    # f(x0) is finite but not a difference step away: this said "`f` near `x0` must
+    # return finite values at `x0` = [0], got array([nan])", though f(x0) = 1 (two reviews).
+    with pytest.raises(ValueError) as raised:
+        gradient_descent(lambda v: (v[0] - 1) ** 2 if v[0] > -1e-7 else np.nan, [0.0])
+    message = str(raised.value)
+    assert message.startswith("`f` must be finite a difference step from `x0` = [0]")
+    assert "f(x0) = 1," in message and "pass `grad`" in message
+
+
 def test_a_python_overflow_mid_run_is_reported():
     # x**2 from 1e150 is finite at the start; a Python float overflows only past 1e154.
     result = gradient_descent(lambda x: x**2 if abs(x) < 1e150 else x**3, 1e149, lr=1e3)
