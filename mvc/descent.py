@@ -1327,15 +1327,23 @@ def _start_gradient(G, x, fx, what):
     """The gradient at x0 and its error bound; the gradient must be finite. `what` names
     the user's `grad`; None for f's own differences, where f(x0) is finite but not the
     values a difference step away (and the message says so)."""
-    g, noise = G(x, fx)
+    with np.errstate(all="ignore"):  # an overflow is told in the message, not warned
+        g, noise = G(x, fx)
     if not np.all(np.isfinite(g)):
         if what is not None:
             raise ValueError(f"{what} must return finite values at `x0` = {show(x)}, got {g!r}.")
+        if np.any(np.isnan(g)):  # f was nan or inf at a point of the differences
+            step = float(np.max(G.steps(x)))
+            raise ValueError(
+                f"`f` must be finite a difference step (about {step:.2g}) from `x0` = "
+                f"{show(x)}: f(x0) = {fx:.6g} is finite, but f is nan or inf at one of those "
+                "points; a wall, the edge of f's domain or an overflow lies that close. "
+                "Start farther from it, or pass `grad`."
+            )
         raise ValueError(
-            f"`f` must be finite a difference step from `x0` = {show(x)}, where its "
-            f"gradient is taken: f(x0) = {fx:.6g}, but the differences there are {show(g)} "
-            "(f overflows there, or leaves its domain: a wall or the edge of f's domain lies "
-            "within a step of x0); start farther from it, or pass `grad`."
+            f"The slope of `f` at `x0` = {show(x)} overflows: f(x0) = {fx:.6g} and f is "
+            "finite a difference step away, but it changes there by more than a float can "
+            "hold over the step. Rescale f (or x)."
         )
     return g, noise
 

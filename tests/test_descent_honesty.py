@@ -119,8 +119,11 @@ def test_f_not_finite_a_step_from_x0_is_named_so():
     with pytest.raises(ValueError) as raised:
         gradient_descent(lambda v: (v[0] - 1) ** 2 if v[0] > -1e-7 else np.nan, [0.0])
     message = str(raised.value)
-    assert message.startswith("`f` must be finite a difference step from `x0` = [0]")
-    assert "f(x0) = 1," in message and "pass `grad`" in message
+    assert message.startswith("`f` must be finite a difference step (about 6.1e-06) from")
+    assert "f(x0) = 1 is finite" in message and "pass `grad`" in message
+    # and where f is finite but its slope overflows (a review), that is what it says
+    with pytest.raises(ValueError, match="The slope of `f` at `x0` = .0. overflows"):
+        gradient_descent(lambda v: 1.7e308 * np.tanh(v[0] / 1e-8), [0.0])
 
 
 def test_a_python_overflow_mid_run_is_reported():
