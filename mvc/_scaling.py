@@ -154,6 +154,14 @@ def central_errors(
     """
     up = np.array([f(shifted(x, j, h)) for j, h in enumerate(s)])
     down = np.array([f(shifted(x, j, -h)) for j, h in enumerate(s)])
+    return central_from(x, fx, s, up, down)
+
+
+def central_from(
+    x: np.ndarray, fx: float, s: np.ndarray, up: np.ndarray, down: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`central_errors` from the values f(x + s_j e_j) (`up`) and f(x - s_j e_j) (`down`),
+    for a caller that also needs them."""
     g = (up - down) / (2 * s)
     terms = np.maximum(np.maximum(np.abs(up), np.abs(down)), abs(fx)) + np.abs(g) @ np.abs(x)
     slope_beside = np.abs(g) + np.abs(up + down - 2 * fx) / s  # |f'(x ± s_j)|, at most

@@ -39,6 +39,7 @@ from mvc._scaling import (
     ROUNDING,
     central,
     central_errors,
+    central_from,
     hessian_at,
     norm,
     reference_size,
@@ -1226,7 +1227,7 @@ class _Differenced:
         shorter beyond both rounding errors, and its second difference outgrows half its
         first, or that disagreement is more than half the shorter difference ((x / 1e-8 -
         1)^4 from 0, whose step, 6e-6, is 600 units of x). Then that variable's step is
-        16 times shorter, again while the differences disagree, up to SHRINKS times (8n
+        16 times shorter, again while the differences disagree, up to SHRINKS times (4n
         calls of f once where x0 = 0, 2n more each time), and kept only if they then
         agree: at a jump or a cusp at x0 (sign(x), x^(1/3)) they grow as the step shrinks
         and never do. Noise in f is not far beyond f's length (a hash of x turns smooth at
@@ -1242,8 +1243,9 @@ class _Differenced:
             s = steps(x, size, 1 / 3)
             up = np.array([self.F(shifted(x, j, h)) for j, h in enumerate(s)])
             down = np.array([self.F(shifted(x, j, -h)) for j, h in enumerate(s)])
-            g, error = central_errors(self.F, x, fx, s)
-            g2, error2 = central_errors(self.F, x, fx, steps(x, size / 16, 1 / 3))
+            g, error = central_from(x, fx, s, up, down)
+            shorter = size / 16
+            g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
             gap = np.abs(g - g2)
             # A step far beyond f's length along x_j: its second difference outgrows
             # half its first (600 units of (x / 1e-8 - 1)^2, or of a ReLU's kink), or
@@ -1256,9 +1258,10 @@ class _Differenced:
             )
             if not far.any():
                 return size
-            for _ in range(SHRINKS):
-                shorter = np.where(far, trial / 16, trial)
-                g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
+            for shrink in range(SHRINKS):
+                if shrink:  # (the first shorter differences are those taken above)
+                    shorter = np.where(far, trial / 16, trial)
+                    g2, error2 = central_errors(self.F, x, fx, steps(x, shorter, 1 / 3))
                 gap = np.abs(g - g2)
                 truncated = far & (gap > 4 * (error + error2)) & (gap > TRUNCATED * np.abs(g2))
                 if not truncated.any():
