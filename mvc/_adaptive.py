@@ -49,7 +49,13 @@ CHECK = np.sqrt(8.0)
 RESTARTS = 3  #: searches started again from the check's step, at most
 
 
-def central_search(row: Callable, x: np.ndarray) -> _Search:
+def central_search(
+    row: Callable,
+    x: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    longest: np.ndarray | None = None,
+) -> _Search:
     """Search for f'(x) at every element of `x` (1-D); the finished search holds the answer.
 
     `row(h)` returns the central differences D at the steps `h`, their round-off rho, a mask
@@ -71,9 +77,10 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
     finite at x ± h but D or rho overflowed), ``steep`` (whether D did, while f's change was
     above its rounding: |f'| is beyond the float range), ``first_h``, ``last_h`` (the steps
     tried), and ``doubted``, ``check`` (where the check contradicted the estimate, its step
-    and difference).
+    and difference). With `start`, the first steps are those, not |x|/8; with `longest`,
+    the step never grows past it (f is called no farther from x).
     """
-    search = _run(row, _Search(x))
+    search = _run(row, _Search(x, start=start, longest=longest))
     # The check is of estimates the search is sure of: steps that span whole periods
     # agree closely on their wrong slope. One it is not sure of is refused as it is;
     # searching again would only find a value among f's noise to replace it (cancelled
@@ -85,7 +92,7 @@ def central_search(row: Callable, x: np.ndarray) -> _Search:
         wrong, D, h = _contradicted(search, row, pending, first)
         if attempt == RESTARTS or not np.any(wrong):
             break
-        again = _run(row, _Search(x, (search.best_h / CHECK, wrong)))
+        again = _run(row, _Search(x, (search.best_h / CHECK, wrong), longest=longest))
         found, agree = _settles(again, search, D)
         search.doubt(wrong & ~found & ~first, D, h)
         taken = wrong & found & (~agree | (again.error < search.error))
@@ -167,12 +174,22 @@ def _contradicted(
 class _Search:
     """The state of every element's search: its next step, Richardson table and best value."""
 
-    def __init__(self, x: np.ndarray, again: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        x: np.ndarray,
+        again: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        start: np.ndarray | None = None,
+        longest: np.ndarray | None = None,
+    ) -> None:
         """A search of every element of `x`; with `again` = (first, active), one of the
         `active` elements only, from the steps `first` (the others are done)."""
         n = x.size
         self.x = x
         self.h = np.where(x != 0, np.abs(x), 1.0) / 8  # 1/x, log, sqrt: inside their domain
+        if start is not None:
+            self.h = np.asarray(start, dtype=float) * np.ones(n)
+        self.longest = np.full(n, np.inf) if longest is None else longest * np.ones(n)
         self.limit = 4 * np.spacing(np.abs(x))  # below this, x + h and x - h merge
         self.phase = np.zeros(n, dtype=int)  # 0 going down, 1 going up, 2 done
         if again is not None:  # its best step must leave the check's (h / CHECK) usable
@@ -245,7 +262,7 @@ class _Search:
         self.zero_rho = np.maximum(self.zero_rho, np.where(taken & (D == 0), rho, 0.0))
         self.first_h = np.maximum(self.first_h, np.where(self.phase == 2, 0, self.h))
         self.last_h = np.minimum(self.last_h, np.where(self.phase == 2, np.inf, self.h))
-        with np.errstate(over="ignore"):  # |D - D'| of opposite signs near 1.8e308: inf,
+        with np.errstate(all="ignore"):  # |D - D'| of opposite signs near 1.8e308: inf,
             self._up(up, D, rho, ok)  # which compares as the disagreement it is
             self._down(down, D, rho, ok)
 
@@ -375,4 +392,5 @@ class _Search:
         with np.errstate(all="ignore"):
             length = rho * h / (_EPS * np.abs(D)) / 64
             longer = np.clip(length, GROW * h, 2.0**64 * h)
-        return np.where(D == 0, np.maximum(h, np.maximum(0.25, np.abs(self.x)) / 2), longer)
+        longer = np.where(D == 0, np.maximum(h, np.maximum(0.25, np.abs(self.x)) / 2), longer)
+        return np.minimum(longer, self.longest)

@@ -203,20 +203,20 @@ def as_rng(rng: Any, name: str) -> np.random.Generator:
 
 
 def check_vector_values(
-    values: Any, shape: tuple[int, ...] | None, what: str, *, kind: str = "f"
+    values: Any, shape: tuple[int, ...] | None, what: str, *, kind: str = "f", finite: bool = True
 ) -> np.ndarray:
     """Check what a function of a point returned: a number or a 1-D array.
 
     With ``shape=None`` any number or 1-D array will do (the first call of a
     Jacobian fixes the shape for the calls after it); ``shape=()`` asks for one
-    number. Otherwise as `check_values`.
+    number. Otherwise as `check_values` (`finite` too).
     """
     got = np.shape(values)
     if shape == () and got != ():
         raise ValueError(f"{what} must return a single number, got shape {got}.")
     if shape is None and len(got) > 1:
         raise ValueError(f"{what} must return a number or a 1-D array, got shape {got}.")
-    return check_values(values, got if shape is None else shape, what, kind=kind)
+    return check_values(values, got if shape is None else shape, what, kind=kind, finite=finite)
 
 
 __all__ += [

@@ -6,8 +6,8 @@ A computer cannot take the limit, so it takes a small step $h$ instead. Each
 method below is a different way of choosing the points, with its own error order
 and cost in function evaluations. No single step suits every function, so
 `derivative` by default searches for one that suits $f$ (`mvc._adaptive`);
-`gradient`, `jacobian` and `hessian`, which solvers call at every iteration, take
-one fixed step per axis.
+`gradient` and `jacobian` take one fixed step per axis and check it against shorter ones,
+searching only where they disagree; `hessian` takes one fixed step per axis.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from mvc._adaptive import DOUBTFUL, NO_DIGIT, NOISE, central_search
+from mvc._adaptive import CHECK, DOUBTFUL, NO_DIGIT, NOISE, central_search
 from mvc._validation import (
     MATH_DOMAIN,
     as_callable,
@@ -35,6 +35,8 @@ __all__ = ["derivative", "gradient", "hessian", "jacobian"]
 METHODS = ("forward", "backward", "central", "complex")
 
 _EPS = np.finfo(np.float64).eps
+#: The least positive float: the rounding of f's values is never below it (subnormal f).
+_LEAST = np.nextafter(0.0, 1.0)
 #: The largest rounding rho of a difference the search takes: its multiples stay finite.
 _BIG = np.finfo(np.float64).max / 64
 #: Relative default step per method: each balances that method's truncation error
@@ -295,35 +297,49 @@ def _searched(f: Callable, x: float) -> tuple[float, float]:
     return best, error if best else max(error, search.seen[0], search.zero_rho[0])
 
 
-def _search(f: Callable, x: np.ndarray) -> Any:
-    """The finished `central_search` of f' at every element of `x`."""
+def _search(
+    f: Callable, x: np.ndarray, start: np.ndarray | None = None, longest: Any = None
+) -> Any:
+    """The finished `central_search` of f' at every element of `x` (from the steps `start`,
+    or |x|/8, and no step longer than `longest`)."""
     flat = x.ravel()
 
     def row(h: np.ndarray) -> tuple[np.ndarray, ...]:
-        hi, lo = flat + h, flat - h
+        with np.errstate(all="ignore"):
+            hi, lo = flat + h, flat - h
         f_hi, f_lo = (
             _evaluate(f, p.reshape(x.shape), x.shape, finite=False).ravel() for p in (hi, lo)
         )
         with np.errstate(all="ignore"):
             run = hi - lo  # the distance between the points as stored
             half = np.abs(f_hi) / 2 + np.abs(f_lo) / 2  # (|f(x+h)| + |f(x-h)|) / 2, no overflow
-            D, rho = (f_hi - f_lo) / run, _EPS * half / (run / 2)
+            D, rho = (f_hi - f_lo) / run, (_EPS * half + _LEAST) / (run / 2)
             real = np.abs(f_hi / 2 - f_lo / 2) > 4 * _EPS * half  # f's change above its rounding
         finite = np.isfinite(f_hi) & np.isfinite(f_lo) & (run > 0)
         ok = finite & np.isfinite(D) & (rho <= _BIG)
         return D, rho, ok, np.where(finite & ~ok, 1 + real, 0)
 
-    return central_search(row, flat)
+    return central_search(row, flat, start=start, longest=longest)
 
 
-def _check_search(search: Any, x: np.ndarray) -> None:
-    """Raise where the search found no derivative: f never finite, or estimates that never agree."""
+def _check_search(
+    search: Any,
+    x: np.ndarray,
+    at: Callable[[int], str] | None = None,
+    spared: np.ndarray | None = None,
+    refused: np.ndarray | None = None,
+) -> None:
+    """Raise where the search found no derivative: f never finite, estimates that never
+    agree, or an estimate with too few digits of its own size (`_few_digits`, and where
+    `refused`), but not where `spared`. `at(k)` names element k in the messages (by
+    default ``x = <its value>``)."""
+    at = at or (lambda k: f"x = {float(x[k])!r}")
     if not np.all(search.finite):
         k = int(np.argmin(search.finite))
         if search.large[k]:
-            raise ValueError(_overflowed(search, float(x[k]), k))
+            raise ValueError(_overflowed(search, at(k), k))
         raise ValueError(
-            f"`f` near `x` must return finite values: at x = {float(x[k])!r} it was not finite "
+            f"`f` near `x` must return finite values: at {at(k)} it was not finite "
             f"at x ± h for any step h tried, from {search.first_h[k]:.1e} down to "
             f"{search.last_h[k]:.1e}."
         )
@@ -331,7 +347,7 @@ def _check_search(search: Any, x: np.ndarray) -> None:
         k = int(np.argmax(search.doubted))
         h, D = search.check[:, k]
         raise ValueError(
-            f"`f` is too noisy near x = {float(x[k])!r} for its derivative to be found: "
+            f"`f` is too noisy near {at(k)} for its derivative to be found: "
             f"its central differences gave {search.best[k]:.6g}, but one at the shorter step "
             f"{h:.1e} gave {D:.6g}, and searching again from shorter steps did not "
             "settle it (f "
@@ -342,8 +358,11 @@ def _check_search(search: Any, x: np.ndarray) -> None:
     no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
         search.error * NOISE > search.rho  # not rho / NOISE: rho may be near 1.8e308 / 64
     )
-    below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
-    doubtful = below if np.any(below) else _doubtful(search) & ~no_digit
+    doubtful = _few_digits(search, no_digit)
+    if refused is not None:
+        doubtful |= refused
+    if spared is not None:
+        doubtful &= ~spared
     if np.any(doubtful):
         k = int(np.argmax(doubtful))
         best, error = search.best[k], search.error[k]
@@ -354,7 +373,7 @@ def _check_search(search: Any, x: np.ndarray) -> None:
             else (f"{max(0, int(-np.log10(error / abs(best)))):d} correct digits at most")
         )
         raise ValueError(
-            f"`f` changes too little near x = {float(x[k])!r} for its derivative to be found: "
+            f"`f` changes too little near {at(k)} for its derivative to be found: "
             f"f's rounding dominates its changes over every step tried, and the estimate "
             f"{best:.2g} carries an estimated error {error:.1g}, so it has {digits} "
             "(tanh or a sigmoid far out in its tail, or a large constant plus a small part: "
@@ -363,26 +382,37 @@ def _check_search(search: Any, x: np.ndarray) -> None:
     if np.any(no_digit | np.isnan(search.best)):
         k = int(np.argmax(no_digit | np.isnan(search.best)))
         raise ValueError(
-            f"`f` does not look differentiable at x = {float(x[k])!r}: its central differences "
+            f"`f` does not look differentiable at {at(k)}: its central differences "
             f"at steps from {search.first_h[k]:.1e} down to {search.last_h[k]:.1e} never agree, "
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
 
 
-def _overflowed(search: Any, x: float, k: int) -> str:
+def _few_digits(search: Any, no_digit: np.ndarray | None = None) -> np.ndarray:
+    """The estimates `derivative` refuses for their few digits: below f's rounding, or with an
+    estimated error over `DOUBTFUL` of them (but not those that never agreed, `no_digit`)."""
+    if no_digit is None:
+        no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
+            search.error * NOISE > search.rho
+        )
+    below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
+    return below if np.any(below) else _doubtful(search) & ~no_digit
+
+
+def _overflowed(search: Any, at: str, k: int) -> str:
     """The message where f was finite at x ± h but the differences or their rounding overflowed:
     |f'| beyond the float range (1/x at 1e-160), or f too large for so short a step."""
     steps = f"at every step h from {search.first_h[k]:.1e} down to {search.last_h[k]:.1e}"
     biggest = f"the largest float, about {np.finfo(np.float64).max:.1e}"
     if search.steep[k]:
         return (
-            f"The derivative of `f` at x = {x!r} overflows: f is finite near x, but "
+            f"The derivative of `f` at {at} overflows: f is finite near x, but "
             f"(f(x + h) - f(x - h)) / 2h is beyond {biggest}, {steps} where f was finite, "
             "so |f'(x)| cannot be a float. Rescale f or x (differentiate 1e-200 * f, say)."
         )
     return (
-        f"`f` near x = {x!r} is too large to difference: f is finite, but the rounding of "
+        f"`f` near {at} is too large to difference: f is finite, but the rounding of "
         f"(f(x + h) - f(x - h)) / 2h, about 2.2e-16 |f| / h, is beyond {biggest}, {steps}. "
         "Rescale f (differentiate 1e-200 * f, say)."
     )
@@ -621,10 +651,11 @@ def gradient(
 ) -> np.ndarray:
     r"""Gradient $\nabla f(x)$ of a scalar function of $n$ variables, by finite differences.
 
-    Accuracy: one central difference per axis, with an error about $10^{-10}$ of the
-    largest partial derivative where $f$ changes over lengths of about
-    $\max(1, |x_i|)$ along axis $i$ ($10^{-7}$ forward or backward, rounding for the
-    complex step); the step is not searched for as in `derivative` (see Notes).
+    Accuracy: by default about $10^{-10}$ of each partial derivative or f's rounding over
+    the step, checked (see Notes); with ``method="forward"`` or ``"backward"``, or an
+    explicit `h`, the error of one difference per axis, not checked ($10^{-7}$ forward or
+    backward where $f$ changes over lengths of about $\max(1, |x_i|)$ along axis $i$;
+    rounding for the complex step).
 
     Parameters
     ----------
@@ -652,9 +683,10 @@ def gradient(
         If `f` is not callable, `x` is not real numbers, or `h` is not a number.
     ValueError
         If `x` is empty, 2-D or not finite, `h` is not positive, `method` is unknown,
-        or `f` returns anything but one finite real number (`jacobian` takes
-        vector functions); with ``method="complex"``, if `f` returns real values or
-        $f(x)$ is not real.
+        or `f` returns anything but one real number (`jacobian` takes vector
+        functions) or a non-finite one (by default: at every step tried); by default,
+        also where an entry has no derivative that floats can show (see Notes); with
+        ``method="complex"``, if `f` returns real values or $f(x)$ is not real.
 
     Notes
     -----
@@ -666,26 +698,32 @@ def gradient(
     to $f$'s scale, forward and backward $\sim 10^{-8}$, complex step exact to rounding
     (and checked, as in `derivative`, at the real point: one more evaluation).
 
-    The step is fixed, not searched for as `derivative` does by default: solvers and
-    fits take a gradient at every iteration, and a search would cost 3 to 8 times as
-    many evaluations. It assumes that $f$ changes over a length of about
-    $\max(1, |x_i|)$ along axis $i$, which is not scale-free, and nothing checks it.
-    Where it fails, the result is wrong with no warning: where $f$ changes much faster
-    than that (a pole or a narrow feature near $x_i$ in units that make $x_i$ small:
-    ``1 / v[0]`` at $10^{-6}$ gives $+2.8 \times 10^{10}$ for $-10^{12}$, and
-    ``np.log(v[0])`` at $10^{-7}$ steps out of its domain, a ``ValueError``), or
-    oscillates ($\sin$ at $10^8$, where the step of 600 spans periods: $-4 \times
-    10^{-4}$ for $-0.36$), or has a large constant beside a small slope (``v @ v +
-    1e10`` at $(1, 2)$: round-off $\epsilon \cdot 10^{10} / 2h \approx 0.2$, and
-    $(1.89, 3.94)$ for $(2, 4)$). To
-    know, compare with `mvc.check_gradient`, whose differences are searched for along
-    each axis and come with an error estimate; pass a suitable `h`, or take
-    `derivative` along the axis.
+    The step assumes that $f$ changes over a length of about $\max(1, |x_i|)$ along axis
+    $i$, which is not scale-free: ``1 / v[0]`` at 1e-6 gave +2.8e10 for -1e12, and
+    ``np.sin(v[0])`` at 1e8 -4.2e-4 for -0.36. So by default (central, no `h`) each
+    difference is checked against one at $h_i / \sqrt 8$ and, where $|x_i| / 8$ is
+    shorter, one there: their truncations differ, so they must agree to 1e-8 of the
+    entry beyond their rounding. A column where they do not, or where $f$ is not finite
+    there, is searched for as `derivative` does, from $h_i$ or $|x_i| / 8$, whichever is
+    shorter, never farther from `x` than $h_i$. A searched entry of few digits stands
+    only where the plain difference or its error's size vouches for it; a search that
+    grew its step and disagrees with a difference that passed the check leaves that
+    difference, as does a search that agrees with one whose disagreement with the
+    shorter step was under 1e-5 of it (f a little noisy, as a root found by bisection:
+    shorter steps only make the noise louder). Else, and where $f$ is noisier or has a
+    pole, a jump or a corner at `x`, a ``ValueError`` names ``x[j]``. A difference that
+    passes is right to its rounding, $\epsilon |f| / h_i$ at most: ``v @ v + 1e10`` at
+    $(1, 2)$ gives $(1.89, 3.94)$ for $(2, 4)$, as its rounding allows (``np.tanh`` far
+    out, as in `derivative`). The check cannot see features shorter than $h_i / \sqrt 8$
+    and $|x_i| / 8$ alike that leave the differences agreeing. To check a gradient of
+    your own, use `mvc.check_gradient`.
 
     Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward
-    (they share $f(x)$), $n + 3$ for complex (two check it). Memory: the points are made one at a
-    time, so beyond `f`'s own needs it is $O(n)$ (one point and the gradient), not
-    the $n \times n$ of a matrix of steps.
+    (they share $f(x)$), $n + 3$ for complex (two check it). The default central check
+    makes it $4n + 1$, 2 more per step at $|x_i| / 8$, and typically 8 to 30 more per
+    entry searched for. Memory: the points are made one at a time, so beyond `f`'s own
+    needs it is $O(n)$, not the $n \times n$ of a matrix of steps (a search of $k$
+    entries keeps about 30 numbers per entry).
 
     Examples
     --------
@@ -705,9 +743,8 @@ def jacobian(
 ) -> np.ndarray:
     r"""Jacobian $J_{ij} = \partial f_i / \partial x_j$ of $f: \mathbb{R}^n \to \mathbb{R}^m$.
 
-    Accuracy: as `gradient`, for each row: about $10^{-10}$ of the row's largest entry
-    by central differences, where $f$ changes over lengths of about $\max(1, |x_j|)$;
-    elsewhere wrong with no warning, as the Notes of `gradient` show.
+    Accuracy: as `gradient`, for each row: by default about $10^{-10}$ of each entry or
+    f's rounding over the step, checked as the Notes of `gradient` say.
 
     Parameters
     ----------
@@ -731,11 +768,12 @@ def jacobian(
     -----
     Column $j$ is the derivative of the whole vector $f$ along axis $j$: centrally,
     $J_{:,j} \approx \frac{f(x + h_j e_j) - f(x - h_j e_j)}{2 h_j}$, with the steps
-    and errors of `gradient` (one step per axis, not searched for).
+    and errors of `gradient`, and by default its check.
 
     Cost: $2n$ evaluations of `f` for central, $n + 1$ for forward and backward,
-    $n + 5$ for complex (six check it; $n + 1$ with `h`), whatever $m$ is. Memory: $O(n + mn)$, one
-    point at a time and the values that make up $J$.
+    $n + 5$ for complex (six check it; $n + 1$ with `h`), whatever $m$ is; the default
+    central check adds as for `gradient`. Memory: $O(n + mn)$, one point at a time and the
+    values that make up $J$.
 
     Examples
     --------
@@ -754,7 +792,7 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
     Accuracy: one second difference per entry, with an error about $10^{-7}$ of $f$'s
     scale where $f$ changes over lengths of about $\max(1, |x_i|)$ (fixed steps, as in
-    `gradient`); elsewhere wrong with no warning, as the Notes of `gradient` show
+    `gradient`, but not checked as its are); elsewhere wrong with no warning
     (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$: $H_{01} = 2.8 \times 10^{-5}$ for $-0.36$).
 
     Parameters
@@ -841,6 +879,8 @@ def _jacobian(
         if h is None:
             _check_analytic_along(g, point, J, scale, F.shape[1:])
         return J
+    if method == "central" and h is None:
+        return _checked_central(g, point, step, shape)
     lo, hi = {
         "forward": (None, step),
         "backward": (-step, None),
@@ -859,12 +899,232 @@ def _jacobian(
     # --8<-- [end:jacobian]
 
 
-def _along_axes(x: np.ndarray, step: np.ndarray | None) -> Iterator[np.ndarray]:
-    """x + step_j e_j for j = 1..n, one new array at a time (no n-by-n matrix); x itself if None."""
+#: The check of `gradient` and `jacobian`: the difference at the default step h and the
+#: one at h / sqrt(8) must agree, beyond both roundings, to this part of the entry (the
+#: truncation of the first is 8/7 of their disagreement; in the right units it is about
+#: 1e-11 of it); an axis where they do not is searched for, as `derivative` does.
+AGREE = 1e-8
+#: The least normal float with all 53 bits to spare below it: smaller differences of f
+#: are too coarse to tell truncation from rounding.
+_NORMAL = np.finfo(np.float64).tiny * 2.0**53
+#: A search that grew its step more than this many times past its first step has gone
+#: where f barely changes beside its rounding, and may have walked past f's features.
+GREW = 64
+
+
+def _checked_central(
+    g: Callable, point: np.ndarray, step: np.ndarray, shape: tuple | None
+) -> np.ndarray:
+    """The default central Jacobian: one difference per axis at the step h, one at
+    h / sqrt(8) and, where that is over |x_j| / 8, one at |x_j| / 8; where they agree
+    (`AGREE`) the first is the entry. A column with an entry where they do not (or where
+    f is not finite at those points) is searched for as `derivative` does
+    (`_searched_entries`). f is never called farther from x than h."""
+    n = point.size
+    f0 = _each(g, [point.copy()], 1, shape, finite=False)[0]
+    shape = np.shape(f0)
+    short_step = step / CHECK  # no power of 2: h and h / sqrt(8) are not both whole periods
+    F_lo, F_hi, G_lo, G_hi = (
+        _each(g, _along_axes(point, s), n, shape, finite=False)
+        for s in (-step, step, -short_step, short_step)
+    )
+    with np.errstate(all="ignore"):
+        J, rho = _column_differences(point, step, f0, F_lo, F_hi)
+        # f's change over the step, per unit of x_j: the scale of a slope near 0
+        S = (np.maximum(np.abs(F_hi - f0), np.abs(F_lo - f0)).reshape(n, -1) / step[:, None]).T
+        S = np.where(np.isfinite(S), S, 0.0)
+        J2, rho2 = _column_differences(point, short_step, f0, G_lo, G_hi)
+        miss = _miss(J, rho, J2, rho2, f0)
+    # Where the step is longer than an eighth of x_j itself (x_j in units that make it
+    # small), the two differences can both lie beyond f's features and agree there on a
+    # wrong slope (softplus(x / 1e-9) at 3e-10: the asymptotes' 0.5e9 for 0.57e9): one more
+    # at |x_j| / 8, which `derivative`'s search starts from, must agree too.
+    short = np.flatnonzero(_own_step(point) & (np.abs(point) / 8 < short_step))
+    if short.size:
+        s3 = np.zeros(n)
+        s3[short] = np.abs(point[short]) / 8
+        lo3, hi3 = (
+            _each(g, _along_axes(point, sign * s3, short), short.size, shape, finite=False)
+            for sign in (-1, 1)
+        )
+        with np.errstate(all="ignore"):
+            J3, rho3 = _column_differences(point[short], s3[short], f0, lo3, hi3)
+            miss3 = _miss(J[:, short], rho[:, short], J3, rho3, f0)
+            # where f's values there underflowed to 0 (x y at 1e-200), they tell nothing
+            lost = ((lo3 == 0) & (hi3 == 0)).reshape(short.size, -1).T
+            lost &= ((F_lo != 0) | (F_hi != 0))[short].reshape(short.size, -1).T
+            miss[:, short] = np.maximum(miss[:, short], np.where(lost, -np.inf, miss3))
+    with np.errstate(all="ignore"):
+        ok = (miss <= AGREE * np.abs(J)) & np.isfinite(miss)
+        # where the differences disagree, the first's truncation is at least that, and
+        # f's change over its step tells nothing of f's scale
+        T = np.where(ok, 0.0, np.maximum(miss, 0.0) + 4 * rho)
+        T = np.where(np.isfinite(T), T, np.inf)
+    axes = ~np.all(ok, axis=0)
+    if np.any(axes):
+        with np.errstate(all="ignore"):
+            # the two differences extrapolated (their h^2 terms cancel): where the plain
+            # one stands against a search with its truncation showing, this does
+            P = np.where(np.isfinite(J2), (8 * J2 - J) / 7, J)
+            # a plain difference whose truncation showed counts only where f's changes
+            # over h are normal floats (subnormal ones keep few bits: 1e-300 x y)
+            normal = (np.abs(F_hi - f0) >= _NORMAL) & (np.abs(F_lo - f0) >= _NORMAL)
+            T = np.where(ok | normal.reshape(n, -1).T, T, np.inf)
+        plain = (J, rho, T, np.where(ok, S, 0.0), P)
+        J = _searched_entries(g, point, step, shape, plain, axes)
+    return J
+
+
+def _own_step(x: np.ndarray) -> np.ndarray:
+    """Where |x| / 8 is a step that floats at x can take (not 0, not 5e-324 / 8)."""
+    return np.abs(x) / 8 > 4 * np.spacing(np.abs(x))
+
+
+def _miss(J: np.ndarray, rho: np.ndarray, K: np.ndarray, rho_K: np.ndarray, f0: Any) -> np.ndarray:
+    """How far two differences disagree beyond 4 times their roundings (inf where either,
+    or f(x), is not finite)."""
+    miss = np.abs(J - K) - 4 * (rho + rho_K)
+    miss[~(np.isfinite(J) & np.isfinite(K) & np.isfinite(rho) & np.isfinite(rho_K))] = np.inf
+    if not np.all(np.isfinite(f0)):
+        miss[:] = np.inf
+    return miss
+
+
+def _column_differences(
+    x: np.ndarray, step: np.ndarray, f0: np.ndarray, F_lo: np.ndarray, F_hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """J (m, n) from f(x -+ h_j e_j), divided by the distance as stored, and each entry's
+    error beside truncation: f's rounding, eps (|f(x + h e_j)| + |f(x - h e_j)|) / 2h,
+    and where x + h and x - h are not equally far from x as stored (x = 1), f''s slope
+    there is not f'(x): half that difference times f'' (from f(x) and the two)."""
+    n = x.size
+    hi, lo = (x + step) - x, x - (x - step)
+    run = hi + lo
+    J = ((F_hi - F_lo).reshape(n, -1) / run[:, None]).T
+    # f's rounding: eps |f|, and no less than the least float where f is subnormal
+    rounding = _EPS * np.abs(F_hi) + _EPS * np.abs(F_lo) + 2 * _LEAST
+    rho = (rounding.reshape(n, -1) / run[:, None]).T
+    bend = 2 * ((F_hi / 2 - f0 / 2) + (F_lo / 2 - f0 / 2))  # no overflow near 1.8e308
+    curvature = (bend.reshape(n, -1) / (hi * lo)[:, None]).T
+    asymmetry = np.abs(curvature) * (np.abs(hi - lo) / 2)[None, :]
+    return J, rho + np.where(np.isnan(asymmetry), 0.0, asymmetry)  # 0/0: steps underflowed
+
+
+def _searched_entries(
+    g: Callable, point: np.ndarray, step: np.ndarray, shape: tuple, plain: tuple, axes: np.ndarray
+) -> np.ndarray:
+    """J with its columns along `axes` searched for, each entry J_kj as `derivative` finds
+    the slope of f_k along axis j (points shared by entries are evaluated once), from
+    the step h_j or |x_j| / 8, whichever is shorter (|x_j| / 8 keeps x_j on the side of
+    0 where it is, away from a pole there; at x_j = 0, h_j), and never growing past h_j.
+    `plain` holds the differences at h_j, their rounding, their truncation where it
+    showed (else 0: "verified") and f's change over h_j per unit of x_j. A verified
+    difference is taken where the search agrees with it and it is more exact, and where
+    a search that grew its step disagrees with it beyond its rounding. A searched
+    estimate of few digits (and an exact 0 from differences that were all 0) stands only
+    if its error is under `DOUBTFUL` of it, of the row's largest entry or of f's change
+    over h_j, or no larger than the plain difference's rounding, and, after a search
+    that grew, only if the plain difference agrees or all the search saw is negligible
+    beside the row. Else, and where an entry has no derivative (f never finite, a pole,
+    a jump, noise), a ValueError naming x[j]."""
+    J0, rho0, T0, S0, P0 = plain
+    m = J0.shape[0]
+    columns = np.flatnonzero(axes)
+    n = columns.size
+
+    # f's values at the points of the last two calls (x + h, then x - h): an entry whose
+    # search has finished keeps its step, and its points come round again
+    recent: list[dict[tuple[int, float], np.ndarray]] = [{}, {}]
+
+    def f(T: np.ndarray) -> np.ndarray:  # T[k, c]: x_j for entry (k, j = columns[c])
+        out, now = np.empty((m, n)), dict[tuple[int, float], np.ndarray]()
+        for c, j in enumerate(columns):
+            # the entries of a column mostly share their steps: f once per distinct x_j
+            ts, which = np.unique(T[:, c], return_inverse=True)
+            rows = np.empty((ts.size, m))
+            for u, t in enumerate(ts):
+                key = (int(j), float(t))
+                value = now.get(key, recent[0].get(key, recent[1].get(key)))
+                if value is None:
+                    p = point.copy()
+                    p[j] = t
+                    value = np.ravel(_each(g, [p], 1, shape, finite=False)[0])
+                rows[u] = now[key] = value
+            out[:, c] = rows[which.ravel(), np.arange(m)]
+        recent[:] = [recent[1], now]
+        return out
+
+    x = np.broadcast_to(point[columns], (m, n)).copy()
+    size = np.abs(x)
+    start = np.where(_own_step(x), np.minimum(step[columns], size / 8), step[columns])
+    # never farther from x than the plain step (f may not be defined, or costly, beyond)
+    search = _search(
+        f, x, start=start.ravel(), longest=np.broadcast_to(step[columns], (m, n)).ravel()
+    )
+    J = search.best.reshape(m, n)
+    error = np.where(
+        search.best == 0,
+        np.maximum.reduce([search.error, search.seen, search.zero_rho]),
+        search.error,
+    ).reshape(m, n)
+    # exact zeros from differences that were all 0 (f's rounding at the steps tried hid
+    # any change) are refused as estimates of few digits are, unless spared below
+    zero = ((search.best == 0) & (search.seen == 0)).reshape(m, n)
+    grew = (search.first_h > GREW * start.ravel()).reshape(m, n)
+    K0, R0, S = J0[:, columns], rho0[:, columns], S0[:, columns]
+    with np.errstate(all="ignore"):
+        # The plain difference counts where its truncation, as the check saw it, is under
+        # `DOUBTFUL` of it: none (T0 = 0), or f's noise beyond its rounding (a root found by
+        # bisection), which a search from shorter steps only makes louder. Agreeing, where
+        # it showed more, proves nothing.
+        T = T0[:, columns]
+        agree = (np.abs(K0 - J) <= 4 * (error + R0 + T)) & (T <= DOUBTFUL * np.abs(K0))
+        fixed_error = R0 + T
+        # where the two differences agreed (no truncation showed), the plain one stands
+        # against a search that grew its step, unless the two agree to the plain one's
+        # rounding: through f's rounding (a large constant) a search can walk past f's
+        # features and agree there, with an error estimate that means nothing
+        verified = T == 0
+        wandered = verified & grew & ~(np.abs(K0 - J) <= R0 + error)
+        fixed = (agree & (fixed_error < error)) | wandered
+        value = np.where(T == 0, K0, P0[:, columns])  # extrapolated where truncation showed
+        J, error = np.where(fixed, value, J), np.where(fixed, fixed_error, error)
+        whole = np.where(axes, 0.0, np.abs(J0))  # the row: the columns kept, and these
+        whole[:, columns] = np.abs(J)
+        largest = np.max(whole, axis=1, keepdims=True)
+        # digits of itself, of the row's largest entry, or of f's change over the step h_j
+        # (a slope near 0 is found to that: (v / 1e9)^3 at 0), or no worse than the plain
+        # difference's rounding, which counts how much f's slope changes between x and its
+        # neighbouring floats (1e20 (v - 1)^2 + v at 1: by 4e4)
+        scale = np.maximum.reduce([np.abs(J), largest * np.ones_like(J), S])
+        kept = (error <= DOUBTFUL * scale) | ((error <= R0) & np.isfinite(R0))
+        # after a search that grew, the estimate and every difference it saw must be
+        # negligible beside the row, if the plain difference does not agree
+        seen = search.seen.reshape(m, n)
+        negligible = np.maximum.reduce([np.abs(J), error, seen]) <= AGREE * largest
+        spared = (kept & (agree | ~grew | negligible)) | (fixed & verified)
+    names = "x[{j}] = {v!r}" if m == 1 else "x[{j}] = {v!r} (output {k})"
+    _check_search(
+        search,
+        x.ravel(),
+        lambda e: names.format(j=columns[e % n], k=e // n, v=float(point[columns[e % n]])),
+        spared=spared.ravel(),
+        refused=zero.ravel(),
+    )
+    out = J0.copy()
+    out[:, columns] = J
+    return out
+
+
+def _along_axes(
+    x: np.ndarray, step: np.ndarray | None, axes: Iterable[int] | None = None
+) -> Iterator[np.ndarray]:
+    """x + step_j e_j for j = 1..n (or the `axes` j), one new array at a time (no n-by-n
+    matrix); x itself if `step` is None."""
     if step is None:
         yield x.copy()
         return
-    for j in range(x.size):
+    for j in range(x.size) if axes is None else axes:
         point = x.astype(step.dtype)
         point[j] += step[j]
         yield point
@@ -914,6 +1174,7 @@ def _each(
     shape: tuple[int, ...] | None,
     *,
     kind: str = "f",
+    finite: bool = True,
 ) -> np.ndarray:
     """Call `f` once per point (never with a batch); row k of the result is f(point k).
 
@@ -927,15 +1188,15 @@ def _each(
         for k, point in enumerate(points):
             value = as_returned_array(_call(f, point, shape), "`f` near `x`")
             if values is None or value.shape != shape or value.dtype.kind not in _KINDS[kind]:
-                value = check_vector_values(value, shape, "`f` near `x`", kind=kind)
+                value = check_vector_values(value, shape, "`f` near `x`", kind=kind, finite=finite)
                 shape = value.shape
                 values = np.empty((count, *shape), dtype) if values is None else values
             values[k] = value
     if values is None:  # no points (the pairs of a 1-by-1 Hessian)
         return np.empty((count, *(shape or ())), dtype)
-    finite = np.isfinite(values.reshape(count, -1)).all(axis=1)
-    if not np.all(finite):  # the first bad value, with the usual message
-        check_vector_values(values[np.argmin(finite)], shape, "`f` near `x`", kind=kind)
+    ok = np.isfinite(values.reshape(count, -1)).all(axis=1)
+    if finite and not np.all(ok):  # the first bad value, with the usual message
+        check_vector_values(values[np.argmin(ok)], shape, "`f` near `x`", kind=kind)
     return values
 
 
