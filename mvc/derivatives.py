@@ -389,13 +389,9 @@ def _check_search(
         )
 
 
-def _few_digits(search: Any, no_digit: np.ndarray | None = None) -> np.ndarray:
+def _few_digits(search: Any, no_digit: np.ndarray) -> np.ndarray:
     """The estimates `derivative` refuses for their few digits: below f's rounding, or with an
     estimated error over `DOUBTFUL` of them (but not those that never agreed, `no_digit`)."""
-    if no_digit is None:
-        no_digit = (search.error > NO_DIGIT * np.abs(search.best)) & (
-            search.error * NOISE > search.rho
-        )
     below = _below_rounding(search)  # before no_digit: tanh at 20 agrees with nothing
     return below if np.any(below) else _doubtful(search) & ~no_digit
 
