@@ -293,8 +293,7 @@ def _searched(f: Callable, x: float) -> tuple[float, float]:
     search = _search(f, np.asarray(float(x)))
     if not search.finite[0]:
         _check_search(search, np.asarray([x]))
-    best, error = float(search.best[0]), float(search.error[0])
-    return best, error if best else max(error, search.seen[0], search.zero_rho[0])
+    return float(search.best[0]), float(_error_bound(search)[0])
 
 
 def _search(
@@ -387,6 +386,13 @@ def _check_search(
             "even to one digit (a pole, a jump or a corner there, or f too noisy). "
             "Pass `h` to get the plain central difference at one step."
         )
+
+
+def _error_bound(search: Any) -> np.ndarray:
+    """Each estimate's error: its estimated error, and for an exact 0 also the slope seen at
+    another step and the rounding that could hide it."""
+    zero_error = np.maximum.reduce([search.error, search.seen, search.zero_rho])
+    return np.where(search.best == 0, zero_error, search.error)
 
 
 def _few_digits(search: Any, no_digit: np.ndarray) -> np.ndarray:
@@ -568,11 +574,7 @@ def _check_against_central(f: Callable, x: np.ndarray, slope: np.ndarray, step: 
     if not np.all(search.finite):
         _check_search(search, x.ravel())
     best = search.best.reshape(x.shape)
-    error = np.where(
-        search.best == 0,
-        np.maximum.reduce([search.error, search.seen, search.zero_rho]),
-        search.error,
-    ).reshape(x.shape)
+    error = _error_bound(search).reshape(x.shape)
     bad = np.abs(slope - best) > np.maximum(4 * error, 1e-10 * np.abs(slope))
     if np.any(bad):
         k = int(np.flatnonzero(bad.ravel())[0])
@@ -952,13 +954,13 @@ def _checked_central(
             miss[:, short] = np.maximum(miss[:, short], np.where(lost, -np.inf, miss3))
     with np.errstate(all="ignore"):
         ok = (miss <= AGREE * np.abs(J)) & np.isfinite(miss)
-        # where the differences disagree, the first's truncation is at least that, and
-        # f's change over its step tells nothing of f's scale
-        T = np.where(ok, 0.0, np.maximum(miss, 0.0) + 4 * rho)
-        T = np.where(np.isfinite(T), T, np.inf)
     axes = ~np.all(ok, axis=0)
     if np.any(axes):
         with np.errstate(all="ignore"):
+            # where the differences disagree, the first's truncation is at least that, and
+            # f's change over its step tells nothing of f's scale
+            T = np.where(ok, 0.0, np.maximum(miss, 0.0) + 4 * rho)
+            T = np.where(np.isfinite(T), T, np.inf)
             # the two differences extrapolated (their h^2 terms cancel): where the plain
             # one stands against a search with its truncation showing, this does
             P = np.where(np.isfinite(J2), (8 * J2 - J) / 7, J)
@@ -1058,11 +1060,7 @@ def _searched_entries(
         f, x, start=start.ravel(), longest=np.broadcast_to(step[columns], (m, n)).ravel()
     )
     J = search.best.reshape(m, n)
-    error = np.where(
-        search.best == 0,
-        np.maximum.reduce([search.error, search.seen, search.zero_rho]),
-        search.error,
-    ).reshape(m, n)
+    error = _error_bound(search).reshape(m, n)
     # exact zeros from differences that were all 0 (f's rounding at the steps tried hid
     # any change) are refused as estimates of few digits are, unless spared below
     zero = ((search.best == 0) & (search.seen == 0)).reshape(m, n)
@@ -1083,7 +1081,7 @@ def _searched_entries(
         verified = T == 0
         wandered = verified & grew & ~(np.abs(K0 - J) <= R0 + error)
         fixed = (agree & (fixed_error < error)) | wandered
-        value = np.where(T == 0, K0, P0[:, columns])  # extrapolated where truncation showed
+        value = np.where(verified, K0, P0[:, columns])  # extrapolated where truncation showed
         J, error = np.where(fixed, value, J), np.where(fixed, fixed_error, error)
         whole = np.where(axes, 0.0, np.abs(J0))  # the row: the columns kept, and these
         whole[:, columns] = np.abs(J)
