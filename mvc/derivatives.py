@@ -788,17 +788,23 @@ def jacobian(
 def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np.ndarray:
     r"""Hessian $H_{ij} = \partial^2 f / \partial x_i \partial x_j$, by central differences.
 
-    Accuracy: one second difference per entry, with an error about $10^{-7}$ of $f$'s
-    scale where $f$ changes over lengths of about $\max(1, |x_i|)$ (fixed steps, as in
-    `gradient`, but not checked as its are); elsewhere wrong with no warning
-    (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$: $H_{01} = 2.8 \times 10^{-5}$ for $-0.36$).
+    Accuracy: by default each entry is checked: second differences at the step $h$ and at
+    $h/\sqrt 8$ must agree, beyond their rounding, to $10^{-7}$ of the entry's scale (its
+    size, or the geometric mean of the largest entries of its row and column). An entry
+    where they do not is searched for at shorter steps, never farther from $x$ than $h$
+    (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$, $1/x$ at $10^{-6}$, $\log x$ at
+    $10^{-7}$), and taken where the search's error is under $10^{-6}$ of that scale; else a
+    ValueError names the entry (a kink, a pole, a jump, noise). What remains is rounding,
+    about $100\,\epsilon |f| / h_i h_j$: where $f$ is a large constant plus a small
+    part, that can be all of an entry.
 
     Parameters
     ----------
     f : callable
         The function, ``f(x) -> float``; `f` and `x` as in `gradient`.
     h : float, optional
-        Absolute step along every axis. By default $h_i = \epsilon^{1/4} \max(1, |x_i|)$.
+        Absolute step along every axis, used as it is (no check). By default
+        $h_i = \epsilon^{1/4} \max(1, |x_i|)$, checked.
 
     Returns
     -------
@@ -827,7 +833,11 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     $|f|$. Each step is taken as stored, $(x_i + h_i) - x_i$, so that $x + h_i e_i$
     is exact. The upper triangle is computed and mirrored.
 
-    Cost: $n^2 + n + 1$ evaluations of `f` (the four-point formula needs $2n^2 + 1$).
+    Cost: $n^2 + n + 1$ evaluations of `f` per step (the four-point formula needs
+    $2n^2 + 1$): $2(n^2 + n) + 1$ with the check, and for each entry searched 2 (diagonal)
+    or 4 more per shorter step, about 10 to 60 in all. The search takes the steps as
+    stored on each side and, off the diagonal, the four-point formula (exact in $f_i$ and
+    $f_{ii}$ for unequal steps), and extrapolates pairs of steps (Richardson).
     Memory: $O(n^2)$, the Hessian and the values it is made from; the points are
     made one at a time.
 
@@ -846,7 +856,189 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     step = h if h is not None else HESSIAN_STEP * np.maximum(1.0, np.abs(point))
     step = (point + step) - point  # the step as stored: x + h_i e_i is exact
     _check_step_survives_rounding(step, point, h)
-    return _second_differences(g, point, step)
+    if h is None:
+        return _checked_second(g, point, step)
+    return _second_differences(g, point, step)[0]
+
+
+#: The check of `hessian`: its second differences at the step h and at h / sqrt(8) must
+#: agree, beyond both roundings, to this part of the entry's scale (its own size, or the
+#: geometric mean of its row's and column's largest entries): the truncation of the first
+#: is 8/7 of their disagreement. An entry where they do not is searched for.
+AGREE_SECOND = 1e-7
+#: ... and a searched entry's rounding must be under this part of its scale.
+ROUNDED_SECOND = 1e-6
+#: Steps of that search, at most: each is the last over sqrt(8).
+SECOND_STEPS = 60
+
+
+def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """The default Hessian: second differences at h and at h / sqrt(8); where they agree
+    beyond their roundings (`AGREE_SECOND`) the first is the entry, elsewhere the entry is
+    searched for (`_second_searched`) from shorter steps: the diagonal's first, then the
+    mixed entries from each axis's step that its diagonal entry was found at (h where it
+    agreed). f is never called farther from x than h."""
+    f0 = _each(g, [point.copy()], 1, ())[0]
+    H, rho, _ = _second_differences(g, point, step, finite=False, f0=f0)
+    H2, rho2, _ = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
+    with np.errstate(all="ignore"):
+        miss = np.abs(H - H2) - 4 * (rho + rho2)
+        usable = np.isfinite(miss) & np.isfinite(rho) & np.isfinite(H)
+        miss = np.where(usable, np.maximum(miss, 0.0), np.inf)
+        ok = usable & (miss <= AGREE_SECOND * _second_scale(H, miss <= AGREE_SECOND * np.abs(H)))
+    if np.all(ok):
+        return H
+    H_plain = H.copy()
+    good = step.copy()  # each axis's step: where its diagonal entry agreed, or was found
+    miss[ok] = 0.0  # the truncation beyond rounding: now of the searched entries
+    passed = np.where(ok, 4 * (rho + rho2), 0.0)  # what the check lets pass (0: f not finite)
+    error = np.where(ok, passed, np.inf)
+    axes = np.flatnonzero(~np.diag(ok))
+    if axes.size:
+        found, miss[axes, axes], error[axes, axes], good[axes] = _second_searched(
+            g, point, float(f0), axes, axes, step[axes], step[axes]
+        )
+        H[axes, axes] = found
+    i, j = np.nonzero(np.triu(~ok, k=1))
+    if i.size:
+        # from 8 times the step the diagonals were found at (two steps more), for the
+        # search to see the truncation fall before it settles
+        ti, tj = np.minimum(step[i], 8 * good[i]), np.minimum(step[j], 8 * good[j])
+        H[i, j], miss[i, j], error[i, j], _ = _second_searched(g, point, float(f0), i, j, ti, tj)
+        H[j, i], miss[j, i], error[j, i] = H[i, j], miss[i, j], error[i, j]
+    with np.errstate(all="ignore"):
+        # no truncation showing beyond AGREE_SECOND of the scale, and no more rounding
+        # than the check lets pass or `ROUNDED_SECOND` of the scale
+        own = (miss <= AGREE_SECOND * np.abs(H)) & (error <= ROUNDED_SECOND * np.abs(H))
+        # an entry near 0 in a row near 0 (x^4 at 0) is measured against what the two
+        # differences saw (2 h^2 there), the less of the two
+        seen = np.minimum(np.abs(H_plain), np.abs(H2))
+        scale = np.maximum(_second_scale(H, ok | own), np.where(np.isfinite(seen), seen, 0.0))
+        kept = (miss <= AGREE_SECOND * scale) & (
+            (error <= ROUNDED_SECOND * scale) | (error <= passed)
+        )
+    if not np.all(kept):
+        a, b = (int(k) for k in np.argwhere(~kept)[0])
+        where = f"x[{a}] = {float(point[a])!r}" + (
+            "" if a == b else f", x[{b}] = {float(point[b])!r}"
+        )
+        raise ValueError(
+            f"`f` does not have a second derivative H[{a}, {b}] that its differences can "
+            f"find at {where}: second differences at shorter and shorter steps, from "
+            f"{step[a]:.1e}, never agreed to {AGREE_SECOND:.0e} of the Hessian's entries "
+            f"(best: {H[a, b]:.6g}, with an estimated error {error[a, b]:.1g}). f may have a "
+            "kink, a pole or a jump there, or be too noisy (a large constant plus a small "
+            "part). Pass `h` to get the plain second differences at one step."
+        )
+    return H
+
+
+def _second_scale(H: np.ndarray, trusted: np.ndarray) -> np.ndarray:
+    """Each entry's scale: its own size, or the geometric mean of the largest `trusted`
+    entries of its row and its column (an entry near 0 beside large ones)."""
+    with np.errstate(all="ignore"):
+        row = np.max(np.where(trusted & np.isfinite(H), np.abs(H), 0.0), axis=1)
+        return np.maximum(np.abs(H), np.sqrt(row[:, None]) * np.sqrt(row[None, :]))
+
+
+def _second_searched(
+    g: Callable,
+    x: np.ndarray,
+    f0: float,
+    i: np.ndarray,
+    j: np.ndarray,
+    ti: np.ndarray,
+    tj: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """H_ij for the entries (i, j), i <= j, from second differences at the steps (t_i,
+    t_j) = (ti, tj), then both over sqrt(8), 8, ..., combined two by two by Richardson
+    extrapolation (which removes their t^2 error). Of each two estimates in a row, the
+    longer step's counts, with its truncation beyond rounding (their disagreement beyond
+    4 times their roundings) and its error (that plus its rounding); the one with the
+    least error against its size is taken. An entry stops once two estimates agree to
+    their roundings, or its rounding alone is past its best error (shorter steps only do
+    worse), after at most `SECOND_STEPS` steps. Returns the estimates, their truncations,
+    their errors and their steps t_i."""
+    m = i.size
+    best, trunc, error, at = np.full(m, np.nan), np.full(m, np.inf), np.full(m, np.inf), ti.copy()
+    key = np.full(m, np.inf)
+    live = np.ones(m, dtype=bool)
+    last = None  # the last step's D, rho, R, rho_R
+    for k in range(SECOND_STEPS):
+        a, b = ti / CHECK**k, tj / CHECK**k
+        with np.errstate(all="ignore"):
+            steps = [(x[i] + a) - x[i], x[i] - (x[i] - a), (x[j] + b) - x[j], x[j] - (x[j] - b)]
+        live &= np.all([s > 0 for s in steps], axis=0)
+        if not np.any(live):
+            break
+        D, rho = np.full(m, np.nan), np.full(m, np.inf)
+        D[live], rho[live] = _second_row(g, x, f0, i[live], j[live], [s[live] for s in steps])
+        R = rho_R = None
+        if last is not None:
+            D_last, rho_last, R_last, rho_R_last = last
+            with np.errstate(all="ignore"):
+                R, rho_R = (8 * D - D_last) / 7, (8 * rho + rho_last) / 7
+                if R_last is not None:
+                    shown = np.abs(R - R_last) - 4 * (rho_R + rho_R_last)
+                    shown = np.where(np.isfinite(shown), np.maximum(shown, 0.0), np.inf)
+                    e = shown + 2 * rho_R_last
+                    score = e / np.maximum(np.abs(R_last), rho_R_last)
+                    better = live & (score < key)
+                    best[better], trunc[better], error[better] = (
+                        R_last[better],
+                        shown[better],
+                        e[better],
+                    )
+                    key[better], at[better] = score[better], a[better] * CHECK
+                    # settled (agreeing to rounding), or rounding past the best error
+                    live &= ~((better & (shown == 0)) | (rho_R > error))
+        last = D, rho, R, rho_R
+    return best, trunc, error, at
+
+
+def _second_row(
+    g: Callable,
+    x: np.ndarray,
+    f0: float,
+    i: np.ndarray,
+    j: np.ndarray,
+    steps: list,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step's second differences for the entries (i, j) and their rounding; `steps`
+    are each entry's (t_i up, t_i down, t_j up, t_j down), as stored. On the diagonal the
+    steps on each side are taken as they are (x - t may not be exact: the asymmetry would
+    add f' times it over t^2); a mixed entry takes the four points (x_i ± t_i, x_j ± t_j),
+    whose f_i and f_ii terms cancel exactly for any such steps."""
+    diagonal = i == j
+    ia, id_, ja, jd = steps
+
+    def points() -> Iterator[np.ndarray]:
+        for e, (a, b) in enumerate(zip(i, j, strict=True)):
+            corners = ((1, 1), (-1, -1)) if a == b else ((1, 1), (1, -1), (-1, 1), (-1, -1))
+            for sa, sb in corners:
+                p = x.copy()
+                p[a] = x[a] + ia[e] if sa > 0 else x[a] - id_[e]
+                if a != b:
+                    p[b] = x[b] + ja[e] if sb > 0 else x[b] - jd[e]
+                yield p
+
+    sizes = np.where(diagonal, 2, 4)
+    values = _each(g, points(), int(np.sum(sizes)), (), finite=False)
+    ends = np.cumsum(sizes)
+    D, rho = np.empty(i.size), np.empty(i.size)
+    with np.errstate(all="ignore"):
+        for e in range(i.size):
+            v = values[ends[e] - sizes[e] : ends[e]]
+            if diagonal[e]:  # 2 [(f+ - f0) / t+ - (f0 - f-) / t-] / (t+ + t-)
+                up, down = ia[e], id_[e]
+                D[e] = 2 * ((v[0] - f0) / up - (f0 - v[1]) / down) / (up + down)
+                rounding = _EPS * (abs(v[0]) + 2 * abs(f0) + abs(v[1])) + 4 * _LEAST
+                rho[e] = rounding / (up * down)
+            else:
+                area = (ia[e] + id_[e]) * (ja[e] + jd[e])
+                D[e] = (v[0] - v[1] - v[2] + v[3]) / area
+                rho[e] = (_EPS * np.sum(np.abs(v)) + 4 * _LEAST) / area
+    return D, rho
 
 
 # --8<-- [start:jacobian]
@@ -1129,20 +1321,50 @@ def _second_differences(
     f: Callable,
     x: np.ndarray,
     step: np.ndarray,
-) -> np.ndarray:
-    """The Hessian from f(x), f(x ± h_i e_i) and f(x ± (h_i e_i + h_j e_j))
-    for i < j."""
+    *,
+    finite: bool = True,
+    f0: Any = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The Hessian from f(x) (`f0`, if known), f(x ± h_i e_i)
+    and f(x ± (h_i e_i + h_j e_j)) for i < j; and its rounding
+    (`_second_rounding`)."""
     i, j = np.triu_indices(x.size, k=1)
-    f0 = _each(f, [x.copy()], 1, ())[0]
+    if f0 is None:
+        f0 = _each(f, [x.copy()], 1, ())[0]
     axes = (_along_axes(x, sign * step) for sign in (1, -1))
-    fp, fm = (_each(f, points, x.size, ()) for points in axes)
+    fp, fm = (_each(f, points, x.size, (), finite=finite) for points in axes)
     pairs = (_along_pairs(x, sign * step, i, j) for sign in (1, -1))
-    fpp, fmm = (_each(f, points, i.size, ()) for points in pairs)
-    H = np.diag((fp - 2 * f0 + fm) / step**2)
-    mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm
-    H[i, j] = H[j, i] = mixed / (2 * step[i] * step[j])
-    return H
+    fpp, fmm = (_each(f, p, i.size, (), finite=finite) for p in pairs)
+    with np.errstate(all="ignore"):
+        H = np.diag((fp - 2 * f0 + fm) / step**2)
+        mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm
+        H[i, j] = H[j, i] = mixed / (2 * step[i] * step[j])
+    return H, *_second_rounding(x, step, f0, fp, fm, fpp, fmm)
     # --8<-- [end:hessian]
+
+
+def _second_rounding(
+    x: np.ndarray, step: np.ndarray, *values: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Each entry's rounding: the rounding of the values it is made from over its divisor,
+    and on the diagonal where x - h is not exactly as far from x as x + h (as stored), f'
+    times the difference over h^2. A value's rounding is eps |f|, plus `inside` (returned
+    too): eps |x_k| |df/dx_k| over k, the rounding of x's coordinates inside f
+    (tanh(x0 / 1e4 - x1 / 1e4) at x0 = x1 = 0.01)."""
+    f0, fp, fm, fpp, fmm = values
+    i, j = np.triu_indices(x.size, k=1)
+    with np.errstate(all="ignore"):
+        up, down = (x + step) - x, x - (x - step)
+        slope = np.abs(fp - fm) / (up + down)
+        inside = _EPS * float(np.sum(np.abs(x) * np.where(np.isfinite(slope), slope, 0.0)))
+        e = _EPS * np.abs(np.concatenate([[f0], fp, fm, fpp, fmm])) + (_LEAST + inside)
+        e0, ep, em, epp, emm = np.split(e, np.cumsum([1, x.size, x.size, i.size]))
+        asymmetry = slope * np.abs(up - down) / step**2
+        asymmetry = np.where(np.isfinite(asymmetry), asymmetry, 0.0)
+        rounding = np.diag((ep + 2 * e0 + em) / step**2 + asymmetry)
+        at_pairs = epp + ep[i] + ep[j] + 2 * e0 + em[i] + em[j] + emm
+        rounding[i, j] = rounding[j, i] = at_pairs / (2 * step[i] * step[j])
+    return rounding, inside
 
 
 def _along_pairs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -794,9 +795,12 @@ def test_gradient_and_jacobian_cost_in_function_evaluations(method):
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 10])
-def test_hessian_costs_n2_plus_n_plus_1_evaluations(n):
+def test_hessian_costs_n2_plus_n_plus_1_evaluations_at_each_of_its_two_steps(n):
     f = Recorder(lambda v: np.sum(np.cos(v)))
     hessian(f, np.ones(n))
+    assert len(f.points) == 2 * (n**2 + n) + 1  # the step h and the check's h / sqrt(8)
+    f = Recorder(lambda v: np.sum(np.cos(v)))
+    hessian(f, np.ones(n), h=1e-4)  # a step of the caller's: one set, no check
     assert len(f.points) == n**2 + n + 1
 
 
@@ -1208,12 +1212,16 @@ def test_round3_finding_14_a_python_overflow_is_a_non_finite_value():
     assert derivative(lambda x: x**2, 1e150) == pytest.approx(2e150, rel=1e-9)
 
 
-def test_round3_finding_7_the_fixed_step_failures_are_the_documented_ones():
-    # hessian takes one fixed step per axis; its Notes name where it fails, with these
-    # numbers, and point to check_gradient, which is not fooled
-    H = hessian(lambda v: np.sin(v[0]) * v[1], [1e8, 1.0])
-    assert H[0, 1] == pytest.approx(2.8e-5, rel=0.02)
-    assert np.cos(1e8) == pytest.approx(-0.36, abs=0.005)
+def test_round3_finding_7_the_hessian_is_checked_and_searched_where_its_step_is_too_long():
+    # hessian's fixed step eps^(1/4) max(1, |x|) gave H01 = 2.8e-5 here, for cos(1e8)
+    f = lambda v: np.sin(v[0]) * v[1]
+    H = hessian(f, [1e8, 1.0])
+    assert H[0, 1] == pytest.approx(np.cos(1e8), rel=1e-6)
+    assert H[0, 0] == pytest.approx(-np.sin(1e8), rel=1e-6)
+    assert H[1, 1] == 0.0
+    # the plain second differences are still there, with the caller's step
+    step = np.finfo(float).eps ** 0.25 * 1e8
+    assert hessian(f, [1e8, 1.0], h=step)[0, 1] == pytest.approx(2.8e-5, rel=0.05)
 
 
 def test_round3_finding_9_values_that_underflow_give_the_documented_zero():
@@ -1427,3 +1435,74 @@ def test_issue_14_a_third_review_a_little_noise_keeps_the_plain_difference():
     g = gradient(lambda v: bisect(lambda t: t**3 + t - v[0], 0, 10), [1.0])[0]
     root = bisect(lambda t: t**3 + t - 1, 0, 10, xtol=1e-15)
     assert g == pytest.approx(1 / (3 * root**2 + 1), rel=1e-6)
+
+
+# --- issue 14: the default Hessian is checked, and searched where the check fails -----------
+
+
+def _true_hessian(expr, symbols, at):
+    at = dict(zip(symbols, at, strict=True))
+    return np.array(sp.hessian(expr, symbols).subs(at).evalf(30), dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("name", "x"),
+    [
+        ("inverse", [1e-6, 2.0]),  # 1/x at 1e-6: the step 1.2e-4 crossed the pole
+        ("log", [1e-7, 1.0]),  # f was not finite at x - h: a ValueError
+        ("sin", [1e8, 1.0]),  # whole periods of sin inside the step
+        ("quartic", [0.0, 0.0]),  # x^4 at 0: 2 h^2 = 2.9e-8 for 0
+        ("rosen", [2e-3, 1e-3]),  # units of 1e-3: truncation of 1e-4 of H00
+    ],
+)
+def test_hessian_finds_what_its_fixed_step_got_wrong(name, x):
+    u, v = sp.symbols("u v")
+    expr = {
+        "inverse": 1 / u + u * v,
+        "log": sp.log(u) + v**2,
+        "sin": sp.sin(u) * v,
+        "quartic": u**4 + v**4,
+        "rosen": (1 - u / 1e-3) ** 2 + 100 * (v / 1e-3 - (u / 1e-3) ** 2) ** 2,
+    }[name]
+    f = sp.lambdify([(u, v)], expr, "numpy")
+    true = _true_hessian(expr, (u, v), x)
+    H = hessian(f, x)
+    assert np.max(np.abs(H - true)) <= 1e-6 * np.max(np.abs(true)) + 1e-20
+    assert np.array_equal(H, H.T)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "entry"),
+    [
+        (lambda v: abs(v[0]) + v[1] ** 2, [0.0, 1.0], "H[0, 0]"),  # a kink
+        (lambda v: np.sign(v[0] - 1e-9) * v[1], [0.0, 1.0], "H[0, 0]"),  # a jump
+        (lambda v: 1 / v[0] + v[1], [0.0 + 1e-300, 1.0], "H[0, 0]"),  # a pole at x
+    ],
+)
+def test_hessian_refuses_where_f_has_no_second_derivative(f, x, entry):
+    with pytest.raises(ValueError, match=re.escape(entry)):
+        hessian(f, x)
+
+
+def test_hessian_check_counts_the_rounding_of_x_inside_f():
+    # tanh(x0 / 1e4 - x1 / 1e4) at x0 = x1 = 0.01: f' is 1e-4, its rounding inside f
+    # (eps |x| |f'|) is far above eps |f| (f = 0): H = 0, within that rounding, not refused
+    H = hessian(lambda v: np.tanh(v[0] / 1e4 - v[1] / 1e4), [0.01, 0.01])
+    assert np.max(np.abs(H)) < 1e-12
+
+
+def test_hessian_of_a_large_constant_plus_a_small_part_keeps_its_rounding():
+    # rounding-limited entries are not searched (f is never called farther than h): the
+    # documented rounding, about 100 eps |f| / h^2, stands
+    f = lambda v: (v[0] - 1) ** 2 + 4 * v[1] ** 2 + 1e10
+    H = hessian(f, [0.0, 1.0])
+    bound = 150 * np.finfo(float).eps * 1e10 / (np.finfo(float).eps ** 0.25) ** 2
+    assert np.max(np.abs(H - np.diag([2.0, 8.0]))) <= bound
+
+
+def test_hessian_never_calls_f_farther_from_x_than_its_step():
+    x = np.array([1e-6, 3.0])
+    f = Recorder(lambda v: 1 / v[0] + v[0] * v[1])
+    hessian(f, x)
+    h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.abs(x))
+    assert all(np.all(np.abs(p - x) <= h * (1 + 1e-12)) for p in f.points)
