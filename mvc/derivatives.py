@@ -788,17 +788,16 @@ def jacobian(
 def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np.ndarray:
     r"""Hessian $H_{ij} = \partial^2 f / \partial x_i \partial x_j$, by central differences.
 
-    Accuracy: by default each entry is checked: second differences at the step $h$ and at
-    $h/\sqrt 8$ must agree, beyond their rounding, to $10^{-7}$ of the entry's scale (its
-    size, or the geometric mean of the largest entries of its row and column), and where
-    $|x_i|/8$ is shorter, a diagonal entry with one there too. An entry where they do not
-    (and the mixed entries of its axis) is searched for at shorter steps, never farther
-    from $x$ than $h$ (``np.sin(v[0]) * v[1]`` at $(10^8, 1)$, $1/x$ at $10^{-6}$,
-    $\log x$ at $10^{-7}$), and taken where the search's error is under $10^{-6}$ of that
-    scale; else a ValueError names the entry (a kink, a pole, a jump, noise). What
-    remains is rounding, about $100\,\epsilon |f| / h_i h_j$ (where $f$ is a large
-    constant plus a small part, that can be all of an entry), and features shorter than
-    $h/\sqrt 8$ that neither step sees, along an axis where $x_i = 0$.
+    Accuracy: by default each entry is checked: second differences at the step h and at
+    h / sqrt(8) must agree, beyond their rounding, to 1e-7 of the entry's scale (its size,
+    or the geometric mean of the largest entries of its row and column); where |x_i| / 8
+    is shorter, a diagonal entry must agree with one there too. An entry that fails (and
+    the mixed entries of its axis) is searched for at shorter steps, never farther from x
+    than h (``np.sin(v[0]) * v[1]`` at (1e8, 1), 1/x at 1e-6, log x at 1e-7), and
+    taken where the search's error is under 1e-6 of that scale; else a ValueError names
+    the entry (a kink, a pole, a jump, noise). What remains is rounding, about
+    100 eps |f| / (h_i h_j) (all of an entry where f is a large constant plus a small
+    part), and features shorter than h / sqrt(8) along an axis where x_i = 0.
 
     Parameters
     ----------
@@ -816,7 +815,9 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     Raises
     ------
     TypeError, ValueError
-        As `gradient` (there is no `method`).
+        As `gradient` (there is no `method`); by default also a `ValueError` where an
+        entry is not found (see Accuracy) or `f` returns float32 (its rounding hides
+        second differences).
 
     Notes
     -----
@@ -836,11 +837,11 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     is exact. The upper triangle is computed and mirrored.
 
     Cost: $n^2 + n + 1$ evaluations of `f` per step (the four-point formula needs
-    $2n^2 + 1$): $2(n^2 + n) + 1$ with the check (2 more per axis where $|x_i|/8$ is
-    checked too), and for each entry searched 2 (diagonal)
-    or 4 more per shorter step, typically 10 to 100 in all. The search takes the steps as
-    stored on each side and, off the diagonal, the four-point formula (exact in $f_i$ and
-    $f_{ii}$ for unequal steps), and extrapolates pairs of steps (Richardson).
+    $2n^2 + 1$), so $2(n^2 + n) + 1$ with the check (2 more per axis checked at
+    |x_i| / 8), and per entry searched 2 (diagonal) or 4 per shorter step, typically 10
+    to 100 in all. The search takes the steps as stored on each side, off the diagonal
+    the four-point formula (exact in f_i and f_ii for unequal steps), and extrapolates
+    pairs of steps (Richardson).
     Memory: $O(n^2)$, the Hessian and the values it is made from; the points are
     made one at a time.
 
@@ -882,7 +883,21 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     mixed entries, with those of every axis whose diagonal was searched (f changes along
     it over lengths shorter than h, which a mixed entry's differences may not show: 1/x^2
     at 2e-9 gives -f(x) at h and h / sqrt(8)). f is never called farther from x than h."""
-    f0 = _each(g, [point.copy()], 1, ())[0]
+    kinds: list[np.dtype] = []  # of f's first value: its rounding is what is assumed
+
+    def first(p: np.ndarray) -> Any:
+        value = g(p)
+        kinds.append(getattr(value, "dtype", np.dtype(np.float64)))  # a Python number: 64 bits
+        return value
+
+    f0 = _each(first, [point.copy()], 1, ())[0]
+    if kinds[0].kind == "f" and np.finfo(kinds[0]).eps > _EPS:
+        raise ValueError(
+            f"`f` must return float64 values for its Hessian to be checked, got {kinds[0]}: "
+            f"its rounding, {np.finfo(kinds[0]).eps:.1e} of |f|, hides second differences at "
+            "any step the check takes (the differences of float32(x^2) round to 0). "
+            "Return float64, or pass `h` to get the plain second differences at one step."
+        )
     H, rho, _ = _second_differences(g, point, step, finite=False, f0=f0)
     H2, rho2, _ = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
     with np.errstate(all="ignore"):
@@ -963,7 +978,7 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
             f"{step[a]:.1e}, never agreed to {AGREE_SECOND:.0e} of the Hessian's entries "
             f"(best: {H[a, b]:.6g}, with an estimated error {error[a, b]:.1g}). f may have a "
             "kink, a pole or a jump there, or be too noisy (a large constant plus a small "
-            "part). Pass `h` to get the plain second differences at one step."
+            "part). Pass `h` to `hessian` to get the plain second differences at one step."
         )
     return H
 
@@ -989,15 +1004,17 @@ def _second_searched(
     t_j) = (ti, tj), then both over sqrt(8), 8, ..., combined two by two by Richardson
     extrapolation (which removes their t^2 error). Of each two estimates in a row, the
     longer step's counts, with its truncation beyond rounding (their disagreement beyond
-    4 times their roundings) and its error (that plus its rounding); the one with the
-    least error against its size is taken. An entry stops once two estimates agree to
-    their roundings, or its rounding alone is past its best error (shorter steps only do
-    worse), after at most `SECOND_STEPS` steps. Returns the estimates, their truncations,
-    their errors and their steps t_i."""
+    4 times their roundings) and its error (their whole disagreement plus its rounding);
+    the one with the least error against its size, or against the rounding at the
+    first step where it is smaller (an exact 0), is taken. An entry stops once two
+    estimates agree to their roundings, its rounding alone is past its best error
+    (shorter steps only do worse), or after `SECOND_STEPS` steps. Returns the estimates,
+    their truncations, their errors and their steps t_i."""
     m = i.size
     best, trunc, error, at = np.full(m, np.nan), np.full(m, np.inf), np.full(m, np.inf), ti.copy()
     key = np.full(m, np.inf)
     live = np.ones(m, dtype=bool)
+    floor = None  # each entry's rounding at its first step where f was finite: its least
     last = None  # the last step's D, rho, R, rho_R
     for k in range(SECOND_STEPS):
         a, b = ti / CHECK**k, tj / CHECK**k
@@ -1008,6 +1025,7 @@ def _second_searched(
             break
         D, rho = np.full(m, np.nan), np.full(m, np.inf)
         D[live], rho[live] = _second_row(g, x, f0, i[live], j[live], [s[live] for s in steps])
+        floor = rho if floor is None else np.where(np.isfinite(floor), floor, rho)
         R = rho_R = None
         if last is not None:
             D_last, rho_last, R_last, rho_R_last = last
@@ -1020,7 +1038,7 @@ def _second_searched(
                     # the whole disagreement counts: what hides in the roundings may be
                     # truncation as well
                     e = np.where(np.isfinite(gap), gap, np.inf) + 2 * rho_R_last
-                    score = e / np.maximum(np.abs(R_last), rho_R_last)
+                    score = e / np.maximum(np.abs(R_last), floor)
                     better = live & (score < key)
                     best[better], trunc[better], error[better] = (
                         R_last[better],

@@ -693,9 +693,9 @@ def linearise(f: Callable, x0: float | np.ndarray) -> Approximation:
 def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Approximation:
     r"""The second-order Taylor approximation $f(x_0) + J\Delta x + \tfrac12 \Delta x^T H \Delta x$.
 
-    Accuracy: $J$ and $H$ from `mvc.jacobian` and `mvc.hessian` (about $10^{-10}$ and
-    $10^{-7}$ of $f$'s scale); the approximation differs from $f$ by
-    $O(\|\Delta x\|^3)$.
+    Accuracy: $J$ and $H$ from `mvc.jacobian` and `mvc.hessian`, both checked (to about
+    $10^{-8}$ and $10^{-6}$ of their entries' scales, beyond rounding, or a
+    `ValueError`); the approximation differs from $f$ by $O(\|\Delta x\|^3)$.
 
     Parameters
     ----------
@@ -718,9 +718,10 @@ def quadratic_approximation(f: Callable, x0: float | np.ndarray) -> Approximatio
 
     Notes
     -----
-    The error is $O(\|\Delta x\|^3)$. $J$ comes from `mvc.jacobian` (relative error
-    about $10^{-11}$) and $H$ from `mvc.hessian` (about $10^{-8}$), both by central
-    differences. Cost: $2n + 1$ evaluations for $J$ and $n^2 + n + 1$ for $H$, once.
+    The error is $O(\|\Delta x\|^3)$. $J$ comes from `mvc.jacobian` and $H$ from
+    `mvc.hessian`, by central differences checked at a second, shorter step (and
+    searched for where the two disagree). Cost, where both checks pass: $4n + 1$
+    evaluations for $J$ and $2(n^2 + n) + 1$ for $H$, once.
 
     Examples
     --------

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from mvc import _adaptive as adaptive
 from mvc import check_gradient, derivative
-from mvc.derivatives import DEFAULT_STEP, HESSIAN_STEP, METHODS, gradient, hessian, jacobian
+from mvc.derivatives import (
+    DEFAULT_STEP,
+    HESSIAN_STEP,
+    METHODS,
+    SECOND_STEPS,
+    gradient,
+    hessian,
+    jacobian,
+)
 
 EPS = np.finfo(float).eps
 
@@ -192,11 +200,24 @@ def test_cost_of_the_default_search():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.floats(-50, 50), st.floats(-3, 3), st.floats(-3, 3))
+@given(
+    st.floats(-50, 50),
+    st.floats(-3, 3),
+    st.floats(-3, 3).filter(lambda v: v == 0 or abs(v) > 1e-150),
+)
 def test_quadratic_exactly_with_central(a, b, x):
-    # The central difference of a quadratic has no truncation error.
+    # The central difference of a quadratic has no truncation error. (Where a x^2 is
+    # subnormal at the search's steps, |x| / 8 and shorter, f's values keep a few bits:
+    # the next test.)
     got = derivative(lambda z: a * z**2 + b * z, x)
     assert got == pytest.approx(2 * a * x + b, abs=1e-6 * (1 + abs(a) * (1 + abs(x)) + abs(b)))
+
+
+def test_a_quadratic_whose_values_are_subnormal_near_x_is_refused_not_guessed():
+    # 21 x^2 at 4.8e-162 is 5e-322, a float with 3 bits: every difference the search
+    # takes is rounding, and it says so (a hypothesis example found it)
+    with pytest.raises(ValueError, match="changes too little"):
+        derivative(lambda z: 21.0 * z**2, 4.849822910410396e-162)
 
 
 # --- issue 14, item 9: the default step near 0 and at large |x| ---------------------------
@@ -1560,3 +1581,39 @@ def test_the_search_error_counts_the_whole_disagreement():
 def test_a_hessian_that_overflows_says_so(f, x):
     with pytest.raises(ValueError, match="overflow"):
         hessian(f, x)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "true"),
+    [
+        # every difference at a step under s is exactly 0: the search's exact 0 ranked
+        # below a wrong extrapolation (score against its own rounding), and was refused
+        (lambda v: max(0.0, v[0] - _KINK) ** 2, [0.0], [[0.0]]),
+        (lambda v: max(0.0, v[0] - _KINK) ** 2 + v[0] * v[1], [0.0, 0.0], [[0, 1], [1, 0]]),
+        (lambda v: max(0.0, v[0] - _KINK) ** 3, [0.0], [[0.0]]),
+    ],
+)
+def test_second_review_an_exact_zero_the_search_reaches_stands(f, x, true):
+    assert np.array_equal(hessian(f, x), np.array(true, dtype=float))
+
+
+_KINK = 2 * np.finfo(float).eps ** 0.25 / np.sqrt(8)  # between h / sqrt(8) and h
+
+
+def test_second_review_float32_values_are_refused_not_zero():
+    # float32(x^2 + x y): all differences round alike, and the Hessian read 0
+    with pytest.raises(ValueError, match="float64"):
+        hessian(lambda v: np.float32(v[0] ** 2 + v[0] * v[1]), [1.0, 2.0])
+    # with a step of the caller's, the plain differences, as documented
+    H = hessian(lambda v: np.float32(v[0] ** 2 + v[0] * v[1]), [1.0, 2.0], h=1e-2)
+    assert H == pytest.approx(np.array([[2.0, 1.0], [1.0, 0.0]]), abs=1e-2)
+
+
+def test_second_review_a_noisy_f_is_refused_within_a_bounded_number_of_calls():
+    rng = np.random.default_rng(0)
+    f = Recorder(lambda v: float(np.sum(v**2) + 1e-9 * rng.uniform(-0.5, 0.5)))
+    with pytest.raises(ValueError, match="noisy"):
+        hessian(f, np.zeros(4))
+    # every entry's search runs out its SECOND_STEPS (twice for a mixed one): bounded
+    bound = 2 * (4**2 + 4) + 1 + 4 * 2 * SECOND_STEPS + 6 * 2 * 4 * SECOND_STEPS
+    assert len(f.points) <= bound
