@@ -870,7 +870,7 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
 #: geometric mean of its row's and column's largest entries): the truncation of the first
 #: is 8/7 of their disagreement. An entry where they do not is searched for.
 AGREE_SECOND = 1e-7
-#: ... and a searched entry's rounding must be under this part of its scale.
+#: ... and a searched entry's error (its truncation and rounding) under this part of it.
 ROUNDED_SECOND = 1e-6
 #: Steps of that search, at most: each is the last over sqrt(8).
 SECOND_STEPS = 60
@@ -898,8 +898,8 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
             "any step the check takes (the differences of float32(x^2) round to 0). "
             "Return float64, or pass `h` to get the plain second differences at one step."
         )
-    H, rho, _ = _second_differences(g, point, step, finite=False, f0=f0)
-    H2, rho2, _ = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
+    H, rho = _second_differences(g, point, step, finite=False, f0=f0)
+    H2, rho2 = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
     with np.errstate(all="ignore"):
         miss = np.abs(H - H2) - 4 * (rho + rho2)
         usable = np.isfinite(miss) & np.isfinite(rho) & np.isfinite(H)
@@ -1412,7 +1412,7 @@ def _second_differences(
     *,
     finite: bool = True,
     f0: Any = None,
-) -> tuple[np.ndarray, np.ndarray, float]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The Hessian from f(x) (`f0`, if known), f(x ± h_i e_i)
     and f(x ± (h_i e_i + h_j e_j)) for i < j; and its rounding
     (`_second_rounding`)."""
@@ -1427,18 +1427,16 @@ def _second_differences(
         H = np.diag((fp - 2 * f0 + fm) / step**2)
         mixed = fpp - fp[i] - fp[j] + 2 * f0 - fm[i] - fm[j] + fmm
         H[i, j] = H[j, i] = mixed / (2 * step[i] * step[j])
-    return H, *_second_rounding(x, step, f0, fp, fm, fpp, fmm)
+    return H, _second_rounding(x, step, f0, fp, fm, fpp, fmm)
     # --8<-- [end:hessian]
 
 
-def _second_rounding(
-    x: np.ndarray, step: np.ndarray, *values: np.ndarray
-) -> tuple[np.ndarray, float]:
+def _second_rounding(x: np.ndarray, step: np.ndarray, *values: np.ndarray) -> np.ndarray:
     """Each entry's rounding: the rounding of the values it is made from over its divisor,
     and on the diagonal where x - h is not exactly as far from x as x + h (as stored), f'
-    times the difference over h^2. A value's rounding is eps |f|, plus `inside` (returned
-    too): eps |x_k| |df/dx_k| over k, the rounding of x's coordinates inside f
-    (tanh(x0 / 1e4 - x1 / 1e4) at x0 = x1 = 0.01)."""
+    times the difference over h^2. A value's rounding is eps |f|, plus eps |x_k|
+    |df/dx_k| over k, the rounding of x's coordinates inside f (tanh(x0 / 1e4 - x1 / 1e4)
+    at x0 = x1 = 0.01)."""
     f0, fp, fm, fpp, fmm = values
     i, j = np.triu_indices(x.size, k=1)
     with np.errstate(all="ignore"):
@@ -1452,7 +1450,7 @@ def _second_rounding(
         rounding = np.diag((ep + 2 * e0 + em) / step**2 + asymmetry)
         at_pairs = epp + ep[i] + ep[j] + 2 * e0 + em[i] + em[j] + emm
         rounding[i, j] = rounding[j, i] = at_pairs / (2 * step[i] * step[j])
-    return rounding, inside
+    return rounding
 
 
 def _along_pairs(
