@@ -797,7 +797,8 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     taken where the search's error is under 1e-6 of that scale; else a ValueError names
     the entry (a kink, a pole, a jump, noise). What remains is rounding, about
     100 eps |f| / (h_i h_j) (all of an entry where f is a large constant plus a small
-    part), and features shorter than h / sqrt(8) along an axis where x_i = 0.
+    part, or is computed with cancellation, as log(1 + x^2) at tiny x), and features
+    shorter than h / sqrt(8) along an axis where x_i = 0.
 
     Parameters
     ----------
@@ -887,7 +888,10 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
 
     def first(p: np.ndarray) -> Any:
         value = g(p)
-        kinds.append(getattr(value, "dtype", np.dtype(np.float64)))  # a Python number: 64 bits
+        try:  # a Python number: 64 bits; a dtype numpy cannot read: _each's checks say
+            kinds.append(np.dtype(getattr(value, "dtype", np.float64)))
+        except TypeError:
+            kinds.append(np.dtype(np.float64))
         return value
 
     f0 = _each(first, [point.copy()], 1, ())[0]
@@ -909,7 +913,8 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     # Where |x_i| / 8 is shorter than h / sqrt(8) (x in units that make it small), both
     # steps can lie beyond f's features, in a part that is exactly quadratic there: the
     # diagonal must agree with one more difference at |x_i| / 8, as `gradient`'s columns do
-    third = np.flatnonzero(_own_step(point) & (np.abs(point) / 8 < step / CHECK) & np.diag(ok))
+    third = np.flatnonzero(_own_step(point) & (np.abs(point) / 8 < step / CHECK))
+    near = np.full(point.size, np.inf)  # where f changes over lengths of x itself, |x_i|
     if third.size:
         t = np.abs(point[third]) / 8
         steps = [(point[third] + t) - point[third], point[third] - (point[third] - t)] * 2
@@ -917,7 +922,8 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
         with np.errstate(all="ignore"):
             miss3 = np.abs(D3 - H[third, third]) - 4 * (rho3 + rho[third, third])
             agree = miss3 <= AGREE_SECOND * scale[third, third]
-        ok[third, third] = agree
+        ok[third, third] &= agree
+        near[third[~agree]] = np.abs(point[third[~agree]])
     if np.all(ok):
         return H
     H_plain = H.copy()
@@ -931,7 +937,7 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     axes = np.flatnonzero(~np.diag(ok))
     if axes.size:
         found, miss[axes, axes], error[axes, axes], good[axes] = _second_searched(
-            g, point, float(f0), axes, axes, step[axes], step[axes]
+            g, point, float(f0), axes, axes, step[axes], step[axes], near
         )
         H[axes, axes] = found
     # mixed entries that passed, along an axis whose diagonal did not, are searched too;
@@ -940,7 +946,7 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     ok[axes, :] = ok[:, axes] = False
     i, j = np.nonzero(np.triu(~ok, k=1))
     if i.size:
-        found, shown, e = _mixed_searched(g, point, float(f0), i, j, step, good)
+        found, shown, e = _mixed_searched(g, point, float(f0), i, j, step, good, near)
         with np.errstate(all="ignore"):
             stands = plain[i, j] & (np.abs(found - H[i, j]) <= e + passed[i, j])
         H[i, j] = np.where(stands, H[i, j], found)
@@ -952,10 +958,7 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
         # an error, truncation and rounding, within `ROUNDED_SECOND` of the scale; or no
         # truncation beyond AGREE_SECOND of it and no more rounding than the check allows
         own = error <= ROUNDED_SECOND * np.abs(H)
-        # an entry near 0 in a row near 0 (x^4 at 0) is measured against what the two
-        # differences saw (2 h^2 there), the less of the two
-        seen = np.minimum(np.abs(H_plain), np.abs(H2))
-        scale = np.maximum(_second_scale(H, ok | own), np.where(np.isfinite(seen), seen, 0.0))
+        scale = _second_scale(H, ok | own)
         # (the error holds the truncation: a searched entry stands at 1e-6 of its scale)
         kept = (error <= ROUNDED_SECOND * scale) | (
             (miss <= AGREE_SECOND * scale) & (error <= passed)
@@ -999,6 +1002,7 @@ def _second_searched(
     j: np.ndarray,
     ti: np.ndarray,
     tj: np.ndarray,
+    near: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """H_ij for the entries (i, j), i <= j, from second differences at the steps (t_i,
     t_j) = (ti, tj), then both over sqrt(8), 8, ..., combined two by two by Richardson
@@ -1012,8 +1016,14 @@ def _second_searched(
     their truncations, their errors and their steps t_i."""
     m = i.size
     best, trunc, error, at = np.full(m, np.nan), np.full(m, np.inf), np.full(m, np.inf), ti.copy()
+    # along an axis where a difference at |x_i| / 8 showed f changing over lengths of x_i
+    # itself (`near`), steps longer than |x_i| reach across 0 and past what sets f's
+    # scale: their estimates may agree on what f is beyond it (x^5 in units of 1e-8 hid a
+    # sin term's 12%), and count only at |x_i| or shorter
+    near_i, near_j = near[i], near[j]
     key = np.full(m, np.inf)
     live = np.ones(m, dtype=bool)
+    sure = np.zeros(m, dtype=bool)  # an estimate to ROUNDED_SECOND of itself was seen
     floor = None  # each entry's rounding at its first step where f was finite: its least
     last = None  # the last step's D, rho, R, rho_R
     for k in range(SECOND_STEPS):
@@ -1039,7 +1049,12 @@ def _second_searched(
                     # truncation as well
                     e = np.where(np.isfinite(gap), gap, np.inf) + 2 * rho_R_last
                     score = e / np.maximum(np.abs(R_last), floor)
-                    better = live & (score < key)
+                    # an exact 0 where f's values all rounded alike (1 - cos(1e5 t) at
+                    # tiny t) is no estimate once a sure one was seen at longer steps
+                    flat = (R_last == 0) & (gap == 0)
+                    close = (a * CHECK**2 <= near_i) & (b * CHECK**2 <= near_j)
+                    better = live & close & (score < key) & ~(flat & sure)
+                    sure |= live & close & ~flat & (e <= ROUNDED_SECOND * np.abs(R_last))
                     best[better], trunc[better], error[better] = (
                         R_last[better],
                         shown[better],
@@ -1047,7 +1062,7 @@ def _second_searched(
                     )
                     key[better], at[better] = score[better], a[better] * CHECK
                     # settled (agreeing to rounding), or rounding past the best error
-                    live &= ~((better & (shown == 0)) | (rho_R > error))
+                    live &= ~((better & (shown == 0)) | (rho_R > error) | (flat & sure))
         last = D, rho, R, rho_R
     return best, trunc, error, at
 
@@ -1060,27 +1075,42 @@ def _mixed_searched(
     j: np.ndarray,
     step: np.ndarray,
     good: np.ndarray,
+    near: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The mixed entries (i, j), searched with both steps shrinking together from h (the
-    stencil's proportions: a feature along x_i - x_j shows at every step), and, where
-    that finds no estimate to `ROUNDED_SECOND` of itself, from each axis's own step (8
-    times the step its diagonal was found at, or h): where one axis's features are far
-    shorter than the other's (sin(v0) v1 at (1e8, 1)), shrinking both together leaves
-    too short a step along the other. Of the two, the smaller error against its estimate
-    is taken. Returns the estimates, their truncations and their errors."""
-    best, trunc, error, _ = _second_searched(g, x, f0, i, j, step[i], step[j])
+    """The mixed entries (i, j), searched twice where their axes' diagonals were found at
+    shorter steps than h: with both steps shrinking together from h (the stencil's
+    proportions: a ridge along x_i - x_j shows at every step), and from each axis's own
+    step (8 times the step its diagonal was found at, or h: where one axis's features are
+    far shorter than the other's, sin(v0) v1 at (1e8, 1), shrinking both together leaves
+    too short a step along the other). Where both find an estimate to `ROUNDED_SECOND` of
+    itself and they agree, the more exact stands; where they disagree, the one found at
+    the shorter steps (relative to h, the longer of its two): agreement at long steps
+    proves nothing where f's features are shorter (2 x0 x1 + a log term in units of 1e-8
+    read 2 where it is 2.09). Where only one finds such an estimate, it stands. Returns
+    the estimates, their truncations and their errors."""
+    best, trunc, error, at = _second_searched(g, x, f0, i, j, step[i], step[j], near)
+    reach = at / step[i]  # both shrink together: the relative step along both axes
+    ta, tb = np.minimum(step[i], 8 * good[i]), np.minimum(step[j], 8 * good[j])
+    other = np.flatnonzero((ta < step[i]) | (tb < step[j]))
+    if other.size == 0:
+        return best, trunc, error
+    a, b = i[other], j[other]
+    best2, trunc2, error2, at2 = _second_searched(g, x, f0, a, b, ta[other], tb[other], near)
+    reach2 = at2 / ta[other] * np.maximum(ta[other] / step[a], tb[other] / step[b])
     with np.errstate(all="ignore"):
-        weak = np.flatnonzero(~(error <= ROUNDED_SECOND * np.abs(best)))
-    if weak.size:
-        a, b = i[weak], j[weak]
-        ta, tb = np.minimum(step[a], 8 * good[a]), np.minimum(step[b], 8 * good[b])
-        again = _second_searched(g, x, f0, a, b, ta, tb)[:3]
-        with np.errstate(all="ignore"):
-            before = np.nan_to_num(error[weak] / np.abs(best[weak]), nan=np.inf)
-            after = np.nan_to_num(again[2] / np.abs(again[0]), nan=np.inf)
-        take = weak[after < before]
-        for whole, part in zip((best, trunc, error), again, strict=True):
-            whole[take] = part[after < before]
+        sure1 = error[other] <= ROUNDED_SECOND * np.abs(best[other])
+        sure2 = error2 <= ROUNDED_SECOND * np.abs(best2)
+        agree = np.abs(best[other] - best2) <= error[other] + error2
+        shorter2 = reach2 < reach[other]
+        score1 = np.nan_to_num(error[other] / np.abs(best[other]), nan=np.inf)
+        score2 = np.nan_to_num(error2 / np.abs(best2), nan=np.inf)
+    take = np.where(
+        sure1 & sure2,
+        np.where(agree, score2 < score1, shorter2),
+        np.where(sure1 | sure2, sure2, score2 < score1),
+    )
+    for whole, part in zip((best, trunc, error), (best2, trunc2, error2), strict=True):
+        whole[other[take]] = part[take]
     return best, trunc, error
 
 

@@ -1617,3 +1617,77 @@ def test_second_review_a_noisy_f_is_refused_within_a_bounded_number_of_calls():
     # every entry's search runs out its SECOND_STEPS (twice for a mixed one): bounded
     bound = 2 * (4**2 + 4) + 1 + 4 * 2 * SECOND_STEPS + 6 * 2 * 4 * SECOND_STEPS
     assert len(f.points) <= bound
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "true"),
+    [
+        # 1 - cos(1e5 x) at 0 rounds to exactly 0 at tiny steps: zeros that agree are no
+        # estimate once a sure one was seen at longer steps
+        (lambda v: 1 - np.cos(1e5 * v[0]), [0.0], [[1e10]]),
+        # units of 1e-8: at steps longer than |x| only the polynomial shows, and its
+        # extrapolations agree (x^5 hid the sin term's 12%)
+        (
+            lambda v: (
+                1.5e-8 * (v[0] / 1e-8) ** 5
+                - 6e-8 * (v[1] / 1e-8) ** 2 * np.sin(2 * v[0] / 1e-8 + 1.5)
+            ),
+            [-1.75e-8, -1e-8],
+            [
+                [
+                    1e8 * (30 * -(1.75**3) + 24 * np.sin(-2.0)),
+                    1e8 * -24 * -1 * np.cos(-2.0),
+                ],
+                [1e8 * -24 * -1 * np.cos(-2.0), 1e8 * -12 * np.sin(-2.0)],
+            ],
+        ),
+        # the mixed entry found at the shorter steps stands against one that agreed at
+        # long steps (2 x0 x1 plus a log term, in units of 1e-8)
+        (
+            lambda v: (
+                1e-8
+                * (
+                    2 * (v[0] / 1e-8) * (v[1] / 1e-8)
+                    - 0.75 * np.log((v[0] / 1e-8) ** 2 + 1) / ((v[1] / 1e-8) ** 2 + 2)
+                )
+            ),
+            [-1.75e-8, -1.75e-8],
+            None,
+        ),
+    ],
+)
+def test_third_review_zeros_far_steps_and_mixed_steps(f, x, true):
+    H = hessian(f, x)
+    if true is None:  # the log case: its exact Hessian from sympy
+        u, v = sp.symbols("u v")
+        e = 2 * u * v - sp.Rational(3, 4) * sp.log(u**2 + 1) / (v**2 + 2)
+        true = 1e-8 / 1e-16 * _true_hessian(e, (u, v), [-1.75, -1.75])
+    true = np.array(true)
+    row = np.abs(true).max(axis=1)
+    scale = np.maximum(np.abs(true), np.sqrt(np.outer(row, row)))
+    assert np.all(np.abs(H - true) <= 1e-6 * scale)
+
+
+def test_third_review_a_dtype_numpy_cannot_read_is_not_a_raw_error():
+    class Value:
+        dtype = "float64"  # a string, as some array-likes give
+
+        def __init__(self, v):
+            self.v = v
+
+        def __array__(self, dtype=None, copy=None):
+            return np.asarray(self.v, dtype=dtype)
+
+    H = hessian(lambda v: Value(v[0] ** 2 + v[0] * v[1]), [1.0, 2.0])
+    assert H == pytest.approx(np.array([[2.0, 1.0], [1.0, 0.0]]), abs=1e-6)
+
+
+def test_a_tiny_nonzero_coordinate_in_ordinary_units_keeps_ordinary_steps():
+    # x0 = 1.5e-24 in a function whose features are of length 1: a difference at
+    # |x0| / 8 agrees with the plain one within its rounding, so the search is not held
+    # to steps of 1.5e-24 (that refused, or overflowed, before)
+    f, expr, symbols, _ = SCALAR["sin(x)e^(yz^2)"]
+    for x in ([1.5433007417039116e-24, 1.0, 2.0], [0.0, 1.5433007417039116e-24, 3.0]):
+        true = _true_hessian(expr, symbols, x)
+        H = hessian(f, x)
+        assert np.max(np.abs(H - true)) <= 1e-6 * np.max(np.abs(true))

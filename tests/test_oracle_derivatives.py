@@ -9,7 +9,9 @@ must then give either the answer to its documented accuracy or an honest error:
   complex step: exact to rounding;
 - `gradient`, `jacobian`: one central difference per axis, "about 1e-10 of the largest
   partial derivative" (the tolerance leaves a factor 100 for the size of f''');
-- `hessian`: one second difference, "about 1e-7 of f's scale";
+- `hessian`: second differences checked at a second step (and searched for where the
+  two disagree): right to 1e-6 of each entry's scale beyond its rounding, about
+  100 eps |f| / (h_i h_j), or a ValueError naming the entry, in any units;
 - `taylor_coefficients`: "about 13 digits of the largest term |c_k| rho^k", rho the
   distance to the nearest singularity.
 
@@ -124,6 +126,42 @@ def test_gradient_and_hessian_match_sympy(expr, x0):
         gradient(f, point, method="complex"), exact_g, rtol=0, atol=1e-14 * size
     )
     np.testing.assert_allclose(hessian(f, point), exact_H, rtol=0, atol=1e-6 * size)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    smooth(X[:2]),
+    st.lists(point, min_size=2, max_size=2),
+    st.sampled_from([1e-8, 1e-4, 1e4, 1e8]),
+    st.sampled_from([1e-8, 1.0, 1e8]),
+)
+def test_hessian_in_other_units_is_right_to_its_scale_or_refused(expr, x0, c, k):
+    # g(y) = k f(y / c) at y = c x0 has H_g = k H_f / c^2: the check and the search must
+    # find it in units where the default step is far too long (c = 1e-8) or too short for
+    # f's rounding to matter little (c = 1e8), or say which entry they cannot find
+    at = dict(zip(X[:2], x0, strict=True))
+    lambdified = sp.lambdify([X[:2]], expr, "numpy")
+    g = lambda y: k * (lambdified(y / c) + 0 * y[0])
+    exact = k * np.array([[value(sp.diff(expr, a, b), at) for b in X[:2]] for a in X[:2]]) / c**2
+    y = c * np.array(x0)
+    try:
+        H = hessian(g, y)
+    except ValueError as refused:
+        assert "H[" in str(refused), str(refused)
+        return
+    row = np.abs(exact).max(axis=1)
+    entry_scale = np.maximum(np.abs(exact), np.sqrt(np.outer(row, row)))
+    # an entry whose row and column are 0 (log(1 + x^2)'' at 1) is measured against the
+    # grammar's curvatures, about |k| / c^2, a thousandth of it
+    entry_scale = np.maximum(entry_scale, 1e-3 * abs(k) / c**2)
+    h = np.finfo(float).eps ** 0.25 * np.maximum(1.0, np.abs(y))
+    with np.errstate(all="ignore"):  # f far out (exp(4 x) at 1.2e4 units) may overflow
+        near = [abs(g(y + s * t * e)) for t in (0, 1) for s in (1, -1) for e in np.eye(2) * h]
+    # f's values round at eps |f|, and inside f at eps |k| (the terms before they cancel:
+    # log(1 + x^2) at x = 1e-12 computes 1 + 1e-24, and rounds to log(1) = 0)
+    largest = max(v for v in near if np.isfinite(v)) + abs(k)
+    rounding = 100 * np.finfo(float).eps * largest / np.outer(h, h)
+    assert np.all(np.abs(H - exact) <= 1e-6 * entry_scale + rounding), (expr, x0, c, k, H, exact)
 
 
 @settings_
