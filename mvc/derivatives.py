@@ -922,47 +922,57 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
         with np.errstate(all="ignore"):
             miss3 = np.abs(D3 - H[third, third]) - 4 * (rho3 + rho[third, third])
             agree = miss3 <= AGREE_SECOND * scale[third, third]
+            # f changes over lengths of x_i where the difference there is beyond its
+            # rounding (not where only the one at h was off: exp(x / 1e-6) at 1e-20)
+            shown3 = np.abs(D3) > 4 * rho3
         ok[third, third] &= agree
-        near[third[~agree]] = np.abs(point[third[~agree]])
+        near[third[~agree & shown3]] = np.abs(point[third[~agree & shown3]])
     if np.all(ok):
         return H
     H_plain = H.copy()
     good = step.copy()  # each axis's step: where its diagonal entry agreed, or was found
-    miss[ok] = 0.0  # the truncation beyond rounding: now of the searched entries
-    # the rounding the check lets an entry have: any entry found to it is as good
+    # the rounding the check lets an entry that passed have
     with np.errstate(all="ignore"):
-        passed = 4 * (rho + rho2)
-        passed = np.where(np.isfinite(passed), passed, 0.0)
+        passed = np.where(ok & np.isfinite(rho + rho2), 4 * (rho + rho2), 0.0)
     error = np.where(ok, passed, np.inf)
+    # of a searched entry: the larger of the differences its estimate was made from, and
+    # whether it is an exact 0 from differences all 0
+    made_of, flat_zero = np.zeros_like(H), np.zeros(H.shape, dtype=bool)
     axes = np.flatnonzero(~np.diag(ok))
     if axes.size:
-        found, miss[axes, axes], error[axes, axes], good[axes] = _second_searched(
+        found, error[axes, axes], good[axes], seen, zero = _second_searched(
             g, point, float(f0), axes, axes, step[axes], step[axes], near
         )
         H[axes, axes] = found
+        made_of[axes, axes], flat_zero[axes, axes] = seen, zero
     # mixed entries that passed, along an axis whose diagonal did not, are searched too;
-    # where the search agrees with them (within its error and their rounding), they stand
+    # where the search agrees with them (within its error), they stand
     plain = ok.copy()
     ok[axes, :] = ok[:, axes] = False
     i, j = np.nonzero(np.triu(~ok, k=1))
     if i.size:
-        found, shown, e = _mixed_searched(g, point, float(f0), i, j, step, good, near)
+        found, e, seen, zero = _mixed_searched(g, point, float(f0), i, j, step, good, near)
         with np.errstate(all="ignore"):
-            stands = plain[i, j] & (np.abs(found - H[i, j]) <= e + passed[i, j])
+            stands = plain[i, j] & (np.abs(found - H[i, j]) <= e)
         H[i, j] = np.where(stands, H[i, j], found)
-        miss[i, j] = np.where(stands, 0.0, shown)
         error[i, j] = np.where(stands, passed[i, j], e)
-        H[j, i], miss[j, i], error[j, i] = H[i, j], miss[i, j], error[i, j]
+        made_of[i, j], flat_zero[i, j] = np.where(stands, 0.0, seen), ~stands & zero
+        for grid in (H, error, made_of, flat_zero):
+            grid[j, i] = grid[i, j]
     ok = plain & (H == H_plain)  # the entries that passed the check and stand
     with np.errstate(all="ignore"):
-        # an error, truncation and rounding, within `ROUNDED_SECOND` of the scale; or no
-        # truncation beyond AGREE_SECOND of it and no more rounding than the check allows
-        own = error <= ROUNDED_SECOND * np.abs(H)
-        scale = _second_scale(H, ok | own)
-        # (the error holds the truncation: a searched entry stands at 1e-6 of its scale)
-        kept = (error <= ROUNDED_SECOND * scale) | (
-            (miss <= AGREE_SECOND * scale) & (error <= passed)
-        )
+        # a searched entry stands where its error (truncation and rounding) is within
+        # `ROUNDED_SECOND` of its scale: its size, the geometric mean of its row's and
+        # column's largest entries (of those that passed or have two digits), or, for an
+        # estimate near 0 that cancels the differences it was made from (x^4 at 0), those
+        # differences. An exact 0 from differences all 0 (f flat there, or its values
+        # rounding alike) stands where its rounding is under `ROUNDED_SECOND` of the
+        # Hessian's largest entry, or below what a float can carry (f exactly 0 there)
+        own = error <= 1e-2 * np.abs(H)
+        scale = np.maximum(_second_scale(H, ok | own), made_of)
+        largest = np.max(np.where((ok | own) & np.isfinite(H), np.abs(H), 0.0))
+        flat = flat_zero & ((error <= ROUNDED_SECOND * largest) | (error < _NORMAL))
+        kept = ok | (error <= ROUNDED_SECOND * scale) | flat
     if not np.all(kept):
         a, b = (int(k) for k in np.argwhere(~kept)[0])
         where = f"x[{a}] = {float(point[a])!r}" + (
@@ -1007,25 +1017,31 @@ def _second_searched(
     """H_ij for the entries (i, j), i <= j, from second differences at the steps (t_i,
     t_j) = (ti, tj), then both over sqrt(8), 8, ..., combined two by two by Richardson
     extrapolation (which removes their t^2 error). Of each two estimates in a row, the
-    longer step's counts, with its truncation beyond rounding (their disagreement beyond
-    4 times their roundings) and its error (their whole disagreement plus its rounding);
+    longer step's counts, with its error (their whole disagreement plus its rounding);
     the one with the least error against its size, or against the rounding at the
     first step where it is smaller (an exact 0), is taken. An entry stops once two
     estimates agree to their roundings, its rounding alone is past its best error
     (shorter steps only do worse), or after `SECOND_STEPS` steps. Returns the estimates,
-    their truncations, their errors and their steps t_i."""
+    their errors, their steps t_i, the larger of the two differences each was made from,
+    and whether it is an exact 0 from differences that were all 0 (f's values at every
+    step alike: f flat there, or rounding alike)."""
     m = i.size
-    best, trunc, error, at = np.full(m, np.nan), np.full(m, np.inf), np.full(m, np.inf), ti.copy()
-    # along an axis where a difference at |x_i| / 8 showed f changing over lengths of x_i
-    # itself (`near`), steps longer than |x_i| reach across 0 and past what sets f's
-    # scale: their estimates may agree on what f is beyond it (x^5 in units of 1e-8 hid a
-    # sin term's 12%), and count only at |x_i| or shorter
+    cols = np.arange(m)
+    # two estimates per entry: from steps longer than `near` (slot 0) and from steps at
+    # most `near` (slot 1; every step where `near` is inf). Along an axis where a
+    # difference at |x_i| / 8 showed f changing over lengths of x_i itself, steps longer
+    # than |x_i| reach across 0 and past what sets f's scale, and their estimates may
+    # agree on what f is beyond it (x^5 in units of 1e-8 hid a sin term's 12%): where
+    # both slots hold a sure estimate and they disagree, the shorter steps' stands.
+    best, error = np.full((2, m), np.nan), np.full((2, m), np.inf)
+    at, seen, zero = np.tile(ti, (2, 1)), np.zeros((2, m)), np.zeros((2, m), dtype=bool)
+    key = np.full((2, m), np.inf)
     near_i, near_j = near[i], near[j]
-    key = np.full(m, np.inf)
     live = np.ones(m, dtype=bool)
     sure = np.zeros(m, dtype=bool)  # an estimate to ROUNDED_SECOND of itself was seen
     floor = None  # each entry's rounding at its first step where f was finite: its least
     last = None  # the last step's D, rho, R, rho_R
+    D_before = np.full(m, np.nan)  # the D of the step before the last
     for k in range(SECOND_STEPS):
         a, b = ti / CHECK**k, tj / CHECK**k
         with np.errstate(all="ignore"):
@@ -1043,8 +1059,6 @@ def _second_searched(
                 R, rho_R = (8 * D - D_last) / 7, (8 * rho + rho_last) / 7
                 if R_last is not None:
                     gap = np.abs(R - R_last)
-                    shown = gap - 4 * (rho_R + rho_R_last)
-                    shown = np.where(np.isfinite(shown), np.maximum(shown, 0.0), np.inf)
                     # the whole disagreement counts: what hides in the roundings may be
                     # truncation as well
                     e = np.where(np.isfinite(gap), gap, np.inf) + 2 * rho_R_last
@@ -1053,18 +1067,37 @@ def _second_searched(
                     # tiny t) is no estimate once a sure one was seen at longer steps
                     flat = (R_last == 0) & (gap == 0)
                     close = (a * CHECK**2 <= near_i) & (b * CHECK**2 <= near_j)
-                    better = live & close & (score < key) & ~(flat & sure)
-                    sure |= live & close & ~flat & (e <= ROUNDED_SECOND * np.abs(R_last))
-                    best[better], trunc[better], error[better] = (
-                        R_last[better],
-                        shown[better],
-                        e[better],
-                    )
-                    key[better], at[better] = score[better], a[better] * CHECK
-                    # settled (agreeing to rounding), or rounding past the best error
-                    live &= ~((better & (shown == 0)) | (rho_R > error) | (flat & sure))
+                    slot = close.astype(int)
+                    better = live & (score < key[slot, cols]) & ~(flat & sure)
+                    sure |= live & ~flat & (e <= ROUNDED_SECOND * np.abs(R_last))
+                    s_, c_ = slot[better], cols[better]
+                    best[s_, c_], error[s_, c_] = R_last[c_], e[c_]
+                    key[s_, c_], at[s_, c_] = score[c_], a[c_] * CHECK
+                    made_of = np.fmax(np.abs(D_last), np.abs(D_before))
+                    seen[s_, c_], zero[s_, c_] = made_of[c_], flat[c_]
+                    # settled at the shorter steps (agreeing to rounding), or rounding
+                    # past their best error
+                    settled = better & close & (gap <= 4 * (rho_R + rho_R_last))
+                    live &= ~(settled | (close & (rho_R > error[1])) | (flat & sure))
+        if last is not None:
+            D_before = last[0]
         last = D, rho, R, rho_R
-    return best, trunc, error, at
+    with np.errstate(all="ignore"):
+        sure_in = error <= ROUNDED_SECOND * np.abs(best)
+        agree = np.abs(best[0] - best[1]) <= error[0] + error[1]
+        shorter = np.where(
+            sure_in[0] & sure_in[1],
+            ~agree | (key[1] <= key[0]),
+            np.where(sure_in[0] | sure_in[1], sure_in[1], key[1] <= key[0]),
+        )
+    pick = shorter.astype(int)
+    return (
+        best[pick, cols],
+        error[pick, cols],
+        at[pick, cols],
+        seen[pick, cols],
+        zero[pick, cols],
+    )
 
 
 def _mixed_searched(
@@ -1087,15 +1120,15 @@ def _mixed_searched(
     the shorter steps (relative to h, the longer of its two): agreement at long steps
     proves nothing where f's features are shorter (2 x0 x1 + a log term in units of 1e-8
     read 2 where it is 2.09). Where only one finds such an estimate, it stands. Returns
-    the estimates, their truncations and their errors."""
-    best, trunc, error, at = _second_searched(g, x, f0, i, j, step[i], step[j], near)
+    as `_second_searched` does, without the steps."""
+    best, error, at, seen, zero = _second_searched(g, x, f0, i, j, step[i], step[j], near)
     reach = at / step[i]  # both shrink together: the relative step along both axes
     ta, tb = np.minimum(step[i], 8 * good[i]), np.minimum(step[j], 8 * good[j])
     other = np.flatnonzero((ta < step[i]) | (tb < step[j]))
     if other.size == 0:
-        return best, trunc, error
+        return best, error, seen, zero
     a, b = i[other], j[other]
-    best2, trunc2, error2, at2 = _second_searched(g, x, f0, a, b, ta[other], tb[other], near)
+    best2, error2, at2, seen2, zero2 = _second_searched(g, x, f0, a, b, ta[other], tb[other], near)
     reach2 = at2 / ta[other] * np.maximum(ta[other] / step[a], tb[other] / step[b])
     with np.errstate(all="ignore"):
         sure1 = error[other] <= ROUNDED_SECOND * np.abs(best[other])
@@ -1109,9 +1142,10 @@ def _mixed_searched(
         np.where(agree, score2 < score1, shorter2),
         np.where(sure1 | sure2, sure2, score2 < score1),
     )
-    for whole, part in zip((best, trunc, error), (best2, trunc2, error2), strict=True):
+    firsts, seconds = (best, error, seen, zero), (best2, error2, seen2, zero2)
+    for whole, part in zip(firsts, seconds, strict=True):
         whole[other[take]] = part[take]
-    return best, trunc, error
+    return best, error, seen, zero
 
 
 def _second_row(

@@ -1691,3 +1691,38 @@ def test_a_tiny_nonzero_coordinate_in_ordinary_units_keeps_ordinary_steps():
         true = _true_hessian(expr, symbols, x)
         H = hessian(f, x)
         assert np.max(np.abs(H - true)) <= 1e-6 * np.max(np.abs(true))
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "true"),
+    [
+        # a difference at |x| / 8 that is only rounding does not hold the search to steps
+        # of |x| (exp(x / 1e-6) at 1e-20 read 3.9e13 for 1)
+        (lambda v: 1e-12 * np.exp(v[0] / 1e-6), [1e-20], [[1.0]]),
+        # features of length 1e-6 at x = 1e-10: the estimate from steps longer than |x|
+        # stands where the shorter steps' agrees with it (it was refused)
+        (
+            lambda v: 1e-12 * np.sin(v[0] / 1e-6) * v[1],
+            [1e-10, 1.0],
+            [[-np.sin(1e-4), 1e-6 * np.cos(1e-4)], [1e-6 * np.cos(1e-4), 0.0]],
+        ),
+        (
+            lambda v: 1e-12 * np.cos(v[0] / 1e-6) * v[1],
+            [1e-9, 1.0],
+            [[-np.cos(1e-3), -1e-6 * np.sin(1e-3)], [-1e-6 * np.sin(1e-3), 0.0]],
+        ),
+    ],
+)
+def test_fourth_review_short_steps_only_where_a_short_difference_shows_f(f, x, true):
+    H, true = hessian(f, x), np.array(true)
+    row = np.abs(true).max(axis=1)
+    scale = np.maximum(np.abs(true), np.sqrt(np.outer(row, row)))
+    assert np.all(np.abs(H - true) <= 1e-6 * scale)
+
+
+def test_fourth_review_a_plain_mixed_entry_from_huge_values_is_searched_not_kept():
+    # exp(x0 / 1e-6) is 1e41 at x0 + h: the plain H01 was -8192.5 (for 0) within that
+    # rounding and was kept; now it must agree with its search, and H00 (rounding-limited
+    # beside the 1 of x1^2) is refused rather than 0.5% off
+    with pytest.raises(ValueError, match=r"H\[0, 0\]"):
+        hessian(lambda v: 1e-12 * np.exp(v[0] / 1e-6) + v[1] ** 2, [1e-12, 1.0])
