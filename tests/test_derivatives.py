@@ -1726,3 +1726,10 @@ def test_fourth_review_a_plain_mixed_entry_from_huge_values_is_searched_not_kept
     # beside the 1 of x1^2) is refused rather than 0.5% off
     with pytest.raises(ValueError, match=r"H\[0, 0\]"):
         hessian(lambda v: 1e-12 * np.exp(v[0] / 1e-6) + v[1] ** 2, [1e-12, 1.0])
+
+
+def test_the_documented_cancellation_limit_of_the_checked_hessian():
+    # hessian's Accuracy: cos x - 1 + x^2 / 2 as computed is exactly x^2 / 2 near 1e-8
+    # (cos rounds to 1), and its Hessian there, 1, is what comes back, for 5e-17
+    assert hessian(lambda x: np.cos(x) - 1 + x**2 / 2, 1e-8)[0, 0] == pytest.approx(1.0, rel=1e-9)
+    assert 1 - np.cos(1e-8) == 0.0  # the cancellation that makes it so
