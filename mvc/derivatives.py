@@ -907,6 +907,15 @@ def _checked_second(g: Callable, point: np.ndarray, step: np.ndarray) -> np.ndar
     H, rho = _second_differences(g, point, step, finite=False, f0=f0)
     H2, rho2 = _second_differences(g, point, step / CHECK, finite=False, f0=f0)
     with np.errstate(all="ignore"):
+        # f's quadratic terms round at eps times their size, |x|^T |H| |x| / 2, which f
+        # itself may not show (x^T A x / 2 - b^T x at its minimum A^-1 b is small): from
+        # the entries whose two differences agree to a digit (not a step's garbage)
+        alike = np.abs(H - H2) <= np.maximum(np.abs(H), np.abs(H2)) / 10
+        curv = np.where(alike, np.minimum(np.abs(H), np.abs(H2)), 0.0)
+        size = float(np.abs(point) @ curv @ np.abs(point))
+        quad = _EPS * size / 2 if np.isfinite(size) else 0.0
+        rho = rho + 4 * quad / np.outer(step, step)
+        rho2 = rho2 + 32 * quad / np.outer(step, step)
         miss = np.abs(H - H2) - 4 * (rho + rho2)
         usable = np.isfinite(miss) & np.isfinite(rho) & np.isfinite(H)
         miss = np.where(usable, np.maximum(miss, 0.0), np.inf)
