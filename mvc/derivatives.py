@@ -796,8 +796,9 @@ def hessian(f: Callable, x: float | np.ndarray, *, h: float | None = None) -> np
     than h (``np.sin(v[0]) * v[1]`` at (1e8, 1), 1/x at 1e-6, log x at 1e-7), and
     taken where the search's error is under 1e-6 of that scale; else a ValueError names
     the entry (a kink, a pole, a jump, noise). What remains is rounding, about
-    100 eps |f| / (h_i h_j) (all of an entry where f is a large constant plus a small
-    part), features shorter than h / sqrt(8) along an axis where x_i = 0, and f computed
+    100 eps (|f| + sum_k |x_k df/dx_k|) / (h_i h_j) (all of an entry where f is a large
+    constant plus a small part; 3e-4 of it 1e-5 from a zero of sin(500 x)), features
+    shorter than h / sqrt(8) along an axis where x_i = 0, and f computed
     with cancellation (cos x - 1 + x^2 / 2, log(1 + x^2) at tiny x): the function
     computed is not the one meant (at x = 1e-8 that one is exactly x^2 / 2, and H = 1
     for 5e-17); compute f without the cancellation.

@@ -1772,3 +1772,16 @@ def test_sixth_review_an_ill_conditioned_quadratic_at_its_minimum_is_found(seed)
 def test_seventh_review_large_x_does_not_buy_a_wrong_entry_a_pass(f, x, true):
     H, exact = hessian(f, x), true(np.asarray(x))
     assert np.max(np.abs(H - exact)) <= 2e-6 * np.max(np.abs(exact))
+
+
+def test_eighth_review_the_documented_rounding_counts_x_inside_f():
+    # hessian's Accuracy: rounding about 100 eps (|f| + sum |x_k df/dx_k|) / h^2, which
+    # 1e-5 from a zero of sin(500 x) is 3e-4 of the entry (its truncation, a^2 h^2 / 12,
+    # hides in it, and the plain difference stands)
+    a, eps = 500, np.finfo(float).eps
+    x = (int(a / np.pi) * np.pi + 1e-5) / a
+    H, true = hessian(lambda v: np.sin(a * v), x)[0, 0], -(a**2) * np.sin(a * x)
+    h = eps**0.25 * max(1.0, abs(x))
+    bound = 100 * eps * (abs(np.sin(a * x)) + abs(x * a * np.cos(a * x))) / h**2
+    assert abs(H - true) <= 1.1 * bound
+    assert abs(H - true) / abs(true) == pytest.approx(3.1e-4, rel=0.05)
