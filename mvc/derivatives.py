@@ -1086,15 +1086,7 @@ def _second_searched(
         if last is not None:
             D_before = last[0]
         last = D, rho, R, rho_R
-    with np.errstate(all="ignore"):
-        sure_in = error <= ROUNDED_SECOND * np.abs(best)
-        agree = np.abs(best[0] - best[1]) <= error[0] + error[1]
-        shorter = np.where(
-            sure_in[0] & sure_in[1],
-            ~agree | (key[1] <= key[0]),
-            np.where(sure_in[0] | sure_in[1], sure_in[1], key[1] <= key[0]),
-        )
-    pick = shorter.astype(int)
+    pick = _second_choice(best, error, key[1] <= key[0], True).astype(int)
     return (
         best[pick, cols],
         error[pick, cols],
@@ -1135,21 +1127,29 @@ def _mixed_searched(
     best2, error2, at2, seen2, zero2 = _second_searched(g, x, f0, a, b, ta[other], tb[other], near)
     reach2 = at2 / ta[other] * np.maximum(ta[other] / step[a], tb[other] / step[b])
     with np.errstate(all="ignore"):
-        sure1 = error[other] <= ROUNDED_SECOND * np.abs(best[other])
-        sure2 = error2 <= ROUNDED_SECOND * np.abs(best2)
-        agree = np.abs(best[other] - best2) <= error[other] + error2
-        shorter2 = reach2 < reach[other]
         score1 = np.nan_to_num(error[other] / np.abs(best[other]), nan=np.inf)
         score2 = np.nan_to_num(error2 / np.abs(best2), nan=np.inf)
-    take = np.where(
-        sure1 & sure2,
-        np.where(agree, score2 < score1, shorter2),
-        np.where(sure1 | sure2, sure2, score2 < score1),
-    )
+    pair = np.stack([best[other], best2]), np.stack([error[other], error2])
+    take = _second_choice(*pair, score2 < score1, reach2 < reach[other])
     firsts, seconds = (best, error, seen, zero), (best2, error2, seen2, zero2)
     for whole, part in zip(firsts, seconds, strict=True):
         whole[other[take]] = part[take]
     return best, error, seen, zero
+
+
+def _second_choice(best: np.ndarray, error: np.ndarray, better: Any, shorter: Any) -> np.ndarray:
+    """Whether the second of two estimates per entry (rows of `best` and `error`) stands
+    over the first: where both are sure (error within `ROUNDED_SECOND` of themselves), the
+    `better` where they agree and the one from `shorter` steps where they disagree; where
+    one is sure, that one; else the `better`."""
+    with np.errstate(all="ignore"):
+        sure = error <= ROUNDED_SECOND * np.abs(best)
+        agree = np.abs(best[0] - best[1]) <= error[0] + error[1]
+    return np.where(
+        sure[0] & sure[1],
+        np.where(agree, better, shorter),
+        np.where(sure[0] | sure[1], sure[1], better),
+    )
 
 
 def _second_row(
